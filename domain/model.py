@@ -1,0 +1,128 @@
+"""Entities of the account and profile part of Leadline, as plain dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    BUYER = "buyer"
+    SELLER = "seller"
+
+
+class AccountType(StrEnum):
+    INDIVIDUAL = "individual"
+    ORGANIZATION = "organization"
+
+
+class UserStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+
+
+class SignupStage(StrEnum):
+    """Where a newcomer is in signup; stored so that any restart resumes at the same question."""
+
+    TERMS = "terms"
+    ROLE = "role"
+    ACCOUNT_TYPE = "account_type"
+    ORGANIZATION = "organization"
+    EMAIL = "email"
+    CONFIRM_EMAIL = "confirm_email"
+    DISPLAY_NAME = "display_name"
+    HEADLINE = "headline"
+    SKILLS = "skills"
+    CATEGORIES = "categories"
+    LOCATION = "location"
+    DONE = "done"
+
+
+@dataclass
+class Profile:
+    display_name: str | None = None
+    headline: str | None = None
+    location: str | None = None
+    timezone: str = "UTC"
+    skills: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+
+
+@dataclass
+class User:
+    telegram_id: int
+    first_name: str
+    created_at: datetime
+    username: str | None = None
+    id: int | None = None
+    roles: set[Role] = field(default_factory=set)
+    account_type: AccountType | None = None
+    organization_name: str | None = None
+    email: str | None = None
+    email_verified_at: datetime | None = None
+    terms_accepted_at: datetime | None = None
+    status: UserStatus = UserStatus.ACTIVE
+    reachable: bool = True
+    signup_stage: SignupStage = SignupStage.TERMS
+    profile: Profile = field(default_factory=Profile)
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def is_seller(self) -> bool:
+        return Role.SELLER in self.roles
+
+    @property
+    def is_buyer(self) -> bool:
+        return Role.BUYER in self.roles
+
+    @property
+    def signed_up(self) -> bool:
+        return self.signup_stage is SignupStage.DONE
+
+    @property
+    def name(self) -> str:
+        """The name other people see: the chosen display name, else the Telegram name."""
+        return self.profile.display_name or self.first_name
+
+
+@dataclass
+class EmailToken:
+    """A one-time email confirmation token; only its hash is stored."""
+
+    user_id: int
+    email: str
+    token_hash: str
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class EmailDraft:
+    to: str
+    subject: str
+    text: str
+    html: str
+
+
+class OutboxKind(StrEnum):
+    TELEGRAM = "telegram"
+    EMAIL = "email"
+
+
+@dataclass
+class OutboxMessage:
+    """Something the bot sends on its own, written in the same transaction as the change."""
+
+    kind: OutboxKind
+    recipient: str
+    payload: dict[str, object]
+    created_at: datetime
+    dedupe_key: str | None = None
+    user_id: int | None = None
+    id: int | None = None

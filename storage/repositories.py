@@ -1,0 +1,290 @@
+"""Repositories: plain dataclasses in, plain dataclasses out; they never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.model import (
+    AccountType,
+    EmailToken,
+    OutboxMessage,
+    Profile,
+    Role,
+    SignupStage,
+    User,
+    UserStatus,
+)
+from domain.skills import SkillName, skill_key
+from storage.models import (
+    CategoryRow,
+    EmailTokenRow,
+    OutboxRow,
+    ProcessedUpdateRow,
+    ProfileCategoryRow,
+    ProfileRow,
+    ProfileSkillRow,
+    SkillAliasRow,
+    SkillRow,
+    UserRoleRow,
+    UserRow,
+)
+
+
+def dialect_insert(session: AsyncSession) -> Any:
+    """The dialect's INSERT, for ON CONFLICT DO NOTHING (SQLite and PostgreSQL share it)."""
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def _to_user(row: UserRow) -> User:
+    profile = row.profile
+    return User(
+        id=row.id,
+        telegram_id=row.telegram_id,
+        first_name=row.first_name,
+        username=row.username,
+        created_at=row.created_at,
+        roles={Role(r.role) for r in row.roles},
+        account_type=AccountType(row.account_type) if row.account_type else None,
+        organization_name=row.organization_name,
+        email=row.email,
+        email_verified_at=row.email_verified_at,
+        terms_accepted_at=row.terms_accepted_at,
+        status=UserStatus(row.status),
+        reachable=row.reachable,
+        signup_stage=SignupStage(row.signup_stage),
+        profile=Profile(
+            display_name=profile.display_name,
+            headline=profile.headline,
+            location=profile.location,
+            timezone=profile.timezone,
+            skills=[s.skill.name for s in profile.skills],
+            categories=[c.category.name for c in profile.categories],
+        )
+        if profile
+        else Profile(),
+    )
+
+
+class SqlUserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, user_id: int) -> User | None:
+        row = await self._session.get(UserRow, user_id)
+        return _to_user(row) if row else None
+
+    async def get_by_telegram_id(self, telegram_id: int) -> User | None:
+        row = await self._session.scalar(select(UserRow).where(UserRow.telegram_id == telegram_id))
+        return _to_user(row) if row else None
+
+    async def add(self, user: User) -> User:
+        row = UserRow(
+            telegram_id=user.telegram_id,
+            first_name=user.first_name,
+            username=user.username,
+            created_at=user.created_at,
+            status=user.status.value,
+            reachable=user.reachable,
+            signup_stage=user.signup_stage.value,
+            roles=[],
+            profile=ProfileRow(timezone=user.profile.timezone, skills=[], categories=[]),
+        )
+        self._session.add(row)
+        await self._session.flush()
+        await self.save(replace(user, id=row.id))
+        return _to_user(row)
+
+    async def save(self, user: User) -> None:
+        assert user.id is not None
+        row = await self._session.get(UserRow, user.id)
+        assert row is not None
+        row.first_name, row.username = user.first_name, user.username
+        row.account_type = user.account_type.value if user.account_type else None
+        row.organization_name = user.organization_name
+        row.email, row.email_verified_at = user.email, user.email_verified_at
+        row.terms_accepted_at = user.terms_accepted_at
+        row.status, row.reachable = user.status.value, user.reachable
+        row.signup_stage = user.signup_stage.value
+        if {r.role for r in row.roles} != {r.value for r in user.roles}:
+            row.roles = [UserRoleRow(role=role.value) for role in sorted(user.roles)]
+        await self._save_profile(row, user.profile)
+        await self._session.flush()
+
+    async def _save_profile(self, row: UserRow, profile: Profile) -> None:
+        if row.profile is None:
+            row.profile = ProfileRow(skills=[], categories=[])
+        target = row.profile
+        target.display_name, target.headline = profile.display_name, profile.headline
+        target.location, target.timezone = profile.location, profile.timezone
+        if [s.skill.name for s in target.skills] != profile.skills:
+            skills = await self._skills_by_key([skill_key(n) for n in profile.skills])
+            target.skills.clear()
+            await self._session.flush()
+            target.skills.extend(
+                ProfileSkillRow(skill=skills[skill_key(name)], position=i)
+                for i, name in enumerate(profile.skills)
+            )
+        if [c.category.name for c in target.categories] != profile.categories:
+            names = profile.categories
+            rows = await self._session.scalars(
+                select(CategoryRow).where(CategoryRow.name.in_(names))
+            )
+            by_name = {c.name: c for c in rows}
+            target.categories.clear()
+            await self._session.flush()
+            target.categories.extend(
+                ProfileCategoryRow(category=by_name[name], position=i)
+                for i, name in enumerate(names)
+            )
+
+    async def _skills_by_key(self, keys: list[str]) -> dict[str, SkillRow]:
+        rows = await self._session.scalars(select(SkillRow).where(SkillRow.key.in_(keys)))
+        return {row.key: row for row in rows}
+
+    async def mark_unreachable(self, telegram_id: int) -> None:
+        await self._session.execute(
+            update(UserRow).where(UserRow.telegram_id == telegram_id).values(reachable=False)
+        )
+
+
+class SqlSkillRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def resolve(self, names: Sequence[SkillName]) -> list[str]:
+        """Maps each name to its stored skill (through aliases), creating unknown ones."""
+        keys = [n.key for n in names]
+        aliased = await self._session.execute(
+            select(SkillAliasRow.alias_key, SkillRow)
+            .join(SkillRow, SkillRow.id == SkillAliasRow.skill_id)
+            .where(SkillAliasRow.alias_key.in_(keys))
+        )
+        by_key: dict[str, SkillRow] = {alias: row for alias, row in aliased.tuples()}
+        direct = await self._session.scalars(select(SkillRow).where(SkillRow.key.in_(keys)))
+        by_key.update({row.key: row for row in direct})
+        result: list[str] = []
+        for name in names:
+            row = by_key.get(name.key)
+            if row is None:
+                row = SkillRow(key=name.key, name=name.display)
+                self._session.add(row)
+                by_key[name.key] = row
+            if row.name not in result:
+                result.append(row.name)
+        await self._session.flush()
+        return result
+
+
+class SqlCategoryRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def names(self) -> list[str]:
+        rows = await self._session.scalars(
+            select(CategoryRow.name).order_by(CategoryRow.position, CategoryRow.name)
+        )
+        return list(rows)
+
+
+def _to_token(row: EmailTokenRow) -> EmailToken:
+    return EmailToken(
+        id=row.id,
+        user_id=row.user_id,
+        email=row.email,
+        token_hash=row.token_hash,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        used_at=row.used_at,
+    )
+
+
+class SqlEmailTokenRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, token: EmailToken) -> None:
+        self._session.add(
+            EmailTokenRow(
+                user_id=token.user_id,
+                email=token.email,
+                token_hash=token.token_hash,
+                created_at=token.created_at,
+                expires_at=token.expires_at,
+            )
+        )
+        await self._session.flush()
+
+    async def get_by_hash(self, token_hash: str) -> EmailToken | None:
+        row = await self._session.scalar(
+            select(EmailTokenRow).where(EmailTokenRow.token_hash == token_hash)
+        )
+        return _to_token(row) if row else None
+
+    async def latest_for_user(self, user_id: int) -> EmailToken | None:
+        row = await self._session.scalar(
+            select(EmailTokenRow)
+            .where(EmailTokenRow.user_id == user_id)
+            .order_by(EmailTokenRow.created_at.desc(), EmailTokenRow.id.desc())
+            .limit(1)
+        )
+        return _to_token(row) if row else None
+
+    async def save(self, token: EmailToken) -> None:
+        await self._session.execute(
+            update(EmailTokenRow).where(EmailTokenRow.id == token.id).values(used_at=token.used_at)
+        )
+
+    async def revoke_open_tokens(self, user_id: int, now: datetime) -> None:
+        await self._session.execute(
+            update(EmailTokenRow)
+            .where(
+                EmailTokenRow.user_id == user_id,
+                EmailTokenRow.used_at.is_(None),
+                EmailTokenRow.expires_at > now,
+            )
+            .values(expires_at=now)
+        )
+
+
+class SqlOutboxRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, message: OutboxMessage) -> None:
+        values = {
+            "kind": message.kind.value,
+            "recipient": message.recipient,
+            "user_id": message.user_id,
+            "payload": message.payload,
+            "dedupe_key": message.dedupe_key,
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": message.created_at,
+            "created_at": message.created_at,
+        }
+        # A dedupe key makes a repeated enqueue (a re-run job, a re-delivered update) a no-op.
+        insert = dialect_insert(self._session)
+        statement = insert(OutboxRow).values(**values).on_conflict_do_nothing()
+        await self._session.execute(statement)
+
+
+class SqlUpdateLog:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def first_time(self, update_id: int, now: datetime | None = None) -> bool:
+        insert = dialect_insert(self._session)
+        result = await self._session.execute(
+            insert(ProcessedUpdateRow)
+            .values(update_id=update_id, processed_at=now or datetime.now(UTC))
+            .on_conflict_do_nothing()
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]

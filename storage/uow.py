@@ -1,0 +1,62 @@
+"""The SQLAlchemy unit of work: one session, one transaction, rolled back unless committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.repositories import (
+    SqlCategoryRepository,
+    SqlEmailTokenRepository,
+    SqlOutboxRepository,
+    SqlSkillRepository,
+    SqlUpdateLog,
+    SqlUserRepository,
+)
+
+
+class SqlUnitOfWork:
+    users: SqlUserRepository
+    skills: SqlSkillRepository
+    categories: SqlCategoryRepository
+    email_tokens: SqlEmailTokenRepository
+    outbox: SqlOutboxRepository
+    updates: SqlUpdateLog
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self._session: AsyncSession | None = None
+
+    async def __aenter__(self) -> Self:
+        session = self._sessions()
+        self._session = session
+        self.users = SqlUserRepository(session)
+        self.skills = SqlSkillRepository(session)
+        self.categories = SqlCategoryRepository(session)
+        self.email_tokens = SqlEmailTokenRepository(session)
+        self.outbox = SqlOutboxRepository(session)
+        self.updates = SqlUpdateLog(session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._session is not None
+        try:
+            await self._session.rollback()
+        finally:
+            await self._session.close()
+            self._session = None
+
+    async def commit(self) -> None:
+        assert self._session is not None
+        await self._session.commit()
+
+    async def rollback(self) -> None:
+        assert self._session is not None
+        await self._session.rollback()
