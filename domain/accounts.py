@@ -226,3 +226,11 @@ async def confirm_email(uow: UnitOfWork, telegram_id: int, payload: str, now: da
         await uow.users.save(user)
         await uow.commit()
         return user
+
+
+async def record_update(uow: UnitOfWork, update_id: int, now: datetime) -> bool:
+    """Records a processed update; False when Telegram delivered it before."""
+    async with uow:
+        first = await uow.updates.first_time(update_id, now)
+        await uow.commit()
+        return first

@@ -50,7 +50,7 @@ class OutboxRepository(Protocol):
 
 
 class UpdateLog(Protocol):
-    async def first_time(self, update_id: int) -> bool:
+    async def first_time(self, update_id: int, now: datetime) -> bool:
         """Records the update id; False when it was recorded before (a re-delivery)."""
         ...
 

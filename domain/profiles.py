@@ -127,3 +127,8 @@ async def add_role(uow: UnitOfWork, telegram_id: int, role: Role) -> User:
         await uow.users.save(user)
         await uow.commit()
         return user
+
+
+async def category_names(uow: UnitOfWork) -> list[str]:
+    async with uow:
+        return await uow.categories.names()

@@ -15,14 +15,36 @@ from sandbox.entities import Entity, sort_entities
 from sandbox.errors import EntityParseError
 
 _SUPPORTED = {
-    "a", "b", "strong", "i", "em", "s", "strike", "del", "u", "ins",
-    "tg-spoiler", "tg-emoji", "span", "pre", "code", "blockquote",
-}  # fmt: skip
+    "a",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "s",
+    "strike",
+    "del",
+    "u",
+    "ins",
+    "tg-spoiler",
+    "tg-emoji",
+    "span",
+    "pre",
+    "code",
+    "blockquote",
+}
 _SIMPLE = {
-    "b": "bold", "strong": "bold", "i": "italic", "em": "italic",
-    "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough",
-    "u": "underline", "ins": "underline", "tg-spoiler": "spoiler", "span": "spoiler",
-}  # fmt: skip
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "u": "underline",
+    "ins": "underline",
+    "tg-spoiler": "spoiler",
+    "span": "spoiler",
+}
 _SPACES = b" \t\r\n\0\v"
 _NAMED = {b"lt": ord("<"), b"gt": ord(">"), b"amp": ord("&"), b"quot": ord('"')}
 _USER_LINK = re.compile(r"^tg://user\?id=(\d+)$", re.IGNORECASE)
@@ -204,7 +226,7 @@ class _Parser:
         data = self.data
         if data[i] not in (ord("'"), ord('"')):
             start = i
-            while chr(data[i]).isalnum() and data[i] < 128 or data[i] in (ord("."), ord("-")):
+            while (chr(data[i]).isalnum() and data[i] < 128) or data[i] in (ord("."), ord("-")):
                 i += 1
             if not _is_space(data[i]) and data[i] != ord(">"):
                 raise EntityParseError(f"Unexpected end of name token at byte offset {start}")
@@ -284,9 +306,13 @@ class _Parser:
             self.entities.append({"type": kind, "offset": offset, "length": length})
         elif tag == "tg-emoji":
             self.entities.append(
-                {"type": "custom_emoji", "offset": offset, "length": length,
-                 "custom_emoji_id": opened.argument}
-            )  # fmt: skip
+                {
+                    "type": "custom_emoji",
+                    "offset": offset,
+                    "length": length,
+                    "custom_emoji_id": opened.argument,
+                }
+            )
 
 
 def parse_html(

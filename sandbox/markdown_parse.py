@@ -11,10 +11,15 @@ from sandbox.errors import EntityParseError
 
 _RESERVED = set("_*[]()~`>#+-=|{}.!")
 _NAMES = {
-    "bold": "Bold", "italic": "Italic", "underline": "Underline",
-    "strikethrough": "Strikethrough", "spoiler": "Spoiler", "text_link": "TextUrl",
-    "code": "Code", "pre": "Pre",
-}  # fmt: skip
+    "bold": "Bold",
+    "italic": "Italic",
+    "underline": "Underline",
+    "strikethrough": "Strikethrough",
+    "spoiler": "Spoiler",
+    "text_link": "TextUrl",
+    "code": "Code",
+    "pre": "Pre",
+}
 
 
 class _Open:
@@ -104,8 +109,14 @@ def parse_markdown_v2(text: str) -> tuple[str, list[Entity]]:
                 )
             url = text[i + 2 : close].replace("\\)", ")").replace("\\\\", "\\")
             if position > opened.offset:
-                entities.append({"type": "text_link", "offset": opened.offset,
-                                 "length": position - opened.offset, "url": url})  # fmt: skip
+                entities.append(
+                    {
+                        "type": "text_link",
+                        "offset": opened.offset,
+                        "length": position - opened.offset,
+                        "url": url,
+                    }
+                )
             i = close + 1
             continue
         marker = _marker(text, i)
@@ -114,8 +125,9 @@ def parse_markdown_v2(text: str) -> tuple[str, list[Entity]]:
             if stack and stack[-1].kind == kind:
                 opened = stack.pop()
                 if position > opened.offset:
-                    entities.append({"type": kind, "offset": opened.offset,
-                                     "length": position - opened.offset})  # fmt: skip
+                    entities.append(
+                        {"type": kind, "offset": opened.offset, "length": position - opened.offset}
+                    )
             else:
                 stack.append(_Open(kind, position, _byte_offset(text, i)))
             i += size
@@ -168,8 +180,14 @@ def parse_markdown(text: str) -> tuple[str, list[Entity]]:
             inner = text[i + 1 : close]
             out.append(inner)
             if inner:
-                entities.append({"type": "text_link", "offset": position,
-                                 "length": utf16_len(inner), "url": text[close + 2 : url_end]})  # fmt: skip
+                entities.append(
+                    {
+                        "type": "text_link",
+                        "offset": position,
+                        "length": utf16_len(inner),
+                        "url": text[close + 2 : url_end],
+                    }
+                )
             i = url_end + 1
             continue
         out.append(char)

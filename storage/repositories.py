@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -280,11 +280,11 @@ class SqlUpdateLog:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def first_time(self, update_id: int, now: datetime | None = None) -> bool:
+    async def first_time(self, update_id: int, now: datetime) -> bool:
         insert = dialect_insert(self._session)
         result = await self._session.execute(
             insert(ProcessedUpdateRow)
-            .values(update_id=update_id, processed_at=now or datetime.now(UTC))
+            .values(update_id=update_id, processed_at=now)
             .on_conflict_do_nothing()
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]

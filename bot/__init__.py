@@ -1,0 +1,1 @@
+"""Composition root: settings, the Application, persistence, outbox dispatcher and the CLI."""

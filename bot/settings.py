@@ -1,0 +1,132 @@
+"""Settings from a TOML file, each key overridable as LEADLINE_<SECTION>__<KEY>."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+ENV_PREFIX = "LEADLINE_"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message is one sentence naming key and file."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TelegramSettings(_Section):
+    token: SecretStr = SecretStr("")
+    base_url: str = "https://api.telegram.org/bot"
+    base_file_url: str = "https://api.telegram.org/file/bot"
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str = ""
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_secret: SecretStr = SecretStr("")
+
+    @field_validator("token")
+    @classmethod
+    def _token_present(cls, value: SecretStr) -> SecretStr:
+        token = value.get_secret_value().strip()
+        if not token or any(c.isspace() for c in token):
+            raise ValueError("must be the bot token from @BotFather")
+        return SecretStr(token)
+
+
+class DatabaseSettings(_Section):
+    url: str = "sqlite+aiosqlite:///leadline.db"
+
+    @field_validator("url")
+    @classmethod
+    def _supported(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return value
+
+
+class EmailSettings(_Section):
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    sender: str = "Leadline <no-reply@example.org>"
+    username: str = ""
+    password: SecretStr = SecretStr("")
+    starttls: bool = False
+
+
+class MarketplaceSettings(_Section):
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    service_fee_percent: float = Field(default=10, ge=0, le=100)
+
+
+class AdminSettings(_Section):
+    telegram_ids: list[int] = Field(default_factory=list)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid", case_sensitive=False
+    )
+
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    email: EmailSettings = Field(default_factory=EmailSettings)
+    marketplace: MarketplaceSettings = Field(default_factory=MarketplaceSettings)
+    admins: AdminSettings = Field(default_factory=AdminSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = settings_cls.model_config.get("toml_file")
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if toml_file is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+        return tuple(sources)
+
+
+def _describe(error: ValidationError, path: Path) -> str:
+    first = error.errors()[0]
+    key = ".".join(str(part) for part in first["loc"])
+    env = ENV_PREFIX + "__".join(str(part) for part in first["loc"]).upper()
+    if first["type"] == "extra_forbidden":
+        return f"Unknown configuration key {key} in {path}."
+    if first["type"] == "missing":
+        return f"Configuration key {key} is missing in {path} (or set {env})."
+    reason = first["msg"].removeprefix("Value error, ")
+    return f"Configuration key {key} in {path} is invalid: {reason} (or set {env})."
+
+
+def load_settings(path: Path) -> Settings:
+    """Reads and validates the configuration, refusing it with one sentence."""
+    if not path.is_file():
+        raise ConfigError(
+            f"The configuration file {path} does not exist; copy config.example.toml."
+        )
+    try:
+        tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"The configuration file {path} is not valid TOML: {error}.") from None
+
+    class FileSettings(Settings):
+        model_config = SettingsConfigDict(toml_file=path)
+
+    try:
+        return FileSettings()
+    except ValidationError as error:
+        raise ConfigError(_describe(error, path)) from None

@@ -1,0 +1,1 @@
+"""Telegram only: conversation flows, keyboards, callback-data codec, texts and views."""

@@ -1,0 +1,55 @@
+"""Small helpers every flow uses: who is talking, replying, closing answered questions."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
+
+from domain.accounts import TelegramIdentity
+from handlers.context import LeadlineContext
+
+log = logging.getLogger(__name__)
+
+
+def identity(update: Update) -> TelegramIdentity:
+    user = update.effective_user
+    assert user is not None
+    return TelegramIdentity(user.id, user.first_name, user.username)
+
+
+def telegram_id(update: Update) -> int:
+    user = update.effective_user
+    assert user is not None
+    return user.id
+
+
+async def say(
+    update: Update,
+    context: LeadlineContext,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> Message:
+    """Sends a message to the chat the update came from."""
+    chat = update.effective_chat
+    assert chat is not None
+    return await context.bot.send_message(chat.id, text, reply_markup=markup)
+
+
+async def close_question(update: Update, text: str) -> None:
+    """Answers the button press and replaces the question's buttons with the answer given."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    try:
+        await query.edit_message_text(text, reply_markup=None)
+    except BadRequest as error:
+        # A double tap edits to the same text; Telegram refuses, and nothing is lost.
+        if "not modified" not in error.message:
+            raise
+
+
+async def answer_query(update: Update, text: str | None = None, alert: bool = False) -> None:
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=alert)

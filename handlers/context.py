@@ -1,0 +1,44 @@
+"""The services handlers reach through ``context``, and the typed context itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from domain.ports import UnitOfWork
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    """Long-lived collaborators, built by ``bot/`` and kept in (unpersisted) bot_data."""
+
+    uow: Callable[[], UnitOfWork]
+    kick_outbox: Callable[[], None] = lambda: None
+    admin_ids: frozenset[int] = field(default_factory=frozenset)
+    clock: Callable[[], datetime] = utc_now
+
+
+Data = dict[Any, Any]
+
+
+class LeadlineContext(CallbackContext[ExtBot[None], Data, Data, Data]):
+    @property
+    def services(self) -> Services:
+        return cast(Services, self.bot_data["services"])
+
+    def uow(self) -> UnitOfWork:
+        return self.services.uow()
+
+    def now(self) -> datetime:
+        return self.services.clock()
+
+
+LeadlineApp = Application[Any, LeadlineContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any]

@@ -1,0 +1,87 @@
+"""Commands and buttons available everywhere: menu, help, cancel, and the safety nets."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop
+
+from domain import accounts
+from handlers import keyboards, texts
+from handlers.common import answer_query, identity, say
+from handlers.context import LeadlineContext
+from handlers.profile import show_profile
+
+log = logging.getLogger(__name__)
+
+
+async def skip_repeated_update(update: Update, context: LeadlineContext) -> None:
+    """Drops an update Telegram delivers a second time, so nothing is created twice."""
+    if not await accounts.record_update(context.uow(), update.update_id, context.now()):
+        log.info("Skipping update %s: it was processed before", update.update_id)
+        raise ApplicationHandlerStop
+
+
+async def menu(update: Update, context: LeadlineContext) -> None:
+    """Shows the main menu, or points a newcomer at signup."""
+    await answer_query(update)
+    user = await accounts.open_account(context.uow(), identity(update), context.now())
+    if not user.signed_up:
+        await say(update, context, texts.NOT_SIGNED_UP)
+        return
+    await say(update, context, texts.MENU, keyboards.menu())
+
+
+async def help_command(update: Update, context: LeadlineContext) -> None:
+    """Explains what the bot does and lists the commands."""
+    await answer_query(update)
+    await say(update, context, texts.HELP)
+
+
+async def menu_button(update: Update, context: LeadlineContext) -> None:
+    """Routes a tap on the main menu."""
+    query = update.callback_query
+    assert query is not None
+    action = (query.data or "").split(":")[2:3]
+    if action == ["profile"]:
+        await show_profile(update, context)
+    elif action == ["help"]:
+        await help_command(update, context)
+    else:
+        await menu(update, context)
+
+
+async def nothing_to_cancel(update: Update, context: LeadlineContext) -> None:
+    """Answers /cancel when no flow is active."""
+    await say(update, context, texts.NOTHING_TO_CANCEL)
+
+
+async def stale_button(update: Update, context: LeadlineContext) -> None:
+    """Answers any button no flow claimed: old, forged or from an ended flow."""
+    await answer_query(update, texts.STALE_BUTTON)
+
+
+async def unexpected_message(update: Update, context: LeadlineContext) -> None:
+    """Guides someone whose message no flow expected."""
+    user = await accounts.open_account(context.uow(), identity(update), context.now())
+    if not user.signed_up:
+        await say(update, context, texts.NOT_SIGNED_UP)
+    else:
+        await say(update, context, texts.UNKNOWN_MESSAGE, keyboards.menu())
+
+
+async def on_error(update: object, context: LeadlineContext) -> None:
+    """Logs the failure with its update id and tells the user in one sentence."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("Update %s failed", update_id, exc_info=context.error)
+    if not isinstance(update, Update):
+        return
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(texts.ERROR)
+        elif update.effective_chat is not None:
+            await context.bot.send_message(update.effective_chat.id, texts.ERROR)
+    except TelegramError:
+        log.warning("Could not tell the user about the failure of update %s", update_id)

@@ -1,0 +1,99 @@
+"""Inline keyboards; every button's data comes from the callback codec."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from domain.model import AccountType, Role, SignupStage, User
+from handlers import texts
+from handlers.callbacks import Callback
+
+SIGNUP = "su"
+PROFILE = "pf"
+MENU = "mn"
+
+
+def button(text: str, area: str, action: str, argument: str = "") -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=Callback(area, action, argument).encode())
+
+
+def rows(*buttons: InlineKeyboardButton, width: int = 2) -> InlineKeyboardMarkup:
+    items = list(buttons)
+    return InlineKeyboardMarkup([items[i : i + width] for i in range(0, len(items), width)])
+
+
+def skip() -> InlineKeyboardButton:
+    return button("Skip", SIGNUP, "skip")
+
+
+def category_picker(
+    categories: Iterable[str], chosen: Iterable[str], area: str
+) -> InlineKeyboardMarkup:
+    picked = set(chosen)
+    buttons = [
+        button(("✅ " if name in picked else "") + name, area, "cat", str(index))
+        for index, name in enumerate(categories)
+    ]
+    keyboard = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    keyboard.append([button("Done", area, "catdone")])
+    return InlineKeyboardMarkup(keyboard)
+
+
+def signup_question(user: User, categories: list[str]) -> InlineKeyboardMarkup | None:
+    """The buttons under the question for where the user is in signup."""
+    match user.signup_stage:
+        case SignupStage.TERMS:
+            return rows(button("✅ Accept", SIGNUP, "terms"))
+        case SignupStage.ROLE:
+            return rows(
+                button(texts.ROLE_NAMES[Role.BUYER], SIGNUP, "role", Role.BUYER.value),
+                button(texts.ROLE_NAMES[Role.SELLER], SIGNUP, "role", Role.SELLER.value),
+            )
+        case SignupStage.ACCOUNT_TYPE:
+            return rows(
+                *(
+                    button(texts.ACCOUNT_TYPE_NAMES[kind], SIGNUP, "type", kind.value)
+                    for kind in AccountType
+                )
+            )
+        case SignupStage.CONFIRM_EMAIL:
+            return rows(
+                button("📨 Resend email", SIGNUP, "resend"),
+                button("✏️ Change email", SIGNUP, "chemail"),
+            )
+        case SignupStage.DISPLAY_NAME:
+            name = user.first_name[:40]
+            return rows(button(texts.use_telegram_name(name), SIGNUP, "tgname"))
+        case SignupStage.HEADLINE | SignupStage.LOCATION:
+            return rows(skip())
+        case SignupStage.SKILLS:
+            return None if user.is_seller else rows(skip())
+        case SignupStage.CATEGORIES:
+            return category_picker(categories, user.profile.categories, SIGNUP)
+        case _:
+            return None
+
+
+def menu() -> InlineKeyboardMarkup:
+    return rows(button("👤 Profile", MENU, "profile"), button("❓ Help", MENU, "help"))
+
+
+def profile_actions(user: User) -> InlineKeyboardMarkup:
+    buttons = [
+        button("✏️ Name", PROFILE, "edit", "display_name"),
+        button("✏️ Headline", PROFILE, "edit", "headline"),
+        button("✏️ Skills", PROFILE, "edit", "skills"),
+        button("✏️ Categories", PROFILE, "edit", "categories"),
+        button("✏️ Location", PROFILE, "edit", "location"),
+        button("🕒 Time zone", PROFILE, "edit", "timezone"),
+        button("📧 Email", PROFILE, "edit", "email"),
+    ]
+    if user.account_type is AccountType.ORGANIZATION:
+        buttons.append(button("🏢 Organization", PROFILE, "edit", "organization"))
+    for role in Role:
+        if role not in user.roles:
+            buttons.append(button(f"➕ Become a {role.value}", PROFILE, "role", role.value))
+    buttons.append(button("⬅️ Menu", MENU, "open"))
+    return rows(*buttons)

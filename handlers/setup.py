@@ -1,0 +1,37 @@
+"""Registers every handler on the Application, in the order that gives flows priority."""
+
+from __future__ import annotations
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from handlers import general, keyboards, profile, signup, texts
+from handlers.callbacks import pattern
+from handlers.context import LeadlineApp
+
+BOT_COMMANDS = [BotCommand(name, description) for name, description in texts.COMMANDS]
+
+
+def register(app: LeadlineApp) -> None:
+    # Group -1 runs first for every update: re-deliveries stop there.
+    app.add_handler(TypeHandler(Update, general.skip_repeated_update), group=-1)
+    app.add_handlers(
+        [
+            signup.build(),
+            profile.build(),
+            profile.profile_command(),
+            CommandHandler("menu", general.menu),
+            CommandHandler("help", general.help_command),
+            CommandHandler("cancel", general.nothing_to_cancel),
+            CallbackQueryHandler(general.menu_button, pattern(keyboards.MENU)),
+            CallbackQueryHandler(general.stale_button),
+            MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, general.unexpected_message),
+        ]
+    )
+    app.add_error_handler(general.on_error)

@@ -1,0 +1,341 @@
+"""The signup conversation: terms → role → account type → email → confirmation → profile."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from html import escape
+
+from telegram import Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from domain import accounts, profiles
+from domain.errors import DomainError
+from domain.model import AccountType, Role, SignupStage, User
+from domain.ports import UnitOfWork
+from domain.validation import validate_email
+from handlers import keyboards, texts
+from handlers.callbacks import Callback, pattern
+from handlers.common import answer_query, close_question, identity, say, telegram_id
+from handlers.context import LeadlineContext
+from handlers.emails import confirmation_composer
+
+END = ConversationHandler.END
+TEXT = filters.TEXT & ~filters.COMMAND
+BUTTON_STAGES = frozenset(
+    {SignupStage.TERMS, SignupStage.ROLE, SignupStage.ACCOUNT_TYPE, SignupStage.CATEGORIES}
+)
+
+_ROLES = {role.value for role in Role}
+_KINDS = {kind.value for kind in AccountType}
+TextAction = Callable[[UnitOfWork, int, str], Awaitable[User]]
+
+
+async def ask(update: Update, context: LeadlineContext, user: User, prefix: str = "") -> str | int:
+    """Sends the question for where the user is in signup and returns that state."""
+    if user.signed_up:
+        await say(update, context, prefix or texts.MENU, keyboards.menu())
+        return END
+    categories = []
+    if user.signup_stage is SignupStage.CATEGORIES:
+        categories = await profiles.category_names(context.uow())
+    text = f"{prefix}\n\n{texts.question(user)}" if prefix else texts.question(user)
+    await say(update, context, text, keyboards.signup_question(user, categories))
+    return user.signup_stage.value
+
+
+async def _next(update: Update, context: LeadlineContext, user: User) -> str | int:
+    """Asks the next question, or celebrates when that answer finished signup."""
+    return await ask(update, context, user, prefix=texts.SIGNUP_DONE if user.signed_up else "")
+
+
+async def _current(context: LeadlineContext, update: Update) -> User:
+    return await accounts.open_account(context.uow(), identity(update), context.now())
+
+
+async def start(update: Update, context: LeadlineContext) -> str | int:
+    """Signs a newcomer up, resumes signup, confirms an email link, or shows the menu."""
+    user = await _current(context, update)
+    payload = context.args[0] if context.args else ""
+    if accounts.is_confirmation_payload(payload):
+        try:
+            user = await accounts.confirm_email(
+                context.uow(), user.telegram_id, payload, context.now()
+            )
+        except DomainError as error:
+            await say(update, context, escape(error.sentence))
+        else:
+            await say(update, context, texts.email_confirmed(user.email or ""))
+            if user.signup_stage is SignupStage.DISPLAY_NAME:
+                return await ask(update, context, user)
+    elif user.signup_stage is SignupStage.TERMS:
+        await say(update, context, texts.WELCOME)
+    return await ask(update, context, user)
+
+
+async def _button_step(
+    update: Update, context: LeadlineContext, action: Callable[[], Awaitable[User]], answer: str
+) -> str | int:
+    try:
+        user = await action()
+    except (DomainError, ValueError) as error:
+        sentence = error.sentence if isinstance(error, DomainError) else texts.STALE_BUTTON
+        await answer_query(update, sentence)
+        return await ask(update, context, await _current(context, update))
+    message = update.effective_message
+    assert message is not None
+    await close_question(update, texts.chose_html(message.text_html or "", answer))
+    return await _next(update, context, user)
+
+
+def _argument(update: Update) -> str:
+    query = update.callback_query
+    decoded = Callback.decode(query.data if query else None)
+    return decoded.argument if decoded else ""
+
+
+async def accept_terms(update: Update, context: LeadlineContext) -> str | int:
+    """Records that the terms were accepted and asks for the role."""
+    tid = telegram_id(update)
+    return await _button_step(
+        update,
+        context,
+        lambda: accounts.accept_terms(context.uow(), tid, context.now()),
+        "Accepted",
+    )
+
+
+async def choose_role(update: Update, context: LeadlineContext) -> str | int:
+    """Stores the chosen role and asks for the account type."""
+    tid, role = telegram_id(update), _argument(update)
+
+    async def action() -> User:
+        return await accounts.choose_role(context.uow(), tid, Role(role))
+
+    label = texts.ROLE_NAMES[Role(role)] if role in _ROLES else role
+    return await _button_step(update, context, action, label)
+
+
+async def choose_account_type(update: Update, context: LeadlineContext) -> str | int:
+    """Stores individual or organization and asks for the organization name or the email."""
+    tid, kind = telegram_id(update), _argument(update)
+
+    async def action() -> User:
+        return await accounts.choose_account_type(context.uow(), tid, AccountType(kind))
+
+    label = texts.ACCOUNT_TYPE_NAMES[AccountType(kind)] if kind in _KINDS else kind
+    return await _button_step(update, context, action, label)
+
+
+async def _text_step(update: Update, context: LeadlineContext, action: TextAction) -> str | int:
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    try:
+        user = await action(context.uow(), telegram_id(update), message.text)
+    except DomainError as error:
+        user = await _current(context, update)
+        return await ask(update, context, user, prefix=escape(error.sentence))
+    return await _next(update, context, user)
+
+
+async def organization_name(update: Update, context: LeadlineContext) -> str | int:
+    """Stores the organization name and asks for the email address."""
+    return await _text_step(update, context, accounts.set_organization_name)
+
+
+def _submit_email(context: LeadlineContext) -> TextAction:
+    compose = confirmation_composer(context.bot.username)
+
+    async def action(uow: UnitOfWork, tid: int, text: str) -> User:
+        user = await accounts.submit_email(uow, tid, text, context.now(), compose)
+        context.services.kick_outbox()
+        return user
+
+    return action
+
+
+async def email(update: Update, context: LeadlineContext) -> str | int:
+    """Stores the address, sends the confirmation email and waits for the link."""
+    return await _text_step(update, context, _submit_email(context))
+
+
+async def text_while_waiting(update: Update, context: LeadlineContext) -> str | int:
+    """Takes a new address typed while waiting, or reminds the user to open the link."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    try:
+        validate_email(message.text)
+    except DomainError:
+        user = await _current(context, update)
+        await say(
+            update, context, texts.WAITING_FOR_CONFIRMATION, keyboards.signup_question(user, [])
+        )
+        return SignupStage.CONFIRM_EMAIL.value
+    return await _text_step(update, context, _submit_email(context))
+
+
+async def resend(update: Update, context: LeadlineContext) -> str | int:
+    """Sends a fresh confirmation link, replacing the old one."""
+    compose = confirmation_composer(context.bot.username)
+    try:
+        await accounts.resend_confirmation(
+            context.uow(), telegram_id(update), context.now(), compose
+        )
+    except DomainError as error:
+        await answer_query(update, error.sentence)
+        return SignupStage.CONFIRM_EMAIL.value
+    context.services.kick_outbox()
+    await answer_query(update, texts.EMAIL_RESENT)
+    return SignupStage.CONFIRM_EMAIL.value
+
+
+async def change_email(update: Update, context: LeadlineContext) -> str | int:
+    """Goes back to the email question."""
+    tid = telegram_id(update)
+    return await _button_step(
+        update,
+        context,
+        lambda: accounts.change_signup_email(context.uow(), tid, context.now()),
+        "Change email",
+    )
+
+
+async def display_name(update: Update, context: LeadlineContext) -> str | int:
+    """Stores the display name and asks for a headline."""
+    return await _text_step(update, context, profiles.set_display_name)
+
+
+async def use_telegram_name(update: Update, context: LeadlineContext) -> str | int:
+    """Takes the Telegram first name as the display name and asks for a headline."""
+    who = identity(update)
+    return await _button_step(
+        update,
+        context,
+        lambda: profiles.set_display_name(context.uow(), who.telegram_id, who.first_name),
+        who.first_name,
+    )
+
+
+async def headline(update: Update, context: LeadlineContext) -> str | int:
+    """Stores the headline and asks for skills."""
+    return await _text_step(update, context, profiles.set_headline)
+
+
+async def skills(update: Update, context: LeadlineContext) -> str | int:
+    """Stores the normalized skills and asks for categories."""
+    return await _text_step(update, context, profiles.set_skills)
+
+
+async def location(update: Update, context: LeadlineContext) -> str | int:
+    """Stores the location and finishes signup."""
+    return await _text_step(update, context, profiles.set_location)
+
+
+async def skip(update: Update, context: LeadlineContext) -> str | int:
+    """Skips an optional question and asks the next one."""
+    tid, stage = telegram_id(update), _argument(update)
+
+    async def action() -> User:
+        return await profiles.skip_step(context.uow(), tid, SignupStage(stage))
+
+    return await _button_step(update, context, action, "Skipped")
+
+
+async def toggle_category(update: Update, context: LeadlineContext) -> str | int:
+    """Ticks or unticks one category in place."""
+    names = await profiles.category_names(context.uow())
+    index = _argument(update)
+    query = update.callback_query
+    assert query is not None
+    if not index.isdigit() or int(index) >= len(names):
+        await query.answer(texts.STALE_BUTTON)
+        return SignupStage.CATEGORIES.value
+    try:
+        user = await profiles.toggle_category(context.uow(), telegram_id(update), names[int(index)])
+    except DomainError as error:
+        await query.answer(error.sentence)
+        return SignupStage.CATEGORIES.value
+    await query.answer()
+    await query.edit_message_reply_markup(
+        keyboards.category_picker(names, user.profile.categories, keyboards.SIGNUP)
+    )
+    return SignupStage.CATEGORIES.value
+
+
+async def categories_done(update: Update, context: LeadlineContext) -> str | int:
+    """Closes the category picker and asks for the location."""
+    tid = telegram_id(update)
+    user = await _current(context, update)
+    chosen = ", ".join(user.profile.categories) or "None"
+    return await _button_step(
+        update, context, lambda: profiles.finish_categories(context.uow(), tid), chosen
+    )
+
+
+async def wrong_input(update: Update, context: LeadlineContext) -> str | int:
+    """Tells the user what kind of answer the question needs and asks it again."""
+    user = await _current(context, update)
+    hint = texts.USE_BUTTONS if user.signup_stage in BUTTON_STAGES else texts.SEND_TEXT
+    if user.signup_stage is SignupStage.CONFIRM_EMAIL:
+        hint = texts.WAITING_FOR_CONFIRMATION
+    return await ask(update, context, user, prefix=hint)
+
+
+async def stale_button(update: Update, context: LeadlineContext) -> None:
+    """Answers a button of an earlier question; the conversation stays where it is."""
+    await answer_query(update, texts.STALE_BUTTON)
+
+
+async def cancel(update: Update, context: LeadlineContext) -> int:
+    """Leaves signup; everything answered so far stays saved."""
+    await say(update, context, texts.CANCELLED_SIGNUP)
+    return END
+
+
+def _on(action: str) -> str:
+    return pattern(keyboards.SIGNUP, action)
+
+
+def build() -> ConversationHandler[LeadlineContext]:
+    states: dict[object, list[BaseHandler[Update, LeadlineContext, object]]] = {
+        SignupStage.TERMS.value: [CallbackQueryHandler(accept_terms, _on("terms"))],
+        SignupStage.ROLE.value: [CallbackQueryHandler(choose_role, _on("role"))],
+        SignupStage.ACCOUNT_TYPE.value: [CallbackQueryHandler(choose_account_type, _on("type"))],
+        SignupStage.ORGANIZATION.value: [MessageHandler(TEXT, organization_name)],
+        SignupStage.EMAIL.value: [MessageHandler(TEXT, email)],
+        SignupStage.CONFIRM_EMAIL.value: [
+            CallbackQueryHandler(resend, _on("resend")),
+            CallbackQueryHandler(change_email, _on("chemail")),
+            MessageHandler(TEXT, text_while_waiting),
+        ],
+        SignupStage.DISPLAY_NAME.value: [
+            CallbackQueryHandler(use_telegram_name, _on("tgname")),
+            MessageHandler(TEXT, display_name),
+        ],
+        SignupStage.HEADLINE.value: [MessageHandler(TEXT, headline)],
+        SignupStage.SKILLS.value: [MessageHandler(TEXT, skills)],
+        SignupStage.CATEGORIES.value: [
+            CallbackQueryHandler(toggle_category, _on("cat")),
+            CallbackQueryHandler(categories_done, _on("catdone")),
+        ],
+        SignupStage.LOCATION.value: [MessageHandler(TEXT, location)],
+    }
+    return ConversationHandler(
+        entry_points=[CommandHandler("start", start)],
+        states=states,
+        fallbacks=[
+            CommandHandler("cancel", cancel),
+            CallbackQueryHandler(skip, _on("skip")),
+            CallbackQueryHandler(stale_button, pattern(keyboards.SIGNUP)),
+            MessageHandler(~filters.COMMAND, wrong_input),
+        ],
+        name="signup",
+        persistent=True,
+        allow_reentry=True,
+    )

@@ -1,0 +1,135 @@
+"""The bot's update queue: getUpdates long polling with Telegram's confirmation rules."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sandbox.errors import BotApiError
+
+JSON = dict[str, Any]
+
+# Telegram's default when allowed_updates was never given: everything but these three.
+ALL_TYPES = {
+    "message",
+    "edited_message",
+    "channel_post",
+    "edited_channel_post",
+    "business_connection",
+    "business_message",
+    "edited_business_message",
+    "deleted_business_messages",
+    "message_reaction",
+    "message_reaction_count",
+    "inline_query",
+    "chosen_inline_result",
+    "callback_query",
+    "shipping_query",
+    "pre_checkout_query",
+    "purchased_paid_media",
+    "poll",
+    "poll_answer",
+    "my_chat_member",
+    "chat_member",
+    "chat_join_request",
+    "chat_boost",
+    "removed_chat_boost",
+}
+DEFAULT_TYPES = ALL_TYPES - {"chat_member", "message_reaction", "message_reaction_count"}
+
+CONFLICT_OTHER = (
+    "Conflict: terminated by other getUpdates request; "
+    "make sure that only one bot instance is running"
+)
+CONFLICT_WEBHOOK = (
+    "Conflict: can't use getUpdates method while webhook is active; "
+    "use deleteWebhook to delete the webhook first"
+)
+
+
+@dataclass
+class _Poll:
+    terminated: bool = False
+    done: bool = False
+
+
+class UpdateQueue:
+    def __init__(self, on_change: Callable[[], None]) -> None:
+        self.pending: list[JSON] = []
+        self.next_update_id = 1
+        self.allowed = set(DEFAULT_TYPES)
+        self.webhook: JSON | None = None
+        self._event = asyncio.Event()
+        self._poll: _Poll | None = None
+        self._on_change = on_change
+
+    def _notify(self) -> None:
+        event, self._event = self._event, asyncio.Event()
+        event.set()
+        self._on_change()
+
+    def push(self, kind: str, payload: JSON) -> JSON | None:
+        """Queue an update unless the bot's allowed_updates excludes its type."""
+        if kind not in self.allowed:
+            return None
+        update = {"update_id": self.next_update_id, kind: payload}
+        self.next_update_id += 1
+        self.pending.append(update)
+        self._notify()
+        return update
+
+    def confirm(self, offset: int | None) -> None:
+        if offset is None:
+            return
+        if offset < 0:
+            self.pending = self.pending[offset:]
+        else:
+            self.pending = [u for u in self.pending if u["update_id"] >= offset]
+
+    def drop_pending(self) -> None:
+        self.pending.clear()
+
+    def set_allowed(self, allowed: list[str] | None) -> None:
+        # Like Telegram, the setting sticks until the next call that specifies it.
+        if allowed is not None:
+            self.allowed = {a for a in allowed if a in ALL_TYPES} or set(DEFAULT_TYPES)
+
+    async def wait_changed(self, timeout: float) -> None:
+        event = self._event
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(event.wait(), timeout)
+
+    async def get_updates(
+        self, offset: int | None, limit: int, timeout: float, allowed: list[str] | None
+    ) -> list[JSON]:
+        if self.webhook is not None:
+            raise BotApiError(409, CONFLICT_WEBHOOK)
+        previous = self._poll
+        if previous is not None and not previous.done:
+            # Give an abandoned long poll (client already gone) a moment to be cancelled,
+            # so a clean restart of the same bot is not reported as a conflict.
+            await asyncio.sleep(0.1)
+            if not previous.done:
+                previous.terminated = True
+                self._notify()
+        poll = _Poll()
+        self._poll = poll
+        try:
+            self.set_allowed(allowed)
+            self.confirm(offset)
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + max(0.0, timeout)
+            while True:
+                if poll.terminated:
+                    raise BotApiError(409, CONFLICT_OTHER)
+                remaining = deadline - loop.time()
+                if self.pending or remaining <= 0:
+                    return self.pending[: max(1, min(limit, 100))]
+                await self.wait_changed(remaining)
+        finally:
+            poll.done = True
+            if self._poll is poll:
+                self._poll = None
