@@ -7,6 +7,14 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from domain.ports import (
+    CategoryRepository,
+    EmailTokenRepository,
+    OutboxRepository,
+    SkillRepository,
+    UpdateLog,
+    UserRepository,
+)
 from storage.repositories import (
     SqlCategoryRepository,
     SqlEmailTokenRepository,
@@ -18,12 +26,12 @@ from storage.repositories import (
 
 
 class SqlUnitOfWork:
-    users: SqlUserRepository
-    skills: SqlSkillRepository
-    categories: SqlCategoryRepository
-    email_tokens: SqlEmailTokenRepository
-    outbox: SqlOutboxRepository
-    updates: SqlUpdateLog
+    users: UserRepository
+    skills: SkillRepository
+    categories: CategoryRepository
+    email_tokens: EmailTokenRepository
+    outbox: OutboxRepository
+    updates: UpdateLog
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions

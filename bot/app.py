@@ -1,0 +1,96 @@
+"""Builds the PTB Application with its persistence, rate limiter, services and handlers."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, cast
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram import LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+
+from bot.dispatcher import OutboxDispatcher
+from bot.mailer import Mailer
+from bot.settings import Settings
+from handlers.context import LeadlineApp, LeadlineContext, Services, utc_now
+from handlers.setup import BOT_COMMANDS, register
+from storage.db import create_engine, session_factory
+from storage.outbox import OutboxStore
+from storage.persistence import SqlPersistence
+from storage.uow import SqlUnitOfWork
+
+log = logging.getLogger(__name__)
+
+# Short, so that a restart loses at most this much of a conversation's position.
+PERSISTENCE_INTERVAL_SECONDS = 1.0
+PRUNE_UPDATES_AFTER = timedelta(days=7)
+
+
+@dataclass
+class Runtime:
+    """What one running bot owns; ``bot_data['runtime']`` holds it for shutdown."""
+
+    engine: AsyncEngine
+    dispatcher: OutboxDispatcher | None = None
+
+
+def build_application(settings: Settings) -> LeadlineApp:
+    """Wires settings, storage and handlers into an Application that is ready to run."""
+    engine = create_engine(settings.database.url)
+    sessions = session_factory(engine)
+    telegram = settings.telegram
+    app = cast(
+        LeadlineApp,
+        ApplicationBuilder()
+        .token(telegram.token.get_secret_value())
+        .base_url(telegram.base_url)
+        .base_file_url(telegram.base_file_url)
+        .persistence(SqlPersistence(sessions, update_interval=PERSISTENCE_INTERVAL_SECONDS))
+        .rate_limiter(AIORateLimiter(max_retries=1))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .context_types(ContextTypes(context=LeadlineContext))
+        .post_init(_post_init)
+        .post_stop(_post_stop)
+        .post_shutdown(_post_shutdown)
+        .build(),
+    )
+    mailer = Mailer(settings.email)
+    dispatcher = OutboxDispatcher(OutboxStore(sessions), app.bot, mailer, utc_now)
+    app.bot_data["runtime"] = Runtime(engine=engine, dispatcher=dispatcher)
+    app.bot_data["services"] = Services(
+        uow=lambda: SqlUnitOfWork(sessions),
+        kick_outbox=dispatcher.kick,
+        admin_ids=frozenset(settings.admins.telegram_ids),
+    )
+    register(app)
+    return app
+
+
+def _runtime(app: Application[Any, Any, Any, Any, Any, Any]) -> Runtime:
+    return cast(Runtime, app.bot_data["runtime"])
+
+
+async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    await app.bot.set_my_commands(BOT_COMMANDS)
+    runtime = _runtime(app)
+    if runtime.dispatcher is not None:
+        runtime.dispatcher.start()
+    log.info("Leadline is running as @%s", app.bot.username)
+
+
+async def _post_stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    runtime = _runtime(app)
+    if runtime.dispatcher is not None:
+        await runtime.dispatcher.stop()
+
+
+async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    await _runtime(app).engine.dispose()

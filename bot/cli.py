@@ -1,0 +1,125 @@
+"""The ``leadline`` command: run, sandbox, db upgrade."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from telegram import Update
+
+from bot.app import build_application
+from bot.logging_setup import configure_logging
+from bot.settings import ConfigError, Settings, load_settings
+from storage.migrate import upgrade
+
+log = logging.getLogger("leadline")
+
+
+def _settings(path: str) -> Settings:
+    try:
+        return load_settings(Path(path))
+    except ConfigError as error:
+        print(f"leadline: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def run(config: str) -> None:
+    """Runs the bot until interrupted, polling or behind a webhook as configured."""
+    settings = _settings(config)
+    telegram = settings.telegram
+    configure_logging(telegram.token.get_secret_value(), telegram.webhook_secret.get_secret_value())
+    upgrade(settings.database.url)
+    app = build_application(settings)
+    if telegram.mode == "webhook":
+        if not telegram.webhook_url:
+            print("leadline: telegram.webhook_url is required in webhook mode.", file=sys.stderr)
+            raise SystemExit(2)
+        app.run_webhook(
+            listen=telegram.webhook_listen,
+            port=telegram.webhook_port,
+            url_path="telegram",
+            webhook_url=telegram.webhook_url,
+            secret_token=telegram.webhook_secret.get_secret_value() or None,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+def db_upgrade(config: str) -> None:
+    settings = _settings(config)
+    configure_logging()
+    upgrade(settings.database.url)
+    print("Database is up to date.")
+
+
+async def _sandbox(host: str, port: int, data_dir: Path, flood: bool) -> None:
+    from bot.runner import start_bot
+    from sandbox import Sandbox
+
+    token, username = "1000001:SANDBOX-token-for-local-use", "leadline_sandbox_bot"
+    sandbox = Sandbox(bot_token=token, bot_username=username, host=host, port=port, smtp_port=0)
+    await sandbox.start()
+    sandbox.set_flood_limits(flood)
+    settings = Settings.model_validate(
+        {
+            "telegram": {
+                "token": token,
+                "base_url": sandbox.base_url,
+                "base_file_url": sandbox.base_file_url,
+            },
+            "database": {"url": f"sqlite+aiosqlite:///{data_dir / 'sandbox.db'}"},
+            "email": {"smtp_host": sandbox.smtp_host, "smtp_port": sandbox.smtp_port},
+        }
+    )
+    bot = await start_bot(settings)
+    print(f"\nLeadline sandbox is running. Open {sandbox.web_url} in your browser.")
+    print(f"Data: {data_dir} (delete it to start afresh). Stop with Ctrl+C.\n", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await bot.stop()
+        await sandbox.stop()
+
+
+def sandbox(host: str, port: int, data_dir: str, flood: bool) -> None:
+    """Runs the local Bot API stand-in, the mail sink, the web chat page and the bot."""
+    configure_logging()
+    directory = Path(data_dir).resolve()
+    directory.mkdir(parents=True, exist_ok=True)
+    asyncio.run(_sandbox(host, port, directory, flood))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="leadline", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run_parser = commands.add_parser("run", help="run the bot")
+    run_parser.add_argument("-c", "--config", default="config.toml")
+    sandbox_parser = commands.add_parser("sandbox", help="try the bot offline in a browser")
+    sandbox_parser.add_argument("--host", default="127.0.0.1")
+    sandbox_parser.add_argument("--port", type=int, default=8765)
+    sandbox_parser.add_argument("--data", default="sandbox-data")
+    sandbox_parser.add_argument("--flood-limits", action="store_true")
+    db_parser = commands.add_parser("db", help="database maintenance")
+    db_commands = db_parser.add_subparsers(dest="db_command", required=True)
+    upgrade_parser = db_commands.add_parser("upgrade", help="apply migrations")
+    upgrade_parser.add_argument("-c", "--config", default="config.toml")
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        run(args.config)
+    elif args.command == "sandbox":
+        sandbox(args.host, args.port, args.data, args.flood_limits)
+    else:
+        db_upgrade(args.config)
+
+
+if __name__ == "__main__":
+    main()

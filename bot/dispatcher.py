@@ -1,0 +1,137 @@
+"""Delivers the outbox in the background: paced, retried with backoff, never lost."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import smtplib
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.mailer import Mailer, PermanentMailError
+from domain.model import OutboxKind
+from storage.outbox import Delivery, OutboxStore
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 12
+IDLE_POLL_SECONDS = 1.0
+PARALLEL_CHATS = 8
+
+
+def backoff(attempts: int) -> timedelta:
+    """2, 4, 8 … seconds, at most ten minutes."""
+    return timedelta(seconds=min(2**attempts, 600))
+
+
+class OutboxDispatcher:
+    def __init__(
+        self,
+        store: OutboxStore,
+        bot: Bot,
+        mailer: Mailer,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._store, self._bot, self._mailer, self._clock = store, bot, mailer, clock
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._slots = asyncio.Semaphore(PARALLEL_CHATS)
+
+    def kick(self) -> None:
+        """Wakes the dispatcher at once; use cases just committed something to deliver."""
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox-dispatcher")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                delivered = await self.deliver_due()
+            except Exception:
+                log.exception("The outbox dispatcher failed; retrying shortly")
+                delivered = 0
+            if delivered:
+                continue
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), IDLE_POLL_SECONDS)
+
+    async def deliver_due(self) -> int:
+        """Claims what is due and delivers it; messages to one chat keep their order."""
+        batch = await self._store.claim(self._clock())
+        by_recipient: dict[tuple[OutboxKind, str], list[Delivery]] = defaultdict(list)
+        for delivery in batch:
+            by_recipient[(delivery.kind, delivery.recipient)].append(delivery)
+        await asyncio.gather(*(self._deliver_in_order(items) for items in by_recipient.values()))
+        return len(batch)
+
+    async def _deliver_in_order(self, deliveries: list[Delivery]) -> None:
+        async with self._slots:
+            for index, delivery in enumerate(deliveries):
+                retry_at = await self._deliver(delivery)
+                if retry_at is not None:
+                    # Keep the chat's order: later messages wait as long as the one that failed.
+                    for later in deliveries[index + 1 :]:
+                        await self._store.retry_later(later.id, retry_at, "waiting its turn")
+                    return
+
+    async def _deliver(self, delivery: Delivery) -> datetime | None:
+        """Sends one message; returns when to try again, or None once it is done with."""
+        try:
+            if delivery.kind is OutboxKind.EMAIL:
+                await self._send_email(delivery)
+            else:
+                await self._send_telegram(delivery)
+        except RetryAfter as error:
+            wait = error.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            at = self._clock() + timedelta(seconds=seconds)
+            await self._store.retry_later(delivery.id, at, str(error))
+            return at
+        except Forbidden as error:
+            log.info("Chat %s is unreachable: %s", delivery.recipient, error.message)
+            await self._store.mark_chat_unreachable(int(delivery.recipient))
+            await self._store.give_up(delivery.id, "unreachable", error.message)
+            return None
+        except (BadRequest, PermanentMailError) as error:
+            log.error("Outbox message %s was refused: %s", delivery.id, error)
+            await self._store.give_up(delivery.id, "failed", str(error))
+            return None
+        except (NetworkError, TelegramError, OSError, smtplib.SMTPException) as error:
+            if delivery.attempts >= MAX_ATTEMPTS:
+                log.error("Outbox message %s failed %s times: %s", delivery.id, MAX_ATTEMPTS, error)
+                await self._store.give_up(delivery.id, "failed", str(error))
+                return None
+            at = self._clock() + backoff(delivery.attempts)
+            await self._store.retry_later(delivery.id, at, str(error))
+            return at
+        await self._store.mark_sent(delivery.id, self._clock())
+        return None
+
+    async def _send_email(self, delivery: Delivery) -> None:
+        payload = delivery.payload
+        await self._mailer.send(
+            delivery.recipient,
+            str(payload["subject"]),
+            str(payload["text"]),
+            str(payload.get("html", "")),
+        )
+
+    async def _send_telegram(self, delivery: Delivery) -> None:
+        payload = dict(delivery.payload)
+        method = str(payload.pop("method", "sendMessage"))
+        params = {"chat_id": int(delivery.recipient), **payload}
+        await self._bot.do_api_request(method, api_kwargs=params)
