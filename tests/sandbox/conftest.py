@@ -1,17 +1,23 @@
-"""Fixtures: a started Sandbox, a PTB Bot pointed at it, and a way to run a PTB app."""
+"""Fixtures: a started Sandbox and a PTB Bot pointed at it."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator, Callable
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
-from telegram import Bot
-from telegram.ext import Application, ApplicationBuilder
 
-from sandbox import Sandbox
+# The project is not installed into the venv and pytest's config sets no pythonpath, so
+# make the repository root importable for `import sandbox`.
+_ROOT = str(Path(__file__).resolve().parents[2])
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
 
-TOKEN = "123456:TEST-TOKEN"
+from sandbox_testkit import TOKEN  # noqa: E402
+from telegram import Bot  # noqa: E402
+
+from sandbox import Sandbox  # noqa: E402
 
 
 @pytest.fixture
@@ -28,25 +34,3 @@ async def sb() -> AsyncIterator[Sandbox]:
 async def bot(sb: Sandbox) -> AsyncIterator[Bot]:
     async with Bot(TOKEN, base_url=sb.base_url, base_file_url=sb.base_file_url) as client:
         yield client
-
-
-def builder(sb: Sandbox) -> ApplicationBuilder:
-    return ApplicationBuilder().token(TOKEN).base_url(sb.base_url).base_file_url(sb.base_file_url)
-
-
-@contextlib.asynccontextmanager
-async def running(app: Application) -> AsyncIterator[Application]:  # type: ignore[type-arg]
-    """Run a PTB application with long polling for the duration of the block."""
-    await app.initialize()
-    await app.start()
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0, timeout=5)
-    try:
-        yield app
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
-
-
-AppFactory = Callable[[Sandbox], Application]  # type: ignore[type-arg]

@@ -1,0 +1,37 @@
+"""Alembic stairway: every revision upgrades, downgrades and upgrades again."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import inspect
+
+from storage.db import create_engine
+from storage.migrate import downgrade, revisions, upgrade
+from storage.models import Base
+
+
+def stairway(url: str) -> None:
+    steps = revisions(url)
+    assert steps, "no migrations found"
+    previous = "base"
+    for revision in steps:
+        upgrade(url, revision)
+        downgrade(url, previous)
+        upgrade(url, revision)
+        previous = revision
+
+
+async def tables(url: str) -> set[str]:
+    engine = create_engine(url)
+    async with engine.connect() as connection:
+        names = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+    await engine.dispose()
+    return names
+
+
+async def test_stairway_and_head_matches_the_models(db_url: str) -> None:
+    await asyncio.to_thread(stairway, db_url)
+    assert await tables(db_url) >= set(Base.metadata.tables)
+    await asyncio.to_thread(downgrade, db_url, "base")
+    assert await tables(db_url) <= {"alembic_version"}

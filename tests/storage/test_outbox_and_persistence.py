@@ -1,0 +1,85 @@
+"""The outbox store and the PTB persistence on a real SQLite file."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from domain.model import OutboxKind, OutboxMessage
+from storage.outbox import CLAIM_LEASE, OutboxStore
+from storage.persistence import SqlPersistence
+from storage.uow import SqlUnitOfWork
+
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+
+def message(recipient: str, key: str | None = None) -> OutboxMessage:
+    return OutboxMessage(
+        kind=OutboxKind.TELEGRAM,
+        recipient=recipient,
+        payload={"method": "sendMessage", "text": f"hi {recipient}"},
+        created_at=NOW,
+        dedupe_key=key,
+    )
+
+
+async def enqueue(uow: SqlUnitOfWork, *messages: OutboxMessage) -> None:
+    async with uow:
+        for item in messages:
+            await uow.outbox.add(item)
+        await uow.commit()
+
+
+async def test_dedupe_key_makes_a_repeated_enqueue_a_no_op(
+    uow: SqlUnitOfWork, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await enqueue(uow, message("1", "alert:1"), message("1", "alert:1"), message("2"))
+    await enqueue(uow, message("1", "alert:1"))
+    claimed = await OutboxStore(sessions).claim(NOW)
+    assert sorted(d.recipient for d in claimed) == ["1", "2"]
+
+
+async def test_claimed_messages_are_not_claimed_again_until_the_lease_ends(
+    uow: SqlUnitOfWork, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    store = OutboxStore(sessions)
+    await enqueue(uow, message("1"), message("2"))
+    first = await store.claim(NOW)
+    assert [d.attempts for d in first] == [1, 1]
+    assert await store.claim(NOW + timedelta(seconds=5)) == []
+    await store.mark_sent(first[0].id, NOW)
+    # The second one's dispatcher "crashed": after the lease it is delivered again.
+    again = await store.claim(NOW + CLAIM_LEASE + timedelta(seconds=1))
+    assert [(d.id, d.attempts) for d in again] == [(first[1].id, 2)]
+    assert await store.counts() == {"sent": 1, "sending": 1}
+
+
+async def test_retry_later_waits_until_its_time(
+    uow: SqlUnitOfWork, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    store = OutboxStore(sessions)
+    await enqueue(uow, message("1"))
+    [delivery] = await store.claim(NOW)
+    await store.retry_later(delivery.id, NOW + timedelta(seconds=30), "flood")
+    assert await store.claim(NOW + timedelta(seconds=29)) == []
+    assert [d.id for d in await store.claim(NOW + timedelta(seconds=30))] == [delivery.id]
+    await store.give_up(delivery.id, "unreachable", "blocked")
+    assert await store.next_due() is None
+
+
+async def test_persistence_keeps_conversations_and_user_data(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    persistence = SqlPersistence(sessions)
+    await persistence.update_conversation("signup", (10, 10), "email")
+    await persistence.update_conversation("signup", (11, 11), "role")
+    await persistence.update_conversation("signup", (11, 11), None)
+    await persistence.update_conversation("signup", (10, 10), "confirm_email")
+    await persistence.update_user_data(10, {"editing": "headline"})
+    reopened = SqlPersistence(sessions)
+    assert await reopened.get_conversations("signup") == {(10, 10): "confirm_email"}
+    assert await reopened.get_conversations("profile") == {}
+    assert await reopened.get_user_data() == {10: {"editing": "headline"}}
+    await reopened.drop_user_data(10)
+    assert await reopened.get_user_data() == {}

@@ -1,0 +1,103 @@
+"""Skill normalization and the free-text checks of signup and profile."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from domain.errors import InvalidInput
+from domain.skills import normalize_skill, parse_skill_list, skill_key
+from domain.validation import (
+    validate_display_name,
+    validate_email,
+    validate_headline,
+    validate_timezone,
+)
+
+
+@pytest.mark.parametrize("typed", ["python", " Python ", "PYTHON", "pYtHoN", "py"])
+def test_spellings_of_python_are_one_skill(typed: str) -> None:
+    assert normalize_skill(typed).display == "Python"
+    assert normalize_skill(typed).key == "python"
+
+
+@pytest.mark.parametrize(
+    ("alias", "canonical"),
+    [("js", "JavaScript"), ("k8s", "Kubernetes"), ("Postgres", "PostgreSQL"), ("c++", "C++")],
+)
+def test_aliases_map_to_canonical_names(alias: str, canonical: str) -> None:
+    assert normalize_skill(alias).display == canonical
+
+
+def test_unknown_skill_keeps_its_spelling_with_collapsed_spaces() -> None:
+    skill = normalize_skill("  Bubble   Tea  Brewing ")
+    assert (skill.key, skill.display) == ("bubble tea brewing", "Bubble Tea Brewing")
+
+
+def test_skill_list_drops_repeats_and_empty_parts() -> None:
+    skills = parse_skill_list("python, Python ,, django;DJANGO\nJS")
+    assert [s.display for s in skills] == ["Python", "Django", "JavaScript"]
+
+
+@pytest.mark.parametrize("text", ["", " , ,", "<script>", "a" * 41, "#hashtag"])
+def test_bad_skill_lists_are_refused_with_a_sentence(text: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_skill_list(text)
+    assert caught.value.sentence.endswith(".")
+
+
+def test_too_many_skills_are_refused() -> None:
+    with pytest.raises(InvalidInput, match="at most 3"):
+        parse_skill_list("a, b, c, d", limit=3)
+
+
+@given(st.text(min_size=1, max_size=30))
+def test_normalizing_is_idempotent(text: str) -> None:
+    try:
+        once = normalize_skill(text)
+    except InvalidInput:
+        return
+    assert normalize_skill(once.display) == once
+    assert skill_key(once.display) == once.key
+
+
+@pytest.mark.parametrize("good", ["ann@example.com", "a.b+c@sub.Example.ORG", "x_y@do-main.io"])
+def test_valid_emails_are_accepted(good: str) -> None:
+    assert validate_email(good).split("@")[1] == good.split("@")[1].lower()
+
+
+@pytest.mark.parametrize(
+    "bad", ["", "plain", "a@b", "a@@b.com", "a b@c.com", "<b>@x.com", "a..b@x.com", "@x.com"]
+)
+def test_invalid_emails_are_refused(bad: str) -> None:
+    with pytest.raises(InvalidInput, match="email address"):
+        validate_email(bad)
+
+
+def test_names_and_headlines_have_limits() -> None:
+    assert validate_display_name(" Ann   Lee ") == "Ann Lee"
+    assert validate_display_name("n" * 64) == "n" * 64
+    with pytest.raises(InvalidInput, match="at most 64"):
+        validate_display_name("n" * 65)
+    assert validate_headline("h" * 120) == "h" * 120
+    with pytest.raises(InvalidInput, match="at most 120"):
+        validate_headline("h" * 121)
+    with pytest.raises(InvalidInput, match="cannot be empty"):
+        validate_headline("   ")
+
+
+@given(st.text(max_size=200))
+def test_display_name_either_fits_or_is_refused(text: str) -> None:
+    try:
+        name = validate_display_name(text)
+    except InvalidInput:
+        return
+    assert 0 < len(name) <= 64 and name == name.strip()
+
+
+def test_time_zones_are_matched_case_insensitively() -> None:
+    assert validate_timezone("europe/berlin") == "Europe/Berlin"
+    assert validate_timezone("utc") == "UTC"
+    with pytest.raises(InvalidInput, match="time zone"):
+        validate_timezone("Mars/Olympus")
