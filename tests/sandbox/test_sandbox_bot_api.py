@@ -129,12 +129,12 @@ async def test_edit_rules(sb: Sandbox, bot: Bot) -> None:
 
 async def test_forbidden_and_unknown_chats(sb: Sandbox, bot: Bot) -> None:
     stranger = sb.create_user("Stranger")
-    with pytest.raises(Forbidden, match="Bot can't initiate conversation with a user"):
+    with pytest.raises(Forbidden, match="Forbidden: bot can't initiate conversation with a user"):
         await bot.send_message(stranger.id, "hi")
     blocker = sb.create_user("Blocker")
     await blocker.send("/start")
     blocker.block_bot()
-    with pytest.raises(Forbidden, match="Bot was blocked by the user"):
+    with pytest.raises(Forbidden, match="Forbidden: bot was blocked by the user"):
         await bot.send_message(blocker.id, "hi")
     with pytest.raises(BadRequest, match="Chat not found"):
         await bot.send_message(42, "hi")

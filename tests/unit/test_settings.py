@@ -1,0 +1,93 @@
+"""Settings: TOML file, environment overrides, one-sentence refusals, a secret token."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.logging_setup import RedactSecrets
+from bot.settings import ConfigError, load_settings
+
+TOKEN = "123456:AAH-secret-token-value"
+
+
+def write(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_the_example_file_has_every_section_and_only_lacks_a_token(tmp_path: Path) -> None:
+    example = (Path(__file__).resolve().parents[2] / "config.example.toml").read_text()
+    config = write(tmp_path, example.replace('token = ""', f'token = "{TOKEN}"'))
+    settings = load_settings(config)
+    assert settings.telegram.token.get_secret_value() == TOKEN
+    assert settings.telegram.base_url == "https://api.telegram.org/bot"
+    assert settings.email.smtp_port == 25
+    assert settings.marketplace.currency == "USD"
+    assert settings.admins.telegram_ids == []
+
+
+def test_environment_overrides_a_key_of_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = write(tmp_path, f'[telegram]\ntoken = "{TOKEN}"\n[email]\nsmtp_port = 25\n')
+    monkeypatch.setenv("LEADLINE_EMAIL__SMTP_PORT", "2525")
+    monkeypatch.setenv("LEADLINE_ADMINS__TELEGRAM_IDS", "[1, 2]")
+    settings = load_settings(config)
+    assert settings.email.smtp_port == 2525
+    assert settings.admins.telegram_ids == [1, 2]
+    assert settings.telegram.token.get_secret_value() == TOKEN
+
+
+def test_token_can_come_from_the_environment_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEADLINE_TELEGRAM__TOKEN", TOKEN)
+    settings = load_settings(write(tmp_path, '[database]\nurl = "sqlite+aiosqlite:///x.db"\n'))
+    assert settings.telegram.token.get_secret_value() == TOKEN
+
+
+@pytest.mark.parametrize(
+    ("body", "names"),
+    [
+        ('[telegram]\ntoken = ""\n', "telegram.token"),
+        (f'[telegram]\ntoken = "{TOKEN}"\n[email]\nsmtp_port = "abc"\n', "email.smtp_port"),
+        (f'[telegram]\ntoken = "{TOKEN}"\n[database]\nurl = "mysql://x"\n', "database.url"),
+        (f'[telegram]\ntoken = "{TOKEN}"\ntokne = "typo"\n', "telegram.tokne"),
+        (f'[telegram]\ntoken = "{TOKEN}"\n[marketplace]\ncurrency = "dollars"\n', "currency"),
+        (f'[telegram]\ntoken = "{TOKEN}"\nmode = "carrier-pigeon"\n', "telegram.mode"),
+        ("[telegram\ntoken = 1", "not valid TOML"),
+    ],
+)
+def test_bad_configuration_is_one_sentence_naming_key_and_file(
+    tmp_path: Path, body: str, names: str
+) -> None:
+    config = write(tmp_path, body)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config)
+    sentence = str(caught.value)
+    assert names in sentence and str(config) in sentence
+    assert "\n" not in sentence.strip() and TOKEN not in sentence
+
+
+def test_missing_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_settings(tmp_path / "nope.toml")
+
+
+def test_token_never_shows_in_repr_or_logs(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    settings = load_settings(write(tmp_path, f'[telegram]\ntoken = "{TOKEN}"\n'))
+    assert TOKEN not in repr(settings) and TOKEN not in str(settings.model_dump())
+    logger = logging.getLogger("test.redact")
+    logger.addFilter(RedactSecrets(TOKEN))
+    with caplog.at_level(logging.INFO, logger="test.redact"):
+        logger.info("POST https://api.telegram.org/bot%s/getMe", TOKEN)
+        try:
+            raise RuntimeError(f"failed https://api.telegram.org/bot{TOKEN}/getUpdates")
+        except RuntimeError:
+            logger.exception("boom")
+    text = caplog.text + "".join(r.exc_text or "" for r in caplog.records)
+    assert TOKEN not in text and "<redacted>" in text
