@@ -1,4 +1,4 @@
-"""The ``leadline`` command: run, sandbox, db upgrade."""
+"""Leadline, a services marketplace inside Telegram."""
 
 from __future__ import annotations
 

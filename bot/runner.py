@@ -19,11 +19,17 @@ class RunningBot:
 
     async def stop(self) -> None:
         """Stops cleanly: polling ends, persistence is flushed, the database closed."""
-        if self.app.updater is not None and self.app.updater.running:
-            await self.app.updater.stop()
-        if self.app.running:
-            await self.app.stop()
-        await self.app.shutdown()
+        app = self.app
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+            # run_polling() calls these hooks itself; running inside a loop, so do we.
+            if app.post_stop is not None:
+                await app.post_stop(app)
+        await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)
 
 
 async def start_bot(settings: Settings) -> RunningBot:
@@ -31,6 +37,8 @@ async def start_bot(settings: Settings) -> RunningBot:
     await asyncio.to_thread(upgrade, settings.database.url)
     app = build_application(settings)
     await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
     await app.start()
     assert app.updater is not None
     await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0.0)

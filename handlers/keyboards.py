@@ -24,8 +24,9 @@ def rows(*buttons: InlineKeyboardButton, width: int = 2) -> InlineKeyboardMarkup
     return InlineKeyboardMarkup([items[i : i + width] for i in range(0, len(items), width)])
 
 
-def skip() -> InlineKeyboardButton:
-    return button("Skip", SIGNUP, "skip")
+def skip(stage: SignupStage) -> InlineKeyboardButton:
+    """Skip names its question, so a stale Skip can never skip a later one."""
+    return button("Skip", SIGNUP, "skip", stage.value)
 
 
 def category_picker(
@@ -67,9 +68,9 @@ def signup_question(user: User, categories: list[str]) -> InlineKeyboardMarkup |
             name = user.first_name[:40]
             return rows(button(texts.use_telegram_name(name), SIGNUP, "tgname"))
         case SignupStage.HEADLINE | SignupStage.LOCATION:
-            return rows(skip())
+            return rows(skip(user.signup_stage))
         case SignupStage.SKILLS:
-            return None if user.is_seller else rows(skip())
+            return None if user.is_seller else rows(skip(user.signup_stage))
         case SignupStage.CATEGORIES:
             return category_picker(categories, user.profile.categories, SIGNUP)
         case _:

@@ -7,7 +7,6 @@ from html import escape
 
 from telegram import Update
 from telegram.ext import (
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -23,6 +22,7 @@ from handlers import keyboards, texts
 from handlers.callbacks import Callback, pattern
 from handlers.common import answer_query, identity, say, telegram_id
 from handlers.context import LeadlineContext
+from handlers.conversation import Handlers, persistent_conversation
 from handlers.emails import confirmation_composer
 
 END = ConversationHandler.END
@@ -214,7 +214,7 @@ async def cancel(update: Update, context: LeadlineContext) -> int:
 
 
 def build() -> ConversationHandler[LeadlineContext]:
-    states: dict[object, list[BaseHandler[Update, LeadlineContext, object]]] = {
+    states: dict[object, Handlers] = {
         EDIT_TEXT: [
             MessageHandler(filters.TEXT & ~filters.COMMAND, receive_text),
             MessageHandler(~filters.COMMAND, wrong_input),
@@ -224,16 +224,14 @@ def build() -> ConversationHandler[LeadlineContext]:
             CallbackQueryHandler(categories_done, pattern(keyboards.PROFILE, "catdone")),
         ],
     }
-    return ConversationHandler(
+    return persistent_conversation(
+        "profile",
         entry_points=[
             CallbackQueryHandler(start_edit, pattern(keyboards.PROFILE, "edit")),
             CallbackQueryHandler(add_role, pattern(keyboards.PROFILE, "role")),
         ],
         states=states,
         fallbacks=[CommandHandler("cancel", cancel)],
-        name="profile",
-        persistent=True,
-        allow_reentry=True,
     )
 
 

@@ -7,7 +7,6 @@ from html import escape
 
 from telegram import Update
 from telegram.ext import (
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -24,6 +23,7 @@ from handlers import keyboards, texts
 from handlers.callbacks import Callback, pattern
 from handlers.common import answer_query, close_question, identity, say, telegram_id
 from handlers.context import LeadlineContext
+from handlers.conversation import Handlers, persistent_conversation
 from handlers.emails import confirmation_composer
 
 END = ConversationHandler.END
@@ -303,7 +303,7 @@ def _on(action: str) -> str:
 
 
 def build() -> ConversationHandler[LeadlineContext]:
-    states: dict[object, list[BaseHandler[Update, LeadlineContext, object]]] = {
+    states: dict[object, Handlers] = {
         SignupStage.TERMS.value: [CallbackQueryHandler(accept_terms, _on("terms"))],
         SignupStage.ROLE.value: [CallbackQueryHandler(choose_role, _on("role"))],
         SignupStage.ACCOUNT_TYPE.value: [CallbackQueryHandler(choose_account_type, _on("type"))],
@@ -326,7 +326,8 @@ def build() -> ConversationHandler[LeadlineContext]:
         ],
         SignupStage.LOCATION.value: [MessageHandler(TEXT, location)],
     }
-    return ConversationHandler(
+    return persistent_conversation(
+        "signup",
         entry_points=[CommandHandler("start", start)],
         states=states,
         fallbacks=[
@@ -335,7 +336,4 @@ def build() -> ConversationHandler[LeadlineContext]:
             CallbackQueryHandler(stale_button, pattern(keyboards.SIGNUP)),
             MessageHandler(~filters.COMMAND, wrong_input),
         ],
-        name="signup",
-        persistent=True,
-        allow_reentry=True,
     )

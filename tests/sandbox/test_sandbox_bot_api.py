@@ -147,7 +147,7 @@ async def test_forbidden_and_unknown_chats(sb: Sandbox, bot: Bot) -> None:
 
 async def test_second_poller_gets_conflict(sb: Sandbox, bot: Bot) -> None:
     first = asyncio.create_task(bot.get_updates(timeout=10))
-    await asyncio.sleep(0.3)
+    await sb.wait_for_poller()
     async with Bot(TOKEN, base_url=sb.base_url) as second:
         assert await second.get_updates(timeout=0) == ()
     with pytest.raises(Conflict, match="terminated by other getUpdates request"):

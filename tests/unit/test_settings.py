@@ -78,7 +78,9 @@ def test_missing_file_is_named(tmp_path: Path) -> None:
         load_settings(tmp_path / "nope.toml")
 
 
-def test_token_never_shows_in_repr_or_logs(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_token_never_shows_in_repr_or_logs(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     settings = load_settings(write(tmp_path, f'[telegram]\ntoken = "{TOKEN}"\n'))
     assert TOKEN not in repr(settings) and TOKEN not in str(settings.model_dump())
     logger = logging.getLogger("test.redact")

@@ -1,0 +1,52 @@
+"""The real bot over real HTTP against the sandbox, on a real SQLite file."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.runner import RunningBot, start_bot
+from bot.settings import Settings
+from sandbox import Sandbox
+
+TOKEN = "4242424242:E2E-test-token-AAAAAAAAAAAAAAAAAAAA"
+BOT_USERNAME = "leadline_test_bot"
+
+
+@pytest.fixture
+async def sandbox() -> AsyncIterator[Sandbox]:
+    sb = Sandbox(bot_token=TOKEN, bot_username=BOT_USERNAME, default_timeout=15)
+    await sb.start()
+    try:
+        yield sb
+    finally:
+        await sb.stop()
+
+
+@pytest.fixture
+def settings(sandbox: Sandbox, tmp_path: Path) -> Settings:
+    return Settings.model_validate(
+        {
+            "telegram": {
+                "token": TOKEN,
+                "base_url": sandbox.base_url,
+                "base_file_url": sandbox.base_file_url,
+            },
+            "database": {"url": f"sqlite+aiosqlite:///{tmp_path / 'leadline.db'}"},
+            "email": {"smtp_host": sandbox.smtp_host, "smtp_port": sandbox.smtp_port},
+        }
+    )
+
+
+@pytest.fixture
+async def bot(sandbox: Sandbox, settings: Settings) -> AsyncIterator[RunningBot]:
+    running = await start_bot(settings)
+    try:
+        yield running
+    finally:
+        await running.stop()
+    # Whatever the test did, the bot must never have broken a Telegram rule.
+    assert sandbox.api_errors == []
+    assert sandbox.unanswered_callback_queries() == []
