@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import smtplib
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.mailer import Mailer, PermanentMailError
@@ -19,6 +20,19 @@ from storage.outbox import Delivery, OutboxStore
 
 log = logging.getLogger(__name__)
 
+_SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
+# What the outbox may ask the bot to do on its own.
+_METHODS = frozenset(
+    {
+        "sendMessage",
+        "sendDocument",
+        "sendPhoto",
+        "sendVoice",
+        "sendVideo",
+        "copyMessage",
+        "editMessageText",
+    }
+)
 MAX_ATTEMPTS = 12
 IDLE_POLL_SECONDS = 1.0
 PARALLEL_CHATS = 8
@@ -131,7 +145,13 @@ class OutboxDispatcher:
         )
 
     async def _send_telegram(self, delivery: Delivery) -> None:
+        """Calls the Bot method the payload names (sendMessage, sendDocument …) with its fields."""
         payload = dict(delivery.payload)
         method = str(payload.pop("method", "sendMessage"))
-        params = {"chat_id": int(delivery.recipient), **payload}
-        await self._bot.do_api_request(method, api_kwargs=params)
+        send = getattr(self._bot, _SNAKE.sub("_", method).lower(), None)
+        if method not in _METHODS or send is None:
+            raise BadRequest(f"Outbox method {method} is not supported")
+        markup = payload.pop("reply_markup", None)
+        if isinstance(markup, dict):
+            payload["reply_markup"] = InlineKeyboardMarkup.de_json(markup, self._bot)
+        await send(chat_id=int(delivery.recipient), **payload)

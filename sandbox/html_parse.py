@@ -178,7 +178,7 @@ class _Parser:
             if data[i] == ord(">"):
                 break
             attr_begin = i
-            while not _is_space(data[i]) and data[i] != ord("="):
+            while not _is_space(data[i]) and data[i] not in (ord("="), ord(">")):
                 i += 1
             attr = data[attr_begin:i].decode("utf-8", errors="replace")
             if not attr:

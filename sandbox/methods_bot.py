@@ -140,6 +140,7 @@ async def get_chat(world: World, p: Params) -> JSON:
             "limited_gifts": False,
             "unique_gifts": False,
             "premium_subscription": False,
+            "gifts_from_channels": False,
         },
     }
 

@@ -176,6 +176,12 @@ class Sandbox:
             raise SandboxTimeout(f"No email to {to!r} within {wait} s. Mails so far: {seen}")
         return found
 
+    async def wait_for_poller(self, timeout: float | None = None) -> None:
+        """Wait until the bot has a getUpdates long poll pending (it is up and listening)."""
+        wait = self.default_timeout if timeout is None else timeout
+        if not await self.world.updates.wait_for_poller(wait):
+            raise SandboxTimeout(f"No getUpdates request arrived within {wait} s.")
+
     @property
     def api_errors(self) -> list[ApiError]:
         return list(self.world.errors)

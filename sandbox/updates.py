@@ -64,6 +64,7 @@ class UpdateQueue:
         self.webhook: JSON | None = None
         self._event = asyncio.Event()
         self._poll: _Poll | None = None
+        self._poll_started = asyncio.Event()
         self._on_change = on_change
 
     def _notify(self) -> None:
@@ -102,6 +103,23 @@ class UpdateQueue:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(event.wait(), timeout)
 
+    @property
+    def polling(self) -> bool:
+        """Whether a getUpdates request is waiting right now."""
+        return self._poll is not None and not self._poll.done
+
+    async def wait_for_poller(self, timeout: float) -> bool:
+        """Wait until some getUpdates request is pending (the bot is up and listening)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not self.polling:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return False
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._poll_started.wait(), remaining)
+        return True
+
     async def get_updates(
         self, offset: int | None, limit: int, timeout: float, allowed: list[str] | None
     ) -> list[JSON]:
@@ -117,6 +135,8 @@ class UpdateQueue:
                 self._notify()
         poll = _Poll()
         self._poll = poll
+        started, self._poll_started = self._poll_started, asyncio.Event()
+        started.set()
         try:
             self.set_allowed(allowed)
             self.confirm(offset)

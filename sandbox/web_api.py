@@ -193,8 +193,13 @@ def add_web_routes(app: web.Application, world: World) -> None:
         payload = actions.deep_link_payload(world, str(body.get("url", "")))
         if payload is None:
             return ok({"deep_link": False})
-        await guarded(request, lambda: actions.open_deep_link(world, state, payload))
-        return ok({"deep_link": True})
+        return await guarded(
+            request,
+            lambda: {
+                "deep_link": True,
+                "message_id": actions.open_deep_link(world, state, payload).message_id,
+            },
+        )
 
     async def block(request: web.Request) -> web.Response:
         state, body = state_of(request), await _body(request)

@@ -11,7 +11,10 @@ from telegram import (
     Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
     KeyboardButton,
+    LabeledPrice,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     ReplyParameters,
@@ -81,8 +84,9 @@ async def test_length_limits_count_text_after_parsing(sb: Sandbox, bot: Bot) -> 
         await bot.send_message(chat_id, "a" * 4097)
     with pytest.raises(BadRequest, match="Message text is empty"):
         await bot.send_message(chat_id, "<b></b>  ", parse_mode="HTML")
-    await bot.send_document(chat_id, b"x", filename="a.txt", caption="<i>" + "c" * 1024 + "</i>",
-                            parse_mode="HTML")  # fmt: skip
+    await bot.send_document(
+        chat_id, b"x", filename="a.txt", caption="<i>" + "c" * 1024 + "</i>", parse_mode="HTML"
+    )
     with pytest.raises(BadRequest, match="Message caption is too long"):
         await bot.send_document(chat_id, b"x", filename="a.txt", caption="c" * 1025)
 
@@ -111,8 +115,9 @@ async def test_edit_rules(sb: Sandbox, bot: Bot) -> None:
     markup = InlineKeyboardMarkup([[InlineKeyboardButton("A", callback_data="a")]])
     sent = await bot.send_message(alice.id, "<b>v1</b>", parse_mode="HTML", reply_markup=markup)
     with pytest.raises(BadRequest, match="Message is not modified"):
-        await bot.edit_message_text("<b>v1</b>", alice.id, sent.message_id, parse_mode="HTML",
-                                    reply_markup=markup)  # fmt: skip
+        await bot.edit_message_text(
+            "<b>v1</b>", alice.id, sent.message_id, parse_mode="HTML", reply_markup=markup
+        )
     edited = await bot.edit_message_text("v2", alice.id, sent.message_id)
     assert edited.text == "v2" and edited.edit_date is not None and edited.reply_markup is None
     with pytest.raises(BadRequest, match="Message to edit not found"):
@@ -192,10 +197,16 @@ async def test_files_round_trip(sb: Sandbox, bot: Bot) -> None:
 async def test_replies_keyboards_and_callback_answers(sb: Sandbox, bot: Bot) -> None:
     alice = sb.create_user("Alice")
     question = await alice.send("/start")
-    answer = await bot.send_message(alice.id, "Pick", reply_parameters=ReplyParameters(
-        question.message_id), reply_markup=ReplyKeyboardMarkup(
-        [[KeyboardButton("Buyer"), "Seller"]], resize_keyboard=True,
-        input_field_placeholder="Your role"))  # fmt: skip
+    answer = await bot.send_message(
+        alice.id,
+        "Pick",
+        reply_parameters=ReplyParameters(question.message_id),
+        reply_markup=ReplyKeyboardMarkup(
+            [[KeyboardButton("Buyer"), "Seller"]],
+            resize_keyboard=True,
+            input_field_placeholder="Your role",
+        ),
+    )
     assert answer.reply_to_message and answer.reply_to_message.text == "/start"
     assert alice.reply_keyboard and alice.reply_keyboard["input_field_placeholder"] == "Your role"
     await bot.send_message(alice.id, "Thanks", reply_markup=ReplyKeyboardRemove())
@@ -213,3 +224,35 @@ async def test_replies_keyboards_and_callback_answers(sb: Sandbox, bot: Bot) -> 
     assert sb.unanswered_callback_queries() == []
     record = sb.callback_queries[0]
     assert (record.answer_text, record.show_alert) == ("Done", True)
+
+
+async def test_inline_queries_and_payments(sb: Sandbox, bot: Bot) -> None:
+    alice = sb.create_user("Alice")
+    await alice.send("/start")
+    searching = asyncio.create_task(alice.inline_query("python django"))
+    await sb.world.wait_for(lambda: True if sb.pending_updates[1:] else None, 10)
+    update = (await bot.get_updates())[-1]
+    assert update.inline_query and update.inline_query.query == "python django"
+    result = InlineQueryResultArticle("1", "Lead 42", InputTextMessageContent("Lead 42"))
+    await bot.answer_inline_query(update.inline_query.id, [result])
+    assert [r["title"] for r in await searching] == ["Lead 42"]
+
+    invoice = await bot.send_invoice(
+        alice.id,
+        "Lead 42",
+        "Payment",
+        "lead:42",
+        "USD",
+        [LabeledPrice("Work", 12_000)],
+        provider_token="test",
+    )
+    paying = asyncio.create_task(alice.pay(invoice.message_id))
+    query = None
+    while query is None:
+        updates = await bot.get_updates(offset=update.update_id + 1, timeout=5)
+        query = next((u.pre_checkout_query for u in updates if u.pre_checkout_query), None)
+    assert (query.invoice_payload, query.total_amount) == ("lead:42", 12_000)
+    await bot.answer_pre_checkout_query(query.id, ok=True)
+    paid = await paying
+    assert paid is not None and paid.extra["successful_payment"]["total_amount"] == 12_000
+    assert sb.api_errors == []

@@ -42,8 +42,9 @@ async def start(update: Update, context: Ctx) -> None:
         await update.effective_message.reply_text(f"Deep link payload: {context.args[0]}")
         return
     name = html.escape(update.effective_user.first_name)
-    await update.effective_message.reply_html(f"Hi <b>{name}</b>! Choose your role",
-                                              reply_markup=ROLES)  # fmt: skip
+    await update.effective_message.reply_html(
+        f"Hi <b>{name}</b>! Choose your role", reply_markup=ROLES
+    )
     await update.effective_message.reply_text(
         "Or use the menu", reply_markup=ReplyKeyboardMarkup([["Help", "Profile"]])
     )

@@ -96,8 +96,14 @@ def test_markdown_v2_basics_and_reserved_characters() -> None:
     text, entities = parse_markdown_v2(r"*bold* _it_ __u__ ~s~ ||sp|| `c` [l](https://x.org) 1\.5")
     assert text == "bold it u s sp c l 1.5"
     assert [e["type"] for e in entities] == [
-        "bold", "italic", "underline", "strikethrough", "spoiler", "code", "text_link",
-    ]  # fmt: skip
+        "bold",
+        "italic",
+        "underline",
+        "strikethrough",
+        "spoiler",
+        "code",
+        "text_link",
+    ]
     with pytest.raises(EntityParseError, match=r"Character '\.' is reserved"):
         parse_markdown_v2("1.5")
     with pytest.raises(EntityParseError, match="Can't find end of Bold entity at byte offset 0"):

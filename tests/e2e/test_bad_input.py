@@ -1,0 +1,133 @@
+"""Wrong answers get one clear sentence and the same question again; nothing breaks."""
+
+from __future__ import annotations
+
+from bot.runner import RunningBot
+from sandbox import Sandbox, SimUser
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d4944415478da63f8cfc0f01f0005000201a5f1ee2f0000000049454e44ae426082"
+)
+
+
+async def reach_email_question(user: SimUser, role: str = "Seller") -> None:
+    await user.send("/start")
+    await user.wait_for_message("Do you accept these terms?")
+    await user.tap("Accept")
+    await user.wait_for_message("How will you use Leadline")
+    await user.tap(role)
+    await user.wait_for_message("individual or as an organization")
+    await user.tap("Individual")
+    await user.wait_for_message("What is your email address?")
+
+
+async def test_wrong_answers_are_explained_and_the_question_repeated(
+    sandbox: Sandbox, bot: RunningBot
+) -> None:
+    eve = sandbox.create_user("Eve")
+    await eve.send("/start")
+    await eve.wait_for_message("Do you accept these terms?")
+    await eve.send("yes I accept")
+    again = await eve.wait_for_message("Please tap one of the buttons.")
+    assert "Do you accept these terms?" in again.text and again.inline_buttons
+    await eve.tap("Accept")
+    await eve.wait_for_message("How will you use Leadline")
+    await eve.tap("Seller")
+    await eve.wait_for_message("individual or as an organization")
+    await eve.tap("Organization")
+    await eve.wait_for_message("name of your organization")
+    await eve.send("O" * 121)
+    again = await eve.wait_for_message("at most 120 characters")
+    assert again.text.endswith("What is the name of your organization?")
+    await eve.send("Eve & <Co>")
+    await eve.wait_for_message("What is your email address?")
+    for bad in ("not an email", "<b>@example.com", "eve@example"):
+        await eve.send(bad)
+        again = await eve.wait_for_message("does not look like an email address")
+        assert again.text.endswith("I will send you a link to confirm it.")
+    await eve.send_photo(PNG)
+    again = await eve.wait_for_message("Please answer with a text message.")
+    assert "What is your email address?" in again.text
+    await eve.send("eve@example.org")
+    await eve.wait_for_message("I sent a confirmation link")
+
+    await eve.send("/start e_this-token-was-never-issued")
+    await eve.wait_for_message("This confirmation link is not valid")
+    await eve.send("I clicked it, honest")
+    await eve.wait_for_message("Please open the link in the email")
+    email = await sandbox.wait_for_email("eve@example.org")
+    await eve.open_link(next(link for link in email.links if sandbox.is_deep_link(link)))
+    await eve.wait_for_message("What name should others see?")
+
+    await eve.send("N" * 65)
+    again = await eve.wait_for_message("at most 64 characters")
+    assert again.text.endswith("What name should others see?")
+    await eve.send("Eve")
+    await eve.wait_for_message("headline")
+    await eve.send("H" * 121)
+    await eve.wait_for_message("at most 120 characters")
+    await eve.send("Fixes <things> & more")
+    skills_question = await eve.wait_for_message("Which skills do you offer?")
+    assert skills_question.inline_buttons == []  # sellers cannot skip skills
+    await eve.send("<script>")
+    await eve.wait_for_message("is not a skill name")
+    await eve.send(" , , ")
+    await eve.wait_for_message("at least one skill")
+    await eve.send("Go, golang, GO")
+    await eve.wait_for_message("Pick the categories")
+
+
+async def test_forged_stale_and_garbage_buttons_change_nothing(
+    sandbox: Sandbox, bot: RunningBot
+) -> None:
+    mal = sandbox.create_user("Mal")
+    await mal.send("/start")
+    terms = await mal.wait_for_message("Do you accept these terms?")
+    await mal.tap("Accept")
+    role_question = await mal.wait_for_message("How will you use Leadline")
+    await mal.tap("Buyer")
+    await mal.wait_for_message("individual or as an organization")
+
+    refusals = {"That button is no longer active.", "That question was already answered."}
+    forged = [
+        (role_question.message_id, "v1:su:role:admin"),
+        (role_question.message_id, "v1:su:role:seller"),
+        (role_question.message_id, "garbage"),
+        (role_question.message_id, "v9:su:terms"),
+        (role_question.message_id, "v1:zz:x"),
+        (role_question.message_id, "v1:su:skip:location"),
+        (terms.message_id, "v1:su:terms"),
+    ]
+    for message_id, data in forged:
+        answer = await mal.tap_data(message_id, data)
+        assert answer.answered and answer.text in refusals
+
+    # Still a buyer, still at the account type question.
+    await mal.tap("Individual")
+    await mal.wait_for_message("What is your email address?")
+    await mal.send("/profile")
+    await mal.wait_for_message("Please finish signing up first")
+
+
+async def test_cancel_keeps_answers_and_start_resumes(sandbox: Sandbox, bot: RunningBot) -> None:
+    cid = sandbox.create_user("Cid")
+    await reach_email_question(cid, role="Buyer")
+    await cid.send("/cancel")
+    await cid.wait_for_message("Your answers so far are saved")
+    await cid.send("hello?")
+    await cid.wait_for_message("Please finish signing up first")
+    await cid.send("/cancel")
+    await cid.wait_for_message("There is nothing to cancel")
+    await cid.send("/start")
+    await cid.wait_for_message("What is your email address?")
+    await cid.send("cid@example.org")
+    await cid.wait_for_message("I sent a confirmation link")
+
+
+async def test_help_and_menu_answer_anyone(sandbox: Sandbox, bot: RunningBot) -> None:
+    dee = sandbox.create_user("Dee")
+    await dee.send("/help")
+    await dee.wait_for_message("/profile")
+    await dee.send("/menu")
+    await dee.wait_for_message("Please finish signing up first")

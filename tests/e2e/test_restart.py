@@ -1,0 +1,118 @@
+"""A restart in the middle of signup resumes at the same question and loses no answer."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from bot.runner import start_bot
+from bot.settings import Settings
+from domain import accounts
+from domain.model import SignupStage
+from sandbox import Sandbox
+from storage.db import create_engine, session_factory
+from storage.uow import SqlUnitOfWork
+from tests.e2e.conftest import TOKEN
+
+
+async def stage_of(settings: Settings, telegram_id: int) -> SignupStage:
+    engine = create_engine(settings.database.url)
+    try:
+        user = await accounts.get_user(SqlUnitOfWork(session_factory(engine)), telegram_id)
+    finally:
+        await engine.dispose()
+    assert user is not None
+    return user.signup_stage
+
+
+async def test_a_clean_restart_resumes_at_the_same_question(
+    sandbox: Sandbox, settings: Settings
+) -> None:
+    running = await start_bot(settings)
+    fay = sandbox.create_user("Fay")
+    await fay.send("/start")
+    await fay.wait_for_message("Do you accept these terms?")
+    await fay.tap("Accept")
+    await fay.wait_for_message("How will you use Leadline")
+    await fay.tap("Seller")
+    await fay.wait_for_message("individual or as an organization")
+    await fay.tap("Organization")
+    await fay.wait_for_message("name of your organization")
+    await running.stop()
+
+    running = await start_bot(settings)
+    try:
+        # No /start: the very next answer is taken as the answer to the pending question.
+        await fay.send("Fay Works")
+        await fay.wait_for_message("What is your email address?")
+        assert await stage_of(settings, fay.id) is SignupStage.EMAIL
+    finally:
+        await running.stop()
+    assert sandbox.api_errors == []
+
+
+def write_config(path: Path, sandbox: Sandbox, database_url: str) -> Path:
+    path.write_text(
+        "[telegram]\n"
+        f'token = "{TOKEN}"\n'
+        f'base_url = "{sandbox.base_url}"\n'
+        f'base_file_url = "{sandbox.base_file_url}"\n'
+        "[database]\n"
+        f'url = "{database_url}"\n'
+        "[email]\n"
+        f'smtp_host = "{sandbox.smtp_host}"\n'
+        f"smtp_port = {sandbox.smtp_port}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+async def launch(config: Path) -> asyncio.subprocess.Process:
+    """Starts ``leadline run -c config`` as its own process, as an operator would."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "run",
+        "-c",
+        str(config),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+
+
+async def test_a_killed_process_resumes_at_the_same_question(
+    sandbox: Sandbox, settings: Settings, tmp_path: Path
+) -> None:
+    config = write_config(tmp_path / "config.toml", sandbox, settings.database.url)
+    process = await launch(config)
+    try:
+        gus = sandbox.create_user("Gus")
+        await gus.send("/start")
+        await gus.wait_for_message("Do you accept these terms?", timeout=60)
+        await gus.tap("Accept")
+        await gus.wait_for_message("How will you use Leadline")
+        await gus.tap("Buyer")
+        await gus.wait_for_message("individual or as an organization")
+        # Persistence is written every second; a kill after that loses nothing.
+        await asyncio.sleep(2.5)
+        process.send_signal(signal.SIGKILL)
+        await process.wait()
+
+        process = await launch(config)
+        await gus.tap("Individual")
+        await gus.wait_for_message("What is your email address?", timeout=60)
+        await gus.send("gus@example.org")
+        await gus.wait_for_message("I sent a confirmation link")
+        email = await sandbox.wait_for_email("gus@example.org")
+        assert email.links
+    finally:
+        if process.returncode is None:
+            process.terminate()
+            _, stderr = await process.communicate()
+            assert TOKEN not in stderr.decode()
+    assert await stage_of(settings, gus.id) is SignupStage.CONFIRM_EMAIL
