@@ -1,0 +1,71 @@
+"""A person uses the sandbox's web chat page in headless Chromium to talk to the real bot."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, async_playwright, expect
+
+from bot.runner import RunningBot
+from sandbox import Sandbox
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get)")
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            await chromium.close()
+
+
+async def test_signup_starts_in_the_web_page_and_the_email_link_works(
+    sandbox: Sandbox, bot: RunningBot, browser: Browser, tmp_path: Path
+) -> None:
+    page = await browser.new_page()
+    page.set_default_timeout(15_000)
+    await page.goto(sandbox.web_url)
+    await page.get_by_label("First name").fill("Lena <3")
+    await page.get_by_test_id("create-user").click()
+    await expect(page.get_by_test_id("chat-title")).to_have_text("Lena <3")
+
+    chat = page.get_by_test_id("messages")
+    await page.get_by_test_id("message-input").fill("/start")
+    await page.get_by_test_id("message-input").press("Enter")
+    await expect(chat.get_by_text("Do you accept these terms?")).to_be_visible()
+    await page.get_by_role("button", name="✅ Accept").click()
+    await expect(chat.get_by_text("How will you use Leadline first?")).to_be_visible()
+    await expect(page.get_by_test_id("bot-message").filter(has_text="→ Accepted")).to_be_visible()
+    await page.get_by_role("button", name="Seller").click()
+    await page.get_by_role("button", name="Individual").click()
+    await expect(chat.get_by_text("What is your email address?")).to_be_visible()
+    await page.get_by_test_id("message-input").fill("lena@example.org")
+    await page.get_by_test_id("message-input").press("Enter")
+    await expect(chat.get_by_text("I sent a confirmation link")).to_be_visible()
+
+    await page.get_by_test_id("tab-mail").click()
+    await page.get_by_test_id("mail-link").first.click(timeout=20_000)
+    await page.get_by_test_id("tab-chat").click()
+    await expect(chat.get_by_text("lena@example.org is confirmed")).to_be_visible()
+    await expect(chat.get_by_text("What name should others see?")).to_be_visible()
+    await page.screenshot(path=str(tmp_path / "web-page.png"), full_page=True)
+    await page.close()
