@@ -13,6 +13,7 @@ from sandbox import Sandbox
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
+HAVE_CHROMIUM = Path(CHROMIUM).exists()
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -26,7 +27,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
-    if not Path(CHROMIUM).exists():
+    if not HAVE_CHROMIUM:
         pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get)")
     async with async_playwright() as playwright:
         chromium = await playwright.chromium.launch(
