@@ -234,3 +234,13 @@ async def record_update(uow: UnitOfWork, update_id: int, now: datetime) -> bool:
         first = await uow.updates.first_time(update_id, now)
         await uow.commit()
         return first
+
+
+async def set_reachable(uow: UnitOfWork, telegram_id: int, reachable: bool) -> None:
+    """Records that the user blocked the bot (or came back), so nothing is sent in vain."""
+    async with uow:
+        user = await uow.users.get_by_telegram_id(telegram_id)
+        if user is not None and user.reachable != reachable:
+            user.reachable = reachable
+            await uow.users.save(user)
+            await uow.commit()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import ChatMember, Update
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
@@ -70,6 +71,15 @@ async def unexpected_message(update: Update, context: LeadlineContext) -> None:
         await say(update, context, texts.NOT_SIGNED_UP)
     else:
         await say(update, context, texts.UNKNOWN_MESSAGE, keyboards.menu())
+
+
+async def chat_member_changed(update: Update, context: LeadlineContext) -> None:
+    """Notes that a user blocked or unblocked the bot."""
+    change = update.my_chat_member
+    if change is None or change.chat.type != ChatType.PRIVATE:
+        return
+    blocked = change.new_chat_member.status in {ChatMember.BANNED, ChatMember.LEFT}
+    await accounts.set_reachable(context.uow(), change.chat.id, not blocked)
 
 
 async def on_error(update: object, context: LeadlineContext) -> None:

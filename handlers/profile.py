@@ -164,11 +164,15 @@ async def toggle_category(update: Update, context: LeadlineContext) -> str:
 
 async def categories_done(update: Update, context: LeadlineContext) -> int:
     """Closes the picker and shows the updated profile."""
+    user = await _signed_up_user(update, context)
+    if user is None:
+        return END
     await answer_query(update, texts.PROFILE_SAVED)
     query = update.callback_query
-    if query is not None:
-        await query.edit_message_reply_markup(None)
-    return await show_profile(update, context)
+    assert query is not None
+    await query.edit_message_reply_markup(None)
+    await say(update, context, texts.profile_card(user), keyboards.profile_actions(user))
+    return END
 
 
 async def add_role(update: Update, context: LeadlineContext) -> str | int:

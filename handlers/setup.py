@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import BotCommand, Update
 from telegram.ext import (
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     MessageHandler,
     TypeHandler,
@@ -31,6 +32,7 @@ def register(app: LeadlineApp) -> None:
             CommandHandler("cancel", general.nothing_to_cancel),
             CallbackQueryHandler(general.menu_button, pattern(keyboards.MENU)),
             CallbackQueryHandler(general.stale_button),
+            ChatMemberHandler(general.chat_member_changed, ChatMemberHandler.MY_CHAT_MEMBER),
             MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, general.unexpected_message),
         ]
     )

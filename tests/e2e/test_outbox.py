@@ -54,7 +54,7 @@ async def outbox_statuses(settings: Settings) -> dict[str, str]:
 
 async def wait_until(check: Callable[[], Awaitable[bool]]) -> None:
     async with asyncio.timeout(20):
-        while not await check():  # noqa: ASYNC110 - the database cannot notify us
+        while not await check():
             await asyncio.sleep(0.1)
 
 
