@@ -19,7 +19,11 @@ log = logging.getLogger(__name__)
 
 
 async def skip_repeated_update(update: Update, context: LeadlineContext) -> None:
-    """Drops an update Telegram delivers a second time, so nothing is created twice."""
+    """Drops an update Telegram delivers a second time, and anything from group chats."""
+    chat = update.effective_chat
+    if chat is not None and chat.type != ChatType.PRIVATE:
+        # Leadline talks to people one to one; in a group it stays silent.
+        raise ApplicationHandlerStop
     if not await accounts.record_update(context.uow(), update.update_id, context.now()):
         log.info("Skipping update %s: it was processed before", update.update_id)
         raise ApplicationHandlerStop
