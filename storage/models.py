@@ -11,11 +11,13 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -70,6 +72,7 @@ class UserRow(Base):
     status: Mapped[str] = mapped_column(String(16), default="active")
     reachable: Mapped[bool] = mapped_column(Boolean, default=True)
     signup_stage: Mapped[str] = mapped_column(String(24), default="terms")
+    alerts_muted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime]
 
     roles: Mapped[list[UserRoleRow]] = relationship(cascade="all, delete-orphan", lazy="selectin")
@@ -127,7 +130,7 @@ class ProfileSkillRow(Base):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("profiles.user_id", ondelete="CASCADE"), primary_key=True
     )
-    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id"), primary_key=True)
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id"), primary_key=True, index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     years: Mapped[int | None] = mapped_column(Integer)
 
@@ -148,7 +151,9 @@ class ProfileCategoryRow(Base):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("profiles.user_id", ondelete="CASCADE"), primary_key=True
     )
-    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), primary_key=True)
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("categories.id"), primary_key=True, index=True
+    )
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     category: Mapped[CategoryRow] = relationship(lazy="joined")
@@ -168,6 +173,7 @@ class EmailTokenRow(Base):
 
 class OutboxRow(Base):
     __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
@@ -175,7 +181,7 @@ class OutboxRow(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     payload: Mapped[dict[str, Any]]
     dedupe_key: Mapped[str | None] = mapped_column(String(128), unique=True)
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]
     created_at: Mapped[datetime]
@@ -210,3 +216,66 @@ class ConversationRow(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
     state: Mapped[dict[str, Any]]
+
+
+class LeadRow(Base):
+    __tablename__ = "leads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str | None] = mapped_column(String(120))
+    description: Mapped[str | None] = mapped_column(Text)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
+    budget_minor: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    published_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
+
+    category: Mapped[CategoryRow | None] = relationship(lazy="joined")
+    skills: Mapped[list[LeadSkillRow]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="LeadSkillRow.position"
+    )
+    attachments: Mapped[list[LeadAttachmentRow]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="LeadAttachmentRow.position"
+    )
+
+
+class LeadSkillRow(Base):
+    __tablename__ = "lead_skills"
+
+    lead_id: Mapped[int] = mapped_column(
+        ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True
+    )
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    skill: Mapped[SkillRow] = relationship(lazy="joined")
+
+
+class LeadAttachmentRow(Base):
+    __tablename__ = "lead_attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    file_id: Mapped[str] = mapped_column(String(256))
+    file_name: Mapped[str | None] = mapped_column(String(256))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LeadAlertRow(Base):
+    """A seller was alerted about a lead (once, ever) and maybe opened it."""
+
+    __tablename__ = "lead_alerts"
+
+    lead_id: Mapped[int] = mapped_column(
+        ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True
+    )
+    seller_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    alerted_at: Mapped[datetime]
+    opened_at: Mapped[datetime | None]

@@ -1,0 +1,106 @@
+"""Leads: the entity, its validation, and matching sellers to it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from domain import validation
+from domain.errors import InvalidInput
+from domain.lifecycle import LeadStatus
+from domain.money import Money
+from domain.skills import SkillName, parse_skill_list, skill_key
+
+MAX_TITLE = 120
+MAX_DESCRIPTION = 4000
+MAX_LEAD_SKILLS = 10
+MAX_ATTACHMENTS = 5
+
+
+class AttachmentKind(StrEnum):
+    DOCUMENT = "document"
+    PHOTO = "photo"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    kind: AttachmentKind
+    file_id: str
+    file_name: str | None = None
+
+
+@dataclass
+class Lead:
+    buyer_id: int
+    created_at: datetime
+    title: str | None = None
+    description: str | None = None
+    category: str | None = None
+    skills: list[str] = field(default_factory=list)
+    budget: Money | None = None
+    attachments: list[Attachment] = field(default_factory=list)
+    status: LeadStatus = LeadStatus.DRAFT
+    published_at: datetime | None = None
+    id: int | None = None
+    version: int = 0
+
+    @property
+    def missing(self) -> list[str]:
+        """The fields a draft still needs before it can be published."""
+        required = {
+            "title": self.title,
+            "description": self.description,
+            "category": self.category,
+            "skills": self.skills,
+            "budget": self.budget,
+        }
+        return [name for name, value in required.items() if not value]
+
+
+def validate_title(raw: str) -> str:
+    return validation.clean_text(raw, what="title", limit=MAX_TITLE)
+
+
+def validate_description(raw: str) -> str:
+    """Keeps line breaks (descriptions are paragraphs), trims each end."""
+    text = raw.strip()
+    if not text:
+        raise InvalidInput("The description cannot be empty; please type it again.")
+    if len(text) > MAX_DESCRIPTION:
+        raise InvalidInput(
+            f"The description can be at most {MAX_DESCRIPTION} characters; yours has {len(text)}."
+        )
+    return text
+
+
+def parse_lead_skills(raw: str) -> list[SkillName]:
+    return parse_skill_list(raw, limit=MAX_LEAD_SKILLS)
+
+
+@dataclass(frozen=True)
+class SellerMatch:
+    """A seller who fits a lead, and how well: overlapping skills first."""
+
+    seller_id: int
+    telegram_id: int
+    overlap: int
+    category_match: bool
+
+
+def match_score(
+    lead_skills: Iterable[str],
+    lead_category: str | None,
+    seller_skills: Iterable[str],
+    seller_categories: Iterable[str],
+) -> tuple[int, bool]:
+    """(overlapping skills, category match) — a seller matches when either is non-zero."""
+    wanted = {skill_key(s) for s in lead_skills}
+    overlap = len(wanted & {skill_key(s) for s in seller_skills})
+    return overlap, lead_category is not None and lead_category in set(seller_categories)
+
+
+def rank(matches: Sequence[SellerMatch]) -> list[SellerMatch]:
+    """More overlapping skills first, then a category match, then the older account."""
+    return sorted(matches, key=lambda m: (-m.overlap, not m.category_match, m.seller_id))
