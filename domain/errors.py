@@ -19,3 +19,7 @@ class NotAllowed(DomainError):
 
 class NotFound(DomainError):
     """The thing asked for does not exist (or is not visible to this user)."""
+
+
+class Conflict(DomainError):
+    """Someone else changed the same thing first; nothing was written."""

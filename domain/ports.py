@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Generic, Protocol, Self, TypeVar
 
+from domain.leads import Lead, SellerMatch
+from domain.lifecycle import LeadStatus
 from domain.model import EmailToken, OutboxMessage, User
 from domain.skills import SkillName
+
+T = TypeVar("T")
 
 
 class UserRepository(Protocol):
@@ -64,6 +69,7 @@ class UnitOfWork(Protocol):
     email_tokens: EmailTokenRepository
     outbox: OutboxRepository
     updates: UpdateLog
+    leads: LeadRepository
 
     async def __aenter__(self) -> Self: ...
 
@@ -77,3 +83,59 @@ class UnitOfWork(Protocol):
     async def commit(self) -> None: ...
 
     async def rollback(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    total: int
+    offset: int
+    size: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.offset > 0
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + self.size < self.total
+
+
+class LeadRepository(Protocol):
+    async def add(self, lead: Lead) -> Lead: ...
+
+    async def get(self, lead_id: int) -> Lead | None: ...
+
+    async def save(self, lead: Lead) -> None:
+        """Writes the lead if nobody changed it since it was read; else raises Conflict."""
+        ...
+
+    async def draft_of(self, buyer_id: int) -> Lead | None: ...
+
+    async def of_buyer(
+        self, buyer_id: int, statuses: Sequence[LeadStatus], offset: int, size: int
+    ) -> Page[Lead]: ...
+
+    async def status_counts(self, buyer_id: int) -> dict[LeadStatus, int]: ...
+
+    async def matching_sellers(self, lead: Lead) -> list[SellerMatch]: ...
+
+    async def record_alerts(
+        self, lead_id: int, seller_ids: Sequence[int], now: datetime
+    ) -> set[int]:
+        """Records alerts not sent before; returns the sellers alerted for the first time."""
+        ...
+
+    async def mark_opened(self, lead_id: int, seller_id: int, now: datetime) -> None: ...
+
+    async def search_open(
+        self,
+        words: Sequence[str],
+        category: str | None,
+        skill: str | None,
+        exclude_buyer: int | None,
+        offset: int,
+        size: int,
+    ) -> Page[Lead]: ...
+
+    async def matching_open_for(self, seller_id: int, offset: int, size: int) -> Page[Lead]: ...

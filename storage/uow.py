@@ -10,11 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from domain.ports import (
     CategoryRepository,
     EmailTokenRepository,
+    LeadRepository,
     OutboxRepository,
     SkillRepository,
     UpdateLog,
     UserRepository,
 )
+from storage.leads import SqlLeadRepository
 from storage.repositories import (
     SqlCategoryRepository,
     SqlEmailTokenRepository,
@@ -32,6 +34,7 @@ class SqlUnitOfWork:
     email_tokens: EmailTokenRepository
     outbox: OutboxRepository
     updates: UpdateLog
+    leads: LeadRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -46,6 +49,7 @@ class SqlUnitOfWork:
         self.email_tokens = SqlEmailTokenRepository(session)
         self.outbox = SqlOutboxRepository(session)
         self.updates = SqlUpdateLog(session)
+        self.leads = SqlLeadRepository(session)
         return self
 
     async def __aexit__(
