@@ -69,6 +69,7 @@ def build_application(settings: Settings) -> LeadlineApp:
         uow=lambda: SqlUnitOfWork(sessions),
         kick_outbox=dispatcher.kick,
         admin_ids=frozenset(settings.admins.telegram_ids),
+        currency=settings.marketplace.currency,
     )
     register(app)
     return app

@@ -245,3 +245,9 @@ async def search_public(
     """Open leads for inline mode, where anyone may search."""
     async with uow:
         return await uow.leads.search_open(words, None, None, None, offset, size)
+
+
+async def popular_skills(uow: UnitOfWork, limit: int) -> list[str]:
+    """The skills most sellers offer, as suggestions."""
+    async with uow:
+        return await uow.skills.popular(limit)

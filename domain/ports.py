@@ -33,6 +33,10 @@ class SkillRepository(Protocol):
         """Returns the canonical display names, creating skills not seen before."""
         ...
 
+    async def popular(self, limit: int) -> list[str]:
+        """The skills on the most seller profiles."""
+        ...
+
 
 class CategoryRepository(Protocol):
     async def names(self) -> list[str]: ...

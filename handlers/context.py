@@ -23,6 +23,7 @@ class Services:
     uow: Callable[[], UnitOfWork]
     kick_outbox: Callable[[], None] = lambda: None
     admin_ids: frozenset[int] = field(default_factory=frozenset)
+    currency: str = "USD"
     clock: Callable[[], datetime] = utc_now
 
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -181,6 +181,17 @@ class SqlSkillRepository:
                 result.append(row.name)
         await self._session.flush()
         return result
+
+    async def popular(self, limit: int) -> list[str]:
+        usage = func.count(ProfileSkillRow.user_id)
+        rows = await self._session.scalars(
+            select(SkillRow.name)
+            .join(ProfileSkillRow, ProfileSkillRow.skill_id == SkillRow.id)
+            .group_by(SkillRow.id, SkillRow.name)
+            .order_by(usage.desc(), SkillRow.name)
+            .limit(limit)
+        )
+        return list(rows)
 
 
 class SqlCategoryRepository:

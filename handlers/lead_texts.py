@@ -1,0 +1,124 @@
+"""Sentences and cards of the leads part; user text is always HTML-escaped here."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram.helpers import create_deep_linked_url
+
+from domain.leads import MAX_ATTACHMENTS, Lead
+from domain.lifecycle import LeadStatus, describe
+from domain.model import User
+
+TITLE_QUESTION = "What is the title of your lead? (up to 120 characters)"
+DESCRIPTION_QUESTION = (
+    "Describe the work: what you need, what you have already, and what done looks like "
+    "(up to 4000 characters)."
+)
+CATEGORY_QUESTION = "Which category fits the lead best?"
+SKILLS_QUESTION = "Which skills should the seller have? Send 1–10, separated by commas."
+ATTACHMENT_QUESTION = (
+    f"Attach a brief or a picture if you have one (up to {MAX_ATTACHMENTS}), or tap Skip."
+)
+RESUME_DRAFT = "You have an unfinished lead. Continue where you left off, or start over?"
+CANCELLED = "Cancelled. Your draft is kept: send /newlead to continue it."
+DISCARDED = "The draft is thrown away."
+SEND_FILE = "Please send a document or a photo, or tap Done."
+WHICH_FIELD = "Which part do you want to change?"
+WITHDRAWN = "The lead is withdrawn; sellers can no longer find it."
+NO_BIDS = "No bids yet. Sellers will be able to connect and bid soon."
+CONNECT_SOON = "Connecting and bidding are coming very soon."
+NO_LEADS = "No open leads match yet. Try /leads with a few words, e.g. /leads logo design."
+NO_MATCHING_SELLERS = "No sellers match this lead yet."
+MUTE_ON = "🔕 New-lead alerts are off. You can still find leads with /leads."
+MUTE_OFF = "🔔 New-lead alerts are on."
+ALERTS_MAX_DESCRIPTION = 300
+CARD_MAX_DESCRIPTION = 3000
+
+FIELD_NAMES = {
+    "title": "Title",
+    "description": "Description",
+    "category": "Category",
+    "skills": "Skills",
+    "budget": "Budget",
+    "attachments": "Attachments",
+}
+
+
+def budget_question(currency: str) -> str:
+    return f"What is your budget in {currency}? For example 500 or 1,200.50."
+
+
+def skills_question(popular: list[str]) -> str:
+    if not popular:
+        return SKILLS_QUESTION
+    return f"{SKILLS_QUESTION}\nPopular: <i>{escape(', '.join(popular))}</i>"
+
+
+def attachment_added(name: str, count: int) -> str:
+    return f"📎 Added {escape(name)} ({count}/{MAX_ATTACHMENTS}). Send another, or tap Done."
+
+
+def share_link(bot_username: str, lead: Lead) -> str:
+    return create_deep_linked_url(bot_username, f"lead_{lead.id}")
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def lead_card(lead: Lead, buyer: User | None, bot_username: str, *, full: bool = True) -> str:
+    """The lead as people read it; its length stays well under Telegram's 4096."""
+    mark = "✅ " if lead.status is LeadStatus.IN_PROGRESS else ""
+    lines = [f"{mark}📌 <b>{escape(lead.title or 'Untitled lead')}</b>"]
+    if lead.budget:
+        lines.append(f"💰 Budget: <b>{lead.budget.format()}</b>")
+    if lead.category:
+        lines.append(f"🗂 {escape(lead.category)}")
+    if lead.skills:
+        lines.append(f"🛠 {escape(', '.join(lead.skills))}")
+    if lead.description:
+        limit = CARD_MAX_DESCRIPTION if full else ALERTS_MAX_DESCRIPTION
+        lines += ["", escape(_short(lead.description, limit))]
+    if lead.attachments:
+        lines += ["", f"📎 {len(lead.attachments)} attachment(s)"]
+    footer = f"Status: {describe(lead.status)}"
+    if buyer is not None:
+        footer += f" · by {escape(buyer.name)}"
+    if lead.published_at:
+        footer += f" · {lead.published_at:%d %b %Y}"
+    lines += ["", f"<i>{footer}</i>"]
+    if lead.status is LeadStatus.OPEN and lead.id is not None:
+        lines.append(f"🔗 Share: {share_link(bot_username, lead)}")
+    return "\n".join(lines)
+
+
+def preview(lead: Lead, bot_username: str) -> str:
+    return "<b>Preview</b> — this is how sellers will see your lead:\n\n" + lead_card(
+        lead, None, bot_username
+    )
+
+
+def alert(lead: Lead, bot_username: str) -> str:
+    return "🔔 <b>New lead for your skills</b>\n\n" + lead_card(
+        lead, None, bot_username, full=False
+    )
+
+
+def published(count: int) -> str:
+    if count == 0:
+        return "✅ Published. No seller matches yet; sellers can find it with /leads."
+    sellers = "seller was" if count == 1 else "sellers were"
+    return f"✅ Published. {count} matching {sellers} alerted."
+
+
+def results_header(words: list[str], total: int, offset: int, size: int) -> str:
+    what = f"“{escape(' '.join(words))}”" if words else "your skills"
+    if total == 0:
+        return f"No open leads for {what}."
+    last = min(offset + size, total)
+    return f"Open leads for {what}: {offset + 1}–{last} of {total}"
+
+
+def missing_fields(missing: list[str]) -> str:
+    return "Before publishing, please add: " + ", ".join(missing) + "."

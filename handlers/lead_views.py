@@ -1,0 +1,111 @@
+"""Keyboards of lead cards, alerts, previews and result lists."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from domain.leads import Lead
+from domain.lifecycle import LeadStatus
+from domain.ports import Page
+from handlers import lead_texts
+from handlers.keyboards import button, rows
+
+LEAD = "ld"
+NEWLEAD = "nl"
+
+
+def owner_actions(lead: Lead) -> InlineKeyboardMarkup:
+    lead_id = str(lead.id)
+    buttons = []
+    if lead.status in (LeadStatus.DRAFT, LeadStatus.OPEN):
+        buttons.append(button("✏️ Edit", LEAD, "edit", lead_id))
+    if lead.status is LeadStatus.OPEN:
+        buttons.append(button("🗑 Withdraw", LEAD, "withdraw", lead_id))
+    buttons.append(button("📨 Bids", LEAD, "bids", lead_id))
+    buttons.append(button("👥 Matching sellers", LEAD, "sellers", lead_id))
+    return rows(*buttons)
+
+
+def seller_actions(lead: Lead) -> InlineKeyboardMarkup | None:
+    if lead.status is not LeadStatus.OPEN:
+        return None
+    return rows(button("🤝 Connect", LEAD, "connect", str(lead.id)))
+
+
+def alert_actions(lead: Lead) -> InlineKeyboardMarkup:
+    lead_id = str(lead.id)
+    return rows(
+        button("👀 View", LEAD, "view", lead_id), button("🤝 Connect", LEAD, "connect", lead_id)
+    )
+
+
+def alert_payload(lead: Lead, bot_username: str) -> dict[str, object]:
+    """The outbox payload of an alert card, the same for every matching seller."""
+    return {
+        "method": "sendMessage",
+        "text": lead_texts.alert(lead, bot_username),
+        "parse_mode": "HTML",
+        "reply_markup": alert_actions(lead).to_dict(),
+        "link_preview_options": {"is_disabled": True},
+    }
+
+
+def confirm_withdraw(lead: Lead) -> InlineKeyboardMarkup:
+    lead_id = str(lead.id)
+    return rows(
+        button("Yes, withdraw", LEAD, "withdrawok", lead_id),
+        button("Keep it open", LEAD, "view", lead_id),
+    )
+
+
+def categories(names: list[str], area: str) -> InlineKeyboardMarkup:
+    return rows(*(button(name, area, "cat", str(i)) for i, name in enumerate(names)))
+
+
+def field_chooser(include_attachments: bool) -> InlineKeyboardMarkup:
+    fields = [f for f in lead_texts.FIELD_NAMES if include_attachments or f != "attachments"]
+    return rows(*(button(lead_texts.FIELD_NAMES[f], NEWLEAD, "field", f) for f in fields))
+
+
+def preview_actions() -> InlineKeyboardMarkup:
+    return rows(
+        button("🚀 Publish", NEWLEAD, "publish"),
+        button("✏️ Edit", NEWLEAD, "edit"),
+        button("✖️ Cancel", NEWLEAD, "discard"),
+        width=3,
+    )
+
+
+def resume_or_restart() -> InlineKeyboardMarkup:
+    return rows(button("Continue", NEWLEAD, "resume"), button("Start over", NEWLEAD, "restart"))
+
+
+def attachments_done(count: int) -> InlineKeyboardMarkup:
+    return rows(button("Done" if count else "Skip", NEWLEAD, "done"))
+
+
+def results(page: Page[Lead]) -> InlineKeyboardMarkup:
+    """One button per lead on the page, then Prev / Next and the filters."""
+    keyboard: list[list[InlineKeyboardButton]] = [
+        [button(f"📌 {lead.title or 'Untitled'}"[:60], LEAD, "view", str(lead.id))]
+        for lead in page.items
+    ]
+    nav = []
+    if page.has_previous:
+        nav.append(button("◀️ Prev", LEAD, "page", str(max(page.offset - page.size, 0))))
+    if page.has_next:
+        nav.append(button("Next ▶️", LEAD, "page", str(page.offset + page.size)))
+    if nav:
+        keyboard.append(nav)
+    keyboard.append(
+        [
+            button("🗂 Category", LEAD, "fcat"),
+            button("🛠 Skill", LEAD, "fskill"),
+            button("✖️ Clear", LEAD, "fclear"),
+        ]
+    )
+    return InlineKeyboardMarkup(keyboard)
+
+
+def skill_filter(skills: list[str]) -> InlineKeyboardMarkup:
+    return rows(*(button(name[:40], LEAD, "skill", str(i)) for i, name in enumerate(skills)))
