@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any, cast
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -16,6 +15,7 @@ from bot.dispatcher import OutboxDispatcher
 from bot.mailer import Mailer
 from bot.settings import Settings
 from handlers.context import LeadlineApp, LeadlineContext, Services, utc_now
+from handlers.general import forget_old_updates
 from handlers.setup import BOT_COMMANDS, register
 from storage.db import create_engine, session_factory
 from storage.outbox import OutboxStore
@@ -26,7 +26,6 @@ log = logging.getLogger(__name__)
 
 # Short, so that a restart loses at most this much of a conversation's position.
 PERSISTENCE_INTERVAL_SECONDS = 1.0
-PRUNE_UPDATES_AFTER = timedelta(days=7)
 
 
 @dataclass
@@ -81,6 +80,8 @@ def _runtime(app: Application[Any, Any, Any, Any, Any, Any]) -> Runtime:
 
 async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     await app.bot.set_my_commands(BOT_COMMANDS)
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(forget_old_updates, interval=3600, first=60)
     runtime = _runtime(app)
     if runtime.dispatcher is not None:
         runtime.dispatcher.start()

@@ -9,10 +9,12 @@ import signal
 import sys
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
+from telegram.error import InvalidToken, NetworkError
 
 from bot.app import build_application
-from bot.logging_setup import configure_logging
+from bot.logging_setup import configure_logging, redact
 from bot.settings import ConfigError, Settings, load_settings
 from storage.migrate import upgrade
 
@@ -28,10 +30,24 @@ def _settings(path: str) -> Settings:
 
 
 def run(config: str) -> None:
-    """Runs the bot until interrupted, polling or behind a webhook as configured."""
+    """Runs the bot; a failure to start is one sentence on stderr, never a token."""
     settings = _settings(config)
     telegram = settings.telegram
     configure_logging(telegram.token.get_secret_value(), telegram.webhook_secret.get_secret_value())
+    try:
+        _run(settings)
+    except InvalidToken:
+        print(f"leadline: Telegram rejected the token in {config}.", file=sys.stderr)
+        raise SystemExit(2) from None
+    except (NetworkError, OSError, SQLAlchemyError) as error:
+        log.debug("Start-up failed", exc_info=error)  # the log filter scrubs the token
+        reason = redact(str(error) or error.__class__.__name__, telegram.token.get_secret_value())
+        print(f"leadline: could not start: {reason}", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def _run(settings: Settings) -> None:
+    telegram = settings.telegram
     upgrade(settings.database.url)
     app = build_application(settings)
     if telegram.mode == "webhook":

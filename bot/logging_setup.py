@@ -5,6 +5,13 @@ from __future__ import annotations
 import logging
 
 
+def redact(text: str, *secrets: str) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "<redacted>")
+    return text
+
+
 class RedactSecrets(logging.Filter):
     """Replaces secrets in log messages, e.g. the token inside a Bot API URL."""
 
@@ -13,9 +20,7 @@ class RedactSecrets(logging.Filter):
         self._secrets = [s for s in secrets if s]
 
     def _redact(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, "<redacted>")
-        return text
+        return redact(text, *self._secrets)
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()

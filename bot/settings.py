@@ -109,7 +109,7 @@ def _describe(error: ValidationError, path: Path) -> str:
     if first["type"] == "missing":
         return f"Configuration key {key} is missing in {path} (or set {env})."
     reason = first["msg"].removeprefix("Value error, ")
-    return f"Configuration key {key} in {path} is invalid: {reason} (or set {env})."
+    return f"Configuration key {key} is invalid: {reason} (set in {path} or as {env})."
 
 
 def load_settings(path: Path) -> Settings:
@@ -127,6 +127,13 @@ def load_settings(path: Path) -> Settings:
         model_config = SettingsConfigDict(toml_file=path)
 
     try:
-        return FileSettings()
+        settings = FileSettings()
     except ValidationError as error:
         raise ConfigError(_describe(error, path)) from None
+    if not settings.telegram.token.get_secret_value():
+        # Defaults are not validated, so an absent token is caught here.
+        raise ConfigError(
+            f"Configuration key telegram.token is missing in {path} "
+            f"(or set {ENV_PREFIX}TELEGRAM__TOKEN)."
+        )
+    return settings

@@ -59,9 +59,11 @@ class OutboxRepository(Protocol):
 
 
 class UpdateLog(Protocol):
-    async def first_time(self, update_id: int, now: datetime) -> bool:
-        """Records the update id; False when it was recorded before (a re-delivery)."""
+    async def first_time(self, key: str, now: datetime) -> bool:
+        """Records an update's key; False when it was recorded before (a re-delivery)."""
         ...
+
+    async def forget_before(self, when: datetime) -> int: ...
 
 
 class UnitOfWork(Protocol):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import logging
 
 from telegram import ChatMember, Update
@@ -24,9 +27,24 @@ async def skip_repeated_update(update: Update, context: LeadlineContext) -> None
     if chat is not None and chat.type != ChatType.PRIVATE:
         # Leadline talks to people one to one; in a group it stays silent.
         raise ApplicationHandlerStop
-    if not await accounts.record_update(context.uow(), update.update_id, context.now()):
+    if not await accounts.record_update(context.uow(), update_key(update), context.now()):
         log.info("Skipping update %s: it was processed before", update.update_id)
+        if update.callback_query is not None:
+            # Still stop the spinner on the user's button.
+            with contextlib.suppress(TelegramError):
+                await update.callback_query.answer()
         raise ApplicationHandlerStop
+
+
+def update_key(update: Update) -> str:
+    """The update id plus a digest of its content: a re-delivery has both the same."""
+    content = json.dumps(update.to_dict(), sort_keys=True, default=str)
+    return f"{update.update_id}:{hashlib.sha256(content.encode()).hexdigest()[:32]}"
+
+
+async def forget_old_updates(context: LeadlineContext) -> None:
+    """Hourly job: drops records of updates too old to be delivered again."""
+    await accounts.forget_old_updates(context.uow(), context.now())
 
 
 async def menu(update: Update, context: LeadlineContext) -> None:

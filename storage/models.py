@@ -190,10 +190,13 @@ class OutboxRow(Base):
 
 
 class ProcessedUpdateRow(Base):
+    """An update already handled, keyed by its id and a digest of its content: ids alone
+    repeat when a Bot API server starts counting afresh."""
+
     __tablename__ = "processed_updates"
 
-    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    processed_at: Mapped[datetime]
+    key: Mapped[str] = mapped_column(String(96), primary_key=True)
+    processed_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class PersistenceRow(Base):

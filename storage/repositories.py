@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -291,11 +291,15 @@ class SqlUpdateLog:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def first_time(self, update_id: int, now: datetime) -> bool:
+    async def first_time(self, key: str, now: datetime) -> bool:
         insert = dialect_insert(self._session)
         result = await self._session.execute(
-            insert(ProcessedUpdateRow)
-            .values(update_id=update_id, processed_at=now)
-            .on_conflict_do_nothing()
+            insert(ProcessedUpdateRow).values(key=key, processed_at=now).on_conflict_do_nothing()
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def forget_before(self, when: datetime) -> int:
+        result = await self._session.execute(
+            delete(ProcessedUpdateRow).where(ProcessedUpdateRow.processed_at < when)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]

@@ -22,7 +22,7 @@ class FakeStore:
         self.skills: dict[str, str] = {}
         self.tokens: list[EmailToken] = []
         self.outbox: list[OutboxMessage] = []
-        self.updates: set[int] = set()
+        self.updates: dict[str, datetime] = {}
         self.categories = list(DEFAULT_CATEGORIES)
 
 
@@ -114,11 +114,17 @@ class FakeUpdates:
     def __init__(self, uow: FakeUnitOfWork) -> None:
         self._uow = uow
 
-    async def first_time(self, update_id: int, now: datetime) -> bool:
-        if update_id in self._uow.pending.updates:
+    async def first_time(self, key: str, now: datetime) -> bool:
+        if key in self._uow.pending.updates:
             return False
-        self._uow.pending.updates.add(update_id)
+        self._uow.pending.updates[key] = now
         return True
+
+    async def forget_before(self, when: datetime) -> int:
+        old = [key for key, at in self._uow.pending.updates.items() if at < when]
+        for key in old:
+            del self._uow.pending.updates[key]
+        return len(old)
 
 
 class FakeUnitOfWork:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from telegram import Update
 
-from bot.runner import RunningBot
+from bot.runner import RunningBot, start_bot
+from bot.settings import Settings
 from sandbox import Sandbox
+from tests.e2e.conftest import BOT_USERNAME, TOKEN
 
 
 async def test_a_redelivered_update_is_skipped(sandbox: Sandbox, bot: RunningBot) -> None:
@@ -32,3 +35,24 @@ async def test_a_redelivered_update_is_skipped(sandbox: Sandbox, bot: RunningBot
     await ned.wait_for_message("/profile")
     welcomes = [m for m in ned.bot_messages if "Welcome to Leadline" in (m.text or "")]
     assert len(welcomes) == 1
+
+
+async def test_a_fresh_bot_api_counting_from_one_again_is_not_mistaken_for_repeats(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """Two sandbox sessions (update ids start at 1 each time) on one database."""
+    for session in range(2):
+        sb = Sandbox(bot_token=TOKEN, bot_username=BOT_USERNAME, default_timeout=15)
+        await sb.start()
+        bot = await start_bot(
+            settings.model_copy(
+                update={"telegram": settings.telegram.model_copy(update={"base_url": sb.base_url})}
+            )
+        )
+        try:
+            user = sb.create_user(f"Visitor{session}")
+            await user.send("/start")
+            await user.wait_for_message("Do you accept these terms?")
+        finally:
+            await bot.stop()
+            await sb.stop()

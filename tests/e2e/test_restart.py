@@ -116,3 +116,16 @@ async def test_a_killed_process_resumes_at_the_same_question(
             _, stderr = await process.communicate()
             assert TOKEN not in stderr.decode()
     assert await stage_of(settings, gus.id) is SignupStage.CONFIRM_EMAIL
+
+
+async def test_a_rejected_token_is_one_sentence_without_the_token(
+    sandbox: Sandbox, settings: Settings, tmp_path: Path
+) -> None:
+    config = write_config(tmp_path / "config.toml", sandbox, settings.database.url)
+    wrong = "999999:WRONG-secret-token-value"
+    config.write_text(config.read_text().replace(TOKEN, wrong), encoding="utf-8")
+    process = await launch(config)
+    _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 2
+    assert wrong not in stderr.decode()
+    assert "rejected the token" in stderr.decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,13 @@ from bot.logging_setup import RedactSecrets
 from bot.settings import ConfigError, load_settings
 
 TOKEN = "123456:AAH-secret-token-value"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("LEADLINE_"):
+            monkeypatch.delenv(name)
 
 
 def write(tmp_path: Path, body: str) -> Path:
@@ -60,6 +68,8 @@ def test_token_can_come_from_the_environment_alone(
         (f'[telegram]\ntoken = "{TOKEN}"\n[marketplace]\ncurrency = "dollars"\n', "currency"),
         (f'[telegram]\ntoken = "{TOKEN}"\nmode = "carrier-pigeon"\n', "telegram.mode"),
         ("[telegram\ntoken = 1", "not valid TOML"),
+        ('[database]\nurl = "sqlite+aiosqlite:///x.db"\n', "telegram.token is missing"),
+        ('[telegram]\nmode = "polling"\n', "telegram.token is missing"),
     ],
 )
 def test_bad_configuration_is_one_sentence_naming_key_and_file(

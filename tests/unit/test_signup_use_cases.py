@@ -174,5 +174,6 @@ async def test_changing_a_verified_email_keeps_the_old_one_until_confirmed(
 
 
 async def test_updates_are_recorded_once(uow: FakeUnitOfWork) -> None:
-    assert await accounts.record_update(uow, 7, NOW)
-    assert not await accounts.record_update(uow, 7, NOW)
+    assert await accounts.record_update(uow, "7:abc", NOW)
+    assert not await accounts.record_update(uow, "7:abc", NOW)
+    assert await accounts.record_update(uow, "7:def", NOW)

@@ -30,9 +30,12 @@ def upgrade() -> None:
     )
     op.create_table(
         "processed_updates",
-        sa.Column("update_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("key", sa.String(length=96), nullable=False),
         sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("update_id", name=op.f("pk_processed_updates")),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_processed_updates")),
+    )
+    op.create_index(
+        op.f("ix_processed_updates_processed_at"), "processed_updates", ["processed_at"]
     )
     op.create_table(
         "ptb_conversations",
@@ -235,5 +238,6 @@ def downgrade() -> None:
     op.drop_table("skills")
     op.drop_table("ptb_persistence")
     op.drop_table("ptb_conversations")
+    op.drop_index(op.f("ix_processed_updates_processed_at"), table_name="processed_updates")
     op.drop_table("processed_updates")
     op.drop_table("categories")
