@@ -13,7 +13,8 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from domain import accounts
-from handlers import keyboards, texts
+from domain.model import SignupStage
+from handlers import keyboards, signup, texts
 from handlers.common import answer_query, identity, say
 from handlers.context import LeadlineContext
 from handlers.profile import show_profile
@@ -89,7 +90,12 @@ async def stale_button(update: Update, context: LeadlineContext) -> None:
 async def unexpected_message(update: Update, context: LeadlineContext) -> None:
     """Guides someone whose message no flow expected."""
     user = await accounts.open_account(context.uow(), identity(update), context.now())
-    if not user.signed_up:
+    paused = context.user_data is not None and context.user_data.get(signup.PAUSED)
+    if not user.signed_up and user.signup_stage is not SignupStage.TERMS and not paused:
+        # Mid-signup without a conversation (a kill before its state was saved, or after
+        # /cancel): the stored stage says which question this answers.
+        await signup.answer_by_stage(update, context)
+    elif not user.signed_up:
         await say(update, context, texts.NOT_SIGNED_UP)
     else:
         await say(update, context, texts.UNKNOWN_MESSAGE, keyboards.menu())

@@ -27,7 +27,10 @@ from handlers.conversation import Handlers, persistent_conversation
 from handlers.emails import confirmation_composer
 
 END = ConversationHandler.END
-TEXT = filters.TEXT & ~filters.COMMAND
+# user_data key: the user left signup with /cancel, so messages are not answers.
+PAUSED = "signup_paused"
+# New messages only: an edit of an earlier answer is not an answer to the current question.
+ANSWER = filters.UpdateType.MESSAGE & ~filters.COMMAND
 BUTTON_STAGES = frozenset(
     {SignupStage.TERMS, SignupStage.ROLE, SignupStage.ACCOUNT_TYPE, SignupStage.CATEGORIES}
 )
@@ -62,6 +65,8 @@ async def _current(context: LeadlineContext, update: Update) -> User:
 async def start(update: Update, context: LeadlineContext) -> str | int:
     """Signs a newcomer up, resumes signup, confirms an email link, or shows the menu."""
     user = await _current(context, update)
+    if context.user_data is not None:
+        context.user_data.pop(PAUSED, None)
     payload = context.args[0] if context.args else ""
     if accounts.is_confirmation_payload(payload):
         try:
@@ -287,53 +292,71 @@ async def wrong_input(update: Update, context: LeadlineContext) -> str | int:
     return await ask(update, context, user, prefix=hint)
 
 
-async def stale_button(update: Update, context: LeadlineContext) -> None:
-    """Answers a button of an earlier question; the conversation stays where it is."""
-    await answer_query(update, texts.STALE_BUTTON)
-
-
 async def cancel(update: Update, context: LeadlineContext) -> int:
     """Leaves signup; everything answered so far stays saved."""
+    if context.user_data is not None:
+        context.user_data[PAUSED] = True
     await say(update, context, texts.CANCELLED_SIGNUP)
     return END
 
 
-def _on(action: str) -> str:
-    return pattern(keyboards.SIGNUP, action)
+# Buttons and answers are routed by the stage stored with the user, not by PTB's
+# conversation state: that state is flushed every second, the stage at every answer, so
+# after a hard kill the stage is the one that is right.
+BUTTONS: dict[str, Callable[[Update, LeadlineContext], Awaitable[str | int]]] = {
+    "terms": accept_terms,
+    "role": choose_role,
+    "type": choose_account_type,
+    "resend": resend,
+    "chemail": change_email,
+    "tgname": use_telegram_name,
+    "cat": toggle_category,
+    "catdone": categories_done,
+    "skip": skip,
+}
+TEXT_ANSWERS: dict[SignupStage, Callable[[Update, LeadlineContext], Awaitable[str | int]]] = {
+    SignupStage.ORGANIZATION: organization_name,
+    SignupStage.EMAIL: email,
+    SignupStage.CONFIRM_EMAIL: text_while_waiting,
+    SignupStage.DISPLAY_NAME: display_name,
+    SignupStage.HEADLINE: headline,
+    SignupStage.SKILLS: skills,
+    SignupStage.LOCATION: location,
+}
+
+
+async def any_button(update: Update, context: LeadlineContext) -> str | int | None:
+    """Handles a signup button; the use case refuses it if its question is not current."""
+    query = update.callback_query
+    decoded = Callback.decode(query.data if query else None)
+    handler = BUTTONS.get(decoded.action) if decoded else None
+    if handler is None:
+        await answer_query(update, texts.STALE_BUTTON)
+        return None
+    return await handler(update, context)
+
+
+async def answer_by_stage(update: Update, context: LeadlineContext) -> str | int:
+    """Takes a message as the answer to the user's current signup question."""
+    user = await _current(context, update)
+    if user.signed_up:
+        await say(update, context, texts.UNKNOWN_MESSAGE, keyboards.menu())
+        return END
+    message = update.effective_message
+    handler = TEXT_ANSWERS.get(user.signup_stage)
+    if handler is not None and message is not None and message.text is not None:
+        return await handler(update, context)
+    return await wrong_input(update, context)
 
 
 def build() -> ConversationHandler[LeadlineContext]:
-    states: dict[object, Handlers] = {
-        SignupStage.TERMS.value: [CallbackQueryHandler(accept_terms, _on("terms"))],
-        SignupStage.ROLE.value: [CallbackQueryHandler(choose_role, _on("role"))],
-        SignupStage.ACCOUNT_TYPE.value: [CallbackQueryHandler(choose_account_type, _on("type"))],
-        SignupStage.ORGANIZATION.value: [MessageHandler(TEXT, organization_name)],
-        SignupStage.EMAIL.value: [MessageHandler(TEXT, email)],
-        SignupStage.CONFIRM_EMAIL.value: [
-            CallbackQueryHandler(resend, _on("resend")),
-            CallbackQueryHandler(change_email, _on("chemail")),
-            MessageHandler(TEXT, text_while_waiting),
-        ],
-        SignupStage.DISPLAY_NAME.value: [
-            CallbackQueryHandler(use_telegram_name, _on("tgname")),
-            MessageHandler(TEXT, display_name),
-        ],
-        SignupStage.HEADLINE.value: [MessageHandler(TEXT, headline)],
-        SignupStage.SKILLS.value: [MessageHandler(TEXT, skills)],
-        SignupStage.CATEGORIES.value: [
-            CallbackQueryHandler(toggle_category, _on("cat")),
-            CallbackQueryHandler(categories_done, _on("catdone")),
-        ],
-        SignupStage.LOCATION.value: [MessageHandler(TEXT, location)],
-    }
+    answer: Handlers = [MessageHandler(ANSWER, answer_by_stage)]
     return persistent_conversation(
         "signup",
-        entry_points=[CommandHandler("start", start)],
-        states=states,
-        fallbacks=[
-            CommandHandler("cancel", cancel),
-            CallbackQueryHandler(skip, _on("skip")),
-            CallbackQueryHandler(stale_button, pattern(keyboards.SIGNUP)),
-            MessageHandler(~filters.COMMAND, wrong_input),
+        entry_points=[
+            CommandHandler("start", start),
+            CallbackQueryHandler(any_button, pattern(keyboards.SIGNUP)),
         ],
+        states={stage.value: answer for stage in SignupStage if stage is not SignupStage.DONE},
+        fallbacks=[CommandHandler("cancel", cancel)],
     )
