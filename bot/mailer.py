@@ -12,6 +12,11 @@ from bot.settings import EmailSettings
 SMTP_TIMEOUT_SECONDS = 20
 
 
+def _transfer_encoding(body: str) -> str:
+    fits = body.isascii() and all(len(line) <= 998 for line in body.splitlines())
+    return "7bit" if fits else "quoted-printable"
+
+
 class PermanentMailError(Exception):
     """The server refused the message for good (e.g. the recipient does not exist)."""
 
@@ -26,9 +31,11 @@ class Mailer:
         message["To"] = to
         message["Subject"] = subject
         message["Message-ID"] = make_msgid(domain="leadline")
-        message.set_content(text)
+        # Plain 7-bit where possible, so links stay intact in the raw message (quoted-
+        # printable would split and "=3D"-encode them for anyone reading the source).
+        message.set_content(text, cte=_transfer_encoding(text))
         if html:
-            message.add_alternative(html, subtype="html")
+            message.add_alternative(html, subtype="html", cte=_transfer_encoding(html))
         return message
 
     def _send_blocking(self, message: EmailMessage) -> None:

@@ -24,7 +24,9 @@ from domain.onboarding import answer, load_user, require_editable, require_stage
 from domain.ports import UnitOfWork
 
 TOKEN_LIFETIME = timedelta(hours=24)
-RESEND_COOLDOWN = timedelta(seconds=20)
+# Resending is for lost mail, not for flooding an inbox: a short pause, and a cap per hour.
+RESEND_COOLDOWN = timedelta(seconds=5)
+MAX_EMAILS_PER_HOUR = 5
 TOKEN_PREFIX = "e_"
 
 ComposeEmail = Callable[[str, str], EmailDraft]
@@ -184,6 +186,11 @@ async def resend_confirmation(
         if latest is not None and now - latest.created_at < RESEND_COOLDOWN:
             wait = int((RESEND_COOLDOWN - (now - latest.created_at)).total_seconds()) + 1
             raise NotAllowed(f"I just sent one; please wait {wait} seconds before asking again.")
+        if (
+            await uow.email_tokens.count_since(user.id, now - timedelta(hours=1))
+            >= MAX_EMAILS_PER_HOUR
+        ):
+            raise NotAllowed("I sent several emails in the last hour; please try again later.")
         await _send_confirmation(uow, user, user.email, now, compose)
         await uow.commit()
         return user

@@ -18,8 +18,15 @@ FOLLOWS: dict[SignupStage, SignupStage] = {
     SignupStage.CATEGORIES: SignupStage.LOCATION,
     SignupStage.LOCATION: SignupStage.DONE,
 }
+# Skipping the display name keeps the Telegram name.
 SKIPPABLE = frozenset(
-    {SignupStage.HEADLINE, SignupStage.SKILLS, SignupStage.CATEGORIES, SignupStage.LOCATION}
+    {
+        SignupStage.DISPLAY_NAME,
+        SignupStage.HEADLINE,
+        SignupStage.SKILLS,
+        SignupStage.CATEGORIES,
+        SignupStage.LOCATION,
+    }
 )
 
 

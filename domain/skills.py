@@ -96,7 +96,8 @@ ALIASES: dict[str, str] = {
     "ps": "Photoshop",
 }
 
-_ALLOWED = re.compile(r"^[\w][\w +#./&'-]*$")
+# Anything printable: skills are shown escaped, so "<3" or "R&D" are harmless.
+_ALLOWED = re.compile(r"^[^\x00-\x1f\x7f]+$")
 _SEPARATORS = re.compile(r"[,;\n]+")
 
 
@@ -128,9 +129,7 @@ def normalize_skill(raw: str) -> SkillName:
             f"{MAX_SKILL_LENGTH} characters."
         )
     if not _ALLOWED.match(text):
-        raise InvalidInput(
-            f"“{text}” is not a skill name; use letters, digits and + # . / & - only."
-        )
+        raise InvalidInput(f"“{text}” is not a skill name; please use ordinary characters.")
     canonical = _CANONICAL.get(skill_key(text))
     if canonical is not None:
         return SkillName(skill_key(canonical), canonical)

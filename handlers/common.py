@@ -50,6 +50,17 @@ async def close_question(update: Update, text: str) -> None:
             raise
 
 
+async def edit_markup(update: Update, markup: InlineKeyboardMarkup | None) -> None:
+    """Replaces the buttons of the tapped message; an identical redraw is not an error."""
+    query = update.callback_query
+    assert query is not None
+    try:
+        await query.edit_message_reply_markup(markup)
+    except BadRequest as error:
+        if "not modified" not in error.message:
+            raise
+
+
 async def answer_query(update: Update, text: str | None = None, alert: bool = False) -> None:
     if update.callback_query is not None:
         await update.callback_query.answer(text, show_alert=alert)

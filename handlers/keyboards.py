@@ -30,7 +30,7 @@ def skip(stage: SignupStage) -> InlineKeyboardButton:
 
 
 def category_picker(
-    categories: Iterable[str], chosen: Iterable[str], area: str
+    categories: Iterable[str], chosen: Iterable[str], area: str, *, skippable: bool = False
 ) -> InlineKeyboardMarkup:
     picked = set(chosen)
     buttons = [
@@ -38,7 +38,10 @@ def category_picker(
         for index, name in enumerate(categories)
     ]
     keyboard = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    keyboard.append([button("Done", area, "catdone")])
+    last = [button("Done", area, "catdone")]
+    if skippable:
+        last.append(skip(SignupStage.CATEGORIES))
+    keyboard.append(last)
     return InlineKeyboardMarkup(keyboard)
 
 
@@ -66,13 +69,15 @@ def signup_question(user: User, categories: list[str]) -> InlineKeyboardMarkup |
             )
         case SignupStage.DISPLAY_NAME:
             name = user.first_name[:40]
-            return rows(button(texts.use_telegram_name(name), SIGNUP, "tgname"))
+            return rows(
+                button(texts.use_telegram_name(name), SIGNUP, "tgname"), skip(user.signup_stage)
+            )
         case SignupStage.HEADLINE | SignupStage.LOCATION:
             return rows(skip(user.signup_stage))
         case SignupStage.SKILLS:
             return None if user.is_seller else rows(skip(user.signup_stage))
         case SignupStage.CATEGORIES:
-            return category_picker(categories, user.profile.categories, SIGNUP)
+            return category_picker(categories, user.profile.categories, SIGNUP, skippable=True)
         case _:
             return None
 

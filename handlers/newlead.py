@@ -23,7 +23,7 @@ from domain.lifecycle import LeadStatus
 from domain.ports import UnitOfWork
 from handlers import keyboards, lead_texts, lead_views, texts
 from handlers.callbacks import Callback, pattern
-from handlers.common import answer_query, say, telegram_id
+from handlers.common import answer_query, edit_markup, say, telegram_id
 from handlers.context import LeadlineContext
 from handlers.conversation import Handlers, persistent_conversation
 
@@ -273,9 +273,7 @@ async def publish(update: Update, context: LeadlineContext) -> str | int:
         return PREVIEW
     context.services.kick_outbox()
     await answer_query(update)
-    query = update.callback_query
-    assert query is not None
-    await query.edit_message_reply_markup(None)
+    await edit_markup(update, None)
     assert context.user_data is not None
     context.user_data.pop(RETURN_TO, None)
     await say(update, context, lead_texts.published(result.alerted))

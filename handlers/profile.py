@@ -18,9 +18,9 @@ from domain import accounts, profiles
 from domain.errors import DomainError, InvalidInput
 from domain.model import Role, User
 from domain.ports import UnitOfWork
-from handlers import keyboards, texts
+from handlers import category_picker, keyboards, texts
 from handlers.callbacks import Callback, pattern
-from handlers.common import answer_query, identity, say, telegram_id
+from handlers.common import answer_query, edit_markup, identity, say, telegram_id
 from handlers.context import LeadlineContext
 from handlers.conversation import Handlers, persistent_conversation
 from handlers.emails import confirmation_composer
@@ -143,22 +143,7 @@ async def receive_text(update: Update, context: LeadlineContext) -> str | int:
 
 async def toggle_category(update: Update, context: LeadlineContext) -> str:
     """Ticks or unticks one category in place."""
-    query = update.callback_query
-    assert query is not None
-    names = await profiles.category_names(context.uow())
-    index = _argument(update)
-    if not index.isdigit() or int(index) >= len(names):
-        await query.answer(texts.STALE_BUTTON)
-        return EDIT_CATEGORIES
-    try:
-        user = await profiles.toggle_category(context.uow(), telegram_id(update), names[int(index)])
-    except DomainError as error:
-        await query.answer(error.sentence)
-        return EDIT_CATEGORIES
-    await query.answer()
-    await query.edit_message_reply_markup(
-        keyboards.category_picker(names, user.profile.categories, keyboards.PROFILE)
-    )
+    await category_picker.toggle(update, context, keyboards.PROFILE, skippable=False)
     return EDIT_CATEGORIES
 
 
@@ -168,9 +153,7 @@ async def categories_done(update: Update, context: LeadlineContext) -> int:
     if user is None:
         return END
     await answer_query(update, texts.PROFILE_SAVED)
-    query = update.callback_query
-    assert query is not None
-    await query.edit_message_reply_markup(None)
+    await edit_markup(update, None)
     await say(update, context, texts.profile_card(user), keyboards.profile_actions(user))
     return END
 

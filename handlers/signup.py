@@ -19,7 +19,7 @@ from domain.errors import DomainError
 from domain.model import AccountType, Role, SignupStage, User
 from domain.ports import UnitOfWork
 from domain.validation import validate_email
-from handlers import keyboards, texts
+from handlers import category_picker, keyboards, texts
 from handlers.callbacks import Callback, pattern
 from handlers.common import answer_query, close_question, identity, say, telegram_id
 from handlers.context import LeadlineContext
@@ -189,14 +189,16 @@ async def resend(update: Update, context: LeadlineContext) -> str | int:
     """Sends a fresh confirmation link, replacing the old one."""
     compose = confirmation_composer(context.bot.username)
     try:
-        await accounts.resend_confirmation(
+        user = await accounts.resend_confirmation(
             context.uow(), telegram_id(update), context.now(), compose
         )
     except DomainError as error:
         await answer_query(update, error.sentence)
+        await say(update, context, escape(error.sentence))
         return SignupStage.CONFIRM_EMAIL.value
     context.services.kick_outbox()
     await answer_query(update, texts.EMAIL_RESENT)
+    await say(update, context, texts.email_resent(user.email or ""))
     return SignupStage.CONFIRM_EMAIL.value
 
 
@@ -254,22 +256,7 @@ async def skip(update: Update, context: LeadlineContext) -> str | int:
 
 async def toggle_category(update: Update, context: LeadlineContext) -> str | int:
     """Ticks or unticks one category in place."""
-    names = await profiles.category_names(context.uow())
-    index = _argument(update)
-    query = update.callback_query
-    assert query is not None
-    if not index.isdigit() or int(index) >= len(names):
-        await query.answer(texts.STALE_BUTTON)
-        return SignupStage.CATEGORIES.value
-    try:
-        user = await profiles.toggle_category(context.uow(), telegram_id(update), names[int(index)])
-    except DomainError as error:
-        await query.answer(error.sentence)
-        return SignupStage.CATEGORIES.value
-    await query.answer()
-    await query.edit_message_reply_markup(
-        keyboards.category_picker(names, user.profile.categories, keyboards.SIGNUP)
-    )
+    await category_picker.toggle(update, context, keyboards.SIGNUP, skippable=True)
     return SignupStage.CATEGORIES.value
 
 

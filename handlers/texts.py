@@ -81,6 +81,13 @@ def email_sent(address: str) -> str:
     )
 
 
+def email_resent(address: str) -> str:
+    return (
+        f"📨 I sent a new confirmation link to <b>{escape(address)}</b>; "
+        "only the newest link works."
+    )
+
+
 def email_confirmed(address: str) -> str:
     return f"✅ Your email address <b>{escape(address)}</b> is confirmed."
 

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.errors import NotAllowed
 from domain.model import (
     AccountType,
     EmailToken,
@@ -248,10 +249,23 @@ class SqlEmailTokenRepository:
         )
         return _to_token(row) if row else None
 
-    async def save(self, token: EmailToken) -> None:
-        await self._session.execute(
-            update(EmailTokenRow).where(EmailTokenRow.id == token.id).values(used_at=token.used_at)
+    async def count_since(self, user_id: int, since: datetime) -> int:
+        count = await self._session.scalar(
+            select(func.count())
+            .select_from(EmailTokenRow)
+            .where(EmailTokenRow.user_id == user_id, EmailTokenRow.created_at >= since)
         )
+        return int(count or 0)
+
+    async def save(self, token: EmailToken) -> None:
+        """Marks the token used, once: of two clicks at the same moment only one wins."""
+        result = await self._session.execute(
+            update(EmailTokenRow)
+            .where(EmailTokenRow.id == token.id, EmailTokenRow.used_at.is_(None))
+            .values(used_at=token.used_at)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise NotAllowed("This confirmation link was already used.")
 
     async def revoke_open_tokens(self, user_id: int, now: datetime) -> None:
         await self._session.execute(

@@ -90,6 +90,11 @@ class FakeTokens:
         found = [t for t in self._uow.pending.tokens if t.user_id == user_id]
         return copy.deepcopy(found[-1]) if found else None
 
+    async def count_since(self, user_id: int, since: datetime) -> int:
+        return sum(
+            1 for t in self._uow.pending.tokens if t.user_id == user_id and t.created_at >= since
+        )
+
     async def save(self, token: EmailToken) -> None:
         tokens = self._uow.pending.tokens
         tokens[:] = [token if t.id == token.id else t for t in tokens]

@@ -70,12 +70,19 @@ async def test_wrong_answers_are_explained_and_the_question_repeated(
     await eve.send("Fixes <things> & more")
     skills_question = await eve.wait_for_message("Which skills do you offer?")
     assert skills_question.inline_buttons == []  # sellers cannot skip skills
-    await eve.send("<script>")
-    await eve.wait_for_message("is not a skill name")
+    await eve.send("S" * 41)
+    await eve.wait_for_message("too long for a skill")
     await eve.send(" , , ")
     await eve.wait_for_message("at least one skill")
-    await eve.send("Go, golang, GO")
+    await eve.send("Go, golang, GO, <3 & <b>")
     await eve.wait_for_message("Pick the categories")
+    await eve.tap("Skip")
+    await eve.wait_for_message("Where are you based?")
+    await eve.tap("Skip")
+    await eve.wait_for_message("You're all set")
+    await eve.send("/profile")
+    card = await eve.wait_for_message("Skills:")
+    assert "Skills: Go, <3 & <b>" in card.text
 
 
 async def test_forged_stale_and_garbage_buttons_change_nothing(

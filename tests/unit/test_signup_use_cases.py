@@ -104,7 +104,7 @@ async def test_resend_replaces_the_old_link_after_a_cooldown(uow: FakeUnitOfWork
     await accounts.submit_email(uow, TID, "ann@example.com", NOW, compose)
     old = sent_payload(uow)
     with pytest.raises(NotAllowed, match="wait"):
-        await accounts.resend_confirmation(uow, TID, NOW + timedelta(seconds=5), compose)
+        await accounts.resend_confirmation(uow, TID, NOW + timedelta(seconds=2), compose)
     later = NOW + timedelta(minutes=1)
     await accounts.resend_confirmation(uow, TID, later, compose)
     new = sent_payload(uow)
@@ -177,3 +177,13 @@ async def test_updates_are_recorded_once(uow: FakeUnitOfWork) -> None:
     assert await accounts.record_update(uow, "7:abc", NOW)
     assert not await accounts.record_update(uow, "7:abc", NOW)
     assert await accounts.record_update(uow, "7:def", NOW)
+
+
+async def test_resending_is_capped_per_hour(uow: FakeUnitOfWork) -> None:
+    await signed_up_to_email(uow)
+    await accounts.submit_email(uow, TID, "ann@example.com", NOW, compose)
+    for minute in range(1, accounts.MAX_EMAILS_PER_HOUR):
+        await accounts.resend_confirmation(uow, TID, NOW + timedelta(minutes=minute), compose)
+    with pytest.raises(NotAllowed, match="last hour"):
+        await accounts.resend_confirmation(uow, TID, NOW + timedelta(minutes=30), compose)
+    await accounts.resend_confirmation(uow, TID, NOW + timedelta(minutes=90), compose)

@@ -1,0 +1,34 @@
+"""The tick-box category picker shared by signup and profile editing."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from domain import profiles
+from domain.errors import DomainError
+from handlers import keyboards, texts
+from handlers.callbacks import Callback
+from handlers.common import edit_markup, telegram_id
+from handlers.context import LeadlineContext
+
+
+async def toggle(update: Update, context: LeadlineContext, area: str, *, skippable: bool) -> None:
+    """Ticks or unticks the tapped category and redraws the picker in place."""
+    query = update.callback_query
+    assert query is not None
+    decoded = Callback.decode(query.data)
+    index = decoded.argument if decoded else ""
+    names = await profiles.category_names(context.uow())
+    if not index.isdigit() or int(index) >= len(names):
+        await query.answer(texts.STALE_BUTTON)
+        return
+    try:
+        user = await profiles.toggle_category(context.uow(), telegram_id(update), names[int(index)])
+    except DomainError as error:
+        await query.answer(error.sentence)
+        return
+    await query.answer()
+    await edit_markup(
+        update,
+        keyboards.category_picker(names, user.profile.categories, area, skippable=skippable),
+    )
