@@ -100,7 +100,8 @@ async def choose_role(uow: UnitOfWork, telegram_id: int, role: Role) -> User:
 async def choose_account_type(uow: UnitOfWork, telegram_id: int, account_type: AccountType) -> User:
     async with uow:
         user = await load_user(uow, telegram_id)
-        require_stage(user, SignupStage.ACCOUNT_TYPE)
+        # At the organization-name question one may still change one's mind.
+        require_stage(user, SignupStage.ACCOUNT_TYPE, SignupStage.ORGANIZATION)
         user.account_type = account_type
         if account_type is AccountType.ORGANIZATION:
             user.signup_stage = SignupStage.ORGANIZATION

@@ -6,11 +6,16 @@ import logging
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
+from telegram.ext import filters
 
 from domain.accounts import TelegramIdentity
 from handlers.context import LeadlineContext
 
 log = logging.getLogger(__name__)
+
+# Answers are new messages: an edit of an earlier message never answers the current question.
+NEW_MESSAGE = filters.UpdateType.MESSAGE & ~filters.COMMAND
+TEXT_ANSWER = NEW_MESSAGE & filters.TEXT
 
 
 def identity(update: Update) -> TelegramIdentity:

@@ -116,10 +116,13 @@ async def on_error(update: object, context: LeadlineContext) -> None:
     log.error("Update %s failed", update_id, exc_info=context.error)
     if not isinstance(update, Update):
         return
+    if update.callback_query is not None:
+        # The query may have been answered before the failure; the chat message still goes.
+        with contextlib.suppress(TelegramError):
+            await update.callback_query.answer()
+    if update.effective_chat is None:
+        return
     try:
-        if update.callback_query is not None:
-            await update.callback_query.answer(texts.ERROR)
-        elif update.effective_chat is not None:
-            await context.bot.send_message(update.effective_chat.id, texts.ERROR)
+        await context.bot.send_message(update.effective_chat.id, texts.ERROR)
     except TelegramError:
         log.warning("Could not tell the user about the failure of update %s", update_id)

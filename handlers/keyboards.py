@@ -62,6 +62,9 @@ def signup_question(user: User, categories: list[str]) -> InlineKeyboardMarkup |
                     for kind in AccountType
                 )
             )
+        case SignupStage.ORGANIZATION:
+            individual = AccountType.INDIVIDUAL.value
+            return rows(button("⬅️ I'm an individual", SIGNUP, "type", individual))
         case SignupStage.CONFIRM_EMAIL:
             return rows(
                 button("📨 Resend email", SIGNUP, "resend"),

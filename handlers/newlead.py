@@ -23,7 +23,7 @@ from domain.lifecycle import LeadStatus
 from domain.ports import UnitOfWork
 from handlers import keyboards, lead_texts, lead_views, texts
 from handlers.callbacks import Callback, pattern
-from handlers.common import answer_query, edit_markup, say, telegram_id
+from handlers.common import NEW_MESSAGE, TEXT_ANSWER, answer_query, edit_markup, say, telegram_id
 from handlers.context import LeadlineContext
 from handlers.conversation import Handlers, persistent_conversation
 
@@ -40,7 +40,6 @@ ORDER = [TITLE, DESCRIPTION, CATEGORY, SKILLS, BUDGET, ATTACHMENTS]
 # user_data keys: the lead being written, where an edit returns to ("preview" or "card"),
 # and the step being asked (to repeat it after an unexpected message).
 LEAD_ID, RETURN_TO, ASKING = "lead", "lead_return", "lead_asking"
-TEXT = filters.TEXT & ~filters.COMMAND
 
 TextSetter = Callable[[UnitOfWork, int, int, str], Awaitable[LeadEdit]]
 
@@ -368,15 +367,17 @@ def build() -> ConversationHandler[LeadlineContext]:
             CallbackQueryHandler(resume, _on("resume")),
             CallbackQueryHandler(restart, _on("restart")),
         ],
-        TITLE: [MessageHandler(TEXT, title)],
-        DESCRIPTION: [MessageHandler(TEXT, description)],
+        TITLE: [MessageHandler(TEXT_ANSWER, title)],
+        DESCRIPTION: [MessageHandler(TEXT_ANSWER, description)],
         CATEGORY: [CallbackQueryHandler(category, _on("cat"))],
-        SKILLS: [MessageHandler(TEXT, skills)],
-        BUDGET: [MessageHandler(TEXT, budget)],
+        SKILLS: [MessageHandler(TEXT_ANSWER, skills)],
+        BUDGET: [MessageHandler(TEXT_ANSWER, budget)],
         ATTACHMENTS: [
-            MessageHandler(filters.Document.ALL | filters.PHOTO, attachment),
+            MessageHandler(
+                filters.UpdateType.MESSAGE & (filters.Document.ALL | filters.PHOTO), attachment
+            ),
             CallbackQueryHandler(attachments_done, _on("done")),
-            MessageHandler(~filters.COMMAND, not_a_file),
+            MessageHandler(NEW_MESSAGE, not_a_file),
         ],
         PREVIEW: [
             CallbackQueryHandler(publish, _on("publish")),
@@ -396,6 +397,6 @@ def build() -> ConversationHandler[LeadlineContext]:
         fallbacks=[
             CommandHandler("cancel", cancel),
             CallbackQueryHandler(wrong_input, pattern(lead_views.NEWLEAD)),
-            MessageHandler(~filters.COMMAND, wrong_input),
+            MessageHandler(NEW_MESSAGE, wrong_input),
         ],
     )

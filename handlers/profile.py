@@ -11,7 +11,6 @@ from telegram.ext import (
     CommandHandler,
     ConversationHandler,
     MessageHandler,
-    filters,
 )
 
 from domain import accounts, profiles
@@ -20,7 +19,15 @@ from domain.model import Role, User
 from domain.ports import UnitOfWork
 from handlers import category_picker, keyboards, texts
 from handlers.callbacks import Callback, pattern
-from handlers.common import answer_query, edit_markup, identity, say, telegram_id
+from handlers.common import (
+    NEW_MESSAGE,
+    TEXT_ANSWER,
+    answer_query,
+    edit_markup,
+    identity,
+    say,
+    telegram_id,
+)
 from handlers.context import LeadlineContext
 from handlers.conversation import Handlers, persistent_conversation
 from handlers.emails import confirmation_composer
@@ -122,6 +129,7 @@ async def receive_text(update: Update, context: LeadlineContext) -> str | int:
     assert message is not None and message.text is not None
     field = str(context.user_data.get(EDITING, ""))
     if field not in QUESTIONS:
+        await say(update, context, texts.NOTHING_TO_EDIT)
         return END
     try:
         user = await _setter(context, field)(context.uow(), telegram_id(update), message.text)
@@ -144,6 +152,16 @@ async def receive_text(update: Update, context: LeadlineContext) -> str | int:
 async def toggle_category(update: Update, context: LeadlineContext) -> str:
     """Ticks or unticks one category in place."""
     await category_picker.toggle(update, context, keyboards.PROFILE, skippable=False)
+    return EDIT_CATEGORIES
+
+
+async def categories_hint(update: Update, context: LeadlineContext) -> str:
+    """Reminds the user to tick categories and tap Done, showing the picker again."""
+    user = await _signed_up_user(update, context)
+    if user is not None:
+        names = await profiles.category_names(context.uow())
+        picker = keyboards.category_picker(names, user.profile.categories, keyboards.PROFILE)
+        await say(update, context, f"{texts.USE_BUTTONS}\n\n{texts.CATEGORIES_QUESTION}", picker)
     return EDIT_CATEGORIES
 
 
@@ -203,12 +221,13 @@ async def cancel(update: Update, context: LeadlineContext) -> int:
 def build() -> ConversationHandler[LeadlineContext]:
     states: dict[object, Handlers] = {
         EDIT_TEXT: [
-            MessageHandler(filters.TEXT & ~filters.COMMAND, receive_text),
-            MessageHandler(~filters.COMMAND, wrong_input),
+            MessageHandler(TEXT_ANSWER, receive_text),
+            MessageHandler(NEW_MESSAGE, wrong_input),
         ],
         EDIT_CATEGORIES: [
             CallbackQueryHandler(toggle_category, pattern(keyboards.PROFILE, "cat")),
             CallbackQueryHandler(categories_done, pattern(keyboards.PROFILE, "catdone")),
+            MessageHandler(NEW_MESSAGE, categories_hint),
         ],
     }
     return persistent_conversation(

@@ -9,11 +9,11 @@ from telegram.ext import (
     CommandHandler,
     MessageHandler,
     TypeHandler,
-    filters,
 )
 
 from handlers import general, keyboards, profile, signup, texts
 from handlers.callbacks import pattern
+from handlers.common import NEW_MESSAGE
 from handlers.context import LeadlineApp
 
 BOT_COMMANDS = [BotCommand(name, description) for name, description in texts.COMMANDS]
@@ -33,7 +33,7 @@ def register(app: LeadlineApp) -> None:
             CallbackQueryHandler(general.menu_button, pattern(keyboards.MENU)),
             CallbackQueryHandler(general.stale_button),
             ChatMemberHandler(general.chat_member_changed, ChatMemberHandler.MY_CHAT_MEMBER),
-            MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, general.unexpected_message),
+            MessageHandler(NEW_MESSAGE, general.unexpected_message),
         ]
     )
     app.add_error_handler(general.on_error)

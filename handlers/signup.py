@@ -11,7 +11,6 @@ from telegram.ext import (
     CommandHandler,
     ConversationHandler,
     MessageHandler,
-    filters,
 )
 
 from domain import accounts, profiles
@@ -21,7 +20,7 @@ from domain.ports import UnitOfWork
 from domain.validation import validate_email
 from handlers import category_picker, keyboards, texts
 from handlers.callbacks import Callback, pattern
-from handlers.common import answer_query, close_question, identity, say, telegram_id
+from handlers.common import NEW_MESSAGE, answer_query, close_question, identity, say, telegram_id
 from handlers.context import LeadlineContext
 from handlers.conversation import Handlers, persistent_conversation
 from handlers.emails import confirmation_composer
@@ -29,8 +28,6 @@ from handlers.emails import confirmation_composer
 END = ConversationHandler.END
 # user_data key: the user left signup with /cancel, so messages are not answers.
 PAUSED = "signup_paused"
-# New messages only: an edit of an earlier answer is not an answer to the current question.
-ANSWER = filters.UpdateType.MESSAGE & ~filters.COMMAND
 BUTTON_STAGES = frozenset(
     {SignupStage.TERMS, SignupStage.ROLE, SignupStage.ACCOUNT_TYPE, SignupStage.CATEGORIES}
 )
@@ -337,7 +334,7 @@ async def answer_by_stage(update: Update, context: LeadlineContext) -> str | int
 
 
 def build() -> ConversationHandler[LeadlineContext]:
-    answer: Handlers = [MessageHandler(ANSWER, answer_by_stage)]
+    answer: Handlers = [MessageHandler(NEW_MESSAGE, answer_by_stage)]
     return persistent_conversation(
         "signup",
         entry_points=[

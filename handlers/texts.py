@@ -38,6 +38,7 @@ SEND_TEXT = "Please answer with a text message."
 CANCELLED = "Cancelled. Nothing you saved is lost."
 CANCELLED_SIGNUP = "Cancelled. Your answers so far are saved; send /start to continue signing up."
 NOTHING_TO_CANCEL = "There is nothing to cancel right now."
+NOTHING_TO_EDIT = "Tap the part of your /profile you want to change first."
 ERROR = "Sorry, something went wrong on our side; please try again."
 NOT_SIGNED_UP = "Please finish signing up first: send /start."
 WAITING_FOR_CONFIRMATION = (

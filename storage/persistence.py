@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import json
+from collections.abc import MutableMapping
 from copy import deepcopy
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import BasePersistence, PersistenceInput
-from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from storage.models import ConversationRow, PersistenceRow
 from storage.repositories import dialect_insert
 
 Data = dict[Any, Any]
+# PTB's own aliases live in a private module; these are the same shapes.
+ConversationKey = tuple[int | str, ...]
+ConversationDict = MutableMapping[ConversationKey, object]
+CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
 
 
 def _encode_key(key: ConversationKey) -> str:

@@ -187,3 +187,14 @@ async def test_resending_is_capped_per_hour(uow: FakeUnitOfWork) -> None:
     with pytest.raises(NotAllowed, match="last hour"):
         await accounts.resend_confirmation(uow, TID, NOW + timedelta(minutes=30), compose)
     await accounts.resend_confirmation(uow, TID, NOW + timedelta(minutes=90), compose)
+
+
+async def test_an_organization_can_turn_back_into_an_individual(uow: FakeUnitOfWork) -> None:
+    await accounts.open_account(uow, ME, NOW)
+    await accounts.accept_terms(uow, TID, NOW)
+    await accounts.choose_role(uow, TID, Role.BUYER)
+    await accounts.choose_account_type(uow, TID, AccountType.ORGANIZATION)
+    user = await accounts.choose_account_type(uow, TID, AccountType.INDIVIDUAL)
+    assert user.account_type is AccountType.INDIVIDUAL and user.signup_stage is SignupStage.EMAIL
+    with pytest.raises(NotAllowed):
+        await accounts.choose_account_type(uow, TID, AccountType.ORGANIZATION)
