@@ -251,3 +251,27 @@ async def popular_skills(uow: UnitOfWork, limit: int) -> list[str]:
     """The skills most sellers offer, as suggestions."""
     async with uow:
         return await uow.skills.popular(limit)
+
+
+async def matching_sellers_of(
+    uow: UnitOfWork, telegram_id: int, lead_id: int, limit: int = 10
+) -> list[User]:
+    """The best-matching sellers of one of the buyer's own leads."""
+    async with uow:
+        user = await load_user(uow, telegram_id)
+        lead = await _own_lead(uow, user, lead_id)
+        sellers = []
+        for match in (await uow.leads.matching_sellers(lead))[:limit]:
+            seller = await uow.users.get(match.seller_id)
+            if seller is not None:
+                sellers.append(seller)
+        return sellers
+
+
+async def set_alerts_muted(uow: UnitOfWork, telegram_id: int, muted: bool) -> User:
+    async with uow:
+        user = await load_user(uow, telegram_id)
+        user.alerts_muted = muted
+        await uow.users.save(user)
+        await uow.commit()
+        return user

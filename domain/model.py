@@ -64,6 +64,7 @@ class User:
     terms_accepted_at: datetime | None = None
     status: UserStatus = UserStatus.ACTIVE
     reachable: bool = True
+    alerts_muted: bool = False
     signup_stage: SignupStage = SignupStage.TERMS
     profile: Profile = field(default_factory=Profile)
 

@@ -47,10 +47,16 @@ async def close_question(update: Update, text: str) -> None:
     query = update.callback_query
     assert query is not None
     await query.answer()
+    await edit_text(update, text, None)
+
+
+async def edit_text(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Rewrites the tapped message; a double tap that changes nothing is not an error."""
+    query = update.callback_query
+    assert query is not None
     try:
-        await query.edit_message_text(text, reply_markup=None)
+        await query.edit_message_text(text, reply_markup=markup)
     except BadRequest as error:
-        # A double tap edits to the same text; Telegram refuses, and nothing is lost.
         if "not modified" not in error.message:
             raise
 

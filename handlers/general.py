@@ -14,7 +14,8 @@ from telegram.ext import ApplicationHandlerStop
 
 from domain import accounts
 from domain.model import SignupStage
-from handlers import keyboards, signup, texts
+from handlers import dashboard, keyboards, leads, settings, signup, texts
+from handlers.callbacks import Callback
 from handlers.common import answer_query, identity, say
 from handlers.context import LeadlineContext
 from handlers.profile import show_profile
@@ -68,13 +69,16 @@ async def menu_button(update: Update, context: LeadlineContext) -> None:
     """Routes a tap on the main menu."""
     query = update.callback_query
     assert query is not None
-    action = (query.data or "").split(":")[2:3]
-    if action == ["profile"]:
-        await show_profile(update, context)
-    elif action == ["help"]:
-        await help_command(update, context)
-    else:
-        await menu(update, context)
+    decoded = Callback.decode(query.data)
+    routes = {
+        "profile": show_profile,
+        "help": help_command,
+        "leads": leads.from_menu,
+        "dashboard": dashboard.show,
+        "settings": settings.show,
+    }
+    route = routes.get(decoded.action if decoded else "", menu)
+    await route(update, context)
 
 
 async def nothing_to_cancel(update: Update, context: LeadlineContext) -> None:

@@ -86,7 +86,14 @@ def signup_question(user: User, categories: list[str]) -> InlineKeyboardMarkup |
 
 
 def menu() -> InlineKeyboardMarkup:
-    return rows(button("👤 Profile", MENU, "profile"), button("❓ Help", MENU, "help"))
+    return rows(
+        button("➕ Post a lead", MENU, "newlead"),
+        button("🔎 Find leads", MENU, "leads"),
+        button("📊 Dashboard", MENU, "dashboard"),
+        button("👤 Profile", MENU, "profile"),
+        button("⚙️ Settings", MENU, "settings"),
+        button("❓ Help", MENU, "help"),
+    )
 
 
 def profile_actions(user: User) -> InlineKeyboardMarkup:

@@ -11,7 +11,7 @@ from telegram.ext import (
     TypeHandler,
 )
 
-from handlers import general, keyboards, profile, signup, texts
+from handlers import dashboard, general, keyboards, leads, newlead, profile, settings, signup, texts
 from handlers.callbacks import pattern
 from handlers.common import NEW_MESSAGE
 from handlers.context import LeadlineApp
@@ -26,7 +26,12 @@ def register(app: LeadlineApp) -> None:
         [
             signup.build(),
             profile.build(),
+            newlead.build(),
             profile.profile_command(),
+            *leads.handlers(),
+            *dashboard.handlers(),
+            CommandHandler("settings", settings.show),
+            CallbackQueryHandler(settings.toggle_alerts, pattern(settings.AREA, "alerts")),
             CommandHandler("menu", general.menu),
             CommandHandler("help", general.help_command),
             CommandHandler("cancel", general.nothing_to_cancel),

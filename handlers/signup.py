@@ -18,7 +18,7 @@ from domain.errors import DomainError
 from domain.model import AccountType, Role, SignupStage, User
 from domain.ports import UnitOfWork
 from domain.validation import validate_email
-from handlers import category_picker, keyboards, texts
+from handlers import category_picker, keyboards, leads, texts
 from handlers.callbacks import Callback, pattern
 from handlers.common import NEW_MESSAGE, answer_query, close_question, identity, say, telegram_id
 from handlers.context import LeadlineContext
@@ -76,7 +76,12 @@ async def start(update: Update, context: LeadlineContext) -> str | int:
             await say(update, context, texts.email_confirmed(user.email or ""))
             if user.signup_stage is SignupStage.DISPLAY_NAME:
                 return await ask(update, context, user)
-    elif user.signup_stage is SignupStage.TERMS:
+    elif (lead := leads.DEEP_LINK.match(payload)) is not None:
+        # A shared lead opens for whoever taps the link; newcomers then go on signing up.
+        await leads.send_lead(update, context, int(lead.group(1)))
+        if user.signed_up:
+            return END
+    if user.signup_stage is SignupStage.TERMS:
         await say(update, context, texts.WELCOME)
     return await ask(update, context, user)
 

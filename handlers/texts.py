@@ -53,7 +53,11 @@ HELP = (
     "<b>Leadline</b> — buyers post leads, sellers bid, both sides agree through the bot.\n\n"
     "/start — sign up, or open the menu\n"
     "/menu — the main menu\n"
+    "/newlead — post a lead (buyers)\n"
+    "/leads — find open leads; /leads logo design searches\n"
+    "/dashboard — your leads, requests and stars\n"
     "/profile — see and edit your profile\n"
+    "/settings — alerts and other switches\n"
     "/help — this help\n"
     "/cancel — leave what you are doing\n\n"
     "Keep every conversation about a deal inside Leadline: it is your record if anything "
@@ -69,7 +73,11 @@ ACCOUNT_TYPE_NAMES = {
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Sign up or open the menu"),
     ("menu", "Main menu"),
+    ("newlead", "Post a lead"),
+    ("leads", "Find leads"),
+    ("dashboard", "Your dashboard"),
     ("profile", "Your profile"),
+    ("settings", "Settings"),
     ("help", "How Leadline works"),
     ("cancel", "Leave the current step"),
 )

@@ -320,3 +320,14 @@ class SqlLeadRepository:
             .order_by(LeadRow.published_at.desc(), LeadRow.id.desc())
         )
         return await self._page(query, offset, size)
+
+    async def requested_for(self, seller_id: int, offset: int, size: int) -> Page[Lead]:
+        opened = select(LeadAlertRow.lead_id).where(
+            LeadAlertRow.seller_id == seller_id, LeadAlertRow.opened_at.is_not(None)
+        )
+        query = (
+            select(LeadRow)
+            .where(LeadRow.id.in_(opened))
+            .order_by(LeadRow.published_at.desc(), LeadRow.id.desc())
+        )
+        return await self._page(query, offset, size)

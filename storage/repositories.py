@@ -60,6 +60,7 @@ def _to_user(row: UserRow) -> User:
         terms_accepted_at=row.terms_accepted_at,
         status=UserStatus(row.status),
         reachable=row.reachable,
+        alerts_muted=row.alerts_muted,
         signup_stage=SignupStage(row.signup_stage),
         profile=Profile(
             display_name=profile.display_name,
@@ -113,6 +114,7 @@ class SqlUserRepository:
         row.email, row.email_verified_at = user.email, user.email_verified_at
         row.terms_accepted_at = user.terms_accepted_at
         row.status, row.reachable = user.status.value, user.reachable
+        row.alerts_muted = user.alerts_muted
         row.signup_stage = user.signup_stage.value
         if {r.role for r in row.roles} != {r.value for r in user.roles}:
             row.roles = [UserRoleRow(role=role.value) for role in sorted(user.roles)]

@@ -1,0 +1,127 @@
+"""/dashboard: My Leads, Leads in Progress, Requested Leads, Completed Leads, My stars."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from domain import dashboard
+from domain.dashboard import Dashboard, LeadList
+from domain.errors import DomainError
+from domain.leads import Lead
+from domain.lifecycle import LeadStatus, describe
+from domain.ports import Page
+from handlers import texts
+from handlers.callbacks import Callback, pattern
+from handlers.common import answer_query, say, telegram_id
+from handlers.context import LeadlineContext
+from handlers.keyboards import button
+from handlers.lead_views import LEAD
+
+AREA = "ds"
+TITLES = {
+    LeadList.MINE: "My leads",
+    LeadList.IN_PROGRESS: "Leads in progress",
+    LeadList.REQUESTED: "Requested leads",
+    LeadList.COMPLETED: "Completed leads",
+}
+
+
+def _summary(board: Dashboard) -> str:
+    lines = [f"📊 <b>Dashboard</b> — {escape(board.user.name)}"]
+    if board.user.is_buyer:
+        counts = " · ".join(
+            f"{board.counts.get(status, 0)} {describe(status)}"
+            for status in (
+                LeadStatus.DRAFT,
+                LeadStatus.OPEN,
+                LeadStatus.IN_PROGRESS,
+                LeadStatus.COMPLETED,
+            )
+        )
+        lines.append(f"📌 My leads: {counts}")
+    if board.user.is_seller:
+        lines.append(f"📨 Requested leads: {board.requested}")
+        stars = " · ".join(f"{escape(skill)} {count}★" for skill, count in board.stars.items())
+        lines.append(f"⭐ My stars: {stars or 'no skills yet'}")
+    return "\n".join(lines)
+
+
+def _menu(board: Dashboard) -> InlineKeyboardMarkup:
+    kinds = []
+    if board.user.is_buyer:
+        kinds.append(LeadList.MINE)
+    kinds.append(LeadList.IN_PROGRESS)
+    if board.user.is_seller:
+        kinds.append(LeadList.REQUESTED)
+    kinds.append(LeadList.COMPLETED)
+    buttons = [button(TITLES[kind], AREA, "list", f"{kind.value}.0") for kind in kinds]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+def _list_keyboard(kind: LeadList, page: Page[Lead]) -> InlineKeyboardMarkup:
+    keyboard: list[list[InlineKeyboardButton]] = [
+        [button(f"{_mark(lead)}{lead.title or 'Untitled draft'}"[:60], LEAD, "view", str(lead.id))]
+        for lead in page.items
+    ]
+    nav = []
+    if page.has_previous:
+        nav.append(
+            button("◀️ Prev", AREA, "list", f"{kind.value}.{max(page.offset - page.size, 0)}")
+        )
+    if page.has_next:
+        nav.append(button("Next ▶️", AREA, "list", f"{kind.value}.{page.offset + page.size}"))
+    if nav:
+        keyboard.append(nav)
+    keyboard.append([button("⬅️ Dashboard", AREA, "open")])
+    return InlineKeyboardMarkup(keyboard)
+
+
+def _mark(lead: Lead) -> str:
+    return {LeadStatus.IN_PROGRESS: "✅ ", LeadStatus.DRAFT: "📝 ", LeadStatus.WITHDRAWN: "🗑 "}.get(
+        lead.status, ""
+    )
+
+
+async def show(update: Update, context: LeadlineContext) -> None:
+    """Shows the dashboard summary with a button per list."""
+    await answer_query(update)
+    try:
+        board = await dashboard.dashboard(context.uow(), telegram_id(update))
+    except DomainError as error:
+        await say(update, context, escape(error.sentence))
+        return
+    if not board.user.signed_up:
+        await say(update, context, texts.NOT_SIGNED_UP)
+        return
+    await say(update, context, _summary(board), _menu(board))
+
+
+async def show_list(update: Update, context: LeadlineContext) -> None:
+    """Shows one page of a dashboard list; each lead opens its card with its actions."""
+    query = update.callback_query
+    decoded = Callback.decode(query.data if query else None)
+    kind_text, _, offset_text = (decoded.argument if decoded else "").partition(".")
+    if kind_text not in {k.value for k in LeadList} or not offset_text.isdigit():
+        await answer_query(update, texts.STALE_BUTTON)
+        return
+    await answer_query(update)
+    kind = LeadList(kind_text)
+    page = await dashboard.lead_list(context.uow(), telegram_id(update), kind, int(offset_text))
+    if page.total == 0:
+        text = f"<b>{TITLES[kind]}</b>: none yet."
+    else:
+        last = min(page.offset + page.size, page.total)
+        text = f"<b>{TITLES[kind]}</b>: {page.offset + 1}–{last} of {page.total}"
+    await say(update, context, text, _list_keyboard(kind, page))
+
+
+def handlers() -> list[BaseHandler[Update, LeadlineContext, Any]]:
+    return [
+        CommandHandler("dashboard", show),
+        CallbackQueryHandler(show, pattern(AREA, "open")),
+        CallbackQueryHandler(show_list, pattern(AREA, "list")),
+    ]

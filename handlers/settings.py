@@ -1,0 +1,50 @@
+"""/settings: the user's switches (new-lead alerts for now)."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+
+from domain import accounts, lead_cases
+from domain.model import User
+from handlers import lead_texts, texts
+from handlers.callbacks import Callback
+from handlers.common import answer_query, edit_text, identity, say, telegram_id
+from handlers.context import LeadlineContext
+from handlers.keyboards import button, rows
+
+AREA = "st"
+
+
+def _text(user: User) -> str:
+    state = "off 🔕" if user.alerts_muted else "on 🔔"
+    return f"⚙️ <b>Settings</b>\n\nNew-lead alerts: <b>{state}</b>"
+
+
+def _keyboard(user: User) -> InlineKeyboardMarkup:
+    if user.alerts_muted:
+        return rows(button("🔔 Turn alerts on", AREA, "alerts", "on"))
+    return rows(button("🔕 Mute new-lead alerts", AREA, "alerts", "off"))
+
+
+async def show(update: Update, context: LeadlineContext) -> None:
+    """Shows the settings with a switch for new-lead alerts."""
+    await answer_query(update)
+    user = await accounts.open_account(context.uow(), identity(update), context.now())
+    if not user.signed_up:
+        await say(update, context, texts.NOT_SIGNED_UP)
+        return
+    await say(update, context, _text(user), _keyboard(user))
+
+
+async def toggle_alerts(update: Update, context: LeadlineContext) -> None:
+    """Turns new-lead alerts on or off."""
+    query = update.callback_query
+    assert query is not None
+    decoded = Callback.decode(query.data)
+    if decoded is None or decoded.argument not in ("on", "off"):
+        await answer_query(update, texts.STALE_BUTTON)
+        return
+    muted = decoded.argument == "off"
+    user = await lead_cases.set_alerts_muted(context.uow(), telegram_id(update), muted)
+    await answer_query(update, lead_texts.MUTE_ON if muted else lead_texts.MUTE_OFF)
+    await edit_text(update, _text(user), _keyboard(user))
