@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install system-deps sandbox test lint typecheck pytest clean
+.PHONY: install system-deps sandbox test lint typecheck pytest bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Leadline needs Python 3.11+"'
@@ -37,6 +37,9 @@ pytest: install system-deps
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+bench: install
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache sandbox-data

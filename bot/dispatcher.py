@@ -34,6 +34,7 @@ _METHODS = frozenset(
     }
 )
 MAX_ATTEMPTS = 12
+FANOUT_BATCH = 500
 IDLE_POLL_SECONDS = 1.0
 PARALLEL_CHATS = 8
 
@@ -105,6 +106,8 @@ class OutboxDispatcher:
     async def _deliver(self, delivery: Delivery) -> datetime | None:
         """Sends one message; returns when to try again, or None once it is done with."""
         try:
+            if delivery.kind is OutboxKind.ALERT_FANOUT:
+                return await self._expand(delivery)
             if delivery.kind is OutboxKind.EMAIL:
                 await self._send_email(delivery)
             else:
@@ -133,6 +136,17 @@ class OutboxDispatcher:
             await self._store.retry_later(delivery.id, at, str(error))
             return at
         await self._store.mark_sent(delivery.id, self._clock())
+        return None
+
+    async def _expand(self, delivery: Delivery) -> datetime | None:
+        """Queues the next batch of a lead's alerts; done once none are left."""
+        now = self._clock()
+        if await self._store.expand_alerts(delivery, now, FANOUT_BATCH) == FANOUT_BATCH:
+            await self._store.retry_later(delivery.id, now, "more alerts to queue")
+            self.kick()
+            return now
+        await self._store.mark_sent(delivery.id, now)
+        self.kick()
         return None
 
     async def _send_email(self, delivery: Delivery) -> None:

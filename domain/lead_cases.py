@@ -167,23 +167,19 @@ async def publish(
         lead.published_at = now
         await uow.leads.save(lead)
         assert lead.id is not None
-        matches = await uow.leads.matching_sellers(lead)
-        fresh = await uow.leads.record_alerts(lead.id, [m.seller_id for m in matches], now)
-        payload = render_alert(lead)
-        for match in matches:
-            if match.seller_id in fresh:
-                await uow.outbox.add(
-                    OutboxMessage(
-                        kind=OutboxKind.TELEGRAM,
-                        recipient=str(match.telegram_id),
-                        payload=payload,
-                        created_at=now,
-                        dedupe_key=f"alert:{lead.id}:{match.seller_id}",
-                        user_id=match.seller_id,
-                    )
+        alerted = await uow.leads.record_matches(lead, now)
+        if alerted:
+            await uow.outbox.add(
+                OutboxMessage(
+                    kind=OutboxKind.ALERT_FANOUT,
+                    recipient=f"lead:{lead.id}",
+                    payload={"lead_id": lead.id, "message": render_alert(lead)},
+                    created_at=now,
+                    dedupe_key=f"alerts:{lead.id}",
                 )
+            )
         await uow.commit()
-        return Published(lead, len(fresh))
+        return Published(lead, alerted)
 
 
 async def withdraw(uow: UnitOfWork, telegram_id: int, lead_id: int) -> Lead:
@@ -236,7 +232,7 @@ async def find_leads(
         assert user.id is not None
         if not words and not category and not skill and user.is_seller:
             return await uow.leads.matching_open_for(user.id, offset, PAGE_SIZE)
-        return await uow.leads.search_open(words, category, skill, user.id, offset, PAGE_SIZE)
+        return await uow.leads.search_open(words, category, skill, offset, PAGE_SIZE)
 
 
 async def search_public(
@@ -244,7 +240,7 @@ async def search_public(
 ) -> Page[Lead]:
     """Open leads for inline mode, where anyone may search."""
     async with uow:
-        return await uow.leads.search_open(words, None, None, None, offset, size)
+        return await uow.leads.search_open(words, None, None, offset, size)
 
 
 async def popular_skills(uow: UnitOfWork, limit: int) -> list[str]:
@@ -261,7 +257,7 @@ async def matching_sellers_of(
         user = await load_user(uow, telegram_id)
         lead = await _own_lead(uow, user, lead_id)
         sellers = []
-        for match in (await uow.leads.matching_sellers(lead))[:limit]:
+        for match in await uow.leads.matching_sellers(lead, limit):
             seller = await uow.users.get(match.seller_id)
             if seller is not None:
                 sellers.append(seller)

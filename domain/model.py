@@ -114,6 +114,9 @@ class EmailDraft:
 class OutboxKind(StrEnum):
     TELEGRAM = "telegram"
     EMAIL = "email"
+    # One row standing for many alerts: the dispatcher turns it into Telegram messages in
+    # batches, in the background, so publishing stays quick however many sellers match.
+    ALERT_FANOUT = "alert_fanout"
 
 
 @dataclass

@@ -126,12 +126,13 @@ class LeadRepository(Protocol):
 
     async def status_counts(self, buyer_id: int) -> dict[LeadStatus, int]: ...
 
-    async def matching_sellers(self, lead: Lead) -> list[SellerMatch]: ...
+    async def matching_sellers(self, lead: Lead, limit: int) -> list[SellerMatch]:
+        """The best-matching alertable sellers, best first."""
+        ...
 
-    async def record_alerts(
-        self, lead_id: int, seller_ids: Sequence[int], now: datetime
-    ) -> set[int]:
-        """Records alerts not sent before; returns the sellers alerted for the first time."""
+    async def record_matches(self, lead: Lead, now: datetime) -> int:
+        """Records every matching seller for an alert (once per lead, ever); returns how
+        many were recorded now."""
         ...
 
     async def mark_opened(self, lead_id: int, seller_id: int, now: datetime) -> None: ...
@@ -141,10 +142,11 @@ class LeadRepository(Protocol):
         words: Sequence[str],
         category: str | None,
         skill: str | None,
-        exclude_buyer: int | None,
         offset: int,
         size: int,
-    ) -> Page[Lead]: ...
+    ) -> Page[Lead]:
+        """Open leads, newest first, matching every word (as a prefix) and the filters."""
+        ...
 
     async def matching_open_for(self, seller_id: int, offset: int, size: int) -> Page[Lead]: ...
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, func, or_, select, text, union_all, update
+from sqlalchemy import Integer, Select, cast, func, literal, or_, select, text, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Conflict
@@ -24,8 +24,8 @@ from storage.models import (
     ProfileCategoryRow,
     ProfileSkillRow,
     SkillRow,
-    UserRoleRow,
     UserRow,
+    UtcDateTime,
 )
 from storage.repositories import dialect_insert
 
@@ -137,28 +137,34 @@ class SqlLeadRepository:
                 for i, a in enumerate(lead.attachments)
             )
         await self._session.flush()
-        await self._index(lead)
+        await self._index(row, lead)
 
-    async def _index(self, lead: Lead) -> None:
-        """Keeps the full-text index holding exactly the open leads."""
+    async def _index(self, row: LeadRow, lead: Lead) -> None:
+        """Keeps the full-text index holding exactly the open leads, keyed by search_seq."""
         if not self._sqlite:
             return
-        await self._session.execute(
-            text("DELETE FROM leads_fts WHERE rowid = :id"), {"id": lead.id}
-        )
-        if lead.status is LeadStatus.OPEN:
+        if row.search_seq is not None:
             await self._session.execute(
-                text(
-                    "INSERT INTO leads_fts (rowid, title, description, skills) "
-                    "VALUES (:id, :title, :description, :skills)"
-                ),
-                {
-                    "id": lead.id,
-                    "title": lead.title or "",
-                    "description": lead.description or "",
-                    "skills": " ".join(lead.skills),
-                },
+                text("DELETE FROM leads_fts WHERE rowid = :seq"), {"seq": row.search_seq}
             )
+        if lead.status is not LeadStatus.OPEN:
+            return
+        if row.search_seq is None:
+            latest = await self._session.scalar(select(func.max(LeadRow.search_seq)))
+            row.search_seq = (latest or 0) + 1
+            await self._session.flush()
+        await self._session.execute(
+            text(
+                "INSERT INTO leads_fts (rowid, title, description, skills) "
+                "VALUES (:seq, :title, :description, :skills)"
+            ),
+            {
+                "seq": row.search_seq,
+                "title": lead.title or "",
+                "description": lead.description or "",
+                "skills": " ".join(lead.skills),
+            },
+        )
 
     async def draft_of(self, buyer_id: int) -> Lead | None:
         row = await self._session.scalar(
@@ -192,67 +198,106 @@ class SqlLeadRepository:
         )
         return {LeadStatus(status): count for status, count in rows.tuples()}
 
-    async def matching_sellers(self, lead: Lead) -> list[SellerMatch]:
-        """Active, reachable, unmuted sellers sharing a skill or the category, best first."""
+    def _matches(self, lead: Lead) -> Select[tuple[int, int, int, int]]:
+        return self._unordered_matches(lead).order_by(
+            text("overlap DESC"), text("category DESC"), UserRow.id
+        )
+
+    def _unordered_matches(self, lead: Lead) -> Select[tuple[int, int, int, int]]:
+        """Alertable sellers sharing a skill or the category, best first: more shared
+        skills, then the category, then the older account."""
         keys = [skill_key(name) for name in lead.skills]
-        by_skill = (
+        skill_ids = select(SkillRow.id).where(SkillRow.key.in_(keys))
+        category_ids = select(CategoryRow.id).where(CategoryRow.name == (lead.category or ""))
+        # Both halves read only covering indexes; one join then keeps the alertable sellers.
+        hits = union_all(
             select(
                 ProfileSkillRow.user_id.label("user_id"),
-                func.count().label("overlap"),
-                func.max(0).label("category"),
-            )
-            .join(SkillRow, SkillRow.id == ProfileSkillRow.skill_id)
-            .where(SkillRow.key.in_(keys))
-            .group_by(ProfileSkillRow.user_id)
-        )
-        by_category = (
+                literal(1).label("overlap"),
+                literal(0).label("category"),
+            ).where(ProfileSkillRow.skill_id.in_(skill_ids)),
             select(
                 ProfileCategoryRow.user_id.label("user_id"),
-                func.max(0).label("overlap"),
-                func.max(1).label("category"),
-            )
-            .join(CategoryRow, CategoryRow.id == ProfileCategoryRow.category_id)
-            .where(CategoryRow.name == (lead.category or ""))
-            .group_by(ProfileCategoryRow.user_id)
-        )
-        hits = union_all(by_skill, by_category).subquery()
+                literal(0).label("overlap"),
+                literal(1).label("category"),
+            ).where(ProfileCategoryRow.category_id.in_(category_ids)),
+        ).subquery()
         overlap = func.sum(hits.c.overlap).label("overlap")
         category = func.max(hits.c.category).label("category")
-        query = (
+        return (
             select(UserRow.id, UserRow.telegram_id, overlap, category)
             .join(hits, hits.c.user_id == UserRow.id)
-            .join(UserRoleRow, (UserRoleRow.user_id == UserRow.id) & (UserRoleRow.role == "seller"))
-            .where(
-                UserRow.id != lead.buyer_id,
-                UserRow.status == "active",
-                UserRow.reachable.is_(True),
-                UserRow.alerts_muted.is_(False),
-                UserRow.signup_stage == "done",
-            )
+            .where(UserRow.alertable.is_(True), UserRow.id != lead.buyer_id)
             .group_by(UserRow.id, UserRow.telegram_id)
-            .order_by(overlap.desc(), category.desc(), UserRow.id)
         )
-        rows = await self._session.execute(query)
+
+    async def matching_sellers(self, lead: Lead, limit: int) -> list[SellerMatch]:
+        rows = await self._session.execute(self._matches(lead).limit(limit))
         return [SellerMatch(uid, tid, int(o), bool(c)) for uid, tid, o, c in rows.tuples()]
 
-    async def record_alerts(
-        self, lead_id: int, seller_ids: Sequence[int], now: datetime
-    ) -> set[int]:
-        if not seller_ids:
-            return set()
-        insert = dialect_insert(self._session)
-        statement = (
-            insert(LeadAlertRow)
-            .values([{"lead_id": lead_id, "seller_id": s, "alerted_at": now} for s in seller_ids])
-            .on_conflict_do_nothing()
-            .returning(LeadAlertRow.seller_id)
+    async def record_matches(self, lead: Lead, now: datetime) -> int:
+        """Records every alertable matching seller for an alert, scored (2 per shared skill,
+        1 for the category); sellers who matched or opened the lead before are left alone.
+        Returns how many were recorded now."""
+        # Plain ids make for the simplest plans: each half then reads one covering index.
+        keys = [skill_key(name) for name in lead.skills]
+        skill_ids = list(
+            await self._session.scalars(select(SkillRow.id).where(SkillRow.key.in_(keys)))
         )
-        return set((await self._session.scalars(statement)).all())
+        category_id = await self._session.scalar(
+            select(CategoryRow.id).where(CategoryRow.name == (lead.category or ""))
+        )
+        in_category = (
+            select(ProfileCategoryRow.user_id)
+            .where(
+                ProfileCategoryRow.user_id == ProfileSkillRow.user_id,
+                ProfileCategoryRow.category_id == category_id,
+            )
+            .exists()
+        )
+        alertable = (UserRow.id == ProfileSkillRow.user_id) & UserRow.alertable.is_(True)
+        when = literal(now, UtcDateTime())
+        # Two passes, no sorting: sellers with shared skills (few, grouped), then the
+        # category's sellers straight from the covering index (many, already unique).
+        by_skill = (
+            select(
+                literal(lead.id),
+                ProfileSkillRow.user_id,
+                when,
+                func.count() * 2 + cast(in_category, Integer),
+            )
+            .join(UserRow, alertable)
+            .where(ProfileSkillRow.skill_id.in_(skill_ids), UserRow.id != lead.buyer_id)
+            .group_by(ProfileSkillRow.user_id)
+        )
+        # The category's sellers are many: the small partial index of alertable users
+        # answers "may this one be alerted" without reading the users table.
+        by_category = (
+            select(literal(lead.id), ProfileCategoryRow.user_id, when, literal(1))
+            .join(UserRow, (UserRow.id == ProfileCategoryRow.user_id) & (UserRow.alertable == 1))
+            .with_hint(UserRow, "INDEXED BY ix_users_alertable", "sqlite")
+            .where(
+                ProfileCategoryRow.category_id == category_id,
+                ProfileCategoryRow.user_id != lead.buyer_id,
+            )
+        )
+        insert = dialect_insert(self._session)
+        recorded = 0
+        for chosen in (by_skill, by_category):
+            statement = (
+                insert(LeadAlertRow)
+                .from_select(["lead_id", "seller_id", "alerted_at", "rank"], chosen)
+                .on_conflict_do_nothing()
+            )
+            result = await self._session.execute(statement)
+            recorded += int(result.rowcount)  # type: ignore[attr-defined]
+        return recorded
 
     async def mark_opened(self, lead_id: int, seller_id: int, now: datetime) -> None:
         insert = dialect_insert(self._session)
+        # Opened without an alert (found by search): recorded as queued, so never alerted.
         statement = insert(LeadAlertRow).values(
-            lead_id=lead_id, seller_id=seller_id, alerted_at=now, opened_at=now
+            lead_id=lead_id, seller_id=seller_id, alerted_at=now, opened_at=now, queued_at=now
         )
         await self._session.execute(
             statement.on_conflict_do_update(
@@ -266,24 +311,20 @@ class SqlLeadRepository:
         words: Sequence[str],
         category: str | None,
         skill: str | None,
-        exclude_buyer: int | None,
         offset: int,
         size: int,
     ) -> Page[Lead]:
-        query = select(LeadRow).where(LeadRow.status == LeadStatus.OPEN.value)
         match = fts_query(words)
-        if match:
-            if self._sqlite:
-                ids = text("SELECT rowid FROM leads_fts WHERE leads_fts MATCH :match").bindparams(
-                    match=match
-                )
-                query = query.where(LeadRow.id.in_(ids))
-            else:
-                for word in words:
-                    like = f"%{word}%"
-                    query = query.where(
-                        or_(LeadRow.title.ilike(like), LeadRow.description.ilike(like))
-                    )
+        if match and self._sqlite and not category and not skill:
+            return await self._search_index(match, offset, size)
+        query = select(LeadRow).where(LeadRow.status == LeadStatus.OPEN.value)
+        if match and self._sqlite:
+            matching = text("SELECT rowid FROM leads_fts WHERE leads_fts MATCH :match")
+            query = query.where(LeadRow.search_seq.in_(matching.bindparams(match=match)))
+        elif match:
+            for word in words:
+                like = f"%{word}%"
+                query = query.where(or_(LeadRow.title.ilike(like), LeadRow.description.ilike(like)))
         if category:
             query = query.join(CategoryRow, CategoryRow.id == LeadRow.category_id).where(
                 CategoryRow.name == category
@@ -296,10 +337,28 @@ class SqlLeadRepository:
                     .where(SkillRow.key == skill_key(skill))
                 )
             )
-        if exclude_buyer is not None:
-            query = query.where(LeadRow.buyer_id != exclude_buyer)
         query = query.order_by(LeadRow.published_at.desc(), LeadRow.id.desc())
         return await self._page(query, offset, size)
+
+    async def _search_index(self, match: str, offset: int, size: int) -> Page[Lead]:
+        """Words only: the index alone gives the count and the newest page."""
+        found = text("SELECT count(*) FROM leads_fts WHERE leads_fts MATCH :match")
+        total = int(await self._session.scalar(found, {"match": match}) or 0)
+        page = text(
+            "SELECT rowid FROM leads_fts WHERE leads_fts MATCH :match "
+            "ORDER BY rowid DESC LIMIT :size OFFSET :offset"
+        )
+        seqs = list(
+            await self._session.scalars(page, {"match": match, "size": size, "offset": offset})
+        )
+        rows = {
+            row.search_seq: row
+            for row in await self._session.scalars(
+                select(LeadRow).where(LeadRow.search_seq.in_(seqs))
+            )
+        }
+        leads = [_to_lead(rows[seq]) for seq in seqs if seq in rows]
+        return Page(leads, total, offset, size)
 
     async def matching_open_for(self, seller_id: int, offset: int, size: int) -> Page[Lead]:
         by_skill = (

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -73,6 +74,18 @@ class UserRow(Base):
     reachable: Mapped[bool] = mapped_column(Boolean, default=True)
     signup_stage: Mapped[str] = mapped_column(String(24), default="terms")
     alerts_muted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Derived, kept by the user repository: an active, reachable, unmuted, signed-up seller.
+    # One column instead of four conditions and a join keeps matching fast at scale.
+    alertable: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    __table_args__ = (
+        Index(
+            "ix_users_alertable",
+            "id",
+            sqlite_where=text("alertable = 1"),
+            postgresql_where=text("alertable"),
+        ),
+    )
     created_at: Mapped[datetime]
 
     roles: Mapped[list[UserRoleRow]] = relationship(cascade="all, delete-orphan", lazy="selectin")
@@ -126,11 +139,13 @@ class SkillAliasRow(Base):
 
 class ProfileSkillRow(Base):
     __tablename__ = "profile_skills"
+    # Covering index: matching reads user ids by skill without touching the table.
+    __table_args__ = (Index("ix_profile_skills_skill_user", "skill_id", "user_id"),)
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("profiles.user_id", ondelete="CASCADE"), primary_key=True
     )
-    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id"), primary_key=True, index=True)
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     years: Mapped[int | None] = mapped_column(Integer)
 
@@ -147,13 +162,12 @@ class CategoryRow(Base):
 
 class ProfileCategoryRow(Base):
     __tablename__ = "profile_categories"
+    __table_args__ = (Index("ix_profile_categories_category_user", "category_id", "user_id"),)
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("profiles.user_id", ondelete="CASCADE"), primary_key=True
     )
-    category_id: Mapped[int] = mapped_column(
-        ForeignKey("categories.id"), primary_key=True, index=True
-    )
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     category: Mapped[CategoryRow] = relationship(lazy="joined")
@@ -223,6 +237,7 @@ class ConversationRow(Base):
 
 class LeadRow(Base):
     __tablename__ = "leads"
+    __table_args__ = (Index("ix_leads_status_published_at", "status", "published_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     buyer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -233,6 +248,9 @@ class LeadRow(Base):
     currency: Mapped[str] = mapped_column(String(3))
     status: Mapped[str] = mapped_column(String(16), default="draft")
     version: Mapped[int] = mapped_column(Integer, default=0)
+    # The lead's row id in the full-text index, given in publishing order, so the newest
+    # matches come straight from the index.
+    search_seq: Mapped[int | None] = mapped_column(Integer, unique=True)
     created_at: Mapped[datetime]
     published_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
@@ -270,15 +288,29 @@ class LeadAttachmentRow(Base):
 
 
 class LeadAlertRow(Base):
-    """A seller was alerted about a lead (once, ever) and maybe opened it."""
+    """A seller matched a lead (alerted once, ever) or opened it; ``rank`` scores the match
+    (2 per shared skill, 1 for the category), ``queued_at`` says the alert is queued."""
 
     __tablename__ = "lead_alerts"
+    # Publishing writes one row per matching seller (thousands), so the table is clustered
+    # on its key and the only other index holds just the opened rows.
+    __table_args__ = (
+        Index(
+            "ix_lead_alerts_opened_by_seller",
+            "seller_id",
+            sqlite_where=text("opened_at IS NOT NULL"),
+            postgresql_where=text("opened_at IS NOT NULL"),
+        ),
+        {"sqlite_with_rowid": False},
+    )
 
     lead_id: Mapped[int] = mapped_column(
         ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True
     )
     seller_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     alerted_at: Mapped[datetime]
     opened_at: Mapped[datetime | None]
+    rank: Mapped[int | None] = mapped_column(Integer)
+    queued_at: Mapped[datetime | None]

@@ -10,7 +10,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.model import OutboxKind
-from storage.models import OutboxRow, UserRow
+from storage.models import LeadAlertRow, OutboxRow, UserRow
+from storage.repositories import dialect_insert
 
 # A claimed row whose dispatcher died is claimed again after this lease.
 CLAIM_LEASE = timedelta(seconds=60)
@@ -58,6 +59,55 @@ class OutboxStore:
                 for row in rows
             ]
 
+    async def expand_alerts(self, fanout: Delivery, now: datetime, limit: int) -> int:
+        """Turns up to ``limit`` recorded alerts of a lead into Telegram messages, best
+        match first, skipping sellers who cannot be alerted now; returns how many it took."""
+        lead_id = int(str(fanout.payload["lead_id"]))
+        message = fanout.payload["message"]
+        async with self._sessions() as session, session.begin():
+            rows = await session.execute(
+                select(LeadAlertRow.seller_id, UserRow.telegram_id, UserRow.alertable)
+                .join(UserRow, UserRow.id == LeadAlertRow.seller_id)
+                .where(LeadAlertRow.lead_id == lead_id, LeadAlertRow.queued_at.is_(None))
+                .order_by(LeadAlertRow.rank.desc(), LeadAlertRow.seller_id)
+                .limit(limit)
+            )
+            considered = rows.tuples().all()
+            if not considered:
+                return 0
+            batch = [(seller, telegram) for seller, telegram, alertable in considered if alertable]
+            insert = dialect_insert(session)
+            if batch:
+                await session.execute(
+                    insert(OutboxRow)
+                    .values(
+                        [
+                            {
+                                "kind": OutboxKind.TELEGRAM.value,
+                                "recipient": str(telegram_id),
+                                "user_id": seller_id,
+                                "payload": message,
+                                "dedupe_key": f"alert:{lead_id}:{seller_id}",
+                                "status": "pending",
+                                "attempts": 0,
+                                "next_attempt_at": now,
+                                "created_at": now,
+                            }
+                            for seller_id, telegram_id in batch
+                        ]
+                    )
+                    .on_conflict_do_nothing()
+                )
+            await session.execute(
+                update(LeadAlertRow)
+                .where(
+                    LeadAlertRow.lead_id == lead_id,
+                    LeadAlertRow.seller_id.in_([seller for seller, _, _ in considered]),
+                )
+                .values(queued_at=now)
+            )
+            return len(considered)
+
     async def mark_sent(self, message_id: int, now: datetime) -> None:
         await self._set(message_id, status="sent", sent_at=now, last_error=None)
 
@@ -71,7 +121,9 @@ class OutboxStore:
     async def mark_chat_unreachable(self, telegram_id: int) -> None:
         async with self._sessions() as session, session.begin():
             await session.execute(
-                update(UserRow).where(UserRow.telegram_id == telegram_id).values(reachable=False)
+                update(UserRow)
+                .where(UserRow.telegram_id == telegram_id)
+                .values(reachable=False, alertable=False)
             )
 
     async def next_due(self) -> datetime | None:

@@ -44,6 +44,17 @@ def dialect_insert(session: AsyncSession) -> Any:
     return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
+def _alertable(user: User) -> bool:
+    """Whether new leads may be pushed to the user (the ``alertable`` column)."""
+    return (
+        user.is_seller
+        and user.signed_up
+        and user.status is UserStatus.ACTIVE
+        and user.reachable
+        and not user.alerts_muted
+    )
+
+
 def _to_user(row: UserRow) -> User:
     profile = row.profile
     return User(
@@ -115,6 +126,7 @@ class SqlUserRepository:
         row.terms_accepted_at = user.terms_accepted_at
         row.status, row.reachable = user.status.value, user.reachable
         row.alerts_muted = user.alerts_muted
+        row.alertable = _alertable(user)
         row.signup_stage = user.signup_stage.value
         if {r.role for r in row.roles} != {r.value for r in user.roles}:
             row.roles = [UserRoleRow(role=role.value) for role in sorted(user.roles)]
@@ -154,7 +166,9 @@ class SqlUserRepository:
 
     async def mark_unreachable(self, telegram_id: int) -> None:
         await self._session.execute(
-            update(UserRow).where(UserRow.telegram_id == telegram_id).values(reachable=False)
+            update(UserRow)
+            .where(UserRow.telegram_id == telegram_id)
+            .values(reachable=False, alertable=False)
         )
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain import lead_cases
 from domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from domain.leads import Attachment, AttachmentKind, Lead
 from domain.lifecycle import LeadStatus
-from domain.model import Role, SignupStage, User
+from domain.model import OutboxKind, Role, SignupStage, User
 from domain.skills import parse_skill_list
+from storage.outbox import OutboxStore
 from storage.uow import SqlUnitOfWork
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -54,7 +56,7 @@ async def posted(uow: SqlUnitOfWork, buyer: int, title: str, skills: str, catego
 
 
 async def test_a_draft_survives_and_publishing_alerts_each_matching_seller_once(
-    uow: SqlUnitOfWork,
+    uow: SqlUnitOfWork, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     await person(uow, 1, {Role.BUYER})
     django = await person(uow, 2, {Role.SELLER}, "Python, Django")
@@ -72,7 +74,7 @@ async def test_a_draft_survives_and_publishing_alerts_each_matching_seller_once(
     async with uow:
         lead = await uow.leads.get(draft.id)
         assert lead is not None
-        matches = await uow.leads.matching_sellers(lead)
+        matches = await uow.leads.matching_sellers(lead, 10)
     assert [(m.seller_id, m.overlap, m.category_match) for m in matches] == [
         (django.id, 2, False),
         (python.id, 1, False),
@@ -82,9 +84,20 @@ async def test_a_draft_survives_and_publishing_alerts_each_matching_seller_once(
     result = await lead_cases.publish(uow, 1, draft.id, NOW, alert)
     assert result.alerted == 3 and result.lead.status is LeadStatus.OPEN
     async with uow:
-        assert set(await uow.leads.record_alerts(draft.id, [django.id or 0], NOW)) == set()
+        assert await uow.leads.record_matches(result.lead, NOW) == 0  # never twice
     with pytest.raises(NotAllowed):
         await lead_cases.publish(uow, 1, draft.id, NOW, alert)
+
+    # The dispatcher turns the one fan-out row into alerts, in batches, best match first.
+    store = OutboxStore(sessions)
+    [fanout] = await store.claim(NOW)
+    assert fanout.kind is OutboxKind.ALERT_FANOUT
+    assert await store.expand_alerts(fanout, NOW, limit=2) == 2
+    assert await store.expand_alerts(fanout, NOW, limit=2) == 1
+    assert await store.expand_alerts(fanout, NOW, limit=2) == 0
+    alerts = await store.claim(NOW)
+    assert [d.recipient for d in alerts] == ["2", "3", "4"]
+    assert alerts[0].payload == {"method": "sendMessage", "text": "New lead: Booking site <3"}
 
 
 async def test_publishing_needs_every_required_field(uow: SqlUnitOfWork) -> None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-26 06:43:58.360264
+Create Date: 2026-11-26 06:56:56.832787
 """
 
 from collections.abc import Sequence
@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("search_seq", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -38,9 +39,11 @@ def upgrade() -> None:
             ["category_id"], ["categories.id"], name=op.f("fk_leads_category_id_categories")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_leads")),
+        sa.UniqueConstraint("search_seq", name=op.f("uq_leads_search_seq")),
     )
     with op.batch_alter_table("leads", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_leads_buyer_id"), ["buyer_id"], unique=False)
+        batch_op.create_index("ix_leads_status_published_at", ["status", "published_at"])
 
     op.create_table(
         "lead_alerts",
@@ -48,6 +51,8 @@ def upgrade() -> None:
         sa.Column("seller_id", sa.Integer(), nullable=False),
         sa.Column("alerted_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("opened_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("rank", sa.Integer(), nullable=True),
+        sa.Column("queued_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["lead_id"], ["leads.id"], name=op.f("fk_lead_alerts_lead_id_leads"), ondelete="CASCADE"
         ),
@@ -58,9 +63,15 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("lead_id", "seller_id", name=op.f("pk_lead_alerts")),
+        sqlite_with_rowid=False,
     )
-    with op.batch_alter_table("lead_alerts", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_lead_alerts_seller_id"), ["seller_id"], unique=False)
+    op.create_index(
+        "ix_lead_alerts_opened_by_seller",
+        "lead_alerts",
+        ["seller_id"],
+        sqlite_where=sa.text("opened_at IS NOT NULL"),
+        postgresql_where=sa.text("opened_at IS NOT NULL"),
+    )
 
     op.create_table(
         "lead_attachments",
@@ -99,19 +110,35 @@ def upgrade() -> None:
 
     with op.batch_alter_table("profile_categories", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_profile_categories_category_id"), ["category_id"], unique=False
+            "ix_profile_categories_category_user", ["category_id", "user_id"], unique=False
         )
 
     with op.batch_alter_table("profile_skills", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_profile_skills_skill_id"), ["skill_id"], unique=False)
+        batch_op.create_index("ix_profile_skills_skill_user", ["skill_id", "user_id"], unique=False)
 
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("alerts_muted", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
+        batch_op.add_column(
+            sa.Column("alertable", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
 
+    op.create_index(
+        "ix_users_alertable",
+        "users",
+        ["id"],
+        sqlite_where=sa.text("alertable = 1"),
+        postgresql_where=sa.text("alertable"),
+    )
+    op.execute(
+        "UPDATE users SET alertable = (status = 'active' AND reachable AND NOT alerts_muted "
+        "AND signup_stage = 'done' "
+        "AND id IN (SELECT user_id FROM user_roles WHERE role = 'seller'))"
+    )
     if op.get_bind().dialect.name == "sqlite":
-        # Full-text search over open leads; the lead repository keeps it in step.
+        # Full-text search over open leads (rowid = leads.search_seq); the lead
+        # repository keeps it in step.
         op.execute(
             "CREATE VIRTUAL TABLE leads_fts USING fts5("
             "title, description, skills, tokenize = 'unicode61 remove_diacritics 2')"
@@ -121,14 +148,16 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TABLE leads_fts")
+    op.drop_index("ix_users_alertable", table_name="users")
     with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("alertable")
         batch_op.drop_column("alerts_muted")
 
     with op.batch_alter_table("profile_skills", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_profile_skills_skill_id"))
+        batch_op.drop_index("ix_profile_skills_skill_user")
 
     with op.batch_alter_table("profile_categories", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_profile_categories_category_id"))
+        batch_op.drop_index("ix_profile_categories_category_user")
 
     with op.batch_alter_table("lead_skills", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_lead_skills_skill_id"))
@@ -138,11 +167,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_lead_attachments_lead_id"))
 
     op.drop_table("lead_attachments")
-    with op.batch_alter_table("lead_alerts", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_lead_alerts_seller_id"))
+    op.drop_index("ix_lead_alerts_opened_by_seller", table_name="lead_alerts")
 
     op.drop_table("lead_alerts")
     with op.batch_alter_table("leads", schema=None) as batch_op:
+        batch_op.drop_index("ix_leads_status_published_at")
         batch_op.drop_index(batch_op.f("ix_leads_buyer_id"))
 
     op.drop_table("leads")
