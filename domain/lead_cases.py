@@ -271,3 +271,11 @@ async def set_alerts_muted(uow: UnitOfWork, telegram_id: int, muted: bool) -> Us
         await uow.users.save(user)
         await uow.commit()
         return user
+
+
+async def open_leads_of(uow: UnitOfWork, telegram_id: int, limit: int = 20) -> list[Lead]:
+    """The buyer's open leads, newest first (to invite sellers to)."""
+    async with uow:
+        user = await load_user(uow, telegram_id)
+        assert user.id is not None
+        return (await uow.leads.of_buyer(user.id, [LeadStatus.OPEN], 0, limit)).items

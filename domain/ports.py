@@ -8,6 +8,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Generic, Protocol, Self, TypeVar
 
+from domain.credentials import Credentials, Education, PortfolioLink, ProfileDocument
 from domain.leads import Lead, SellerMatch
 from domain.lifecycle import LeadStatus
 from domain.model import EmailToken, OutboxMessage, User
@@ -78,6 +79,7 @@ class UnitOfWork(Protocol):
     outbox: OutboxRepository
     updates: UpdateLog
     leads: LeadRepository
+    sellers: SellerRepository
 
     async def __aenter__(self) -> Self: ...
 
@@ -151,5 +153,33 @@ class LeadRepository(Protocol):
     async def matching_open_for(self, seller_id: int, offset: int, size: int) -> Page[Lead]: ...
 
     async def requested_for(self, seller_id: int, offset: int, size: int) -> Page[Lead]:
-        """Leads the seller was alerted about and opened, newest first."""
+        """Leads the seller opened from an alert or a search, or was invited to."""
+        ...
+
+
+class SellerRepository(Protocol):
+    async def credentials(self, user_id: int) -> Credentials: ...
+
+    async def add_education(self, user_id: int, entry: Education) -> None: ...
+
+    async def add_document(self, user_id: int, document: ProfileDocument) -> None:
+        """Adds a document; a new resume replaces the old one."""
+        ...
+
+    async def add_link(self, user_id: int, link: PortfolioLink) -> None: ...
+
+    async def remove(self, user_id: int, kind: str, entry_id: int) -> bool:
+        """Removes one of the user's own entries ("education", "document" or "link")."""
+        ...
+
+    async def set_skill_years(self, user_id: int, years: dict[str, int]) -> None: ...
+
+    async def invite(self, lead_id: int, seller_id: int, now: datetime) -> bool:
+        """Records an invitation; False when the seller was invited to the lead before."""
+        ...
+
+    async def find(
+        self, skills: Sequence[str], category: str | None, exclude: int, offset: int, size: int
+    ) -> Page[int]:
+        """Seller user ids, best match first."""
         ...

@@ -14,7 +14,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from domain import accounts
 from domain.model import SignupStage
-from handlers import dashboard, keyboards, leads, settings, signup, texts
+from handlers import dashboard, keyboards, leads, providers, settings, signup, texts
 from handlers.callbacks import Callback
 from handlers.common import answer_query, identity, say
 from handlers.context import LeadlineContext
@@ -76,6 +76,7 @@ async def menu_button(update: Update, context: LeadlineContext) -> None:
         "leads": leads.from_menu,
         "dashboard": dashboard.show,
         "settings": settings.show,
+        "providers": providers.find,
     }
     route = routes.get(decoded.action if decoded else "", menu)
     await route(update, context)

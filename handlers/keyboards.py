@@ -89,6 +89,7 @@ def menu() -> InlineKeyboardMarkup:
     return rows(
         button("➕ Post a lead", MENU, "newlead"),
         button("🔎 Find leads", MENU, "leads"),
+        button("🧑‍💻 Find providers", MENU, "providers"),
         button("📊 Dashboard", MENU, "dashboard"),
         button("👤 Profile", MENU, "profile"),
         button("⚙️ Settings", MENU, "settings"),
@@ -108,6 +109,15 @@ def profile_actions(user: User) -> InlineKeyboardMarkup:
     ]
     if user.account_type is AccountType.ORGANIZATION:
         buttons.append(button("🏢 Organization", PROFILE, "edit", "organization"))
+    if user.is_seller:
+        buttons += [
+            button("⏳ Experience", PROFILE, "cred", "experience"),
+            button("🎓 Education", PROFILE, "cred", "education"),
+            button("📄 Resume", PROFILE, "cred", "resume"),
+            button("🏅 Documents", PROFILE, "cred", "documents"),
+            button("🔗 Portfolio", PROFILE, "cred", "portfolio"),
+            button("👁 My public card", "pv", "view", str(user.id)),
+        ]
     for role in Role:
         if role not in user.roles:
             buttons.append(button(f"➕ Become a {role.value}", PROFILE, "role", role.value))

@@ -24,6 +24,7 @@ from handlers import lead_texts, lead_views, texts
 from handlers.callbacks import Callback, pattern
 from handlers.common import answer_query, edit_markup, identity, say, telegram_id
 from handlers.context import LeadlineContext
+from handlers.keyboards import button, rows
 
 SEARCH = "lead_search"  # user_data: {"words": [...], "category": str|None, "skill": str|None}
 SKILL_CHOICES = "lead_skill_choices"
@@ -249,12 +250,13 @@ async def matching_sellers(update: Update, context: LeadlineContext) -> None:
     if not sellers:
         await say(update, context, lead_texts.NO_MATCHING_SELLERS)
         return
-    lines = ["👥 <b>Matching sellers</b>"]
+    lines = ["👥 <b>Matching sellers</b>, best first:"]
     for seller in sellers:
         headline = f" — {escape(seller.profile.headline)}" if seller.profile.headline else ""
         skills = escape(", ".join(seller.profile.skills[:6]))
         lines.append(f"• <b>{escape(seller.name)}</b>{headline}\n  🛠 {skills}")
-    await say(update, context, "\n".join(lines))
+    cards = [button(f"👤 {seller.name}"[:60], "pv", "view", str(seller.id)) for seller in sellers]
+    await say(update, context, "\n".join(lines), rows(*cards, width=1))
 
 
 async def inline_search(update: Update, context: LeadlineContext) -> None:

@@ -11,7 +11,19 @@ from telegram.ext import (
     TypeHandler,
 )
 
-from handlers import dashboard, general, keyboards, leads, newlead, profile, settings, signup, texts
+from handlers import (
+    credentials,
+    dashboard,
+    general,
+    keyboards,
+    leads,
+    newlead,
+    profile,
+    providers,
+    settings,
+    signup,
+    texts,
+)
 from handlers.callbacks import pattern
 from handlers.common import NEW_MESSAGE
 from handlers.context import LeadlineApp
@@ -27,6 +39,9 @@ def register(app: LeadlineApp) -> None:
             signup.build(),
             profile.build(),
             newlead.build(),
+            credentials.build(),
+            credentials.remove_handler(),
+            *providers.handlers(),
             profile.profile_command(),
             *leads.handlers(),
             *dashboard.handlers(),

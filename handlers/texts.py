@@ -55,6 +55,7 @@ HELP = (
     "/menu — the main menu\n"
     "/newlead — post a lead (buyers)\n"
     "/leads — find open leads; /leads logo design searches\n"
+    "/providers — find sellers; /providers logo design, figma\n"
     "/dashboard — your leads, requests and stars\n"
     "/profile — see and edit your profile\n"
     "/settings — alerts and other switches\n"
@@ -75,6 +76,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("menu", "Main menu"),
     ("newlead", "Post a lead"),
     ("leads", "Find leads"),
+    ("providers", "Find providers"),
     ("dashboard", "Your dashboard"),
     ("profile", "Your profile"),
     ("settings", "Settings"),

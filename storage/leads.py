@@ -19,6 +19,7 @@ from storage.models import (
     CategoryRow,
     LeadAlertRow,
     LeadAttachmentRow,
+    LeadInvitationRow,
     LeadRow,
     LeadSkillRow,
     ProfileCategoryRow,
@@ -384,9 +385,10 @@ class SqlLeadRepository:
         opened = select(LeadAlertRow.lead_id).where(
             LeadAlertRow.seller_id == seller_id, LeadAlertRow.opened_at.is_not(None)
         )
+        invited = select(LeadInvitationRow.lead_id).where(LeadInvitationRow.seller_id == seller_id)
         query = (
             select(LeadRow)
-            .where(LeadRow.id.in_(opened))
+            .where(or_(LeadRow.id.in_(opened), LeadRow.id.in_(invited)))
             .order_by(LeadRow.published_at.desc(), LeadRow.id.desc())
         )
         return await self._page(query, offset, size)

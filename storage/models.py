@@ -314,3 +314,49 @@ class LeadAlertRow(Base):
     opened_at: Mapped[datetime | None]
     rank: Mapped[int | None] = mapped_column(Integer)
     queued_at: Mapped[datetime | None]
+
+
+class EducationRow(Base):
+    __tablename__ = "education"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    degree: Mapped[str] = mapped_column(String(120))
+    school: Mapped[str] = mapped_column(String(120))
+    year: Mapped[int | None] = mapped_column(Integer)
+
+
+class ProfileDocumentRow(Base):
+    """A resume or a verification document (certificate, award, reference)."""
+
+    __tablename__ = "profile_documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(80))
+    file_id: Mapped[str] = mapped_column(String(256))
+    file_name: Mapped[str | None] = mapped_column(String(256))
+
+
+class PortfolioLinkRow(Base):
+    __tablename__ = "portfolio_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str | None] = mapped_column(String(80))
+
+
+class LeadInvitationRow(Base):
+    """A buyer invited a seller to a lead (once)."""
+
+    __tablename__ = "lead_invitations"
+
+    lead_id: Mapped[int] = mapped_column(
+        ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True
+    )
+    seller_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    invited_at: Mapped[datetime]

@@ -12,6 +12,7 @@ from domain.ports import (
     EmailTokenRepository,
     LeadRepository,
     OutboxRepository,
+    SellerRepository,
     SkillRepository,
     UpdateLog,
     UserRepository,
@@ -25,6 +26,7 @@ from storage.repositories import (
     SqlUpdateLog,
     SqlUserRepository,
 )
+from storage.sellers import SqlSellerRepository
 
 
 class SqlUnitOfWork:
@@ -35,6 +37,7 @@ class SqlUnitOfWork:
     outbox: OutboxRepository
     updates: UpdateLog
     leads: LeadRepository
+    sellers: SellerRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -50,6 +53,7 @@ class SqlUnitOfWork:
         self.outbox = SqlOutboxRepository(session)
         self.updates = SqlUpdateLog(session)
         self.leads = SqlLeadRepository(session)
+        self.sellers = SqlSellerRepository(session)
         return self
 
     async def __aexit__(

@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any, Literal
 
 from alembic import context
 from sqlalchemy.engine import Connection
 
 from storage.db import create_engine
-from storage.models import Base
+from storage.models import Base, UtcDateTime
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def _render_item(kind: str, item: Any, autogen_context: Any) -> str | Literal[False]:
+    """Migrations must not import the models: UtcDateTime is written as plain DateTime."""
+    if kind == "type" and isinstance(item, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+def _include_object(
+    item: Any, name: str | None, kind: str, reflected: bool, compare_to: Any
+) -> bool:
+    """The full-text index and its shadow tables are made by hand, not by the models."""
+    return not (kind == "table" and (name or "").startswith("leads_fts"))
 
 
 def _run(connection: Connection) -> None:
@@ -20,6 +35,8 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        render_item=_render_item,
+        include_object=_include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

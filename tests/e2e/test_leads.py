@@ -105,3 +105,39 @@ async def test_only_buyers_with_a_profile_may_post(sandbox: Sandbox, bot: Runnin
     newbie = sandbox.create_user("Newbie")
     await newbie.send("/newlead")
     await newbie.wait_for_message("please send /start first")
+
+
+async def test_a_muted_seller_gets_no_alert_and_the_dashboard_counts_leads(
+    sandbox: Sandbox, bot: RunningBot
+) -> None:
+    buyer, quiet, loud = (sandbox.create_user(n) for n in ("Bea", "Quiet", "Loud"))
+    await sign_up(sandbox, buyer, role="Buyer", email="bea@example.org")
+    await sign_up(sandbox, quiet, role="Seller", email="quiet@example.org", skills="Figma")
+    await sign_up(sandbox, loud, role="Seller", email="loud@example.org", skills="Figma")
+    await quiet.send("/settings")
+    await quiet.wait_for_message("New-lead alerts: on")
+    answer = await quiet.tap("Mute new-lead alerts")
+    assert answer.text is not None and "off" in answer.text
+    await quiet.wait_for_message("New-lead alerts: off")
+
+    await post_lead(buyer, "App mockups", "figma", category="Design & Creative")
+    await buyer.send("800")
+    await buyer.wait_for_message("Attach a brief")
+    await buyer.tap("Skip")
+    await buyer.wait_for_message("Preview")
+    await buyer.tap("Publish")
+    await buyer.wait_for_message("1 matching seller was alerted")
+    await loud.wait_for_message("New lead for your skills")
+    await asyncio.sleep(1)
+    assert not [m for m in quiet.bot_messages if "New lead" in (m.text or "")]
+    await quiet.send("/leads")
+    await quiet.wait_for_message("Open leads for your skills: 1–1 of 1")
+
+    await buyer.send("/dashboard")
+    board = await buyer.wait_for_message("Dashboard")
+    assert "0 a draft · 1 open · 0 in progress · 0 completed" in board.text
+    await buyer.tap("My leads")
+    mine = await buyer.wait_for_message("My leads: 1–1 of 1")
+    await buyer.tap("App mockups", message_id=mine.message_id)
+    card = await buyer.wait_for_message("App mockups")
+    assert any(b["text"] == "🗑 Withdraw" for r in card.inline_buttons for b in r)

@@ -1,0 +1,174 @@
+"""Use cases of a seller's credentials, the public profile, finding providers and inviting."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.credentials import (
+    Credentials,
+    DocumentKind,
+    ProfileDocument,
+    check_room,
+    parse_education,
+    parse_skill_years,
+    validate_document_title,
+    validate_link,
+)
+from domain.errors import NotAllowed, NotFound
+from domain.lifecycle import LeadStatus
+from domain.model import OutboxKind, OutboxMessage, User
+from domain.onboarding import load_user
+from domain.ports import Page, UnitOfWork
+
+PAGE_SIZE = 5
+REMOVABLE = frozenset({"education", "document", "link"})
+
+RenderInvitation = Callable[[User, int, str], dict[str, object]]
+"""Builds the outbox payload telling a seller about an invitation: (buyer, lead id, title)."""
+
+
+@dataclass(frozen=True)
+class PublicProfile:
+    """What anyone may see of a seller."""
+
+    user: User
+    credentials: Credentials
+    stars: dict[str, int]
+    completed: int
+
+
+async def _seller(uow: UnitOfWork, telegram_id: int) -> User:
+    user = await load_user(uow, telegram_id)
+    if not user.signed_up:
+        raise NotAllowed("Please finish signing up first: send /start.")
+    return user
+
+
+async def credentials_of(uow: UnitOfWork, telegram_id: int) -> Credentials:
+    async with uow:
+        user = await _seller(uow, telegram_id)
+        assert user.id is not None
+        return await uow.sellers.credentials(user.id)
+
+
+async def add_education(uow: UnitOfWork, telegram_id: int, text: str) -> Credentials:
+    entry = parse_education(text)
+    async with uow:
+        user = await _seller(uow, telegram_id)
+        assert user.id is not None
+        check_room(list((await uow.sellers.credentials(user.id)).education), "education entries")
+        await uow.sellers.add_education(user.id, entry)
+        await uow.commit()
+        return await uow.sellers.credentials(user.id)
+
+
+async def add_link(uow: UnitOfWork, telegram_id: int, text: str) -> Credentials:
+    link = validate_link(text)
+    async with uow:
+        user = await _seller(uow, telegram_id)
+        assert user.id is not None
+        check_room(list((await uow.sellers.credentials(user.id)).links), "portfolio links")
+        await uow.sellers.add_link(user.id, link)
+        await uow.commit()
+        return await uow.sellers.credentials(user.id)
+
+
+async def set_skill_years(uow: UnitOfWork, telegram_id: int, text: str) -> Credentials:
+    async with uow:
+        user = await _seller(uow, telegram_id)
+        assert user.id is not None
+        await uow.sellers.set_skill_years(user.id, parse_skill_years(text, user.profile.skills))
+        await uow.commit()
+        return await uow.sellers.credentials(user.id)
+
+
+async def upload_document(
+    uow: UnitOfWork,
+    telegram_id: int,
+    kind: DocumentKind,
+    title: str,
+    file_id: str,
+    file_name: str | None,
+) -> Credentials:
+    """Stores a resume (replacing the old one) or a verification document with its title."""
+    clean_title = validate_document_title(title)
+    async with uow:
+        user = await _seller(uow, telegram_id)
+        assert user.id is not None
+        if kind is not DocumentKind.RESUME:
+            check_room(list((await uow.sellers.credentials(user.id)).verification), "documents")
+        document = ProfileDocument(kind, clean_title, file_id, file_name)
+        await uow.sellers.add_document(user.id, document)
+        await uow.commit()
+        return await uow.sellers.credentials(user.id)
+
+
+async def remove_entry(uow: UnitOfWork, telegram_id: int, kind: str, entry_id: int) -> Credentials:
+    if kind not in REMOVABLE:
+        raise NotFound("That entry does not exist.")
+    async with uow:
+        user = await _seller(uow, telegram_id)
+        assert user.id is not None
+        if not await uow.sellers.remove(user.id, kind, entry_id):
+            raise NotFound("That entry was already removed.")
+        await uow.commit()
+        return await uow.sellers.credentials(user.id)
+
+
+async def public_profile(uow: UnitOfWork, user_id: int) -> PublicProfile:
+    """A seller's public card. Stars and completed leads come from closed contracts; until
+    leads can be closed, every skill has none."""
+    async with uow:
+        user = await uow.users.get(user_id)
+        if user is None or not user.is_seller or not user.signed_up:
+            raise NotFound("That seller does not exist.")
+        credentials = await uow.sellers.credentials(user_id)
+        return PublicProfile(user, credentials, {s: 0 for s in user.profile.skills}, 0)
+
+
+async def find_providers(
+    uow: UnitOfWork, telegram_id: int, skills: Sequence[str], category: str | None, offset: int
+) -> Page[User]:
+    async with uow:
+        viewer = await load_user(uow, telegram_id)
+        assert viewer.id is not None
+        page = await uow.sellers.find(skills, category, viewer.id, offset, PAGE_SIZE)
+        users = [user for uid in page.items if (user := await uow.users.get(uid)) is not None]
+        return Page(users, page.total, page.offset, page.size)
+
+
+async def invite(
+    uow: UnitOfWork,
+    telegram_id: int,
+    lead_id: int,
+    seller_id: int,
+    now: datetime,
+    render: RenderInvitation,
+) -> bool:
+    """Invites a seller to one of the buyer's open leads and tells the seller (once)."""
+    async with uow:
+        buyer = await load_user(uow, telegram_id)
+        lead = await uow.leads.get(lead_id)
+        if lead is None or lead.buyer_id != buyer.id:
+            raise NotFound("That lead does not exist or is not yours.")
+        if lead.status is not LeadStatus.OPEN:
+            raise NotAllowed("Only an open lead can have invitations.")
+        seller = await uow.users.get(seller_id)
+        if seller is None or not seller.is_seller or seller.id == buyer.id:
+            raise NotFound("That seller does not exist.")
+        if not await uow.sellers.invite(lead_id, seller_id, now):
+            return False
+        await uow.outbox.add(
+            OutboxMessage(
+                kind=OutboxKind.TELEGRAM,
+                recipient=str(seller.telegram_id),
+                payload=render(buyer, lead_id, lead.title or ""),
+                created_at=now,
+                dedupe_key=f"invite:{lead_id}:{seller_id}",
+                user_id=seller_id,
+            )
+        )
+        await uow.commit()
+        return True

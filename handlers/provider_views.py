@@ -1,0 +1,108 @@
+"""The public profile card of a seller and the keyboards around it."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from domain.credentials import Credentials
+from domain.leads import Lead
+from domain.model import User
+from domain.ports import Page
+from domain.sellers import PublicProfile
+from handlers.keyboards import button, rows
+
+PROVIDER = "pv"
+
+
+def public_card(profile: PublicProfile) -> str:
+    """What a buyer sees of a seller; user text escaped, well under 4096 characters."""
+    user, credentials = profile.user, profile.credentials
+    lines = [f"👤 <b>{escape(user.name)}</b>"]
+    if user.profile.headline:
+        lines.append(f"<i>{escape(user.profile.headline)}</i>")
+    if user.organization_name:
+        lines.append(f"🏢 {escape(user.organization_name)}")
+    lines.append("")
+    if user.profile.skills:
+        lines.append("<b>Skills</b>")
+        for skill in user.profile.skills[:15]:
+            years = credentials.skill_years.get(skill)
+            experience = f" · {years} yr" if years is not None else ""
+            lines.append(f"• {escape(skill)} — {profile.stars.get(skill, 0)}★{experience}")
+    if user.profile.categories:
+        lines.append(f"🗂 {escape(', '.join(user.profile.categories))}")
+    lines += _credentials(credentials)
+    lines.append("")
+    verified = "✅ email verified" if user.email_verified else "email not verified"
+    place = f" · 📍 {escape(user.profile.location)}" if user.profile.location else ""
+    lines.append(f"Completed leads: {profile.completed} · {verified}{place}")
+    lines.append(f"<i>Member since {user.created_at:%B %Y}</i>")
+    return "\n".join(lines)
+
+
+def _credentials(credentials: Credentials) -> list[str]:
+    lines: list[str] = []
+    if credentials.education:
+        lines += ["", "<b>Education</b>"]
+        for entry in credentials.education:
+            year = f", {entry.year}" if entry.year else ""
+            lines.append(f"🎓 {escape(entry.degree)} — {escape(entry.school)}{year}")
+    if credentials.links:
+        lines += ["", "<b>Portfolio</b>"]
+        for link in credentials.links:
+            title = f"{escape(link.title)}: " if link.title else ""
+            lines.append(f"🔗 {title}{escape(link.url)}")
+    if credentials.verification:
+        lines += ["", "<b>Verification documents</b>"]
+        lines += [f"🏅 {escape(d.title)} ({d.kind.value})" for d in credentials.verification]
+    if credentials.resume:
+        lines += ["", "📄 Resume attached"]
+    return lines
+
+
+def card_actions(profile: PublicProfile, viewer: User) -> InlineKeyboardMarkup | None:
+    seller = str(profile.user.id)
+    buttons = []
+    if profile.credentials.resume:
+        buttons.append(button("📄 Resume", PROVIDER, "resume", seller))
+    if profile.credentials.verification:
+        buttons.append(button("🏅 Documents", PROVIDER, "docs", seller))
+    if viewer.is_buyer and viewer.id != profile.user.id:
+        buttons.append(button("✉️ Invite to lead", PROVIDER, "invite", seller))
+    return rows(*buttons) if buttons else None
+
+
+def results(page: Page[User]) -> InlineKeyboardMarkup:
+    keyboard: list[list[InlineKeyboardButton]] = [
+        [button(f"👤 {user.name}"[:60], PROVIDER, "view", str(user.id))] for user in page.items
+    ]
+    nav = []
+    if page.has_previous:
+        nav.append(button("◀️ Prev", PROVIDER, "page", str(max(page.offset - page.size, 0))))
+    if page.has_next:
+        nav.append(button("Next ▶️", PROVIDER, "page", str(page.offset + page.size)))
+    if nav:
+        keyboard.append(nav)
+    return InlineKeyboardMarkup(keyboard)
+
+
+def lead_choice(seller_id: int, leads: list[Lead]) -> InlineKeyboardMarkup:
+    return rows(
+        *(
+            button(f"📌 {lead.title}"[:60], PROVIDER, "inv", f"{seller_id}.{lead.id}")
+            for lead in leads
+        ),
+        width=1,
+    )
+
+
+def invitation(buyer: User, lead_id: int, title: str) -> dict[str, object]:
+    """The outbox payload telling a seller about an invitation."""
+    return {
+        "method": "sendMessage",
+        "text": f"📨 <b>{escape(buyer.name)}</b> invited you to a lead: <b>{escape(title)}</b>",
+        "parse_mode": "HTML",
+        "reply_markup": rows(button("👀 View", "ld", "view", str(lead_id))).to_dict(),
+    }

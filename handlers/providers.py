@@ -1,0 +1,190 @@
+"""Finding providers (/providers), their public cards, and inviting them to a lead."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from domain import accounts, lead_cases, profiles, sellers
+from domain.credentials import DocumentKind
+from domain.errors import DomainError
+from handlers import lead_views, provider_views, texts
+from handlers.callbacks import Callback, pattern
+from handlers.common import answer_query, identity, say, telegram_id
+from handlers.context import LeadlineContext
+from handlers.provider_views import PROVIDER
+
+SEARCH = "provider_search"  # user_data: {"skills": [...], "category": str | None}
+ASK = (
+    "Which skills are you looking for? Send <code>/providers logo design, figma</code>, "
+    "or pick a category:"
+)
+
+
+def _argument(update: Update) -> str:
+    query = update.callback_query
+    decoded = Callback.decode(query.data if query else None)
+    return decoded.argument if decoded else ""
+
+
+def _skills(args: list[str]) -> list[str]:
+    """ "/providers logo design, figma" → two skills; without commas every word is one."""
+    text = " ".join(args)
+    parts = text.split(",") if "," in text else text.split()
+    return [part.strip() for part in parts if part.strip()][:10]
+
+
+async def show_results(update: Update, context: LeadlineContext, offset: int) -> None:
+    assert context.user_data is not None
+    search = context.user_data.get(SEARCH) or {"skills": [], "category": None}
+    page = await sellers.find_providers(
+        context.uow(), telegram_id(update), search["skills"], search["category"], offset
+    )
+    asked = ", ".join(search["skills"]) or search["category"] or ""
+    if page.total == 0:
+        await say(update, context, f"No sellers found for “{escape(asked)}” yet.")
+        return
+    last = min(page.offset + page.size, page.total)
+    header = f"Sellers for “{escape(asked)}”: {page.offset + 1}–{last} of {page.total}"
+    await say(update, context, header, provider_views.results(page))
+
+
+async def find(update: Update, context: LeadlineContext) -> None:
+    """/providers [skills]: sellers by skill, or a category picker."""
+    user = await accounts.open_account(context.uow(), identity(update), context.now())
+    if not user.signed_up:
+        await say(update, context, texts.NOT_SIGNED_UP)
+        return
+    skills = _skills(list(context.args or []))
+    if not skills:
+        names = await profiles.category_names(context.uow())
+        await say(update, context, ASK, lead_views.categories(names, PROVIDER))
+        return
+    assert context.user_data is not None
+    context.user_data[SEARCH] = {"skills": skills, "category": None}
+    await show_results(update, context, 0)
+
+
+async def by_category(update: Update, context: LeadlineContext) -> None:
+    """Sellers of the tapped category."""
+    names = await profiles.category_names(context.uow())
+    index = _argument(update)
+    if not index.isdigit() or int(index) >= len(names):
+        await answer_query(update, texts.STALE_BUTTON)
+        return
+    await answer_query(update)
+    assert context.user_data is not None
+    context.user_data[SEARCH] = {"skills": [], "category": names[int(index)]}
+    await show_results(update, context, 0)
+
+
+async def page(update: Update, context: LeadlineContext) -> None:
+    """Prev / Next under the providers."""
+    await answer_query(update)
+    offset = _argument(update)
+    await show_results(update, context, int(offset) if offset.isdigit() else 0)
+
+
+async def send_card(update: Update, context: LeadlineContext, seller_id: int) -> None:
+    """Sends a seller's public card with what the viewer may do."""
+    try:
+        profile = await sellers.public_profile(context.uow(), seller_id)
+    except DomainError as error:
+        await say(update, context, escape(error.sentence))
+        return
+    viewer = await accounts.open_account(context.uow(), identity(update), context.now())
+    await say(
+        update,
+        context,
+        provider_views.public_card(profile),
+        provider_views.card_actions(profile, viewer),
+    )
+
+
+async def view(update: Update, context: LeadlineContext) -> None:
+    """Opens a seller's public card."""
+    await answer_query(update)
+    seller = _argument(update)
+    if seller.isdigit():
+        await send_card(update, context, int(seller))
+
+
+async def send_documents(update: Update, context: LeadlineContext) -> None:
+    """Sends a seller's resume or verification documents as files."""
+    query = update.callback_query
+    decoded = Callback.decode(query.data if query else None)
+    seller = decoded.argument if decoded else ""
+    try:
+        profile = await sellers.public_profile(
+            context.uow(), int(seller) if seller.isdigit() else 0
+        )
+    except DomainError as error:
+        await answer_query(update, error.sentence)
+        return
+    await answer_query(update)
+    wanted = [
+        d
+        for d in profile.credentials.documents
+        if (d.kind is DocumentKind.RESUME) == (decoded is not None and decoded.action == "resume")
+    ]
+    chat = update.effective_chat
+    assert chat is not None
+    for document in wanted:
+        await context.bot.send_document(chat.id, document.file_id, caption=escape(document.title))
+
+
+async def choose_lead(update: Update, context: LeadlineContext) -> None:
+    """Invite: asks which of the buyer's open leads the seller is invited to."""
+    seller = _argument(update)
+    leads = await lead_cases.open_leads_of(context.uow(), telegram_id(update))
+    if not seller.isdigit() or not leads:
+        await answer_query(
+            update,
+            "You have no open lead to invite to." if seller.isdigit() else texts.STALE_BUTTON,
+            alert=True,
+        )
+        return
+    await answer_query(update)
+    await say(
+        update, context, "Invite to which lead?", provider_views.lead_choice(int(seller), leads)
+    )
+
+
+async def invite(update: Update, context: LeadlineContext) -> None:
+    """Records the invitation and tells the seller through the outbox."""
+    seller, _, lead = _argument(update).partition(".")
+    if not seller.isdigit() or not lead.isdigit():
+        await answer_query(update, texts.STALE_BUTTON)
+        return
+    try:
+        fresh = await sellers.invite(
+            context.uow(),
+            telegram_id(update),
+            int(lead),
+            int(seller),
+            context.now(),
+            provider_views.invitation,
+        )
+    except DomainError as error:
+        await answer_query(update, error.sentence, alert=True)
+        return
+    context.services.kick_outbox()
+    await answer_query(update, "Invitation sent." if fresh else "You invited this seller already.")
+    if fresh:
+        await say(update, context, "✉️ Invitation sent. The seller sees it under Requested leads.")
+
+
+def handlers() -> list[BaseHandler[Update, LeadlineContext, Any]]:
+    return [
+        CommandHandler("providers", find),
+        CallbackQueryHandler(by_category, pattern(PROVIDER, "cat")),
+        CallbackQueryHandler(page, pattern(PROVIDER, "page")),
+        CallbackQueryHandler(view, pattern(PROVIDER, "view")),
+        CallbackQueryHandler(send_documents, pattern(PROVIDER, "resume")),
+        CallbackQueryHandler(send_documents, pattern(PROVIDER, "docs")),
+        CallbackQueryHandler(choose_lead, pattern(PROVIDER, "invite")),
+        CallbackQueryHandler(invite, pattern(PROVIDER, "inv")),
+    ]
