@@ -12,7 +12,7 @@ from domain import dashboard
 from domain.dashboard import Dashboard, LeadList
 from domain.errors import DomainError
 from domain.leads import Lead
-from domain.lifecycle import LeadStatus, describe
+from domain.lifecycle import LeadStatus
 from domain.ports import Page
 from handlers import texts
 from handlers.callbacks import Callback, pattern
@@ -22,6 +22,12 @@ from handlers.keyboards import button
 from handlers.lead_views import LEAD
 
 AREA = "ds"
+COUNT_LABELS = {
+    LeadStatus.DRAFT: "draft",
+    LeadStatus.OPEN: "open",
+    LeadStatus.IN_PROGRESS: "in progress",
+    LeadStatus.COMPLETED: "completed",
+}
 TITLES = {
     LeadList.MINE: "My leads",
     LeadList.IN_PROGRESS: "Leads in progress",
@@ -34,13 +40,7 @@ def _summary(board: Dashboard) -> str:
     lines = [f"📊 <b>Dashboard</b> — {escape(board.user.name)}"]
     if board.user.is_buyer:
         counts = " · ".join(
-            f"{board.counts.get(status, 0)} {describe(status)}"
-            for status in (
-                LeadStatus.DRAFT,
-                LeadStatus.OPEN,
-                LeadStatus.IN_PROGRESS,
-                LeadStatus.COMPLETED,
-            )
+            f"{board.counts.get(status, 0)} {label}" for status, label in COUNT_LABELS.items()
         )
         lines.append(f"📌 My leads: {counts}")
     if board.user.is_seller:

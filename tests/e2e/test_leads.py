@@ -135,7 +135,7 @@ async def test_a_muted_seller_gets_no_alert_and_the_dashboard_counts_leads(
 
     await buyer.send("/dashboard")
     board = await buyer.wait_for_message("Dashboard")
-    assert "0 a draft · 1 open · 0 in progress · 0 completed" in board.text
+    assert "0 draft · 1 open · 0 in progress · 0 completed" in board.text
     await buyer.tap("My leads")
     mine = await buyer.wait_for_message("My leads: 1–1 of 1")
     await buyer.tap("App mockups", message_id=mine.message_id)
