@@ -79,28 +79,39 @@ def parse_lead_skills(raw: str) -> list[SkillName]:
     return parse_skill_list(raw, limit=MAX_LEAD_SKILLS)
 
 
+# How a match is scored: shared skills weigh more than the category, so "more overlapping
+# skills first" holds. Storage computes the same score in SQL.
+SCORE_PER_SKILL = 2
+SCORE_FOR_CATEGORY = 1
+
+
 @dataclass(frozen=True)
 class SellerMatch:
-    """A seller who fits a lead, and how well: overlapping skills first."""
+    """A seller who fits a lead, and how well."""
 
     seller_id: int
     telegram_id: int
     overlap: int
     category_match: bool
 
+    @property
+    def score(self) -> int:
+        return self.overlap * SCORE_PER_SKILL + self.category_match * SCORE_FOR_CATEGORY
 
-def match_score(
+
+def match(
     lead_skills: Iterable[str],
     lead_category: str | None,
     seller_skills: Iterable[str],
     seller_categories: Iterable[str],
-) -> tuple[int, bool]:
-    """(overlapping skills, category match) — a seller matches when either is non-zero."""
+) -> tuple[int, bool] | None:
+    """(shared skills, same category) when a seller matches a lead, else None."""
     wanted = {skill_key(s) for s in lead_skills}
     overlap = len(wanted & {skill_key(s) for s in seller_skills})
-    return overlap, lead_category is not None and lead_category in set(seller_categories)
+    category = lead_category is not None and lead_category in set(seller_categories)
+    return (overlap, category) if overlap or category else None
 
 
 def rank(matches: Sequence[SellerMatch]) -> list[SellerMatch]:
-    """More overlapping skills first, then a category match, then the older account."""
-    return sorted(matches, key=lambda m: (-m.overlap, not m.category_match, m.seller_id))
+    """Best first: the higher score, then the older account (the lower id)."""
+    return sorted(matches, key=lambda m: (-m.score, m.seller_id))

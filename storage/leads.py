@@ -10,7 +10,14 @@ from sqlalchemy import Integer, Select, cast, func, literal, or_, select, text, 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Conflict
-from domain.leads import Attachment, AttachmentKind, Lead, SellerMatch
+from domain.leads import (
+    SCORE_FOR_CATEGORY,
+    SCORE_PER_SKILL,
+    Attachment,
+    AttachmentKind,
+    Lead,
+    SellerMatch,
+)
 from domain.lifecycle import LeadStatus
 from domain.money import Money
 from domain.ports import Page
@@ -200,13 +207,15 @@ class SqlLeadRepository:
         return {LeadStatus(status): count for status, count in rows.tuples()}
 
     def _matches(self, lead: Lead) -> Select[tuple[int, int, int, int]]:
-        return self._unordered_matches(lead).order_by(
-            text("overlap DESC"), text("category DESC"), UserRow.id
+        """The matches best first: the higher score, then the older account."""
+        found = self._unordered_matches(lead).subquery()
+        score = found.c.overlap * SCORE_PER_SKILL + found.c.category * SCORE_FOR_CATEGORY
+        return select(found.c.id, found.c.telegram_id, found.c.overlap, found.c.category).order_by(
+            score.desc(), found.c.id
         )
 
     def _unordered_matches(self, lead: Lead) -> Select[tuple[int, int, int, int]]:
-        """Alertable sellers sharing a skill or the category, best first: more shared
-        skills, then the category, then the older account."""
+        """Alertable sellers sharing a skill or the category, with both counts."""
         keys = [skill_key(name) for name in lead.skills]
         skill_ids = select(SkillRow.id).where(SkillRow.key.in_(keys))
         category_ids = select(CategoryRow.id).where(CategoryRow.name == (lead.category or ""))
@@ -265,7 +274,7 @@ class SqlLeadRepository:
                 literal(lead.id),
                 ProfileSkillRow.user_id,
                 when,
-                func.count() * 2 + cast(in_category, Integer),
+                func.count() * SCORE_PER_SKILL + cast(in_category, Integer) * SCORE_FOR_CATEGORY,
             )
             .join(UserRow, alertable)
             .where(ProfileSkillRow.skill_id.in_(skill_ids), UserRow.id != lead.buyer_id)
@@ -274,7 +283,7 @@ class SqlLeadRepository:
         # The category's sellers are many: the small partial index of alertable users
         # answers "may this one be alerted" without reading the users table.
         by_category = (
-            select(literal(lead.id), ProfileCategoryRow.user_id, when, literal(1))
+            select(literal(lead.id), ProfileCategoryRow.user_id, when, literal(SCORE_FOR_CATEGORY))
             .join(UserRow, (UserRow.id == ProfileCategoryRow.user_id) & (UserRow.alertable == 1))
             .with_hint(UserRow, "INDEXED BY ix_users_alertable", "sqlite")
             .where(
