@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -35,5 +37,5 @@ def test_more_shared_skills_come_first_then_category_then_older_account() -> Non
 def test_one_more_shared_skill_always_outranks_the_category(pairs: list[tuple[int, bool]]) -> None:
     matches = [SellerMatch(i, i, overlap, category) for i, (overlap, category) in enumerate(pairs)]
     ranked = rank(matches)
-    for better, worse in zip(ranked, ranked[1:], strict=False):
+    for better, worse in pairwise(ranked):
         assert better.overlap >= worse.overlap
