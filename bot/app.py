@@ -14,6 +14,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot.dispatcher import OutboxDispatcher
 from bot.mailer import Mailer
 from bot.settings import Settings
+from domain.profiles import sync_categories
 from handlers.context import LeadlineApp, LeadlineContext, Services, utc_now
 from handlers.general import forget_old_updates
 from handlers.setup import BOT_COMMANDS, register
@@ -69,6 +70,7 @@ def build_application(settings: Settings) -> LeadlineApp:
         kick_outbox=dispatcher.kick,
         admin_ids=frozenset(settings.admins.telegram_ids),
         currency=settings.marketplace.currency,
+        categories=tuple(settings.marketplace.categories),
     )
     register(app)
     return app
@@ -80,6 +82,9 @@ def _runtime(app: Application[Any, Any, Any, Any, Any, Any]) -> Runtime:
 
 async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     await app.bot.set_my_commands(BOT_COMMANDS)
+    services = app.bot_data["services"]
+    if services.categories:
+        await sync_categories(services.uow(), list(services.categories))
     if app.job_queue is not None:
         app.job_queue.run_repeating(forget_old_updates, interval=3600, first=60)
     runtime = _runtime(app)

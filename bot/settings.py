@@ -14,6 +14,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from domain.taxonomy import DEFAULT_CATEGORIES
+
 ENV_PREFIX = "LEADLINE_"
 
 
@@ -67,6 +69,15 @@ class EmailSettings(_Section):
 class MarketplaceSettings(_Section):
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     service_fee_percent: float = Field(default=10, ge=0, le=100)
+    categories: list[str] = Field(default_factory=lambda: list(DEFAULT_CATEGORIES))
+
+    @field_validator("categories")
+    @classmethod
+    def _usable_categories(cls, value: list[str]) -> list[str]:
+        names = [" ".join(name.split()) for name in value]
+        if not names or any(not n or len(n) > 64 for n in names) or len(set(names)) != len(names):
+            raise ValueError("must be a list of distinct names of 1 to 64 characters")
+        return names
 
 
 class AdminSettings(_Section):

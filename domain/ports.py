@@ -40,7 +40,11 @@ class SkillRepository(Protocol):
 
 
 class CategoryRepository(Protocol):
-    async def names(self) -> list[str]: ...
+    async def names(self) -> list[str]:
+        """The categories offered, in their configured order."""
+        ...
+
+    async def sync(self, names: Sequence[str]) -> None: ...
 
 
 class EmailTokenRepository(Protocol):

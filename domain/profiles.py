@@ -132,3 +132,10 @@ async def add_role(uow: UnitOfWork, telegram_id: int, role: Role) -> User:
 async def category_names(uow: UnitOfWork) -> list[str]:
     async with uow:
         return await uow.categories.names()
+
+
+async def sync_categories(uow: UnitOfWork, names: list[str]) -> None:
+    """Offers exactly the configured categories (run at start)."""
+    async with uow:
+        await uow.categories.sync(names)
+        await uow.commit()

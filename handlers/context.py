@@ -24,6 +24,7 @@ class Services:
     kick_outbox: Callable[[], None] = lambda: None
     admin_ids: frozenset[int] = field(default_factory=frozenset)
     currency: str = "USD"
+    categories: tuple[str, ...] = ()
     clock: Callable[[], datetime] = utc_now
 
 

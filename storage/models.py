@@ -19,6 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     text,
+    true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -158,6 +159,8 @@ class CategoryRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(64), unique=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # Categories dropped from the configuration stay (leads refer to them) but are not offered.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class ProfileCategoryRow(Base):

@@ -217,9 +217,25 @@ class SqlCategoryRepository:
 
     async def names(self) -> list[str]:
         rows = await self._session.scalars(
-            select(CategoryRow.name).order_by(CategoryRow.position, CategoryRow.name)
+            select(CategoryRow.name)
+            .where(CategoryRow.active.is_(True))
+            .order_by(CategoryRow.position, CategoryRow.name)
         )
         return list(rows)
+
+    async def sync(self, names: Sequence[str]) -> None:
+        """Makes the offered categories exactly ``names``, in that order."""
+        existing = {row.name: row for row in await self._session.scalars(select(CategoryRow))}
+        for position, name in enumerate(names):
+            row = existing.get(name)
+            if row is None:
+                self._session.add(CategoryRow(name=name, position=position, active=True))
+            else:
+                row.position, row.active = position, True
+        for name, row in existing.items():
+            if name not in names:
+                row.active = False
+        await self._session.flush()
 
 
 def _to_token(row: EmailTokenRow) -> EmailToken:

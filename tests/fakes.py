@@ -74,6 +74,9 @@ class FakeCategories:
     async def names(self) -> list[str]:
         return list(self._uow.pending.categories)
 
+    async def sync(self, names: Sequence[str]) -> None:
+        self._uow.pending.categories = list(names)
+
 
 class FakeTokens:
     def __init__(self, uow: FakeUnitOfWork) -> None:

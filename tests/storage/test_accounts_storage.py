@@ -108,3 +108,10 @@ async def test_update_ids_are_recorded_once(uow: SqlUnitOfWork) -> None:
     assert await accounts.record_update(uow, "99:bb", NOW)
     assert await accounts.forget_old_updates(uow, NOW + timedelta(days=8)) == 2
     assert await accounts.record_update(uow, "99:aa", NOW + timedelta(days=8))
+
+
+async def test_the_configured_categories_are_offered_in_order(uow: SqlUnitOfWork) -> None:
+    await profiles.sync_categories(uow, ["Legal", "Brand New", "Other"])
+    assert await profiles.category_names(uow) == ["Legal", "Brand New", "Other"]
+    await profiles.sync_categories(uow, ["Other", "Legal"])
+    assert await profiles.category_names(uow) == ["Other", "Legal"]

@@ -17,6 +17,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("categories", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False)
+        )
     op.create_table(
         "education",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -94,6 +98,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("categories", schema=None) as batch_op:
+        batch_op.drop_column("active")
     with op.batch_alter_table("lead_invitations", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_lead_invitations_seller_id"))
 
