@@ -204,6 +204,11 @@ class OutboxRow(Base):
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    # A relayed message: once delivered, its Telegram id is stored on the message, so a
+    # reply to it finds its thread.
+    relay_message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="SET NULL", use_alter=True)
+    )
 
 
 class ProcessedUpdateRow(Base):
@@ -363,3 +368,76 @@ class LeadInvitationRow(Base):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     invited_at: Mapped[datetime]
+
+
+class ThreadRow(Base):
+    __tablename__ = "threads"
+    __table_args__ = (UniqueConstraint("lead_id", "seller_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    seller_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    buyer_read_up_to: Mapped[int] = mapped_column(Integer, default=0)
+    seller_read_up_to: Mapped[int] = mapped_column(Integer, default=0)
+    buyer_reminded: Mapped[bool] = mapped_column(Boolean, default=False)
+    seller_reminded: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class OfferRow(Base):
+    __tablename__ = "offers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    days: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+
+
+class ContractRow(Base):
+    """The accepted offer; one per lead, which the unique lead_id makes certain."""
+
+    __tablename__ = "contracts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), unique=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"))
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    seller_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    days: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime]
+    due_at: Mapped[datetime]
+
+
+class MessageRow(Base):
+    """A relayed message, append-only; edits are new rows pointing at the original."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        Index("ix_messages_recipient_message", "recipient_id", "recipient_message_id"),
+        Index("ix_messages_sender_message", "sender_id", "sender_message_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"), index=True)
+    sender_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str | None] = mapped_column(Text)
+    file_id: Mapped[str | None] = mapped_column(String(256))
+    file_name: Mapped[str | None] = mapped_column(String(256))
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    sender_message_id: Mapped[int] = mapped_column(BigInteger)
+    recipient_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    original_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime]
