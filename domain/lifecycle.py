@@ -53,7 +53,8 @@ S = LeadStatus
 TRANSITIONS: dict[Action, Transition] = {
     Action.PUBLISH: _t({S.DRAFT}, S.OPEN, Actor.BUYER),
     Action.WITHDRAW: _t({S.OPEN}, S.WITHDRAWN, Actor.BUYER),
-    Action.HIRE: _t({S.OPEN}, S.IN_PROGRESS, Actor.BUYER),
+    # Hiring is accepting an offer: the buyer accepts a bid, or the seller a buyer's counter.
+    Action.HIRE: _t({S.OPEN}, S.IN_PROGRESS, Actor.BUYER, Actor.SELLER),
     Action.DELIVER: _t({S.IN_PROGRESS}, S.DELIVERED, Actor.SELLER),
     Action.REQUEST_CHANGES: _t({S.DELIVERED}, S.IN_PROGRESS, Actor.BUYER),
     Action.CLOSE: _t({S.DELIVERED}, S.COMPLETED, Actor.BUYER),

@@ -129,4 +129,6 @@ class OutboxMessage:
     created_at: datetime
     dedupe_key: str | None = None
     user_id: int | None = None
+    # A relayed message whose delivered Telegram id must be recorded (for reply routing).
+    relay_message_id: int | None = None
     id: int | None = None

@@ -8,10 +8,12 @@ from datetime import datetime
 from types import TracebackType
 from typing import Generic, Protocol, Self, TypeVar
 
+from domain.chat import RelayedMessage
 from domain.credentials import Credentials, Education, PortfolioLink, ProfileDocument
 from domain.leads import Lead, SellerMatch
 from domain.lifecycle import LeadStatus
 from domain.model import EmailToken, OutboxMessage, User
+from domain.negotiation import Contract, Offer, OfferStatus, Thread
 from domain.skills import SkillName
 
 T = TypeVar("T")
@@ -84,6 +86,7 @@ class UnitOfWork(Protocol):
     updates: UpdateLog
     leads: LeadRepository
     sellers: SellerRepository
+    threads: ThreadRepository
 
     async def __aenter__(self) -> Self: ...
 
@@ -187,3 +190,61 @@ class SellerRepository(Protocol):
     ) -> Page[int]:
         """Seller user ids, best match first."""
         ...
+
+
+@dataclass(frozen=True)
+class ThreadSummary:
+    thread: Thread
+    lead_title: str
+    other_id: int
+    other_name: str
+    last_message: RelayedMessage | None
+    unread: int
+
+
+class ThreadRepository(Protocol):
+    async def open(self, lead_id: int, buyer_id: int, seller_id: int, now: datetime) -> Thread:
+        """The thread of (lead, seller), created on first contact."""
+        ...
+
+    async def get(self, thread_id: int) -> Thread | None: ...
+
+    async def save(self, thread: Thread) -> None: ...
+
+    async def of_lead(self, lead_id: int) -> list[Thread]: ...
+
+    async def of_user(self, user_id: int, offset: int, size: int) -> Page[ThreadSummary]: ...
+
+    async def add_offer(self, offer: Offer) -> Offer: ...
+
+    async def get_offer(self, offer_id: int) -> Offer | None: ...
+
+    async def latest_offer(self, thread_id: int) -> Offer | None: ...
+
+    async def offers(self, thread_id: int) -> list[Offer]: ...
+
+    async def decide(self, offer_id: int, status: OfferStatus, now: datetime) -> bool:
+        """Moves an open offer to ``status``; False if it was no longer open."""
+        ...
+
+    async def open_offers_of_lead(self, lead_id: int) -> list[Offer]: ...
+
+    async def add_contract(self, contract: Contract) -> Contract:
+        """Raises Conflict if the lead already has a contract."""
+        ...
+
+    async def contract_of_lead(self, lead_id: int) -> Contract | None: ...
+
+    async def contracts_of(self, user_id: int) -> list[Contract]: ...
+
+    async def add_message(self, message: RelayedMessage) -> RelayedMessage: ...
+
+    async def message_delivered_as(
+        self, recipient_id: int, telegram_message_id: int
+    ) -> RelayedMessage | None: ...
+
+    async def message_sent_as(
+        self, sender_id: int, telegram_message_id: int
+    ) -> RelayedMessage | None: ...
+
+    async def messages(self, thread_id: int) -> list[RelayedMessage]: ...

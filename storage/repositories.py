@@ -322,6 +322,7 @@ class SqlOutboxRepository:
             "user_id": message.user_id,
             "payload": message.payload,
             "dedupe_key": message.dedupe_key,
+            "relay_message_id": message.relay_message_id,
             "status": "pending",
             "attempts": 0,
             "next_attempt_at": message.created_at,

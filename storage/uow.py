@@ -5,8 +5,10 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from domain.errors import Conflict
 from domain.ports import (
     CategoryRepository,
     EmailTokenRepository,
@@ -14,6 +16,7 @@ from domain.ports import (
     OutboxRepository,
     SellerRepository,
     SkillRepository,
+    ThreadRepository,
     UpdateLog,
     UserRepository,
 )
@@ -27,6 +30,14 @@ from storage.repositories import (
     SqlUserRepository,
 )
 from storage.sellers import SqlSellerRepository
+from storage.threads import SqlThreadRepository
+
+
+def _lost_race(error: IntegrityError | OperationalError) -> bool:
+    if isinstance(error, IntegrityError):
+        return True
+    text = str(error.orig).lower()
+    return "locked" in text or "busy" in text or "could not serialize" in text
 
 
 class SqlUnitOfWork:
@@ -38,6 +49,7 @@ class SqlUnitOfWork:
     updates: UpdateLog
     leads: LeadRepository
     sellers: SellerRepository
+    threads: ThreadRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -54,6 +66,7 @@ class SqlUnitOfWork:
         self.updates = SqlUpdateLog(session)
         self.leads = SqlLeadRepository(session)
         self.sellers = SqlSellerRepository(session)
+        self.threads = SqlThreadRepository(session)
         return self
 
     async def __aexit__(
@@ -68,6 +81,12 @@ class SqlUnitOfWork:
         finally:
             await self._session.close()
             self._session = None
+        if isinstance(exc, IntegrityError | OperationalError) and _lost_race(exc):
+            # Two users changed the same thing at once and this one lost: a sentence, not a
+            # crash. (SQLite refuses a stale writer; unique keys refuse a second insert.)
+            raise Conflict(
+                "Someone else changed this at the same moment; please try again."
+            ) from exc
 
     async def commit(self) -> None:
         assert self._session is not None

@@ -1,0 +1,220 @@
+"""Use cases of connecting, bidding, countering, accepting (hiring), declining, withdrawing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from domain.errors import Conflict, NotAllowed, NotFound
+from domain.leads import Lead
+from domain.lifecycle import Action, Actor, LeadStatus, next_status
+from domain.model import OutboxKind, OutboxMessage, User, UserStatus
+from domain.money import Money
+from domain.negotiation import Contract, Offer, OfferAction, OfferStatus, Thread, check, due_date
+from domain.onboarding import load_user
+from domain.ports import UnitOfWork
+
+Payload = dict[str, object]
+
+
+@dataclass(frozen=True)
+class Deal:
+    """Everything a card about an offer needs."""
+
+    lead: Lead
+    thread: Thread
+    offer: Offer
+    author: User
+    recipient: User
+
+
+class DealNotices(Protocol):
+    """The messages the other side gets, as outbox payloads (Telegram-specific, from handlers)."""
+
+    def bid(self, deal: Deal, counter: bool) -> Payload: ...
+
+    def accepted(self, deal: Deal, contract: Contract) -> Payload: ...
+
+    def declined(self, deal: Deal) -> Payload: ...
+
+    def withdrawn(self, deal: Deal) -> Payload: ...
+
+    def filled(self, lead: Lead) -> Payload: ...
+
+
+def _notice(user: User, payload: Payload, now: datetime, key: str | None = None) -> OutboxMessage:
+    return OutboxMessage(
+        kind=OutboxKind.TELEGRAM,
+        recipient=str(user.telegram_id),
+        payload=payload,
+        created_at=now,
+        dedupe_key=key,
+        user_id=user.id,
+    )
+
+
+async def connect(uow: UnitOfWork, telegram_id: int, lead_id: int, now: datetime) -> Thread:
+    """Opens (or reopens) the seller's thread on an open lead."""
+    async with uow:
+        seller = await load_user(uow, telegram_id)
+        if not seller.signed_up:
+            raise NotAllowed("Please finish signing up first: send /start.")
+        if not seller.is_seller:
+            raise NotAllowed("Only sellers can connect; add the seller role in /profile.")
+        if seller.status is UserStatus.SUSPENDED:
+            raise NotAllowed("Your account is suspended, so you cannot connect to leads.")
+        lead = await uow.leads.get(lead_id)
+        if lead is None or lead.status is LeadStatus.DRAFT:
+            raise NotFound("That lead does not exist.")
+        if lead.buyer_id == seller.id:
+            raise NotAllowed("You cannot connect to your own lead.")
+        if lead.status is not LeadStatus.OPEN:
+            raise NotAllowed("This lead is no longer open.")
+        assert seller.id is not None and lead.id is not None
+        thread = await uow.threads.open(lead.id, lead.buyer_id, seller.id, now)
+        await uow.commit()
+        return thread
+
+
+async def _party(uow: UnitOfWork, telegram_id: int, thread_id: int) -> tuple[User, Thread, Lead]:
+    me = await load_user(uow, telegram_id)
+    thread = await uow.threads.get(thread_id)
+    if thread is None or me.id is None or not thread.party(me.id):
+        raise NotFound("That conversation does not exist.")
+    lead = await uow.leads.get(thread.lead_id)
+    assert lead is not None
+    return me, thread, lead
+
+
+async def make_offer(
+    uow: UnitOfWork,
+    telegram_id: int,
+    thread_id: int,
+    amount: Money,
+    days: int,
+    note: str | None,
+    now: datetime,
+    notices: DealNotices,
+) -> Deal:
+    """Sends a bid or a counter-offer; it replaces whatever offer was open in the thread."""
+    async with uow:
+        me, thread, lead = await _party(uow, telegram_id, thread_id)
+        if lead.status is not LeadStatus.OPEN:
+            raise NotAllowed("This lead is no longer open for offers.")
+        assert me.id is not None and thread.id is not None
+        latest = await uow.threads.latest_offer(thread.id)
+        counter = False
+        if latest is not None and latest.status is OfferStatus.OPEN:
+            if latest.author_id != me.id:
+                check(latest, True, me.id, thread, OfferAction.COUNTER)
+                counter = True
+            await uow.threads.decide(latest.id or 0, OfferStatus.SUPERSEDED, now)
+        offer = await uow.threads.add_offer(Offer(thread.id, me.id, amount, days, now, note=note))
+        other = await uow.users.get(thread.other(me.id))
+        assert other is not None
+        deal = Deal(lead, thread, offer, me, other)
+        await uow.outbox.add(_notice(other, notices.bid(deal, counter), now))
+        await uow.commit()
+        return deal
+
+
+async def _offer_deal(uow: UnitOfWork, telegram_id: int, offer_id: int) -> tuple[Deal, bool]:
+    me = await load_user(uow, telegram_id)
+    offer = await uow.threads.get_offer(offer_id)
+    if offer is None:
+        raise NotFound("That offer does not exist.")
+    thread = await uow.threads.get(offer.thread_id)
+    assert thread is not None
+    if me.id is None or not thread.party(me.id):
+        raise NotAllowed("This offer is not yours to answer.")
+    lead = await uow.leads.get(thread.lead_id)
+    author = await uow.users.get(offer.author_id)
+    other = await uow.users.get(thread.other(offer.author_id))
+    assert lead is not None and author is not None and other is not None
+    latest = await uow.threads.latest_offer(thread.id or 0)
+    return Deal(lead, thread, offer, author, other), latest is not None and latest.id == offer.id
+
+
+async def accept(
+    uow: UnitOfWork, telegram_id: int, offer_id: int, now: datetime, notices: DealNotices
+) -> tuple[Deal, Contract]:
+    """Hires: the contract is made, the lead goes in progress, everyone concerned is told.
+
+    Exactly one accept can win per lead: the offer moves out of "open" only once, the lead
+    is saved only at the version it was read, and a lead has at most one contract.
+    """
+    async with uow:
+        deal, latest = await _offer_deal(uow, telegram_id, offer_id)
+        me = await load_user(uow, telegram_id)
+        assert me.id is not None
+        check(deal.offer, latest, me.id, deal.thread, OfferAction.ACCEPT)
+        lead = deal.lead
+        actor = Actor.BUYER if me.id == lead.buyer_id else Actor.SELLER
+        lead.status = next_status(lead.status, Action.HIRE, actor)
+        if not await uow.threads.decide(offer_id, OfferStatus.ACCEPTED, now):
+            raise Conflict("This offer is no longer open.")
+        await uow.leads.save(lead)
+        offer = deal.offer
+        contract = await uow.threads.add_contract(
+            Contract(
+                lead_id=lead.id or 0,
+                thread_id=deal.thread.id or 0,
+                offer_id=offer_id,
+                buyer_id=lead.buyer_id,
+                seller_id=deal.thread.seller_id,
+                amount=offer.amount,
+                days=offer.days,
+                started_at=now,
+                due_at=due_date(now, offer.days),
+            )
+        )
+        await uow.outbox.add(_notice(deal.author, notices.accepted(deal, contract), now))
+        for other in await uow.threads.open_offers_of_lead(lead.id or 0):
+            await uow.threads.decide(other.id or 0, OfferStatus.SUPERSEDED, now)
+        for thread in await uow.threads.of_lead(lead.id or 0):
+            if thread.id == deal.thread.id:
+                continue
+            seller = await uow.users.get(thread.seller_id)
+            if seller is not None:
+                key = f"filled:{lead.id}:{seller.id}"
+                await uow.outbox.add(_notice(seller, notices.filled(lead), now, key))
+        await uow.commit()
+        return deal, contract
+
+
+async def decline(
+    uow: UnitOfWork, telegram_id: int, offer_id: int, now: datetime, notices: DealNotices
+) -> Deal:
+    async with uow:
+        deal, latest = await _offer_deal(uow, telegram_id, offer_id)
+        me = await load_user(uow, telegram_id)
+        check(deal.offer, latest, me.id or 0, deal.thread, OfferAction.DECLINE)
+        if not await uow.threads.decide(offer_id, OfferStatus.DECLINED, now):
+            raise Conflict("This offer is no longer open.")
+        await uow.outbox.add(_notice(deal.author, notices.declined(deal), now))
+        await uow.commit()
+        return deal
+
+
+async def withdraw(
+    uow: UnitOfWork, telegram_id: int, offer_id: int, now: datetime, notices: DealNotices
+) -> Deal:
+    async with uow:
+        deal, latest = await _offer_deal(uow, telegram_id, offer_id)
+        me = await load_user(uow, telegram_id)
+        check(deal.offer, latest, me.id or 0, deal.thread, OfferAction.WITHDRAW)
+        if not await uow.threads.decide(offer_id, OfferStatus.WITHDRAWN, now):
+            raise Conflict("This offer is no longer open.")
+        await uow.outbox.add(_notice(deal.recipient, notices.withdrawn(deal), now))
+        await uow.commit()
+        return deal
+
+
+async def counter_target(uow: UnitOfWork, telegram_id: int, offer_id: int) -> Thread:
+    """The thread to counter in, once it is checked that this user may counter the offer."""
+    async with uow:
+        deal, latest = await _offer_deal(uow, telegram_id, offer_id)
+        me = await load_user(uow, telegram_id)
+        check(deal.offer, latest, me.id or 0, deal.thread, OfferAction.COUNTER)
+        return deal.thread

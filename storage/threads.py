@@ -1,0 +1,318 @@
+"""Threads, offers, contracts and relayed messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import case, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.chat import MessageKind, RelayedMessage
+from domain.errors import Conflict
+from domain.money import Money
+from domain.negotiation import Contract, Offer, OfferStatus, Thread
+from domain.ports import Page, ThreadSummary
+from storage.models import ContractRow, LeadRow, MessageRow, OfferRow, ThreadRow, UserRow
+from storage.repositories import dialect_insert
+
+
+def _thread(row: ThreadRow) -> Thread:
+    return Thread(
+        id=row.id,
+        lead_id=row.lead_id,
+        buyer_id=row.buyer_id,
+        seller_id=row.seller_id,
+        created_at=row.created_at,
+        buyer_read_up_to=row.buyer_read_up_to,
+        seller_read_up_to=row.seller_read_up_to,
+        buyer_reminded=row.buyer_reminded,
+        seller_reminded=row.seller_reminded,
+    )
+
+
+def _offer(row: OfferRow) -> Offer:
+    return Offer(
+        id=row.id,
+        thread_id=row.thread_id,
+        author_id=row.author_id,
+        amount=Money(row.amount_minor, row.currency),
+        days=row.days,
+        note=row.note,
+        status=OfferStatus(row.status),
+        created_at=row.created_at,
+        decided_at=row.decided_at,
+    )
+
+
+def _contract(row: ContractRow) -> Contract:
+    return Contract(
+        id=row.id,
+        lead_id=row.lead_id,
+        thread_id=row.thread_id,
+        offer_id=row.offer_id,
+        buyer_id=row.buyer_id,
+        seller_id=row.seller_id,
+        amount=Money(row.amount_minor, row.currency),
+        days=row.days,
+        started_at=row.started_at,
+        due_at=row.due_at,
+    )
+
+
+def _message(row: MessageRow) -> RelayedMessage:
+    return RelayedMessage(
+        id=row.id,
+        thread_id=row.thread_id,
+        sender_id=row.sender_id,
+        recipient_id=row.recipient_id,
+        kind=MessageKind(row.kind),
+        text=row.text,
+        file_id=row.file_id,
+        file_name=row.file_name,
+        flagged=row.flagged,
+        sender_message_id=row.sender_message_id,
+        recipient_message_id=row.recipient_message_id,
+        original_id=row.original_id,
+        version=row.version,
+        created_at=row.created_at,
+    )
+
+
+@dataclass
+class SqlThreadRepository:
+    _session: AsyncSession
+
+    async def open(self, lead_id: int, buyer_id: int, seller_id: int, now: datetime) -> Thread:
+        """The thread of (lead, seller), created on first contact."""
+        insert = dialect_insert(self._session)
+        await self._session.execute(
+            insert(ThreadRow)
+            .values(
+                lead_id=lead_id,
+                buyer_id=buyer_id,
+                seller_id=seller_id,
+                created_at=now,
+                buyer_read_up_to=0,
+                seller_read_up_to=0,
+                buyer_reminded=False,
+                seller_reminded=False,
+            )
+            .on_conflict_do_nothing()
+        )
+        row = await self._session.scalar(
+            select(ThreadRow).where(ThreadRow.lead_id == lead_id, ThreadRow.seller_id == seller_id)
+        )
+        assert row is not None
+        return _thread(row)
+
+    async def get(self, thread_id: int) -> Thread | None:
+        row = await self._session.get(ThreadRow, thread_id)
+        return _thread(row) if row else None
+
+    async def save(self, thread: Thread) -> None:
+        await self._session.execute(
+            update(ThreadRow)
+            .where(ThreadRow.id == thread.id)
+            .values(
+                buyer_read_up_to=thread.buyer_read_up_to,
+                seller_read_up_to=thread.seller_read_up_to,
+                buyer_reminded=thread.buyer_reminded,
+                seller_reminded=thread.seller_reminded,
+            )
+        )
+
+    async def of_lead(self, lead_id: int) -> list[Thread]:
+        rows = await self._session.scalars(select(ThreadRow).where(ThreadRow.lead_id == lead_id))
+        return [_thread(row) for row in rows]
+
+    async def of_user(self, user_id: int, offset: int, size: int) -> Page[ThreadSummary]:
+        """The user's threads, most recent activity first, with unread counts."""
+        last_message = (
+            select(func.max(MessageRow.id))
+            .where(MessageRow.thread_id == ThreadRow.id)
+            .correlate(ThreadRow)
+            .scalar_subquery()
+        )
+        is_buyer = ThreadRow.buyer_id == user_id
+        read_up_to = case((is_buyer, ThreadRow.buyer_read_up_to), else_=ThreadRow.seller_read_up_to)
+        unread = (
+            select(func.count())
+            .where(
+                MessageRow.thread_id == ThreadRow.id,
+                MessageRow.recipient_id == user_id,
+                MessageRow.id > read_up_to,
+            )
+            .correlate(ThreadRow)
+            .scalar_subquery()
+        )
+        other = case((is_buyer, ThreadRow.seller_id), else_=ThreadRow.buyer_id)
+        query = (
+            select(ThreadRow, LeadRow.title, last_message, unread, other)
+            .join(LeadRow, LeadRow.id == ThreadRow.lead_id)
+            .where(or_(ThreadRow.buyer_id == user_id, ThreadRow.seller_id == user_id))
+            .order_by(func.coalesce(last_message, 0).desc(), ThreadRow.id.desc())
+        )
+        total = await self._session.scalar(
+            select(func.count())
+            .select_from(ThreadRow)
+            .where(or_(ThreadRow.buyer_id == user_id, ThreadRow.seller_id == user_id))
+        )
+        rows = (await self._session.execute(query.offset(offset).limit(size))).tuples().all()
+        summaries = []
+        for thread, title, last_id, unread_count, other_id in rows:
+            last = await self._session.get(MessageRow, last_id) if last_id else None
+            name = await self._session.scalar(
+                select(UserRow.first_name).where(UserRow.id == other_id)
+            )
+            summaries.append(
+                ThreadSummary(
+                    thread=_thread(thread),
+                    lead_title=title or "",
+                    other_id=other_id,
+                    other_name=name or "",
+                    last_message=_message(last) if last else None,
+                    unread=int(unread_count or 0),
+                )
+            )
+        return Page(summaries, int(total or 0), offset, size)
+
+    async def add_offer(self, offer: Offer) -> Offer:
+        row = OfferRow(
+            thread_id=offer.thread_id,
+            author_id=offer.author_id,
+            amount_minor=offer.amount.minor,
+            currency=offer.amount.currency,
+            days=offer.days,
+            note=offer.note,
+            status=offer.status.value,
+            created_at=offer.created_at,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        return _offer(row)
+
+    async def get_offer(self, offer_id: int) -> Offer | None:
+        row = await self._session.get(OfferRow, offer_id)
+        return _offer(row) if row else None
+
+    async def latest_offer(self, thread_id: int) -> Offer | None:
+        row = await self._session.scalar(
+            select(OfferRow)
+            .where(OfferRow.thread_id == thread_id)
+            .order_by(OfferRow.id.desc())
+            .limit(1)
+        )
+        return _offer(row) if row else None
+
+    async def offers(self, thread_id: int) -> list[Offer]:
+        rows = await self._session.scalars(
+            select(OfferRow).where(OfferRow.thread_id == thread_id).order_by(OfferRow.id)
+        )
+        return [_offer(row) for row in rows]
+
+    async def decide(self, offer_id: int, status: OfferStatus, now: datetime) -> bool:
+        """Moves an open offer to ``status``; False if it was no longer open (a race lost)."""
+        result = await self._session.execute(
+            update(OfferRow)
+            .where(OfferRow.id == offer_id, OfferRow.status == OfferStatus.OPEN.value)
+            .values(status=status.value, decided_at=now)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def open_offers_of_lead(self, lead_id: int) -> list[Offer]:
+        rows = await self._session.scalars(
+            select(OfferRow)
+            .join(ThreadRow, ThreadRow.id == OfferRow.thread_id)
+            .where(ThreadRow.lead_id == lead_id, OfferRow.status == OfferStatus.OPEN.value)
+        )
+        return [_offer(row) for row in rows]
+
+    async def add_contract(self, contract: Contract) -> Contract:
+        row = ContractRow(
+            lead_id=contract.lead_id,
+            thread_id=contract.thread_id,
+            offer_id=contract.offer_id,
+            buyer_id=contract.buyer_id,
+            seller_id=contract.seller_id,
+            amount_minor=contract.amount.minor,
+            currency=contract.amount.currency,
+            days=contract.days,
+            started_at=contract.started_at,
+            due_at=contract.due_at,
+        )
+        try:
+            async with self._session.begin_nested():
+                self._session.add(row)
+                await self._session.flush()
+        except IntegrityError:
+            raise Conflict("This lead has already been given to a seller.") from None
+        return _contract(row)
+
+    async def contract_of_lead(self, lead_id: int) -> Contract | None:
+        row = await self._session.scalar(select(ContractRow).where(ContractRow.lead_id == lead_id))
+        return _contract(row) if row else None
+
+    async def contracts_of(self, user_id: int) -> list[Contract]:
+        rows = await self._session.scalars(
+            select(ContractRow)
+            .where(or_(ContractRow.buyer_id == user_id, ContractRow.seller_id == user_id))
+            .order_by(ContractRow.due_at)
+        )
+        return [_contract(row) for row in rows]
+
+    async def add_message(self, message: RelayedMessage) -> RelayedMessage:
+        row = MessageRow(
+            thread_id=message.thread_id,
+            sender_id=message.sender_id,
+            recipient_id=message.recipient_id,
+            kind=message.kind.value,
+            text=message.text,
+            file_id=message.file_id,
+            file_name=message.file_name,
+            flagged=message.flagged,
+            sender_message_id=message.sender_message_id,
+            original_id=message.original_id,
+            version=message.version,
+            created_at=message.created_at,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        return _message(row)
+
+    async def message_delivered_as(
+        self, recipient_id: int, telegram_message_id: int
+    ) -> RelayedMessage | None:
+        """The relayed message the recipient sees as ``telegram_message_id`` (for replies)."""
+        row = await self._session.scalar(
+            select(MessageRow)
+            .where(
+                MessageRow.recipient_id == recipient_id,
+                MessageRow.recipient_message_id == telegram_message_id,
+            )
+            .order_by(MessageRow.id.desc())
+            .limit(1)
+        )
+        return _message(row) if row else None
+
+    async def message_sent_as(
+        self, sender_id: int, telegram_message_id: int
+    ) -> RelayedMessage | None:
+        """The latest version of what the sender sent as ``telegram_message_id`` (for edits)."""
+        row = await self._session.scalar(
+            select(MessageRow)
+            .where(
+                MessageRow.sender_id == sender_id,
+                MessageRow.sender_message_id == telegram_message_id,
+            )
+            .order_by(MessageRow.version.desc())
+            .limit(1)
+        )
+        return _message(row) if row else None
+
+    async def messages(self, thread_id: int) -> list[RelayedMessage]:
+        rows = await self._session.scalars(
+            select(MessageRow).where(MessageRow.thread_id == thread_id).order_by(MessageRow.id)
+        )
+        return [_message(row) for row in rows]
