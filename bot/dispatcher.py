@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.mailer import Mailer, PermanentMailError
@@ -24,6 +24,7 @@ _SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
 # What the outbox may ask the bot to do on its own.
 _METHODS = frozenset(
     {
+        "editMessageCaption",
         "sendMessage",
         "sendDocument",
         "sendPhoto",
@@ -111,7 +112,9 @@ class OutboxDispatcher:
             if delivery.kind is OutboxKind.EMAIL:
                 await self._send_email(delivery)
             else:
-                await self._send_telegram(delivery)
+                sent = await self._send_telegram(delivery)
+                if delivery.relay_message_id is not None and isinstance(sent, Message):
+                    await self._store.record_relay(delivery.relay_message_id, sent.message_id)
         except RetryAfter as error:
             wait = error.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
@@ -158,7 +161,7 @@ class OutboxDispatcher:
             str(payload.get("html", "")),
         )
 
-    async def _send_telegram(self, delivery: Delivery) -> None:
+    async def _send_telegram(self, delivery: Delivery) -> object:
         """Calls the Bot method the payload names (sendMessage, sendDocument …) with its fields."""
         payload = dict(delivery.payload)
         method = str(payload.pop("method", "sendMessage"))
@@ -168,4 +171,4 @@ class OutboxDispatcher:
         markup = payload.pop("reply_markup", None)
         if isinstance(markup, dict):
             payload["reply_markup"] = InlineKeyboardMarkup.de_json(markup, self._bot)
-        await send(chat_id=int(delivery.recipient), **payload)
+        return await send(chat_id=int(delivery.recipient), **payload)

@@ -183,11 +183,6 @@ async def view(update: Update, context: LeadlineContext) -> None:
         await send_lead(update, context, int(lead_id))
 
 
-async def connect(update: Update, context: LeadlineContext) -> None:
-    """Connect on a lead: bidding arrives with the next release."""
-    await answer_query(update, lead_texts.CONNECT_SOON, alert=True)
-
-
 async def _own_lead_id(update: Update, context: LeadlineContext) -> int | None:
     """The lead id of the tapped button if the presser owns that lead (data can be forged)."""
     lead_id = _argument(update)
@@ -297,7 +292,6 @@ def handlers() -> list[BaseHandler[Update, LeadlineContext, Any]]:
     return [
         CommandHandler("leads", find_leads),
         CallbackQueryHandler(view, pattern(area, "view")),
-        CallbackQueryHandler(connect, pattern(area, "connect")),
         CallbackQueryHandler(page, pattern(area, "page")),
         CallbackQueryHandler(choose_category_filter, pattern(area, "fcat")),
         CallbackQueryHandler(category_filter, pattern(area, "cat")),

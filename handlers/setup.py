@@ -12,8 +12,10 @@ from telegram.ext import (
 )
 
 from handlers import (
+    chat,
     credentials,
     dashboard,
+    deals,
     general,
     keyboards,
     leads,
@@ -39,9 +41,13 @@ def register(app: LeadlineApp) -> None:
             signup.build(),
             profile.build(),
             newlead.build(),
+            deals.build(),
+            chat.build(),
             credentials.build(),
             credentials.remove_handler(),
             *providers.handlers(),
+            *deals.handlers(),
+            *chat.handlers(),
             profile.profile_command(),
             *leads.handlers(),
             *dashboard.handlers(),
@@ -56,4 +62,6 @@ def register(app: LeadlineApp) -> None:
             MessageHandler(NEW_MESSAGE, general.unexpected_message),
         ]
     )
+    # Edits are looked at apart from the flows, whatever conversation the user is in.
+    app.add_handler(chat.edits_handler(), group=1)
     app.add_error_handler(general.on_error)

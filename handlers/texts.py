@@ -56,11 +56,12 @@ HELP = (
     "/newlead — post a lead (buyers)\n"
     "/leads — find open leads; /leads logo design searches\n"
     "/providers — find sellers; /providers logo design, figma\n"
+    "/messages — your conversations with buyers and sellers\n"
     "/dashboard — your leads, requests and stars\n"
     "/profile — see and edit your profile\n"
     "/settings — alerts and other switches\n"
     "/help — this help\n"
-    "/cancel — leave what you are doing\n\n"
+    "/cancel — leave what you are doing; /done — leave a conversation\n\n"
     "Keep every conversation about a deal inside Leadline: it is your record if anything "
     "goes wrong."
 )
@@ -77,6 +78,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("newlead", "Post a lead"),
     ("leads", "Find leads"),
     ("providers", "Find providers"),
+    ("messages", "Your conversations"),
     ("dashboard", "Your dashboard"),
     ("profile", "Your profile"),
     ("settings", "Settings"),

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.model import OutboxKind
-from storage.models import LeadAlertRow, OutboxRow, UserRow
+from storage.models import LeadAlertRow, MessageRow, OutboxRow, UserRow
 from storage.repositories import dialect_insert
 
 # A claimed row whose dispatcher died is claimed again after this lease.
@@ -26,10 +26,18 @@ class Delivery:
     recipient: str
     payload: dict[str, Any]
     attempts: int
+    relay_message_id: int | None = None
 
 
 def _delivery(row: OutboxRow) -> Delivery:
-    return Delivery(row.id, OutboxKind(row.kind), row.recipient, dict(row.payload), row.attempts)
+    return Delivery(
+        row.id,
+        OutboxKind(row.kind),
+        row.recipient,
+        dict(row.payload),
+        row.attempts,
+        row.relay_message_id,
+    )
 
 
 class OutboxStore:
@@ -52,12 +60,7 @@ class OutboxStore:
                 row.status = "sending"
                 row.attempts += 1
                 row.next_attempt_at = now + CLAIM_LEASE
-            return [
-                Delivery(
-                    row.id, OutboxKind(row.kind), row.recipient, dict(row.payload), row.attempts
-                )
-                for row in rows
-            ]
+            return [_delivery(row) for row in rows]
 
     async def expand_alerts(self, fanout: Delivery, now: datetime, limit: int) -> int:
         """Turns up to ``limit`` recorded alerts of a lead into Telegram messages, best
@@ -107,6 +110,15 @@ class OutboxStore:
                 .values(queued_at=now)
             )
             return len(considered)
+
+    async def record_relay(self, relayed_id: int, telegram_message_id: int) -> None:
+        """Notes the Telegram id the recipient sees, so a reply to it finds its thread."""
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                update(MessageRow)
+                .where(MessageRow.id == relayed_id)
+                .values(recipient_message_id=telegram_message_id)
+            )
 
     async def mark_sent(self, message_id: int, now: datetime) -> None:
         await self._set(message_id, status="sent", sent_at=now, last_error=None)
