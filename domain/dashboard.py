@@ -47,10 +47,38 @@ async def dashboard(uow: UnitOfWork, telegram_id: int) -> Dashboard:
         return Dashboard(user, counts, requested, stars)
 
 
-async def lead_list(uow: UnitOfWork, telegram_id: int, kind: LeadList, offset: int) -> Page[Lead]:
+@dataclass(frozen=True)
+class LeadListing:
+    """A page of a dashboard list, with a short note per lead (latest offer, due date)."""
+
+    page: Page[Lead]
+    notes: dict[int, str]
+
+
+async def lead_list(uow: UnitOfWork, telegram_id: int, kind: LeadList, offset: int) -> LeadListing:
     async with uow:
         user = await load_user(uow, telegram_id)
         assert user.id is not None
+        notes: dict[int, str] = {}
         if kind is LeadList.REQUESTED:
-            return await uow.leads.requested_for(user.id, offset, PAGE_SIZE)
-        return await uow.leads.of_buyer(user.id, _STATUSES[kind], offset, PAGE_SIZE)
+            page = await uow.leads.requested_for(user.id, offset, PAGE_SIZE)
+            for lead in page.items:
+                thread = await uow.threads.open_thread(lead.id or 0, user.id)
+                latest = await uow.threads.latest_offer(thread.id or 0) if thread else None
+                if latest is not None:
+                    who = "your offer" if latest.author_id == user.id else "their offer"
+                    notes[lead.id or 0] = f"{who} {latest.amount.format()}, {latest.status.value}"
+            return LeadListing(page, notes)
+        if kind is LeadList.IN_PROGRESS:
+            # Contracts on either side: the buyer's hires and the seller's jobs.
+            running: list[tuple[Lead, str]] = []
+            for contract in await uow.threads.contracts_of(user.id):
+                found = await uow.leads.get(contract.lead_id)
+                if found is not None and found.status in _STATUSES[LeadList.IN_PROGRESS]:
+                    running.append((found, f"due {contract.due_at:%d %b %Y}"))
+            chosen = running[offset : offset + PAGE_SIZE]
+            notes = {lead.id or 0: note for lead, note in chosen}
+            page = Page([lead for lead, _ in chosen], len(running), offset, PAGE_SIZE)
+            return LeadListing(page, notes)
+        page = await uow.leads.of_buyer(user.id, _STATUSES[kind], offset, PAGE_SIZE)
+        return LeadListing(page, notes)

@@ -218,3 +218,31 @@ async def counter_target(uow: UnitOfWork, telegram_id: int, offer_id: int) -> Th
         me = await load_user(uow, telegram_id)
         check(deal.offer, latest, me.id or 0, deal.thread, OfferAction.COUNTER)
         return deal.thread
+
+
+@dataclass(frozen=True)
+class Bid:
+    """One seller's conversation on a lead, with the latest offer in it."""
+
+    thread: Thread
+    seller: User
+    latest: Offer | None
+    hired: bool
+
+
+async def bids_of(uow: UnitOfWork, telegram_id: int, lead_id: int) -> list[Bid]:
+    """The conversations on one of the buyer's leads, best offer status first."""
+    async with uow:
+        buyer = await load_user(uow, telegram_id)
+        lead = await uow.leads.get(lead_id)
+        if lead is None or lead.buyer_id != buyer.id:
+            raise NotFound("That lead does not exist or is not yours.")
+        contract = await uow.threads.contract_of_lead(lead_id)
+        bids = []
+        for thread in await uow.threads.of_lead(lead_id):
+            seller = await uow.users.get(thread.seller_id)
+            if seller is not None:
+                latest = await uow.threads.latest_offer(thread.id or 0)
+                hired = contract is not None and contract.thread_id == thread.id
+                bids.append(Bid(thread, seller, latest, hired))
+        return sorted(bids, key=lambda b: (not b.hired, b.latest is None, b.thread.id or 0))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from domain.errors import InvalidInput, NotAllowed, NotFound
 from domain.leads import (
@@ -25,6 +25,8 @@ PAGE_SIZE = 5
 EDITABLE = frozenset({LeadStatus.DRAFT, LeadStatus.OPEN})
 
 RenderAlert = Callable[[Lead], dict[str, object]]
+RenderChange = Callable[[Lead], dict[str, object]]
+"""Builds the notice telling connected sellers that a lead changed."""
 """Builds the outbox payload of the alert card for a lead (Telegram-specific, from handlers)."""
 
 
@@ -86,7 +88,11 @@ class LeadEdit:
 
 
 async def _edit(
-    uow: UnitOfWork, telegram_id: int, lead_id: int, change: Callable[[Lead], None]
+    uow: UnitOfWork,
+    telegram_id: int,
+    lead_id: int,
+    change: Callable[[Lead], None],
+    notify: RenderChange | None,
 ) -> LeadEdit:
     async with uow:
         user = await load_user(uow, telegram_id)
@@ -95,57 +101,102 @@ async def _edit(
             raise NotAllowed("This lead can no longer be edited.")
         change(lead)
         await uow.leads.save(lead)
+        if lead.status is LeadStatus.OPEN and notify is not None:
+            # Sellers already talking about this lead should know what changed.
+            for thread in await uow.threads.of_lead(lead_id):
+                seller = await uow.users.get(thread.seller_id)
+                if seller is not None:
+                    await uow.outbox.add(
+                        OutboxMessage(
+                            kind=OutboxKind.TELEGRAM,
+                            recipient=str(seller.telegram_id),
+                            payload=notify(lead),
+                            created_at=datetime.now(UTC),
+                            user_id=seller.id,
+                        )
+                    )
         await uow.commit()
         return LeadEdit(lead, lead.status is LeadStatus.OPEN)
 
 
-async def set_title(uow: UnitOfWork, telegram_id: int, lead_id: int, text: str) -> LeadEdit:
+async def set_title(
+    uow: UnitOfWork, telegram_id: int, lead_id: int, text: str, notify: RenderChange | None = None
+) -> LeadEdit:
     title = validate_title(text)
-    return await _edit(uow, telegram_id, lead_id, lambda lead: setattr(lead, "title", title))
-
-
-async def set_description(uow: UnitOfWork, telegram_id: int, lead_id: int, text: str) -> LeadEdit:
-    description = validate_description(text)
     return await _edit(
-        uow, telegram_id, lead_id, lambda lead: setattr(lead, "description", description)
+        uow, telegram_id, lead_id, lambda lead: setattr(lead, "title", title), notify
     )
 
 
-async def set_category(uow: UnitOfWork, telegram_id: int, lead_id: int, category: str) -> LeadEdit:
+async def set_description(
+    uow: UnitOfWork, telegram_id: int, lead_id: int, text: str, notify: RenderChange | None = None
+) -> LeadEdit:
+    description = validate_description(text)
+    return await _edit(
+        uow, telegram_id, lead_id, lambda lead: setattr(lead, "description", description), notify
+    )
+
+
+async def set_category(
+    uow: UnitOfWork,
+    telegram_id: int,
+    lead_id: int,
+    category: str,
+    notify: RenderChange | None = None,
+) -> LeadEdit:
     async with uow:
         if category not in await uow.categories.names():
             raise InvalidInput("That category is not on the list.")
-    return await _edit(uow, telegram_id, lead_id, lambda lead: setattr(lead, "category", category))
+    return await _edit(
+        uow, telegram_id, lead_id, lambda lead: setattr(lead, "category", category), notify
+    )
 
 
-async def set_skills(uow: UnitOfWork, telegram_id: int, lead_id: int, text: str) -> LeadEdit:
+async def set_skills(
+    uow: UnitOfWork, telegram_id: int, lead_id: int, text: str, notify: RenderChange | None = None
+) -> LeadEdit:
     names = parse_lead_skills(text)
     async with uow:
         skills = await uow.skills.resolve(names)
         await uow.commit()
-    return await _edit(uow, telegram_id, lead_id, lambda lead: setattr(lead, "skills", skills))
+    return await _edit(
+        uow, telegram_id, lead_id, lambda lead: setattr(lead, "skills", skills), notify
+    )
 
 
 async def set_budget(
-    uow: UnitOfWork, telegram_id: int, lead_id: int, text: str, currency: str
+    uow: UnitOfWork,
+    telegram_id: int,
+    lead_id: int,
+    text: str,
+    currency: str,
+    notify: RenderChange | None = None,
 ) -> LeadEdit:
     budget = parse_money(text, currency)
-    return await _edit(uow, telegram_id, lead_id, lambda lead: setattr(lead, "budget", budget))
+    return await _edit(
+        uow, telegram_id, lead_id, lambda lead: setattr(lead, "budget", budget), notify
+    )
 
 
 async def add_attachment(
-    uow: UnitOfWork, telegram_id: int, lead_id: int, attachment: Attachment
+    uow: UnitOfWork,
+    telegram_id: int,
+    lead_id: int,
+    attachment: Attachment,
+    notify: RenderChange | None = None,
 ) -> LeadEdit:
     def attach(lead: Lead) -> None:
         if len(lead.attachments) >= MAX_ATTACHMENTS:
             raise InvalidInput(f"A lead can have at most {MAX_ATTACHMENTS} attachments.")
         lead.attachments.append(attachment)
 
-    return await _edit(uow, telegram_id, lead_id, attach)
+    return await _edit(uow, telegram_id, lead_id, attach, notify)
 
 
 async def clear_attachments(uow: UnitOfWork, telegram_id: int, lead_id: int) -> LeadEdit:
-    return await _edit(uow, telegram_id, lead_id, lambda lead: setattr(lead, "attachments", []))
+    return await _edit(
+        uow, telegram_id, lead_id, lambda lead: setattr(lead, "attachments", []), None
+    )
 
 
 @dataclass(frozen=True)

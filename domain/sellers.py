@@ -25,8 +25,9 @@ from domain.ports import Page, UnitOfWork
 PAGE_SIZE = 5
 REMOVABLE = frozenset({"education", "document", "link"})
 
-RenderInvitation = Callable[[User, int, str], dict[str, object]]
-"""Builds the outbox payload telling a seller about an invitation: (buyer, lead id, title)."""
+RenderInvitation = Callable[[User, int, str, int], dict[str, object]]
+"""Builds the outbox payload telling a seller about an invitation:
+(buyer, lead id, lead title, thread id)."""
 
 
 @dataclass(frozen=True)
@@ -160,11 +161,13 @@ async def invite(
             raise NotFound("That seller does not exist.")
         if not await uow.sellers.invite(lead_id, seller_id, now):
             return False
+        # An invitation opens the conversation, as a seller's Connect would.
+        thread = await uow.threads.open(lead_id, lead.buyer_id, seller_id, now)
         await uow.outbox.add(
             OutboxMessage(
                 kind=OutboxKind.TELEGRAM,
                 recipient=str(seller.telegram_id),
-                payload=render(buyer, lead_id, lead.title or ""),
+                payload=render(buyer, lead_id, lead.title or "", thread.id or 0),
                 created_at=now,
                 dedupe_key=f"invite:{lead_id}:{seller_id}",
                 user_id=seller_id,

@@ -9,11 +9,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from domain import dashboard
-from domain.dashboard import Dashboard, LeadList
+from domain.dashboard import Dashboard, LeadList, LeadListing
 from domain.errors import DomainError
 from domain.leads import Lead
 from domain.lifecycle import LeadStatus
-from domain.ports import Page
 from handlers import texts
 from handlers.callbacks import Callback, pattern
 from handlers.common import answer_query, say, telegram_id
@@ -62,11 +61,13 @@ def _menu(board: Dashboard) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
-def _list_keyboard(kind: LeadList, page: Page[Lead]) -> InlineKeyboardMarkup:
-    keyboard: list[list[InlineKeyboardButton]] = [
-        [button(f"{_mark(lead)}{lead.title or 'Untitled draft'}"[:60], LEAD, "view", str(lead.id))]
-        for lead in page.items
-    ]
+def _list_keyboard(kind: LeadList, listing: LeadListing) -> InlineKeyboardMarkup:
+    page = listing.page
+    keyboard: list[list[InlineKeyboardButton]] = []
+    for lead in page.items:
+        note = listing.notes.get(lead.id or 0)
+        label = f"{_mark(lead)}{lead.title or 'Untitled draft'}" + (f" — {note}" if note else "")
+        keyboard.append([button(label[:64], LEAD, "view", str(lead.id))])
     nav = []
     if page.has_previous:
         nav.append(
@@ -110,13 +111,14 @@ async def show_list(update: Update, context: LeadlineContext) -> None:
         return
     await answer_query(update)
     kind = LeadList(kind_text)
-    page = await dashboard.lead_list(context.uow(), telegram_id(update), kind, int(offset_text))
+    listing = await dashboard.lead_list(context.uow(), telegram_id(update), kind, int(offset_text))
+    page = listing.page
     if page.total == 0:
         text = f"<b>{TITLES[kind]}</b>: none yet."
     else:
         last = min(page.offset + page.size, page.total)
         text = f"<b>{TITLES[kind]}</b>: {page.offset + 1}–{last} of {page.total}"
-    await say(update, context, text, _list_keyboard(kind, page))
+    await say(update, context, text, _list_keyboard(kind, listing))
 
 
 def handlers() -> list[BaseHandler[Update, LeadlineContext, Any]]:

@@ -50,6 +50,18 @@ def alert_payload(lead: Lead, bot_username: str) -> dict[str, object]:
     }
 
 
+def changed_payload(lead: Lead, bot_username: str) -> dict[str, object]:
+    """Tells a seller already in talks that the buyer changed the lead."""
+    return {
+        "method": "sendMessage",
+        "text": "✏️ <b>The buyer changed this lead.</b>\n\n"
+        + lead_texts.lead_card(lead, None, bot_username, full=False),
+        "parse_mode": "HTML",
+        "reply_markup": rows(button("👀 View", LEAD, "view", str(lead.id))).to_dict(),
+        "link_preview_options": {"is_disabled": True},
+    }
+
+
 def confirm_withdraw(lead: Lead) -> InlineKeyboardMarkup:
     lead_id = str(lead.id)
     return rows(

@@ -17,7 +17,7 @@ from telegram import (
 )
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, InlineQueryHandler
 
-from domain import accounts, lead_cases, profiles
+from domain import accounts, deals, lead_cases, profiles
 from domain.errors import DomainError
 from domain.leads import AttachmentKind
 from handlers import lead_texts, lead_views, texts
@@ -229,9 +229,30 @@ async def withdraw(update: Update, context: LeadlineContext) -> None:
 
 
 async def bids(update: Update, context: LeadlineContext) -> None:
-    """The bids on one of the buyer's leads (none until connecting arrives)."""
-    lead_id = await _own_lead_id(update, context)
-    await answer_query(update, lead_texts.NO_BIDS if lead_id else texts.STALE_BUTTON)
+    """The sellers in talks on one of the buyer's leads, with their latest offers."""
+    lead_id = _argument(update)
+    try:
+        found = await deals.bids_of(
+            context.uow(), telegram_id(update), int(lead_id) if lead_id.isdigit() else 0
+        )
+    except DomainError as error:
+        await answer_query(update, error.sentence)
+        return
+    await answer_query(update)
+    if not found:
+        await say(update, context, lead_texts.NO_BIDS)
+        return
+    lines, cards = ["📨 <b>Bids</b>"], []
+    for bid in found:
+        if bid.hired:
+            state = "✅ hired"
+        elif (latest := bid.latest) is not None:
+            state = f"{latest.amount.format()} in {latest.days} day(s), {latest.status.value}"
+        else:
+            state = "no offer yet"
+        lines.append(f"• <b>{escape(bid.seller.name)}</b> — {state}")
+        cards.append(button(f"💬 {bid.seller.name}"[:60], "th", "open", str(bid.thread.id)))
+    await say(update, context, "\n".join(lines), rows(*cards, width=1))
 
 
 async def matching_sellers(update: Update, context: LeadlineContext) -> None:

@@ -17,7 +17,7 @@ from telegram.ext import (
 
 from domain import lead_cases, profiles
 from domain.errors import DomainError
-from domain.lead_cases import LeadEdit
+from domain.lead_cases import LeadEdit, RenderChange
 from domain.leads import Attachment, AttachmentKind, Lead
 from domain.lifecycle import LeadStatus
 from domain.ports import UnitOfWork
@@ -41,7 +41,12 @@ ORDER = [TITLE, DESCRIPTION, CATEGORY, SKILLS, BUDGET, ATTACHMENTS]
 # and the step being asked (to repeat it after an unexpected message).
 LEAD_ID, RETURN_TO, ASKING = "lead", "lead_return", "lead_asking"
 
-TextSetter = Callable[[UnitOfWork, int, int, str], Awaitable[LeadEdit]]
+TextSetter = Callable[[UnitOfWork, int, int, str, RenderChange | None], Awaitable[LeadEdit]]
+
+
+def _notify(context: LeadlineContext) -> RenderChange:
+    bot_username = context.bot.username
+    return lambda lead: lead_views.changed_payload(lead, bot_username)
 
 
 def _lead_id(context: LeadlineContext) -> int:
@@ -160,7 +165,9 @@ async def _text_answer(
     message = update.effective_message
     assert message is not None and message.text is not None
     try:
-        edit = await setter(context.uow(), telegram_id(update), _lead_id(context), message.text)
+        edit = await setter(
+            context.uow(), telegram_id(update), _lead_id(context), message.text, _notify(context)
+        )
     except DomainError as error:
         return await ask(update, context, field, prefix=escape(error.sentence))
     return await _next(update, context, edit, field)
@@ -185,8 +192,10 @@ async def budget(update: Update, context: LeadlineContext) -> str | int:
     """Stores the budget and asks for attachments."""
     currency = context.services.currency
 
-    async def setter(uow: UnitOfWork, tid: int, lead_id: int, text: str) -> LeadEdit:
-        return await lead_cases.set_budget(uow, tid, lead_id, text, currency)
+    async def setter(
+        uow: UnitOfWork, tid: int, lead_id: int, text: str, notify: RenderChange | None
+    ) -> LeadEdit:
+        return await lead_cases.set_budget(uow, tid, lead_id, text, currency, notify)
 
     return await _text_answer(update, context, BUDGET, setter)
 
@@ -200,7 +209,11 @@ async def category(update: Update, context: LeadlineContext) -> str | int:
         return CATEGORY
     try:
         edit = await lead_cases.set_category(
-            context.uow(), telegram_id(update), _lead_id(context), names[int(index)]
+            context.uow(),
+            telegram_id(update),
+            _lead_id(context),
+            names[int(index)],
+            _notify(context),
         )
     except DomainError as error:
         await answer_query(update, error.sentence)

@@ -98,11 +98,16 @@ def lead_choice(seller_id: int, leads: list[Lead]) -> InlineKeyboardMarkup:
     )
 
 
-def invitation(buyer: User, lead_id: int, title: str) -> dict[str, object]:
+def invitation(buyer: User, lead_id: int, title: str, thread_id: int) -> dict[str, object]:
     """The outbox payload telling a seller about an invitation."""
+    actions = rows(
+        button("👀 View", "ld", "view", str(lead_id)),
+        button("💼 Make offer", "th", "offer", str(thread_id)),
+        button("💬 Message", "th", "msg", str(thread_id)),
+    )
     return {
         "method": "sendMessage",
         "text": f"📨 <b>{escape(buyer.name)}</b> invited you to a lead: <b>{escape(title)}</b>",
         "parse_mode": "HTML",
-        "reply_markup": rows(button("👀 View", "ld", "view", str(lead_id))).to_dict(),
+        "reply_markup": actions.to_dict(),
     }

@@ -32,6 +32,7 @@ from storage.models import (
     ProfileCategoryRow,
     ProfileSkillRow,
     SkillRow,
+    ThreadRow,
     UserRow,
     UtcDateTime,
 )
@@ -395,9 +396,10 @@ class SqlLeadRepository:
             LeadAlertRow.seller_id == seller_id, LeadAlertRow.opened_at.is_not(None)
         )
         invited = select(LeadInvitationRow.lead_id).where(LeadInvitationRow.seller_id == seller_id)
+        talking = select(ThreadRow.lead_id).where(ThreadRow.seller_id == seller_id)
         query = (
             select(LeadRow)
-            .where(or_(LeadRow.id.in_(opened), LeadRow.id.in_(invited)))
+            .where(or_(LeadRow.id.in_(opened), LeadRow.id.in_(invited), LeadRow.id.in_(talking)))
             .order_by(LeadRow.published_at.desc(), LeadRow.id.desc())
         )
         return await self._page(query, offset, size)

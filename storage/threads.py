@@ -123,6 +123,12 @@ class SqlThreadRepository:
             )
         )
 
+    async def open_thread(self, lead_id: int, seller_id: int) -> Thread | None:
+        row = await self._session.scalar(
+            select(ThreadRow).where(ThreadRow.lead_id == lead_id, ThreadRow.seller_id == seller_id)
+        )
+        return _thread(row) if row else None
+
     async def of_lead(self, lead_id: int) -> list[Thread]:
         rows = await self._session.scalars(select(ThreadRow).where(ThreadRow.lead_id == lead_id))
         return [_thread(row) for row in rows]
