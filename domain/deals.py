@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -77,7 +78,10 @@ async def connect(uow: UnitOfWork, telegram_id: int, lead_id: int, now: datetime
         return thread
 
 
-async def _party(uow: UnitOfWork, telegram_id: int, thread_id: int) -> tuple[User, Thread, Lead]:
+async def load_party(
+    uow: UnitOfWork, telegram_id: int, thread_id: int
+) -> tuple[User, Thread, Lead]:
+    """The user, the thread and its lead, if the user is one of the thread's two sides."""
     me = await load_user(uow, telegram_id)
     thread = await uow.threads.get(thread_id)
     if thread is None or me.id is None or not thread.party(me.id):
@@ -99,7 +103,7 @@ async def make_offer(
 ) -> Deal:
     """Sends a bid or a counter-offer; it replaces whatever offer was open in the thread."""
     async with uow:
-        me, thread, lead = await _party(uow, telegram_id, thread_id)
+        me, thread, lead = await load_party(uow, telegram_id, thread_id)
         if lead.status is not LeadStatus.OPEN:
             raise NotAllowed("This lead is no longer open for offers.")
         assert me.id is not None and thread.id is not None
@@ -183,32 +187,56 @@ async def accept(
         return deal, contract
 
 
-async def decline(
-    uow: UnitOfWork, telegram_id: int, offer_id: int, now: datetime, notices: DealNotices
+async def _close(
+    uow: UnitOfWork,
+    telegram_id: int,
+    offer_id: int,
+    now: datetime,
+    action: OfferAction,
+    status: OfferStatus,
+    notice: Callable[[Deal], tuple[User, Payload]],
 ) -> Deal:
+    """Declines or withdraws an offer and tells the other side."""
     async with uow:
         deal, latest = await _offer_deal(uow, telegram_id, offer_id)
         me = await load_user(uow, telegram_id)
-        check(deal.offer, latest, me.id or 0, deal.thread, OfferAction.DECLINE)
-        if not await uow.threads.decide(offer_id, OfferStatus.DECLINED, now):
+        check(deal.offer, latest, me.id or 0, deal.thread, action)
+        if not await uow.threads.decide(offer_id, status, now):
             raise Conflict("This offer is no longer open.")
-        await uow.outbox.add(_notice(deal.author, notices.declined(deal), now))
+        whom, payload = notice(deal)
+        await uow.outbox.add(_notice(whom, payload, now))
         await uow.commit()
         return deal
+
+
+async def decline(
+    uow: UnitOfWork, telegram_id: int, offer_id: int, now: datetime, notices: DealNotices
+) -> Deal:
+    """The counterparty turns the offer down; its author is told."""
+    return await _close(
+        uow,
+        telegram_id,
+        offer_id,
+        now,
+        OfferAction.DECLINE,
+        OfferStatus.DECLINED,
+        lambda deal: (deal.author, notices.declined(deal)),
+    )
 
 
 async def withdraw(
     uow: UnitOfWork, telegram_id: int, offer_id: int, now: datetime, notices: DealNotices
 ) -> Deal:
-    async with uow:
-        deal, latest = await _offer_deal(uow, telegram_id, offer_id)
-        me = await load_user(uow, telegram_id)
-        check(deal.offer, latest, me.id or 0, deal.thread, OfferAction.WITHDRAW)
-        if not await uow.threads.decide(offer_id, OfferStatus.WITHDRAWN, now):
-            raise Conflict("This offer is no longer open.")
-        await uow.outbox.add(_notice(deal.recipient, notices.withdrawn(deal), now))
-        await uow.commit()
-        return deal
+    """The author takes the offer back; the other side is told."""
+    return await _close(
+        uow,
+        telegram_id,
+        offer_id,
+        now,
+        OfferAction.WITHDRAW,
+        OfferStatus.WITHDRAWN,
+        lambda deal: (deal.recipient, notices.withdrawn(deal)),
+    )
 
 
 async def counter_target(uow: UnitOfWork, telegram_id: int, offer_id: int) -> Thread:

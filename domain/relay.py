@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from domain.chat import MessageKind, RelayedMessage, off_platform
-from domain.errors import NotFound
+from domain.deals import load_party
 from domain.leads import Lead
 from domain.model import OutboxKind, OutboxMessage, User
 from domain.negotiation import Contract, Offer, Thread
@@ -46,16 +46,6 @@ class ThreadView:
     contract: Contract | None
 
 
-async def _party(uow: UnitOfWork, telegram_id: int, thread_id: int) -> tuple[User, Thread, Lead]:
-    me = await load_user(uow, telegram_id)
-    thread = await uow.threads.get(thread_id)
-    if thread is None or me.id is None or not thread.party(me.id):
-        raise NotFound("That conversation does not exist.")
-    lead = await uow.leads.get(thread.lead_id)
-    assert lead is not None
-    return me, thread, lead
-
-
 async def relay(
     uow: UnitOfWork,
     telegram_id: int,
@@ -70,7 +60,7 @@ async def relay(
 ) -> Relayed:
     """Stores the message, then queues it for the other side: stored before delivered."""
     async with uow:
-        me, thread, lead = await _party(uow, telegram_id, thread_id)
+        me, thread, lead = await load_party(uow, telegram_id, thread_id)
         assert me.id is not None and thread.id is not None
         other = await uow.users.get(thread.other(me.id))
         assert other is not None
@@ -179,7 +169,7 @@ def _mark_read(thread: Thread, user_id: int, up_to: int) -> None:
 async def view_thread(uow: UnitOfWork, telegram_id: int, thread_id: int) -> ThreadView:
     """The thread card; opening it marks the other side's messages as read."""
     async with uow:
-        me, thread, lead = await _party(uow, telegram_id, thread_id)
+        me, thread, lead = await load_party(uow, telegram_id, thread_id)
         assert me.id is not None and thread.id is not None
         other = await uow.users.get(thread.other(me.id))
         assert other is not None
@@ -209,7 +199,7 @@ async def transcript(uow: UnitOfWork, telegram_id: int, thread_id: int) -> str:
     """The whole record of a thread as UTF-8 text: messages (every version), offers and
     status changes, in order, with UTC times and file references."""
     async with uow:
-        me, thread, lead = await _party(uow, telegram_id, thread_id)
+        me, thread, lead = await load_party(uow, telegram_id, thread_id)
         buyer = await uow.users.get(thread.buyer_id)
         seller = await uow.users.get(thread.seller_id)
         assert buyer is not None and seller is not None

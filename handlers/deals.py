@@ -250,11 +250,11 @@ async def accept(update: Update, context: LeadlineContext) -> None:
     )
 
 
-async def decline(update: Update, context: LeadlineContext) -> None:
-    """Decline on an offer."""
+async def _close(update: Update, context: LeadlineContext, withdrawing: bool) -> None:
     offer_id = _argument(update)
+    close = deals.withdraw if withdrawing else deals.decline
     try:
-        deal = await deals.decline(
+        deal = await close(
             context.uow(),
             telegram_id(update),
             int(offer_id) if offer_id.isdigit() else 0,
@@ -265,29 +265,22 @@ async def decline(update: Update, context: LeadlineContext) -> None:
         await answer_query(update, error.sentence, alert=True)
         return
     context.services.kick_outbox()
-    await answer_query(update, "Declined.")
+    await answer_query(update, "Withdrawn." if withdrawing else "Declined.")
     await edit_markup(update, None)
-    await say(update, context, f"You declined the offer of {escape(deal.author.name)}.")
+    if withdrawing:
+        await say(update, context, "Your offer is withdrawn.")
+    else:
+        await say(update, context, f"You declined the offer of {escape(deal.author.name)}.")
+
+
+async def decline(update: Update, context: LeadlineContext) -> None:
+    """Decline on an offer."""
+    await _close(update, context, withdrawing=False)
 
 
 async def withdraw(update: Update, context: LeadlineContext) -> None:
     """Withdraw on one's own offer."""
-    offer_id = _argument(update)
-    try:
-        await deals.withdraw(
-            context.uow(),
-            telegram_id(update),
-            int(offer_id) if offer_id.isdigit() else 0,
-            context.now(),
-            NOTICES,
-        )
-    except DomainError as error:
-        await answer_query(update, error.sentence, alert=True)
-        return
-    context.services.kick_outbox()
-    await answer_query(update, "Withdrawn.")
-    await edit_markup(update, None)
-    await say(update, context, "Your offer is withdrawn.")
+    await _close(update, context, withdrawing=True)
 
 
 def build() -> ConversationHandler[LeadlineContext]:
