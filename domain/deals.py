@@ -11,8 +11,19 @@ from domain.errors import Conflict, NotAllowed, NotFound
 from domain.leads import Lead
 from domain.lifecycle import Action, Actor, LeadStatus, next_status
 from domain.model import OutboxKind, OutboxMessage, User, UserStatus
-from domain.money import Money
-from domain.negotiation import Contract, Offer, OfferAction, OfferStatus, Thread, check, due_date
+from domain.money import Money, parse_money
+from domain.negotiation import (
+    Contract,
+    Offer,
+    OfferAction,
+    OfferDraft,
+    OfferStatus,
+    Thread,
+    check,
+    due_date,
+    validate_days,
+    validate_note,
+)
 from domain.onboarding import load_user
 from domain.ports import UnitOfWork
 
@@ -103,24 +114,110 @@ async def make_offer(
 ) -> Deal:
     """Sends a bid or a counter-offer; it replaces whatever offer was open in the thread."""
     async with uow:
+        deal = await _offer(uow, telegram_id, thread_id, amount, days, note, now, notices)
+        await uow.commit()
+        return deal
+
+
+async def _offer(
+    uow: UnitOfWork,
+    telegram_id: int,
+    thread_id: int,
+    amount: Money,
+    days: int,
+    note: str | None,
+    now: datetime,
+    notices: DealNotices,
+) -> Deal:
+    me, thread, lead = await load_party(uow, telegram_id, thread_id)
+    if lead.status is not LeadStatus.OPEN:
+        raise NotAllowed("This lead is no longer open for offers.")
+    assert me.id is not None and thread.id is not None
+    latest = await uow.threads.latest_offer(thread.id)
+    counter = False
+    if latest is not None and latest.status is OfferStatus.OPEN:
+        if latest.author_id != me.id:
+            check(latest, True, me.id, thread, OfferAction.COUNTER)
+            counter = True
+        await uow.threads.decide(latest.id or 0, OfferStatus.SUPERSEDED, now)
+    offer = await uow.threads.add_offer(Offer(thread.id, me.id, amount, days, now, note=note))
+    other = await uow.users.get(thread.other(me.id))
+    assert other is not None
+    deal = Deal(lead, thread, offer, me, other)
+    await uow.outbox.add(_notice(other, notices.bid(deal, counter), now))
+    return deal
+
+
+async def start_draft(
+    uow: UnitOfWork, telegram_id: int, thread_id: int, currency: str, now: datetime
+) -> Lead:
+    """Starts writing an offer in a thread (replacing any unsent one); returns the lead."""
+    async with uow:
         me, thread, lead = await load_party(uow, telegram_id, thread_id)
         if lead.status is not LeadStatus.OPEN:
             raise NotAllowed("This lead is no longer open for offers.")
-        assert me.id is not None and thread.id is not None
-        latest = await uow.threads.latest_offer(thread.id)
-        counter = False
-        if latest is not None and latest.status is OfferStatus.OPEN:
-            if latest.author_id != me.id:
-                check(latest, True, me.id, thread, OfferAction.COUNTER)
-                counter = True
-            await uow.threads.decide(latest.id or 0, OfferStatus.SUPERSEDED, now)
-        offer = await uow.threads.add_offer(Offer(thread.id, me.id, amount, days, now, note=note))
-        other = await uow.users.get(thread.other(me.id))
-        assert other is not None
-        deal = Deal(lead, thread, offer, me, other)
-        await uow.outbox.add(_notice(other, notices.bid(deal, counter), now))
+        await uow.threads.save_draft(me.id or 0, OfferDraft(thread.id or 0, currency), now)
+        await uow.commit()
+        return lead
+
+
+async def _update_draft(
+    uow: UnitOfWork, telegram_id: int, now: datetime, change: Callable[[OfferDraft], None]
+) -> OfferDraft:
+    async with uow:
+        me = await load_user(uow, telegram_id)
+        draft = await uow.threads.draft(me.id or 0)
+        if draft is None:
+            raise NotFound("There is no offer being written; tap Connect or Counter again.")
+        change(draft)
+        await uow.threads.save_draft(me.id or 0, draft, now)
+        await uow.commit()
+        return draft
+
+
+async def draft_amount(uow: UnitOfWork, telegram_id: int, text: str, now: datetime) -> OfferDraft:
+    async with uow:
+        me = await load_user(uow, telegram_id)
+        draft = await uow.threads.draft(me.id or 0)
+    amount = parse_money(text, draft.currency if draft else "USD")
+    return await _update_draft(uow, telegram_id, now, lambda d: setattr(d, "amount", amount))
+
+
+async def draft_days(uow: UnitOfWork, telegram_id: int, text: str, now: datetime) -> OfferDraft:
+    days = validate_days(text)
+    return await _update_draft(uow, telegram_id, now, lambda d: setattr(d, "days", days))
+
+
+async def draft_note(
+    uow: UnitOfWork, telegram_id: int, text: str | None, now: datetime
+) -> OfferDraft:
+    """Stores the note, or none when the user skips it."""
+    note = validate_note(text) if text is not None else None
+    return await _update_draft(uow, telegram_id, now, lambda d: setattr(d, "note", note))
+
+
+async def send_draft(
+    uow: UnitOfWork, telegram_id: int, now: datetime, notices: DealNotices
+) -> Deal:
+    """Sends the offer being written and forgets the draft, in one transaction."""
+    async with uow:
+        me = await load_user(uow, telegram_id)
+        draft = await uow.threads.draft(me.id or 0)
+        if draft is None or draft.amount is None or draft.days is None:
+            raise NotFound("There is no complete offer to send; tap Connect or Counter again.")
+        deal = await _offer(
+            uow, telegram_id, draft.thread_id, draft.amount, draft.days, draft.note, now, notices
+        )
+        await uow.threads.drop_draft(me.id or 0)
         await uow.commit()
         return deal
+
+
+async def drop_draft(uow: UnitOfWork, telegram_id: int) -> None:
+    async with uow:
+        me = await load_user(uow, telegram_id)
+        await uow.threads.drop_draft(me.id or 0)
+        await uow.commit()
 
 
 async def _offer_deal(uow: UnitOfWork, telegram_id: int, offer_id: int) -> tuple[Deal, bool]:

@@ -137,3 +137,14 @@ def validate_note(raw: str) -> str:
 
 def due_date(started_at: datetime, days: int) -> datetime:
     return started_at + timedelta(days=days)
+
+
+@dataclass
+class OfferDraft:
+    """An offer being written, one per user; kept in the database between questions."""
+
+    thread_id: int
+    currency: str
+    amount: Money | None = None
+    days: int | None = None
+    note: str | None = None

@@ -13,7 +13,7 @@ from domain.credentials import Credentials, Education, PortfolioLink, ProfileDoc
 from domain.leads import Lead, SellerMatch
 from domain.lifecycle import LeadStatus
 from domain.model import EmailToken, OutboxMessage, User
-from domain.negotiation import Contract, Offer, OfferStatus, Thread
+from domain.negotiation import Contract, Offer, OfferDraft, OfferStatus, Thread
 from domain.skills import SkillName
 
 T = TypeVar("T")
@@ -252,3 +252,9 @@ class ThreadRepository(Protocol):
     ) -> RelayedMessage | None: ...
 
     async def messages(self, thread_id: int) -> list[RelayedMessage]: ...
+
+    async def draft(self, user_id: int) -> OfferDraft | None: ...
+
+    async def save_draft(self, user_id: int, draft: OfferDraft, now: datetime) -> None: ...
+
+    async def drop_draft(self, user_id: int) -> None: ...

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 from html import escape
 from typing import Any
 
@@ -14,10 +16,10 @@ from telegram.ext import (
     MessageHandler,
 )
 
-from domain import deals, relay
-from domain.errors import DomainError
-from domain.money import Money, parse_money
-from domain.negotiation import validate_days, validate_note
+from domain import deals
+from domain.errors import DomainError, InvalidInput
+from domain.negotiation import OfferDraft
+from domain.ports import UnitOfWork
 from handlers import deal_views, texts
 from handlers.callbacks import Callback, pattern
 from handlers.common import NEW_MESSAGE, TEXT_ANSWER, answer_query, edit_markup, say, telegram_id
@@ -29,7 +31,6 @@ from handlers.lead_views import LEAD
 
 END = ConversationHandler.END
 AMOUNT, DAYS, NOTE, CONFIRM = "amount", "days", "note", "confirm"
-DRAFT = "offer_draft"  # user_data: {"thread": id, "minor": int, "days": int, "note": str}
 NOTICES = TelegramDealNotices()
 QUESTIONS = {
     DAYS: "In how many days will the work be done? (1–365)",
@@ -43,27 +44,24 @@ def _argument(update: Update) -> str:
     return decoded.argument if decoded else ""
 
 
-def _draft(context: LeadlineContext) -> dict[str, Any]:
-    assert context.user_data is not None
-    draft = context.user_data.setdefault(DRAFT, {})
-    assert isinstance(draft, dict)
-    return draft
-
-
 async def _ask_amount(
     update: Update, context: LeadlineContext, thread_id: int, prefix: str = ""
 ) -> str:
-    """Starts the offer form for a thread: asks the amount."""
-    assert context.user_data is not None
-    context.user_data[DRAFT] = {"thread": thread_id}
-    view = await relay.view_thread(context.uow(), telegram_id(update), thread_id)
-    budget = f" (budget {view.lead.budget.format()})" if view.lead.budget else ""
+    """Starts the offer form for a thread (a draft row): asks the amount."""
+    lead = await deals.start_draft(
+        context.uow(), telegram_id(update), thread_id, context.services.currency, context.now()
+    )
+    budget = f" (budget {lead.budget.format()})" if lead.budget else ""
     text = (
-        f"{prefix}Your offer for <b>{escape(view.lead.title or '')}</b>{budget}.\n"
-        f"How much do you propose, in {context.services.currency}?"
+        f"{prefix}Your offer for <b>{escape(lead.title or '')}</b>{budget}.\n"
+        f"{_amount_question(context)}"
     )
     await say(update, context, text)
     return AMOUNT
+
+
+def _amount_question(context: LeadlineContext) -> str:
+    return f"How much do you propose, in {context.services.currency}?"
 
 
 async def connect(update: Update, context: LeadlineContext) -> str | int:
@@ -108,96 +106,88 @@ async def counter(update: Update, context: LeadlineContext) -> str | int:
     return await _ask_amount(update, context, thread.id or 0, prefix="🔁 Counter-offer. ")
 
 
-async def amount(update: Update, context: LeadlineContext) -> str:
+async def amount(update: Update, context: LeadlineContext) -> str | int:
     """Stores the amount and asks for the days."""
-    message = update.effective_message
-    assert message is not None and message.text is not None
-    try:
-        money = parse_money(message.text, context.services.currency)
-    except DomainError as error:
-        await say(
-            update,
-            context,
-            f"{escape(error.sentence)}\n\nHow much do you propose, in {context.services.currency}?",
-        )
-        return AMOUNT
-    _draft(context)["minor"] = money.minor
-    await say(update, context, QUESTIONS[DAYS])
-    return DAYS
+    return await _answer(update, context, deals.draft_amount, AMOUNT, DAYS)
 
 
-async def days(update: Update, context: LeadlineContext) -> str:
+async def days(update: Update, context: LeadlineContext) -> str | int:
     """Stores the days and asks for a note."""
-    message = update.effective_message
-    assert message is not None and message.text is not None
-    try:
-        _draft(context)["days"] = validate_days(message.text)
-    except DomainError as error:
-        await say(update, context, f"{escape(error.sentence)}\n\n{QUESTIONS[DAYS]}")
-        return DAYS
-    await say(update, context, QUESTIONS[NOTE], rows(button("Skip", OFFER, "skipnote")))
-    return NOTE
+    return await _answer(update, context, deals.draft_days, DAYS, NOTE)
 
 
-async def note(update: Update, context: LeadlineContext) -> str:
+async def note(update: Update, context: LeadlineContext) -> str | int:
     """Stores the note and shows the offer to confirm."""
-    message = update.effective_message
-    assert message is not None and message.text is not None
-    try:
-        _draft(context)["note"] = validate_note(message.text)
-    except DomainError as error:
-        await say(
-            update,
-            context,
-            f"{escape(error.sentence)}\n\n{QUESTIONS[NOTE]}",
-            rows(button("Skip", OFFER, "skipnote")),
-        )
-        return NOTE
-    return await _confirm(update, context)
+    return await _answer(update, context, deals.draft_note, NOTE, CONFIRM)
 
 
-async def skip_note(update: Update, context: LeadlineContext) -> str:
+async def skip_note(update: Update, context: LeadlineContext) -> str | int:
     """Goes on without a note."""
     await answer_query(update)
     await edit_markup(update, None)
-    _draft(context).pop("note", None)
-    return await _confirm(update, context)
+    try:
+        draft = await deals.draft_note(context.uow(), telegram_id(update), None, context.now())
+    except DomainError as error:
+        await say(update, context, escape(error.sentence))
+        return END
+    return await _ask(update, context, CONFIRM, draft)
 
 
-async def _confirm(update: Update, context: LeadlineContext) -> str:
-    draft = _draft(context)
-    money = Money(int(draft["minor"]), context.services.currency)
-    lines = [f"Send this offer?\n\n💰 <b>{money.format()}</b> in <b>{draft['days']}</b> day(s)"]
-    if draft.get("note"):
-        lines.append(f"📝 {escape(str(draft['note']))}")
-    markup = rows(button("📨 Send offer", OFFER, "send"), button("✖️ Cancel", OFFER, "cancel"))
-    await say(update, context, "\n".join(lines), markup)
-    return CONFIRM
+async def _answer(
+    update: Update,
+    context: LeadlineContext,
+    store: Callable[[UnitOfWork, int, str, datetime], Awaitable[OfferDraft]],
+    question: str,
+    following: str,
+) -> str | int:
+    """Stores one answer of the form; a wrong one gets a sentence and the same question."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    try:
+        draft = await store(context.uow(), telegram_id(update), message.text, context.now())
+    except InvalidInput as error:
+        return await _ask(update, context, question, None, prefix=escape(error.sentence))
+    except DomainError as error:
+        await say(update, context, escape(error.sentence))
+        return END
+    return await _ask(update, context, following, draft)
+
+
+async def _ask(
+    update: Update,
+    context: LeadlineContext,
+    question: str,
+    draft: OfferDraft | None,
+    prefix: str = "",
+) -> str:
+    """Asks one question of the offer form (the confirmation shows the whole offer)."""
+    markup = None
+    if question == AMOUNT:
+        text = _amount_question(context)
+    elif question == NOTE:
+        text, markup = QUESTIONS[NOTE], rows(button("Skip", OFFER, "skipnote"))
+    elif question == CONFIRM and draft is not None and draft.amount is not None:
+        lines = [
+            f"Send this offer?\n\n💰 <b>{draft.amount.format()}</b> in <b>{draft.days}</b> day(s)"
+        ]
+        if draft.note:
+            lines.append(f"📝 {escape(draft.note)}")
+        text = "\n".join(lines)
+        markup = rows(button("📨 Send offer", OFFER, "send"), button("✖️ Cancel", OFFER, "cancel"))
+    else:
+        text = QUESTIONS[DAYS]
+    await say(update, context, f"{prefix}\n\n{text}" if prefix else text, markup)
+    return question
 
 
 async def send(update: Update, context: LeadlineContext) -> str | int:
     """Sends the offer to the other side."""
-    draft = _draft(context)
     try:
-        deal = await deals.make_offer(
-            context.uow(),
-            telegram_id(update),
-            int(draft["thread"]),
-            Money(int(draft["minor"]), context.services.currency),
-            int(draft["days"]),
-            draft.get("note"),
-            context.now(),
-            NOTICES,
-        )
+        deal = await deals.send_draft(context.uow(), telegram_id(update), context.now(), NOTICES)
     except DomainError as error:
         await answer_query(update, error.sentence, alert=True)
         return END
-    except KeyError:
-        await answer_query(update, texts.STALE_BUTTON)
-        return END
     context.services.kick_outbox()
-    assert context.user_data is not None
-    context.user_data.pop(DRAFT, None)
     await answer_query(update)
     await edit_markup(update, None)
     await say(
@@ -214,8 +204,7 @@ async def cancel(update: Update, context: LeadlineContext) -> int:
     await answer_query(update)
     if update.callback_query is not None:
         await edit_markup(update, None)
-    if context.user_data is not None:
-        context.user_data.pop(DRAFT, None)
+    await deals.drop_draft(context.uow(), telegram_id(update))
     await say(update, context, "Cancelled; no offer was sent.")
     return END
 

@@ -441,3 +441,19 @@ class MessageRow(Base):
     original_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime]
+
+
+class OfferDraftRow(Base):
+    """An offer being written: kept in the database so a restart loses none of it."""
+
+    __tablename__ = "offer_drafts"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
+    amount_minor: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    days: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime]

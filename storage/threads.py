@@ -5,16 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.chat import MessageKind, RelayedMessage
 from domain.errors import Conflict
 from domain.money import Money
-from domain.negotiation import Contract, Offer, OfferStatus, Thread
+from domain.negotiation import Contract, Offer, OfferDraft, OfferStatus, Thread
 from domain.ports import Page, ThreadSummary
-from storage.models import ContractRow, LeadRow, MessageRow, OfferRow, ThreadRow, UserRow
+from storage.models import (
+    ContractRow,
+    LeadRow,
+    MessageRow,
+    OfferDraftRow,
+    OfferRow,
+    ThreadRow,
+    UserRow,
+)
 from storage.repositories import dialect_insert
 
 
@@ -322,3 +330,28 @@ class SqlThreadRepository:
             select(MessageRow).where(MessageRow.thread_id == thread_id).order_by(MessageRow.id)
         )
         return [_message(row) for row in rows]
+
+    async def draft(self, user_id: int) -> OfferDraft | None:
+        row = await self._session.get(OfferDraftRow, user_id)
+        if row is None:
+            return None
+        amount = Money(row.amount_minor, row.currency) if row.amount_minor is not None else None
+        return OfferDraft(row.thread_id, row.currency, amount, row.days, row.note)
+
+    async def save_draft(self, user_id: int, draft: OfferDraft, now: datetime) -> None:
+        await self.drop_draft(user_id)
+        self._session.add(
+            OfferDraftRow(
+                user_id=user_id,
+                thread_id=draft.thread_id,
+                amount_minor=draft.amount.minor if draft.amount else None,
+                currency=draft.currency,
+                days=draft.days,
+                note=draft.note,
+                updated_at=now,
+            )
+        )
+        await self._session.flush()
+
+    async def drop_draft(self, user_id: int) -> None:
+        await self._session.execute(delete(OfferDraftRow).where(OfferDraftRow.user_id == user_id))

@@ -16,6 +16,8 @@ from sandbox import Sandbox
 from storage.db import create_engine, session_factory
 from storage.uow import SqlUnitOfWork
 from tests.e2e.conftest import TOKEN
+from tests.e2e.journeys import sign_up
+from tests.e2e.test_leads import post_lead
 
 
 async def stage_of(settings: Settings, telegram_id: int) -> SignupStage:
@@ -157,3 +159,37 @@ async def test_a_typed_answer_after_a_kill_is_taken_for_the_stored_question(
             process.terminate()
             await process.communicate()
     assert await stage_of(settings, ida.id) is SignupStage.EMAIL
+
+
+async def test_an_offer_being_written_survives_a_restart(
+    sandbox: Sandbox, settings: Settings
+) -> None:
+    running = await start_bot(settings)
+    buyer, seller = sandbox.create_user("Bo"), sandbox.create_user("Sy")
+    await sign_up(sandbox, buyer, role="Buyer", email="bo@example.org")
+    await sign_up(sandbox, seller, role="Seller", email="sy@example.org", skills="Go")
+    await post_lead(buyer, "Go service", "go")
+    await buyer.send("700")
+    await buyer.wait_for_message("Attach a brief")
+    await buyer.tap("Skip")
+    await buyer.wait_for_message("Preview")
+    await buyer.tap("Publish")
+    alert = await seller.wait_for_message("New lead for your skills")
+    await seller.tap("Connect", message_id=alert.message_id)
+    await seller.wait_for_message("How much do you propose")
+    await seller.send("650")
+    await seller.wait_for_message("In how many days")
+    await seller.send("9")
+    await seller.wait_for_message("Add a note")
+    await running.stop()
+
+    running = await start_bot(settings)
+    try:
+        await seller.send("Includes tests & docs <3")
+        confirm = await seller.wait_for_message("Send this offer?")
+        assert "650 USD in 9 day(s)" in confirm.text and "tests & docs <3" in confirm.text
+        await seller.tap("Send offer")
+        await buyer.wait_for_message("New bid")
+    finally:
+        await running.stop()
+    assert sandbox.api_errors == []
