@@ -14,6 +14,7 @@ from domain.leads import Lead
 from domain.negotiation import Contract, Offer, OfferStatus
 from domain.relay import Relay, ThreadView
 from handlers.keyboards import button, rows
+from handlers.limits import clip, units, visible
 
 OFFER = "of"
 THREAD = "th"
@@ -156,7 +157,7 @@ def _header(relay: Relay) -> str:
 
 def _fit(text: str, room: int) -> str:
     """User text cut to fit Telegram's limit; the full text stays in the transcript."""
-    return text if len(text) <= room else text[: room - 40] + "… (cut: see the transcript)"
+    return clip(text, room, "… (cut: see the transcript)")
 
 
 _SENDERS = {
@@ -175,7 +176,7 @@ def relay_payload(relay: Relay) -> Payload:
     actions = rows(button("💬 Reply in thread", THREAD, "msg", str(message.thread_id)))
     edited = relay.edit_of
     if message.kind is MessageKind.TEXT:
-        room = MessageLimit.MAX_TEXT_LENGTH - len(header) - len(flag) - 20
+        room = MessageLimit.MAX_TEXT_LENGTH - units(visible(header + flag)) - 20
         body = escape(_fit(message.text or "", room))
         if edited is not None:
             if edited.recipient_message_id is not None:
@@ -189,7 +190,7 @@ def relay_payload(relay: Relay) -> Payload:
             header = f"✏️ {header} <i>(edited message)</i>"
         return _message(f"{header}\n\n{body}{flag}", actions)
     method, field = _SENDERS[message.kind]
-    room = MessageLimit.CAPTION_LENGTH - len(header) - len(flag) - 20
+    room = MessageLimit.CAPTION_LENGTH - units(visible(header + flag)) - 20
     caption = f"{header}\n\n{escape(_fit(message.text or '', room))}" if message.text else header
     if edited is not None and edited.recipient_message_id is not None:
         return {

@@ -9,6 +9,7 @@ from telegram.helpers import create_deep_linked_url
 from domain.leads import MAX_ATTACHMENTS, Lead
 from domain.lifecycle import LeadStatus, describe
 from domain.model import User
+from handlers.limits import clip
 
 TITLE_QUESTION = "What is the title of your lead? (up to 120 characters)"
 DESCRIPTION_QUESTION = (
@@ -63,7 +64,7 @@ def share_link(bot_username: str, lead: Lead) -> str:
 
 
 def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return clip(text, limit)
 
 
 def lead_card(lead: Lead, buyer: User | None, bot_username: str, *, full: bool = True) -> str:

@@ -268,8 +268,10 @@ async def matching_sellers(update: Update, context: LeadlineContext) -> None:
         return
     lines = ["👥 <b>Matching sellers</b>, best first:"]
     for seller in sellers:
-        headline = f" — {escape(seller.profile.headline)}" if seller.profile.headline else ""
-        skills = escape(", ".join(seller.profile.skills[:6]))
+        # Short lines: ten sellers must fit in one message.
+        headline = seller.profile.headline or ""
+        headline = f" — {escape(headline[:60])}" if headline else ""
+        skills = escape(", ".join(seller.profile.skills[:4]))
         lines.append(f"• <b>{escape(seller.name)}</b>{headline}\n  🛠 {skills}")
     cards = [button(f"👤 {seller.name}"[:60], "pv", "view", str(seller.id)) for seller in sellers]
     await say(update, context, "\n".join(lines), rows(*cards, width=1))

@@ -14,6 +14,8 @@ from domain.sellers import PublicProfile
 from handlers.keyboards import button, rows
 
 PROVIDER = "pv"
+SHOWN_SKILLS = 10
+SHOWN_ENTRIES = 4
 
 
 def public_card(profile: PublicProfile) -> str:
@@ -27,7 +29,7 @@ def public_card(profile: PublicProfile) -> str:
     lines.append("")
     if user.profile.skills:
         lines.append("<b>Skills</b>")
-        for skill in user.profile.skills[:15]:
+        for skill in user.profile.skills[:SHOWN_SKILLS]:
             years = credentials.skill_years.get(skill)
             experience = f" · {years} yr" if years is not None else ""
             lines.append(f"• {escape(skill)} — {profile.stars.get(skill, 0)}★{experience}")
@@ -42,21 +44,32 @@ def public_card(profile: PublicProfile) -> str:
     return "\n".join(lines)
 
 
+def _more(total: int) -> list[str]:
+    hidden = total - SHOWN_ENTRIES
+    return [f"… and {hidden} more"] if hidden > 0 else []
+
+
 def _credentials(credentials: Credentials) -> list[str]:
+    """At most four entries of each kind, so the card stays under Telegram's 4096."""
     lines: list[str] = []
     if credentials.education:
         lines += ["", "<b>Education</b>"]
-        for entry in credentials.education:
+        for entry in credentials.education[:SHOWN_ENTRIES]:
             year = f", {entry.year}" if entry.year else ""
             lines.append(f"🎓 {escape(entry.degree)} — {escape(entry.school)}{year}")
+        lines += _more(len(credentials.education))
     if credentials.links:
         lines += ["", "<b>Portfolio</b>"]
-        for link in credentials.links:
+        for link in credentials.links[:SHOWN_ENTRIES]:
             title = f"{escape(link.title)}: " if link.title else ""
-            lines.append(f"🔗 {title}{escape(link.url)}")
+            url = link.url if len(link.url) <= 80 else link.url[:79] + "…"
+            lines.append(f"🔗 {title}{escape(url)}")
+        lines += _more(len(credentials.links))
     if credentials.verification:
         lines += ["", "<b>Verification documents</b>"]
-        lines += [f"🏅 {escape(d.title)} ({d.kind.value})" for d in credentials.verification]
+        shown = credentials.verification[:SHOWN_ENTRIES]
+        lines += [f"🏅 {escape(d.title)} ({d.kind.value})" for d in shown]
+        lines += _more(len(credentials.verification))
     if credentials.resume:
         lines += ["", "📄 Resume attached"]
     return lines
