@@ -135,6 +135,14 @@ async def test_bid_counter_counter_accept_chat_and_transcript(
     document = await sid.wait_for_message(predicate=lambda m: m.media_kind == "document")
     assert "New brief" in (document.caption or "")
     assert sandbox.world.files[document.media["file_id"]].data == b"brief v2"
+    for send, kind in (
+        (buyer.send_voice, "voice"),
+        (buyer.send_video, "video"),
+        (buyer.send_photo, "photo"),
+    ):
+        await send(b"media " + kind.encode())
+        relayed = await sid.wait_for_message(predicate=lambda m, k=kind: m.media_kind == k)
+        assert relayed.caption is not None and relayed.caption.startswith("💬 Bella")
     first = next(m for m in buyer.chat if not m.from_bot and m.text == "Hello <b>Sid</b> & welcome")
     await buyer.edit(first.message_id, "Hello Sid, welcome aboard")
     await sid.wait_for_message(predicate=lambda m: "welcome aboard" in m.content and m.edited)
