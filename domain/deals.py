@@ -132,6 +132,8 @@ async def _offer(
     me, thread, lead = await load_party(uow, telegram_id, thread_id)
     if lead.status is not LeadStatus.OPEN:
         raise NotAllowed("This lead is no longer open for offers.")
+    if me.status is UserStatus.SUSPENDED:
+        raise NotAllowed("Your account is suspended, so you cannot make offers.")
     assert me.id is not None and thread.id is not None
     latest = await uow.threads.latest_offer(thread.id)
     counter = False

@@ -18,6 +18,7 @@ from domain.leads import (
 from domain.lifecycle import Action, Actor, LeadStatus, next_status
 from domain.model import OutboxKind, OutboxMessage, User
 from domain.money import parse_money
+from domain.negotiation import OfferStatus
 from domain.onboarding import load_user
 from domain.ports import Page, UnitOfWork
 
@@ -79,6 +80,23 @@ async def discard_draft(uow: UnitOfWork, telegram_id: int, lead_id: int, now: da
         return lead
 
 
+async def _tell_sellers_in_talks(
+    uow: UnitOfWork, lead: Lead, notify: RenderChange, now: datetime
+) -> None:
+    for thread in await uow.threads.of_lead(lead.id or 0):
+        seller = await uow.users.get(thread.seller_id)
+        if seller is not None:
+            await uow.outbox.add(
+                OutboxMessage(
+                    kind=OutboxKind.TELEGRAM,
+                    recipient=str(seller.telegram_id),
+                    payload=notify(lead),
+                    created_at=now,
+                    user_id=seller.id,
+                )
+            )
+
+
 @dataclass(frozen=True)
 class LeadEdit:
     """The result of changing a field: the lead, and whether it was already published."""
@@ -103,18 +121,7 @@ async def _edit(
         await uow.leads.save(lead)
         if lead.status is LeadStatus.OPEN and notify is not None:
             # Sellers already talking about this lead should know what changed.
-            for thread in await uow.threads.of_lead(lead_id):
-                seller = await uow.users.get(thread.seller_id)
-                if seller is not None:
-                    await uow.outbox.add(
-                        OutboxMessage(
-                            kind=OutboxKind.TELEGRAM,
-                            recipient=str(seller.telegram_id),
-                            payload=notify(lead),
-                            created_at=datetime.now(UTC),
-                            user_id=seller.id,
-                        )
-                    )
+            await _tell_sellers_in_talks(uow, lead, notify, datetime.now(UTC))
         await uow.commit()
         return LeadEdit(lead, lead.status is LeadStatus.OPEN)
 
@@ -233,12 +240,20 @@ async def publish(
         return Published(lead, alerted)
 
 
-async def withdraw(uow: UnitOfWork, telegram_id: int, lead_id: int) -> Lead:
+async def withdraw(
+    uow: UnitOfWork, telegram_id: int, lead_id: int, notify: RenderChange | None = None
+) -> Lead:
+    """Takes the lead off the market; open offers lapse and sellers in talks are told."""
     async with uow:
         user = await load_user(uow, telegram_id)
         lead = await _own_lead(uow, user, lead_id)
         lead.status = next_status(lead.status, Action.WITHDRAW, Actor.BUYER)
         await uow.leads.save(lead)
+        now = datetime.now(UTC)
+        for offer in await uow.threads.open_offers_of_lead(lead_id):
+            await uow.threads.decide(offer.id or 0, OfferStatus.SUPERSEDED, now)
+        if notify is not None:
+            await _tell_sellers_in_talks(uow, lead, notify, now)
         await uow.commit()
         return lead
 

@@ -9,6 +9,8 @@ from telegram.constants import InlineKeyboardButtonLimit
 
 VERSION = "v1"
 _PART = re.compile(r"^[A-Za-z0-9_.-]*$")
+# Ids are database integers: a longer run of digits can only be forged, and would overflow.
+_HUGE_NUMBER = re.compile(r"\d{13,}")
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ class Callback:
         parts = data.split(":")
         if len(parts) not in (3, 4) or parts[0] != VERSION:
             return None
-        if not all(_PART.match(p) for p in parts[1:]):
+        if not all(_PART.match(p) for p in parts[1:]) or _HUGE_NUMBER.search(data):
             return None
         return cls(parts[1], parts[2], parts[3] if len(parts) == 4 else "")
 

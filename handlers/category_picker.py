@@ -8,7 +8,7 @@ from domain import profiles
 from domain.errors import DomainError
 from handlers import keyboards, texts
 from handlers.callbacks import Callback
-from handlers.common import edit_markup, telegram_id
+from handlers.common import answer_query, edit_markup, telegram_id
 from handlers.context import LeadlineContext
 
 
@@ -20,14 +20,14 @@ async def toggle(update: Update, context: LeadlineContext, area: str, *, skippab
     index = decoded.argument if decoded else ""
     names = await profiles.category_names(context.uow())
     if not index.isdigit() or int(index) >= len(names):
-        await query.answer(texts.STALE_BUTTON)
+        await answer_query(update, context, texts.STALE_BUTTON)
         return
     try:
         user = await profiles.toggle_category(context.uow(), telegram_id(update), names[int(index)])
     except DomainError as error:
-        await query.answer(error.sentence)
+        await answer_query(update, context, error.sentence)
         return
-    await query.answer()
+    await answer_query(update, context)
     await edit_markup(
         update,
         keyboards.category_picker(names, user.profile.categories, area, skippable=skippable),

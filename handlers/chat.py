@@ -27,9 +27,13 @@ from handlers.common import NEW_MESSAGE, answer_query, say, telegram_id
 from handlers.context import LeadlineContext
 from handlers.conversation import Handlers, persistent_conversation
 from handlers.deal_views import THREAD
+from handlers.flows import FLOW as FLOW_KEY
+from handlers.flows import enter as enter_flow
+from handlers.flows import in_flow
 from handlers.keyboards import button
 
 END = ConversationHandler.END
+FLOW = in_flow("chat")
 IN_THREAD = "in_thread"
 CURRENT = "chat_thread"  # user_data: the thread the user is writing in
 RELAYABLE = NEW_MESSAGE & (
@@ -89,7 +93,8 @@ async def _relay(update: Update, context: LeadlineContext, thread_id: int) -> bo
 
 async def enter(update: Update, context: LeadlineContext) -> str | int:
     """Message on a thread: everything the user sends now goes to the other side."""
-    await answer_query(update)
+    enter_flow(context, "chat")
+    await answer_query(update, context)
     thread_id = _argument(update)
     try:
         view = await relay.view_thread(
@@ -145,6 +150,10 @@ async def reply(update: Update, context: LeadlineContext) -> None:
         # Delivered a moment ago, before its id was stored: its own button names the thread
         # (the use case still checks that the user is a party to it).
         thread_id = _thread_of_buttons(replied)
+    if thread_id is None and context.user_data is not None:
+        # A reply to something else while writing in a thread stays in that thread.
+        current = context.user_data.get(CURRENT)
+        thread_id = int(current) if current and context.user_data.get(FLOW_KEY) == "chat" else None
     if thread_id is None:
         await say(update, context, texts.UNKNOWN_MESSAGE)
         return
@@ -207,7 +216,7 @@ def _list(page: Page[ThreadSummary]) -> tuple[str, InlineKeyboardMarkup]:
 
 async def messages(update: Update, context: LeadlineContext) -> None:
     """/messages: the user's threads with the last message and unread counts."""
-    await answer_query(update)
+    await answer_query(update, context)
     offset = _argument(update) if update.callback_query else "0"
     try:
         page = await relay.threads_of(
@@ -227,7 +236,7 @@ async def messages(update: Update, context: LeadlineContext) -> None:
 
 async def open_thread(update: Update, context: LeadlineContext) -> None:
     """Opens a thread card with what the user may do in it."""
-    await answer_query(update)
+    await answer_query(update, context)
     thread_id = _argument(update)
     try:
         view = await relay.view_thread(
@@ -247,9 +256,9 @@ async def transcript(update: Update, context: LeadlineContext) -> None:
             context.uow(), telegram_id(update), int(thread_id) if thread_id.isdigit() else 0
         )
     except DomainError as error:
-        await answer_query(update, error.sentence)
+        await answer_query(update, context, error.sentence)
         return
-    await answer_query(update)
+    await answer_query(update, context)
     chat = update.effective_chat
     assert chat is not None
     await context.bot.send_document(
@@ -262,13 +271,22 @@ async def transcript(update: Update, context: LeadlineContext) -> None:
 
 def build() -> ConversationHandler[LeadlineContext]:
     states: dict[object, Handlers] = {
-        IN_THREAD: [MessageHandler(RELAYABLE, in_thread), MessageHandler(NEW_MESSAGE, unsupported)]
+        IN_THREAD: [
+            # A reply to a relayed message answers in that message's thread, whichever
+            # thread the user is writing in.
+            MessageHandler(RELAYABLE & filters.REPLY & FLOW, reply),
+            MessageHandler(RELAYABLE & FLOW, in_thread),
+            MessageHandler(NEW_MESSAGE & FLOW, unsupported),
+        ]
     }
     return persistent_conversation(
         "chat",
         entry_points=[CallbackQueryHandler(enter, pattern(THREAD, "msg"))],
         states=states,
-        fallbacks=[CommandHandler("done", done), CommandHandler("cancel", done)],
+        fallbacks=[
+            CommandHandler("done", done, filters=FLOW),
+            CommandHandler("cancel", done, filters=FLOW),
+        ],
     )
 
 

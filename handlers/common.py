@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import deque
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
@@ -12,6 +13,8 @@ from domain.accounts import TelegramIdentity
 from handlers.context import LeadlineContext
 
 log = logging.getLogger(__name__)
+
+ANSWERED = "answered_queries"  # chat_data: ids of the button presses already answered
 
 # Answers are new messages: an edit of an earlier message never answers the current question.
 NEW_MESSAGE = filters.UpdateType.MESSAGE & ~filters.COMMAND
@@ -42,11 +45,9 @@ async def say(
     return await context.bot.send_message(chat.id, text, reply_markup=markup)
 
 
-async def close_question(update: Update, text: str) -> None:
+async def close_question(update: Update, context: LeadlineContext, text: str) -> None:
     """Answers the button press and replaces the question's buttons with the answer given."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
+    await answer_query(update, context)
     await edit_text(update, text, None)
 
 
@@ -72,6 +73,16 @@ async def edit_markup(update: Update, markup: InlineKeyboardMarkup | None) -> No
             raise
 
 
-async def answer_query(update: Update, text: str | None = None, alert: bool = False) -> None:
-    if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=alert)
+async def answer_query(
+    update: Update, context: LeadlineContext, text: str | None = None, alert: bool = False
+) -> None:
+    """Answers the button press, once: Telegram refuses a second answer to the same query."""
+    query = update.callback_query
+    if query is None:
+        return
+    if context.chat_data is not None:
+        answered = context.chat_data.setdefault(ANSWERED, deque(maxlen=64))
+        if query.id in answered:
+            return
+        answered.append(query.id)
+    await query.answer(text, show_alert=alert)

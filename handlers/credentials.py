@@ -25,9 +25,12 @@ from handlers.callbacks import Callback, pattern
 from handlers.common import NEW_MESSAGE, TEXT_ANSWER, answer_query, say, telegram_id
 from handlers.context import LeadlineContext
 from handlers.conversation import Handlers, persistent_conversation
+from handlers.flows import enter as enter_flow
+from handlers.flows import in_flow
 from handlers.keyboards import PROFILE, button, rows
 
 END = ConversationHandler.END
+FLOW = in_flow("credentials")
 AREA = "cr"
 ADD_TEXT, DOC_TITLE, DOC_FILE = "add_text", "doc_title", "doc_file"
 SECTION, KIND, TITLE = "cred_section", "cred_kind", "cred_title"  # user_data keys
@@ -109,7 +112,7 @@ async def _show(update: Update, context: LeadlineContext, section: str, prefix: 
 
 async def open_section(update: Update, context: LeadlineContext) -> int:
     """Shows one credentials section with its entries and buttons."""
-    await answer_query(update)
+    await answer_query(update, context)
     section = _argument(update)
     if section not in ("education", "resume", "documents", "portfolio", "experience"):
         return END
@@ -122,7 +125,8 @@ async def open_section(update: Update, context: LeadlineContext) -> int:
 
 async def start_adding(update: Update, context: LeadlineContext) -> str | int:
     """Asks for a new entry of the section whose Add button was tapped."""
-    await answer_query(update)
+    enter_flow(context, "credentials")
+    await answer_query(update, context)
     section = _argument(update)
     assert context.user_data is not None
     context.user_data[SECTION] = section
@@ -160,7 +164,7 @@ async def add_text(update: Update, context: LeadlineContext) -> str | int:
 
 async def choose_kind(update: Update, context: LeadlineContext) -> str:
     """Stores the document kind and asks for its title."""
-    await answer_query(update)
+    await answer_query(update, context)
     kind = _argument(update)
     assert context.user_data is not None
     if kind not in {k.value for k in KIND_NAMES}:
@@ -225,9 +229,9 @@ async def remove(update: Update, context: LeadlineContext) -> None:
             context.uow(), telegram_id(update), kind, int(entry) if entry.isdigit() else 0
         )
     except DomainError as error:
-        await answer_query(update, error.sentence)
+        await answer_query(update, context, error.sentence)
         return
-    await answer_query(update, "Removed.")
+    await answer_query(update, context, "Removed.")
     section = {"education": "education", "document": "documents", "link": "portfolio"}[kind]
     await _show(update, context, section)
 
@@ -243,12 +247,15 @@ async def cancel(update: Update, context: LeadlineContext) -> int:
 
 def build() -> ConversationHandler[LeadlineContext]:
     states: dict[object, Handlers] = {
-        ADD_TEXT: [MessageHandler(TEXT_ANSWER, add_text)],
+        ADD_TEXT: [MessageHandler(TEXT_ANSWER & FLOW, add_text)],
         DOC_TITLE: [
             CallbackQueryHandler(choose_kind, pattern(AREA, "kind")),
-            MessageHandler(TEXT_ANSWER, document_title),
+            MessageHandler(TEXT_ANSWER & FLOW, document_title),
         ],
-        DOC_FILE: [MessageHandler(FILE, document_file), MessageHandler(NEW_MESSAGE, not_a_file)],
+        DOC_FILE: [
+            MessageHandler(FILE & FLOW, document_file),
+            MessageHandler(NEW_MESSAGE & FLOW, not_a_file),
+        ],
     }
     return persistent_conversation(
         "credentials",
@@ -257,7 +264,7 @@ def build() -> ConversationHandler[LeadlineContext]:
             CallbackQueryHandler(start_adding, pattern(AREA, "add")),
         ],
         states=states,
-        fallbacks=[CommandHandler("cancel", cancel)],
+        fallbacks=[CommandHandler("cancel", cancel, filters=FLOW)],
     )
 
 

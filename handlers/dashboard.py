@@ -89,7 +89,7 @@ def _mark(lead: Lead) -> str:
 
 async def show(update: Update, context: LeadlineContext) -> None:
     """Shows the dashboard summary with a button per list."""
-    await answer_query(update)
+    await answer_query(update, context)
     try:
         board = await dashboard.dashboard(context.uow(), telegram_id(update))
     except DomainError as error:
@@ -107,9 +107,9 @@ async def show_list(update: Update, context: LeadlineContext) -> None:
     decoded = Callback.decode(query.data if query else None)
     kind_text, _, offset_text = (decoded.argument if decoded else "").partition(".")
     if kind_text not in {k.value for k in LeadList} or not offset_text.isdigit():
-        await answer_query(update, texts.STALE_BUTTON)
+        await answer_query(update, context, texts.STALE_BUTTON)
         return
-    await answer_query(update)
+    await answer_query(update, context)
     kind = LeadList(kind_text)
     listing = await dashboard.lead_list(context.uow(), telegram_id(update), kind, int(offset_text))
     page = listing.page

@@ -110,7 +110,7 @@ class TelegramDealNotices:
     def filled(self, lead: Lead) -> Payload:
         return _message(
             f"🔒 The lead <b>{escape(lead.title or '')}</b> has been filled. Thank you for your "
-            "offer — more leads will come your way."
+            "interest — more leads will come your way."
         )
 
 

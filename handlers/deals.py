@@ -26,10 +26,13 @@ from handlers.common import NEW_MESSAGE, TEXT_ANSWER, answer_query, edit_markup,
 from handlers.context import LeadlineContext
 from handlers.conversation import Handlers, persistent_conversation
 from handlers.deal_views import OFFER, THREAD, TelegramDealNotices
+from handlers.flows import enter as enter_flow
+from handlers.flows import in_flow
 from handlers.keyboards import button, rows
 from handlers.lead_views import LEAD
 
 END = ConversationHandler.END
+FLOW = in_flow("offer")
 AMOUNT, DAYS, NOTE, CONFIRM = "amount", "days", "note", "confirm"
 NOTICES = TelegramDealNotices()
 QUESTIONS = {
@@ -66,6 +69,7 @@ def _amount_question(context: LeadlineContext) -> str:
 
 async def connect(update: Update, context: LeadlineContext) -> str | int:
     """Connect on a lead: opens the thread and asks for the bid."""
+    enter_flow(context, "offer")
     lead_id = _argument(update)
     try:
         thread = await deals.connect(
@@ -75,16 +79,17 @@ async def connect(update: Update, context: LeadlineContext) -> str | int:
             context.now(),
         )
     except DomainError as error:
-        await answer_query(update, error.sentence, alert=True)
+        await answer_query(update, context, error.sentence, alert=True)
         return END
-    await answer_query(update)
+    await answer_query(update, context)
     return await _ask_amount(update, context, thread.id or 0)
 
 
 async def new_offer(update: Update, context: LeadlineContext) -> str | int:
     """Make offer on a thread card."""
+    enter_flow(context, "offer")
     thread_id = _argument(update)
-    await answer_query(update)
+    await answer_query(update, context)
     try:
         return await _ask_amount(update, context, int(thread_id) if thread_id.isdigit() else 0)
     except DomainError as error:
@@ -94,15 +99,16 @@ async def new_offer(update: Update, context: LeadlineContext) -> str | int:
 
 async def counter(update: Update, context: LeadlineContext) -> str | int:
     """Counter on an offer card: checks it may be countered, then asks the amount."""
+    enter_flow(context, "offer")
     offer_id = _argument(update)
     try:
         thread = await deals.counter_target(
             context.uow(), telegram_id(update), int(offer_id) if offer_id.isdigit() else 0
         )
     except DomainError as error:
-        await answer_query(update, error.sentence, alert=True)
+        await answer_query(update, context, error.sentence, alert=True)
         return END
-    await answer_query(update)
+    await answer_query(update, context)
     return await _ask_amount(update, context, thread.id or 0, prefix="🔁 Counter-offer. ")
 
 
@@ -123,7 +129,7 @@ async def note(update: Update, context: LeadlineContext) -> str | int:
 
 async def skip_note(update: Update, context: LeadlineContext) -> str | int:
     """Goes on without a note."""
-    await answer_query(update)
+    await answer_query(update, context)
     await edit_markup(update, None)
     try:
         draft = await deals.draft_note(context.uow(), telegram_id(update), None, context.now())
@@ -185,10 +191,10 @@ async def send(update: Update, context: LeadlineContext) -> str | int:
     try:
         deal = await deals.send_draft(context.uow(), telegram_id(update), context.now(), NOTICES)
     except DomainError as error:
-        await answer_query(update, error.sentence, alert=True)
+        await answer_query(update, context, error.sentence, alert=True)
         return END
     context.services.kick_outbox()
-    await answer_query(update)
+    await answer_query(update, context)
     await edit_markup(update, None)
     await say(
         update,
@@ -201,7 +207,7 @@ async def send(update: Update, context: LeadlineContext) -> str | int:
 
 async def cancel(update: Update, context: LeadlineContext) -> int:
     """Drops the offer being written."""
-    await answer_query(update)
+    await answer_query(update, context)
     if update.callback_query is not None:
         await edit_markup(update, None)
     await deals.drop_draft(context.uow(), telegram_id(update))
@@ -226,10 +232,10 @@ async def accept(update: Update, context: LeadlineContext) -> None:
             NOTICES,
         )
     except DomainError as error:
-        await answer_query(update, error.sentence, alert=True)
+        await answer_query(update, context, error.sentence, alert=True)
         return
     context.services.kick_outbox()
-    await answer_query(update, "Hired!")
+    await answer_query(update, context, "Hired!")
     await edit_markup(update, None)
     await say(
         update,
@@ -251,10 +257,10 @@ async def _close(update: Update, context: LeadlineContext, withdrawing: bool) ->
             NOTICES,
         )
     except DomainError as error:
-        await answer_query(update, error.sentence, alert=True)
+        await answer_query(update, context, error.sentence, alert=True)
         return
     context.services.kick_outbox()
-    await answer_query(update, "Withdrawn." if withdrawing else "Declined.")
+    await answer_query(update, context, "Withdrawn." if withdrawing else "Declined.")
     await edit_markup(update, None)
     if withdrawing:
         await say(update, context, "Your offer is withdrawn.")
@@ -274,10 +280,10 @@ async def withdraw(update: Update, context: LeadlineContext) -> None:
 
 def build() -> ConversationHandler[LeadlineContext]:
     states: dict[object, Handlers] = {
-        AMOUNT: [MessageHandler(TEXT_ANSWER, amount)],
-        DAYS: [MessageHandler(TEXT_ANSWER, days)],
+        AMOUNT: [MessageHandler(TEXT_ANSWER & FLOW, amount)],
+        DAYS: [MessageHandler(TEXT_ANSWER & FLOW, days)],
         NOTE: [
-            MessageHandler(TEXT_ANSWER, note),
+            MessageHandler(TEXT_ANSWER & FLOW, note),
             CallbackQueryHandler(skip_note, pattern(OFFER, "skipnote")),
         ],
         CONFIRM: [
@@ -293,7 +299,10 @@ def build() -> ConversationHandler[LeadlineContext]:
             CallbackQueryHandler(new_offer, pattern(THREAD, "offer")),
         ],
         states=states,
-        fallbacks=[CommandHandler("cancel", cancel), MessageHandler(NEW_MESSAGE, wrong_input)],
+        fallbacks=[
+            CommandHandler("cancel", cancel, filters=FLOW),
+            MessageHandler(NEW_MESSAGE & FLOW, wrong_input),
+        ],
     )
 
 

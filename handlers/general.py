@@ -34,7 +34,7 @@ async def skip_repeated_update(update: Update, context: LeadlineContext) -> None
         if update.callback_query is not None:
             # Still stop the spinner on the user's button.
             with contextlib.suppress(TelegramError):
-                await update.callback_query.answer()
+                await answer_query(update, context)
         raise ApplicationHandlerStop
 
 
@@ -51,7 +51,7 @@ async def forget_old_updates(context: LeadlineContext) -> None:
 
 async def menu(update: Update, context: LeadlineContext) -> None:
     """Shows the main menu, or points a newcomer at signup."""
-    await answer_query(update)
+    await answer_query(update, context)
     user = await accounts.open_account(context.uow(), identity(update), context.now())
     if not user.signed_up:
         await say(update, context, texts.NOT_SIGNED_UP)
@@ -61,7 +61,7 @@ async def menu(update: Update, context: LeadlineContext) -> None:
 
 async def help_command(update: Update, context: LeadlineContext) -> None:
     """Explains what the bot does and lists the commands."""
-    await answer_query(update)
+    await answer_query(update, context)
     await say(update, context, texts.HELP)
 
 
@@ -89,7 +89,7 @@ async def nothing_to_cancel(update: Update, context: LeadlineContext) -> None:
 
 async def stale_button(update: Update, context: LeadlineContext) -> None:
     """Answers any button no flow claimed: old, forged or from an ended flow."""
-    await answer_query(update, texts.STALE_BUTTON)
+    await answer_query(update, context, texts.STALE_BUTTON)
 
 
 async def unexpected_message(update: Update, context: LeadlineContext) -> None:
@@ -122,9 +122,9 @@ async def on_error(update: object, context: LeadlineContext) -> None:
     if not isinstance(update, Update):
         return
     if update.callback_query is not None:
-        # The query may have been answered before the failure; the chat message still goes.
+        # Answered only if the failing handler had not answered it yet.
         with contextlib.suppress(TelegramError):
-            await update.callback_query.answer()
+            await answer_query(update, context)
     if update.effective_chat is None:
         return
     try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from domain.leads import Lead
@@ -59,6 +61,16 @@ def changed_payload(lead: Lead, bot_username: str) -> dict[str, object]:
         "parse_mode": "HTML",
         "reply_markup": rows(button("👀 View", LEAD, "view", str(lead.id))).to_dict(),
         "link_preview_options": {"is_disabled": True},
+    }
+
+
+def withdrawn_payload(lead: Lead) -> dict[str, object]:
+    """Tells a seller in talks that the buyer withdrew the lead."""
+    return {
+        "method": "sendMessage",
+        "text": f"🗑 The buyer withdrew the lead <b>{escape(lead.title or '')}</b>; "
+        "open offers on it have lapsed.",
+        "parse_mode": "HTML",
     }
 
 

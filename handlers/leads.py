@@ -48,7 +48,7 @@ def _search(context: LeadlineContext) -> dict[str, Any]:
 async def _signed_up(update: Update, context: LeadlineContext) -> bool:
     user = await accounts.open_account(context.uow(), identity(update), context.now())
     if not user.signed_up:
-        await answer_query(update)
+        await answer_query(update, context)
         await say(update, context, texts.NOT_SIGNED_UP)
     return user.signed_up
 
@@ -83,7 +83,7 @@ async def find_leads(update: Update, context: LeadlineContext) -> None:
 
 async def from_menu(update: Update, context: LeadlineContext) -> None:
     """The menu's Find leads button: the user's matches."""
-    await answer_query(update)
+    await answer_query(update, context)
     if await _signed_up(update, context):
         _search(context).update(words=[], category=None, skill=None)
         await show_results(update, context, 0)
@@ -91,14 +91,14 @@ async def from_menu(update: Update, context: LeadlineContext) -> None:
 
 async def page(update: Update, context: LeadlineContext) -> None:
     """Prev / Next under a result list."""
-    await answer_query(update)
+    await answer_query(update, context)
     offset = _argument(update)
     await show_results(update, context, int(offset) if offset.isdigit() else 0)
 
 
 async def choose_category_filter(update: Update, context: LeadlineContext) -> None:
     """Shows the categories to filter by."""
-    await answer_query(update)
+    await answer_query(update, context)
     names = await profiles.category_names(context.uow())
     await say(
         update, context, lead_texts.CATEGORY_QUESTION, lead_views.categories(names, lead_views.LEAD)
@@ -110,16 +110,16 @@ async def category_filter(update: Update, context: LeadlineContext) -> None:
     names = await profiles.category_names(context.uow())
     index = _argument(update)
     if not index.isdigit() or int(index) >= len(names):
-        await answer_query(update, texts.STALE_BUTTON)
+        await answer_query(update, context, texts.STALE_BUTTON)
         return
-    await answer_query(update)
+    await answer_query(update, context)
     _search(context)["category"] = names[int(index)]
     await show_results(update, context, 0)
 
 
 async def choose_skill_filter(update: Update, context: LeadlineContext) -> None:
     """Shows skills to filter by: the user's own first, then popular ones."""
-    await answer_query(update)
+    await answer_query(update, context)
     user = await accounts.get_user(context.uow(), telegram_id(update))
     own = user.profile.skills if user else []
     popular = await lead_cases.popular_skills(context.uow(), 12)
@@ -138,16 +138,16 @@ async def skill_filter(update: Update, context: LeadlineContext) -> None:
     choices = list(context.user_data.get(SKILL_CHOICES, []))
     index = _argument(update)
     if not index.isdigit() or int(index) >= len(choices):
-        await answer_query(update, texts.STALE_BUTTON)
+        await answer_query(update, context, texts.STALE_BUTTON)
         return
-    await answer_query(update)
+    await answer_query(update, context)
     _search(context)["skill"] = choices[int(index)]
     await show_results(update, context, 0)
 
 
 async def clear_filters(update: Update, context: LeadlineContext) -> None:
     """Drops words and filters: back to the user's matches."""
-    await answer_query(update)
+    await answer_query(update, context)
     _search(context).update(words=[], category=None, skill=None)
     await show_results(update, context, 0)
 
@@ -177,7 +177,7 @@ async def send_lead(update: Update, context: LeadlineContext, lead_id: int) -> N
 
 async def view(update: Update, context: LeadlineContext) -> None:
     """View on a lead button: opens its card."""
-    await answer_query(update)
+    await answer_query(update, context)
     lead_id = _argument(update)
     if lead_id.isdigit():
         await send_lead(update, context, int(lead_id))
@@ -201,9 +201,9 @@ async def ask_withdraw(update: Update, context: LeadlineContext) -> None:
     """Asks the buyer to confirm withdrawing the lead."""
     lead_id = await _own_lead_id(update, context)
     if lead_id is None:
-        await answer_query(update, texts.STALE_BUTTON)
+        await answer_query(update, context, texts.STALE_BUTTON)
         return
-    await answer_query(update)
+    await answer_query(update, context)
     view = await lead_cases.view_lead(context.uow(), telegram_id(update), lead_id, context.now())
     await say(
         update,
@@ -218,12 +218,16 @@ async def withdraw(update: Update, context: LeadlineContext) -> None:
     lead_id = _argument(update)
     try:
         await lead_cases.withdraw(
-            context.uow(), telegram_id(update), int(lead_id) if lead_id.isdigit() else 0
+            context.uow(),
+            telegram_id(update),
+            int(lead_id) if lead_id.isdigit() else 0,
+            lead_views.withdrawn_payload,
         )
     except DomainError as error:
-        await answer_query(update, error.sentence, alert=True)
+        await answer_query(update, context, error.sentence, alert=True)
         return
-    await answer_query(update)
+    context.services.kick_outbox()
+    await answer_query(update, context)
     await edit_markup(update, None)
     await say(update, context, lead_texts.WITHDRAWN)
 
@@ -236,9 +240,9 @@ async def bids(update: Update, context: LeadlineContext) -> None:
             context.uow(), telegram_id(update), int(lead_id) if lead_id.isdigit() else 0
         )
     except DomainError as error:
-        await answer_query(update, error.sentence)
+        await answer_query(update, context, error.sentence)
         return
-    await answer_query(update)
+    await answer_query(update, context)
     if not found:
         await say(update, context, lead_texts.NO_BIDS)
         return
@@ -259,9 +263,9 @@ async def matching_sellers(update: Update, context: LeadlineContext) -> None:
     """Lists the sellers who match one of the buyer's leads."""
     lead_id = await _own_lead_id(update, context)
     if lead_id is None:
-        await answer_query(update, texts.STALE_BUTTON)
+        await answer_query(update, context, texts.STALE_BUTTON)
         return
-    await answer_query(update)
+    await answer_query(update, context)
     sellers = await lead_cases.matching_sellers_of(context.uow(), telegram_id(update), lead_id)
     if not sellers:
         await say(update, context, lead_texts.NO_MATCHING_SELLERS)
@@ -282,7 +286,7 @@ async def inline_search(update: Update, context: LeadlineContext) -> None:
     query = update.inline_query
     assert query is not None
     words = query.query.split()[:8]
-    offset = int(query.offset) if query.offset.isdigit() else 0
+    offset = int(query.offset) if query.offset.isdigit() and len(query.offset) < 7 else 0
     page = await lead_cases.search_public(context.uow(), words, offset, INLINE_RESULTS)
     bot_username = context.bot.username
     results = [

@@ -23,11 +23,22 @@ from domain.lifecycle import LeadStatus
 from domain.ports import UnitOfWork
 from handlers import keyboards, lead_texts, lead_views, texts
 from handlers.callbacks import Callback, pattern
-from handlers.common import NEW_MESSAGE, TEXT_ANSWER, answer_query, edit_markup, say, telegram_id
+from handlers.common import (
+    NEW_MESSAGE,
+    TEXT_ANSWER,
+    answer_query,
+    close_question,
+    edit_markup,
+    say,
+    telegram_id,
+)
 from handlers.context import LeadlineContext
 from handlers.conversation import Handlers, persistent_conversation
+from handlers.flows import enter as enter_flow
+from handlers.flows import in_flow
 
 END = ConversationHandler.END
+FLOW = in_flow("newlead")
 TITLE, DESCRIPTION, CATEGORY, SKILLS, BUDGET = (
     "title",
     "description",
@@ -37,6 +48,7 @@ TITLE, DESCRIPTION, CATEGORY, SKILLS, BUDGET = (
 )
 ATTACHMENTS, PREVIEW, RESUME, CHOOSE_FIELD = "attachments", "preview", "resume", "choose_field"
 ORDER = [TITLE, DESCRIPTION, CATEGORY, SKILLS, BUDGET, ATTACHMENTS]
+REPLACE_FILES = "lead_replace_files"
 # user_data keys: the lead being written, where an edit returns to ("preview" or "card"),
 # and the step being asked (to repeat it after an unexpected message).
 LEAD_ID, RETURN_TO, ASKING = "lead", "lead_return", "lead_asking"
@@ -123,7 +135,8 @@ async def _next(update: Update, context: LeadlineContext, edit: LeadEdit, field:
 
 async def new_lead(update: Update, context: LeadlineContext) -> str | int:
     """Starts a lead, or offers to continue the unfinished draft."""
-    await answer_query(update)
+    enter_flow(context, "newlead")
+    await answer_query(update, context)
     try:
         draft = await lead_cases.start_draft(context.uow(), telegram_id(update), context.now())
     except DomainError as error:
@@ -140,7 +153,7 @@ async def new_lead(update: Update, context: LeadlineContext) -> str | int:
 
 async def resume(update: Update, context: LeadlineContext) -> str | int:
     """Continues the draft at its first missing field, or at the preview."""
-    await answer_query(update)
+    await answer_query(update, context)
     view = await lead_cases.view_lead(
         context.uow(), telegram_id(update), _lead_id(context), context.now()
     )
@@ -152,7 +165,7 @@ async def resume(update: Update, context: LeadlineContext) -> str | int:
 
 async def restart(update: Update, context: LeadlineContext) -> str | int:
     """Throws the draft away and asks for a title."""
-    await answer_query(update)
+    await answer_query(update, context)
     await lead_cases.discard_draft(
         context.uow(), telegram_id(update), _lead_id(context), context.now()
     )
@@ -205,7 +218,7 @@ async def category(update: Update, context: LeadlineContext) -> str | int:
     names = await profiles.category_names(context.uow())
     index = _argument(update)
     if not index.isdigit() or int(index) >= len(names):
-        await answer_query(update, texts.STALE_BUTTON)
+        await answer_query(update, context, texts.STALE_BUTTON)
         return CATEGORY
     try:
         edit = await lead_cases.set_category(
@@ -216,12 +229,11 @@ async def category(update: Update, context: LeadlineContext) -> str | int:
             _notify(context),
         )
     except DomainError as error:
-        await answer_query(update, error.sentence)
+        await answer_query(update, context, error.sentence)
         return CATEGORY
-    query = update.callback_query
-    assert query is not None and query.message is not None
-    await query.answer()
-    await query.edit_message_text(texts.chose_html(lead_texts.CATEGORY_QUESTION, names[int(index)]))
+    await close_question(
+        update, context, texts.chose_html(lead_texts.CATEGORY_QUESTION, names[int(index)])
+    )
     return await _next(update, context, edit, CATEGORY)
 
 
@@ -235,6 +247,9 @@ async def attachment(update: Update, context: LeadlineContext) -> str | int:
         )
     else:
         item = Attachment(AttachmentKind.PHOTO, message.photo[-1].file_id, "photo")
+    assert context.user_data is not None
+    if context.user_data.pop(REPLACE_FILES, False):
+        await lead_cases.clear_attachments(context.uow(), telegram_id(update), _lead_id(context))
     try:
         edit = await lead_cases.add_attachment(
             context.uow(), telegram_id(update), _lead_id(context), item
@@ -254,7 +269,7 @@ async def attachment(update: Update, context: LeadlineContext) -> str | int:
 
 async def attachments_done(update: Update, context: LeadlineContext) -> str | int:
     """Finishes attachments and shows the preview (or the edited card)."""
-    await answer_query(update)
+    await answer_query(update, context)
     view = await lead_cases.view_lead(
         context.uow(), telegram_id(update), _lead_id(context), context.now()
     )
@@ -281,10 +296,10 @@ async def publish(update: Update, context: LeadlineContext) -> str | int:
             lambda lead: lead_views.alert_payload(lead, bot_username),
         )
     except DomainError as error:
-        await answer_query(update, error.sentence, alert=True)
+        await answer_query(update, context, error.sentence, alert=True)
         return PREVIEW
     context.services.kick_outbox()
-    await answer_query(update)
+    await answer_query(update, context)
     await edit_markup(update, None)
     assert context.user_data is not None
     context.user_data.pop(RETURN_TO, None)
@@ -300,14 +315,15 @@ async def publish(update: Update, context: LeadlineContext) -> str | int:
 
 async def choose_field(update: Update, context: LeadlineContext) -> str:
     """Asks which part of the lead to change."""
-    await answer_query(update)
+    await answer_query(update, context)
     await say(update, context, lead_texts.WHICH_FIELD, lead_views.field_chooser(True))
     return CHOOSE_FIELD
 
 
 async def edit_published(update: Update, context: LeadlineContext) -> str | int:
     """Starts editing one of the buyer's leads from its card."""
-    await answer_query(update)
+    enter_flow(context, "newlead")
+    await answer_query(update, context)
     lead_id = _argument(update)
     if not lead_id.isdigit():
         return END
@@ -330,18 +346,20 @@ async def edit_published(update: Update, context: LeadlineContext) -> str | int:
 
 async def field_chosen(update: Update, context: LeadlineContext) -> str | int:
     """Asks for the chosen field; attachments start over from none."""
-    await answer_query(update)
+    await answer_query(update, context)
     field = _argument(update)
     if field not in ORDER:
         return CHOOSE_FIELD
     if field == ATTACHMENTS:
-        await lead_cases.clear_attachments(context.uow(), telegram_id(update), _lead_id(context))
+        # The old files go only when the first new one arrives: /cancel keeps them.
+        assert context.user_data is not None
+        context.user_data[REPLACE_FILES] = True
     return await ask(update, context, field)
 
 
 async def discard(update: Update, context: LeadlineContext) -> int:
     """Throws the draft away."""
-    await answer_query(update)
+    await answer_query(update, context)
     await lead_cases.discard_draft(
         context.uow(), telegram_id(update), _lead_id(context), context.now()
     )
@@ -352,7 +370,7 @@ async def discard(update: Update, context: LeadlineContext) -> int:
 async def wrong_input(update: Update, context: LeadlineContext) -> str | None:
     """Answers an unexpected message or button with a sentence and the same question."""
     if update.callback_query is not None:
-        await answer_query(update, texts.STALE_BUTTON)
+        await answer_query(update, context, texts.STALE_BUTTON)
         return None
     assert context.user_data is not None
     asking = str(context.user_data.get(ASKING, ""))
@@ -380,17 +398,18 @@ def build() -> ConversationHandler[LeadlineContext]:
             CallbackQueryHandler(resume, _on("resume")),
             CallbackQueryHandler(restart, _on("restart")),
         ],
-        TITLE: [MessageHandler(TEXT_ANSWER, title)],
-        DESCRIPTION: [MessageHandler(TEXT_ANSWER, description)],
+        TITLE: [MessageHandler(TEXT_ANSWER & FLOW, title)],
+        DESCRIPTION: [MessageHandler(TEXT_ANSWER & FLOW, description)],
         CATEGORY: [CallbackQueryHandler(category, _on("cat"))],
-        SKILLS: [MessageHandler(TEXT_ANSWER, skills)],
-        BUDGET: [MessageHandler(TEXT_ANSWER, budget)],
+        SKILLS: [MessageHandler(TEXT_ANSWER & FLOW, skills)],
+        BUDGET: [MessageHandler(TEXT_ANSWER & FLOW, budget)],
         ATTACHMENTS: [
             MessageHandler(
-                filters.UpdateType.MESSAGE & (filters.Document.ALL | filters.PHOTO), attachment
+                filters.UpdateType.MESSAGE & (filters.Document.ALL | filters.PHOTO) & FLOW,
+                attachment,
             ),
             CallbackQueryHandler(attachments_done, _on("done")),
-            MessageHandler(NEW_MESSAGE, not_a_file),
+            MessageHandler(NEW_MESSAGE & FLOW, not_a_file),
         ],
         PREVIEW: [
             CallbackQueryHandler(publish, _on("publish")),
@@ -408,8 +427,8 @@ def build() -> ConversationHandler[LeadlineContext]:
         ],
         states=states,
         fallbacks=[
-            CommandHandler("cancel", cancel),
+            CommandHandler("cancel", cancel, filters=FLOW),
             CallbackQueryHandler(wrong_input, pattern(lead_views.NEWLEAD)),
-            MessageHandler(NEW_MESSAGE, wrong_input),
+            MessageHandler(NEW_MESSAGE & FLOW, wrong_input),
         ],
     )

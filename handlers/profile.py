@@ -31,8 +31,11 @@ from handlers.common import (
 from handlers.context import LeadlineContext
 from handlers.conversation import Handlers, persistent_conversation
 from handlers.emails import confirmation_composer
+from handlers.flows import enter as enter_flow
+from handlers.flows import in_flow
 
 END = ConversationHandler.END
+FLOW = in_flow("profile")
 EDIT_TEXT = "edit_text"
 EDIT_CATEGORIES = "edit_categories"
 EDITING = "editing"
@@ -75,7 +78,7 @@ def _setter(context: LeadlineContext, field: str) -> TextAction:
 async def _signed_up_user(update: Update, context: LeadlineContext) -> User | None:
     user = await accounts.open_account(context.uow(), identity(update), context.now())
     if not user.signed_up:
-        await answer_query(update)
+        await answer_query(update, context)
         await say(update, context, texts.NOT_SIGNED_UP)
         return None
     return user
@@ -85,7 +88,7 @@ async def show_profile(update: Update, context: LeadlineContext) -> int:
     """Shows the user's profile card with a button for each part."""
     user = await _signed_up_user(update, context)
     if user is not None:
-        await answer_query(update)
+        await answer_query(update, context)
         await say(update, context, texts.profile_card(user), keyboards.profile_actions(user))
     return END
 
@@ -98,11 +101,12 @@ def _argument(update: Update) -> str:
 
 async def start_edit(update: Update, context: LeadlineContext) -> str | int:
     """Asks for the new value of the profile part whose button was tapped."""
+    enter_flow(context, "profile")
     user = await _signed_up_user(update, context)
     field = _argument(update)
     if user is None:
         return END
-    await answer_query(update)
+    await answer_query(update, context)
     if field == "categories":
         names = await profiles.category_names(context.uow())
         await say(
@@ -170,7 +174,7 @@ async def categories_done(update: Update, context: LeadlineContext) -> int:
     user = await _signed_up_user(update, context)
     if user is None:
         return END
-    await answer_query(update, texts.PROFILE_SAVED)
+    await answer_query(update, context, texts.PROFILE_SAVED)
     await edit_markup(update, None)
     await say(update, context, texts.profile_card(user), keyboards.profile_actions(user))
     return END
@@ -178,6 +182,7 @@ async def categories_done(update: Update, context: LeadlineContext) -> int:
 
 async def add_role(update: Update, context: LeadlineContext) -> str | int:
     """Adds the other role; a buyer becoming a seller is first asked for skills."""
+    enter_flow(context, "profile")
     user = await _signed_up_user(update, context)
     if user is None:
         return END
@@ -185,18 +190,18 @@ async def add_role(update: Update, context: LeadlineContext) -> str | int:
         role = Role(_argument(update))
         user = await profiles.add_role(context.uow(), user.telegram_id, role)
     except ValueError:
-        await answer_query(update, texts.STALE_BUTTON)
+        await answer_query(update, context, texts.STALE_BUTTON)
         return END
     except InvalidInput as error:
         assert context.user_data is not None
         context.user_data[EDITING], context.user_data[THEN_ADD_ROLE] = "skills", role.value
-        await answer_query(update)
+        await answer_query(update, context)
         await say(update, context, f"{escape(error.sentence)}\n\n{texts.SKILLS_QUESTION}")
         return EDIT_TEXT
     except DomainError as error:
-        await answer_query(update, error.sentence)
+        await answer_query(update, context, error.sentence)
         return END
-    await answer_query(update, texts.ROLE_ADDED.format(role=role.value))
+    await answer_query(update, context, texts.ROLE_ADDED.format(role=role.value))
     await say(update, context, texts.profile_card(user), keyboards.profile_actions(user))
     return END
 
@@ -221,13 +226,13 @@ async def cancel(update: Update, context: LeadlineContext) -> int:
 def build() -> ConversationHandler[LeadlineContext]:
     states: dict[object, Handlers] = {
         EDIT_TEXT: [
-            MessageHandler(TEXT_ANSWER, receive_text),
-            MessageHandler(NEW_MESSAGE, wrong_input),
+            MessageHandler(TEXT_ANSWER & FLOW, receive_text),
+            MessageHandler(NEW_MESSAGE & FLOW, wrong_input),
         ],
         EDIT_CATEGORIES: [
             CallbackQueryHandler(toggle_category, pattern(keyboards.PROFILE, "cat")),
             CallbackQueryHandler(categories_done, pattern(keyboards.PROFILE, "catdone")),
-            MessageHandler(NEW_MESSAGE, categories_hint),
+            MessageHandler(NEW_MESSAGE & FLOW, categories_hint),
         ],
     }
     return persistent_conversation(
@@ -237,7 +242,7 @@ def build() -> ConversationHandler[LeadlineContext]:
             CallbackQueryHandler(add_role, pattern(keyboards.PROFILE, "role")),
         ],
         states=states,
-        fallbacks=[CommandHandler("cancel", cancel)],
+        fallbacks=[CommandHandler("cancel", cancel, filters=FLOW)],
     )
 
 

@@ -54,6 +54,7 @@ async def show_results(update: Update, context: LeadlineContext, offset: int) ->
 
 async def find(update: Update, context: LeadlineContext) -> None:
     """/providers [skills]: sellers by skill, or a category picker."""
+    await answer_query(update, context)
     user = await accounts.open_account(context.uow(), identity(update), context.now())
     if not user.signed_up:
         await say(update, context, texts.NOT_SIGNED_UP)
@@ -73,9 +74,9 @@ async def by_category(update: Update, context: LeadlineContext) -> None:
     names = await profiles.category_names(context.uow())
     index = _argument(update)
     if not index.isdigit() or int(index) >= len(names):
-        await answer_query(update, texts.STALE_BUTTON)
+        await answer_query(update, context, texts.STALE_BUTTON)
         return
-    await answer_query(update)
+    await answer_query(update, context)
     assert context.user_data is not None
     context.user_data[SEARCH] = {"skills": [], "category": names[int(index)]}
     await show_results(update, context, 0)
@@ -83,7 +84,7 @@ async def by_category(update: Update, context: LeadlineContext) -> None:
 
 async def page(update: Update, context: LeadlineContext) -> None:
     """Prev / Next under the providers."""
-    await answer_query(update)
+    await answer_query(update, context)
     offset = _argument(update)
     await show_results(update, context, int(offset) if offset.isdigit() else 0)
 
@@ -106,7 +107,7 @@ async def send_card(update: Update, context: LeadlineContext, seller_id: int) ->
 
 async def view(update: Update, context: LeadlineContext) -> None:
     """Opens a seller's public card."""
-    await answer_query(update)
+    await answer_query(update, context)
     seller = _argument(update)
     if seller.isdigit():
         await send_card(update, context, int(seller))
@@ -122,9 +123,9 @@ async def send_documents(update: Update, context: LeadlineContext) -> None:
             context.uow(), int(seller) if seller.isdigit() else 0
         )
     except DomainError as error:
-        await answer_query(update, error.sentence)
+        await answer_query(update, context, error.sentence)
         return
-    await answer_query(update)
+    await answer_query(update, context)
     wanted = [
         d
         for d in profile.credentials.documents
@@ -143,11 +144,12 @@ async def choose_lead(update: Update, context: LeadlineContext) -> None:
     if not seller.isdigit() or not leads:
         await answer_query(
             update,
+            context,
             "You have no open lead to invite to." if seller.isdigit() else texts.STALE_BUTTON,
             alert=True,
         )
         return
-    await answer_query(update)
+    await answer_query(update, context)
     await say(
         update, context, "Invite to which lead?", provider_views.lead_choice(int(seller), leads)
     )
@@ -157,7 +159,7 @@ async def invite(update: Update, context: LeadlineContext) -> None:
     """Records the invitation and tells the seller through the outbox."""
     seller, _, lead = _argument(update).partition(".")
     if not seller.isdigit() or not lead.isdigit():
-        await answer_query(update, texts.STALE_BUTTON)
+        await answer_query(update, context, texts.STALE_BUTTON)
         return
     try:
         fresh = await sellers.invite(
@@ -169,10 +171,12 @@ async def invite(update: Update, context: LeadlineContext) -> None:
             provider_views.invitation,
         )
     except DomainError as error:
-        await answer_query(update, error.sentence, alert=True)
+        await answer_query(update, context, error.sentence, alert=True)
         return
     context.services.kick_outbox()
-    await answer_query(update, "Invitation sent." if fresh else "You invited this seller already.")
+    await answer_query(
+        update, context, "Invitation sent." if fresh else "You invited this seller already."
+    )
     if fresh:
         await say(update, context, "✉️ Invitation sent. The seller sees it under Requested leads.")
 

@@ -28,7 +28,7 @@ def _keyboard(user: User) -> InlineKeyboardMarkup:
 
 async def show(update: Update, context: LeadlineContext) -> None:
     """Shows the settings with a switch for new-lead alerts."""
-    await answer_query(update)
+    await answer_query(update, context)
     user = await accounts.open_account(context.uow(), identity(update), context.now())
     if not user.signed_up:
         await say(update, context, texts.NOT_SIGNED_UP)
@@ -42,9 +42,9 @@ async def toggle_alerts(update: Update, context: LeadlineContext) -> None:
     assert query is not None
     decoded = Callback.decode(query.data)
     if decoded is None or decoded.argument not in ("on", "off"):
-        await answer_query(update, texts.STALE_BUTTON)
+        await answer_query(update, context, texts.STALE_BUTTON)
         return
     muted = decoded.argument == "off"
     user = await lead_cases.set_alerts_muted(context.uow(), telegram_id(update), muted)
-    await answer_query(update, lead_texts.MUTE_ON if muted else lead_texts.MUTE_OFF)
+    await answer_query(update, context, lead_texts.MUTE_ON if muted else lead_texts.MUTE_OFF)
     await edit_text(update, _text(user), _keyboard(user))

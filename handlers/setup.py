@@ -16,6 +16,7 @@ from handlers import (
     credentials,
     dashboard,
     deals,
+    flows,
     general,
     keyboards,
     leads,
@@ -34,6 +35,7 @@ BOT_COMMANDS = [BotCommand(name, description) for name, description in texts.COM
 
 
 def register(app: LeadlineApp) -> None:
+    flows.bind(app.user_data)
     # Group -1 runs first for every update: re-deliveries stop there.
     app.add_handler(TypeHandler(Update, general.skip_repeated_update), group=-1)
     app.add_handlers(

@@ -93,11 +93,11 @@ async def _button_step(
         user = await action()
     except (DomainError, ValueError) as error:
         sentence = error.sentence if isinstance(error, DomainError) else texts.STALE_BUTTON
-        await answer_query(update, sentence)
+        await answer_query(update, context, sentence)
         return await ask(update, context, await _current(context, update))
     message = update.effective_message
     assert message is not None
-    await close_question(update, texts.chose_html(message.text_html or "", answer))
+    await close_question(update, context, texts.chose_html(message.text_html or "", answer))
     return await _next(update, context, user)
 
 
@@ -195,11 +195,11 @@ async def resend(update: Update, context: LeadlineContext) -> str | int:
             context.uow(), telegram_id(update), context.now(), compose
         )
     except DomainError as error:
-        await answer_query(update, error.sentence)
+        await answer_query(update, context, error.sentence)
         await say(update, context, escape(error.sentence))
         return SignupStage.CONFIRM_EMAIL.value
     context.services.kick_outbox()
-    await answer_query(update, texts.EMAIL_RESENT)
+    await answer_query(update, context, texts.EMAIL_RESENT)
     await say(update, context, texts.email_resent(user.email or ""))
     return SignupStage.CONFIRM_EMAIL.value
 
@@ -320,7 +320,7 @@ async def any_button(update: Update, context: LeadlineContext) -> str | int | No
     decoded = Callback.decode(query.data if query else None)
     handler = BUTTONS.get(decoded.action) if decoded else None
     if handler is None:
-        await answer_query(update, texts.STALE_BUTTON)
+        await answer_query(update, context, texts.STALE_BUTTON)
         return None
     return await handler(update, context)
 

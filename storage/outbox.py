@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.model import OutboxKind
-from storage.models import LeadAlertRow, MessageRow, OutboxRow, UserRow
+from storage.models import LeadAlertRow, LeadRow, MessageRow, OutboxRow, UserRow
 from storage.repositories import dialect_insert
 
 # A claimed row whose dispatcher died is claimed again after this lease.
@@ -68,6 +68,15 @@ class OutboxStore:
         lead_id = int(str(fanout.payload["lead_id"]))
         message = fanout.payload["message"]
         async with self._sessions() as session, session.begin():
+            status = await session.scalar(select(LeadRow.status).where(LeadRow.id == lead_id))
+            if status != "open":
+                # Withdrawn or filled before all alerts went out: the rest are not sent.
+                await session.execute(
+                    update(LeadAlertRow)
+                    .where(LeadAlertRow.lead_id == lead_id, LeadAlertRow.queued_at.is_(None))
+                    .values(queued_at=now)
+                )
+                return 0
             rows = await session.execute(
                 select(LeadAlertRow.seller_id, UserRow.telegram_id, UserRow.alertable)
                 .join(UserRow, UserRow.id == LeadAlertRow.seller_id)

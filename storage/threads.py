@@ -156,6 +156,7 @@ class SqlThreadRepository:
             .where(
                 MessageRow.thread_id == ThreadRow.id,
                 MessageRow.recipient_id == user_id,
+                MessageRow.original_id.is_(None),  # an edit is not a new message
                 MessageRow.id > read_up_to,
             )
             .correlate(ThreadRow)

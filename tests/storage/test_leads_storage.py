@@ -179,3 +179,20 @@ async def test_others_cannot_touch_a_lead_and_attachments_are_capped(uow: SqlUni
         await lead_cases.add_attachment(uow, 1, draft.id, Attachment(AttachmentKind.PHOTO, "p"))
     view = await lead_cases.view_lead(uow, 1, draft.id, NOW)
     assert [a.file_name for a in view.lead.attachments] == [f"brief{i}.pdf" for i in range(5)]
+
+
+async def test_alerts_not_yet_sent_are_dropped_when_the_lead_is_withdrawn(
+    uow: SqlUnitOfWork, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await person(uow, 1, {Role.BUYER})
+    for seller in (2, 3, 4):
+        await person(uow, seller, {Role.SELLER}, "Django")
+    draft = await posted(uow, 1, "Short-lived", "Django", "Legal")
+    assert draft.id is not None
+    await lead_cases.publish(uow, 1, draft.id, NOW, alert)
+    await lead_cases.withdraw(uow, 1, draft.id)
+    store = OutboxStore(sessions)
+    [fanout] = await store.claim(NOW)
+    assert await store.expand_alerts(fanout, NOW, limit=10) == 0
+    await store.mark_sent(fanout.id, NOW)  # as the dispatcher does when nothing is left
+    assert await store.claim(NOW + timedelta(minutes=5)) == []  # no alert was queued
