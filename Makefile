@@ -21,7 +21,8 @@ install: $(STAMP)
 system-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "Installing chromium (Debian package) for the browser test"; \
-		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 sandbox: install
 	$(BIN)/leadline sandbox

@@ -177,13 +177,19 @@ async def submit_email(
 
 async def resend_confirmation(
     uow: UnitOfWork, telegram_id: int, now: datetime, compose: ComposeEmail
-) -> User:
+) -> str:
+    """Sends a fresh link for the address awaiting confirmation; returns that address."""
     async with uow:
         user = await load_user(uow, telegram_id)
-        if user.signup_stage is not SignupStage.CONFIRM_EMAIL or user.email is None:
-            raise NotAllowed("There is no email waiting for confirmation.")
         assert user.id is not None
         latest = await uow.email_tokens.latest_for_user(user.id)
+        waiting = latest is not None and latest.used_at is None and latest.expires_at > now
+        if user.signup_stage is SignupStage.CONFIRM_EMAIL and user.email is not None:
+            address = user.email
+        elif user.signed_up and waiting and latest is not None:
+            address = latest.email  # a new address given in /profile
+        else:
+            raise NotAllowed("There is no email waiting for confirmation.")
         if latest is not None and now - latest.created_at < RESEND_COOLDOWN:
             wait = int((RESEND_COOLDOWN - (now - latest.created_at)).total_seconds()) + 1
             raise NotAllowed(f"I just sent one; please wait {wait} seconds before asking again.")
@@ -192,9 +198,9 @@ async def resend_confirmation(
             >= MAX_EMAILS_PER_HOUR
         ):
             raise NotAllowed("I sent several emails in the last hour; please try again later.")
-        await _send_confirmation(uow, user, user.email, now, compose)
+        await _send_confirmation(uow, user, address, now, compose)
         await uow.commit()
-        return user
+        return address
 
 
 async def change_signup_email(uow: UnitOfWork, telegram_id: int, now: datetime) -> User:

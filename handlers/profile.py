@@ -148,7 +148,10 @@ async def receive_text(update: Update, context: LeadlineContext) -> str | int:
     done = texts.ROLE_ADDED.format(role=role) if role else texts.PROFILE_SAVED
     if field == "email" and user.email != message.text.strip():
         done = texts.email_sent(message.text.strip())
-    await say(update, context, done)
+        resend = keyboards.rows(keyboards.button("📨 Resend email", keyboards.PROFILE, "resend"))
+        await say(update, context, done, resend)
+    else:
+        await say(update, context, done)
     await say(update, context, texts.profile_card(user), keyboards.profile_actions(user))
     return END
 
@@ -248,3 +251,22 @@ def build() -> ConversationHandler[LeadlineContext]:
 
 def profile_command() -> CommandHandler[LeadlineContext, int]:
     return CommandHandler("profile", show_profile)
+
+
+async def resend_email(update: Update, context: LeadlineContext) -> None:
+    """Sends a fresh link for a new address given here."""
+    compose = confirmation_composer(context.bot.username)
+    try:
+        address = await accounts.resend_confirmation(
+            context.uow(), telegram_id(update), context.now(), compose
+        )
+    except DomainError as error:
+        await answer_query(update, context, error.sentence, alert=True)
+        return
+    context.services.kick_outbox()
+    await answer_query(update, context, texts.EMAIL_RESENT)
+    await say(update, context, texts.email_resent(address))
+
+
+def resend_handler() -> CallbackQueryHandler[LeadlineContext, None]:
+    return CallbackQueryHandler(resend_email, pattern(keyboards.PROFILE, "resend"))

@@ -51,6 +51,7 @@ def register(app: LeadlineApp) -> None:
             *deals.handlers(),
             *chat.handlers(),
             profile.profile_command(),
+            profile.resend_handler(),
             *leads.handlers(),
             *dashboard.handlers(),
             CommandHandler("settings", settings.show),

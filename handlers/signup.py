@@ -191,7 +191,7 @@ async def resend(update: Update, context: LeadlineContext) -> str | int:
     """Sends a fresh confirmation link, replacing the old one."""
     compose = confirmation_composer(context.bot.username)
     try:
-        user = await accounts.resend_confirmation(
+        address = await accounts.resend_confirmation(
             context.uow(), telegram_id(update), context.now(), compose
         )
     except DomainError as error:
@@ -200,7 +200,7 @@ async def resend(update: Update, context: LeadlineContext) -> str | int:
         return SignupStage.CONFIRM_EMAIL.value
     context.services.kick_outbox()
     await answer_query(update, context, texts.EMAIL_RESENT)
-    await say(update, context, texts.email_resent(user.email or ""))
+    await say(update, context, texts.email_resent(address))
     return SignupStage.CONFIRM_EMAIL.value
 
 
