@@ -15,6 +15,7 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.app import build_application
 from bot.logging_setup import configure_logging, redact
+from bot.preflight import StartupError, check_bot_api, check_smtp
 from bot.settings import ConfigError, Settings, load_settings
 from storage.migrate import upgrade
 
@@ -34,14 +35,23 @@ def run(config: str) -> None:
     settings = _settings(config)
     telegram = settings.telegram
     configure_logging(telegram.token.get_secret_value(), telegram.webhook_secret.get_secret_value())
+    if telegram.mode == "webhook" and not telegram.webhook_url:
+        print("leadline: telegram.webhook_url is required in webhook mode.", file=sys.stderr)
+        raise SystemExit(2)
     try:
+        asyncio.run(check_bot_api(settings))
+        check_smtp(settings)
         _run(settings)
+    except StartupError as error:
+        print(f"leadline: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
     except InvalidToken:
-        print(f"leadline: Telegram rejected the token in {config}.", file=sys.stderr)
+        print(f"leadline: the Bot API rejected the token in {config}.", file=sys.stderr)
         raise SystemExit(2) from None
     except (NetworkError, OSError, SQLAlchemyError) as error:
         log.debug("Start-up failed", exc_info=error)  # the log filter scrubs the token
-        reason = redact(str(error) or error.__class__.__name__, telegram.token.get_secret_value())
+        first_line = (str(error) or error.__class__.__name__).splitlines()[0]
+        reason = redact(first_line, telegram.token.get_secret_value())
         print(f"leadline: could not start: {reason}", file=sys.stderr)
         raise SystemExit(1) from None
 
@@ -51,9 +61,6 @@ def _run(settings: Settings) -> None:
     upgrade(settings.database.url)
     app = build_application(settings)
     if telegram.mode == "webhook":
-        if not telegram.webhook_url:
-            print("leadline: telegram.webhook_url is required in webhook mode.", file=sys.stderr)
-            raise SystemExit(2)
         app.run_webhook(
             listen=telegram.webhook_listen,
             port=telegram.webhook_port,

@@ -16,6 +16,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.mailer import Mailer, PermanentMailError
 from domain.model import OutboxKind
+from handlers import texts
 from storage.outbox import Delivery, OutboxStore
 
 log = logging.getLogger(__name__)
@@ -126,20 +127,48 @@ class OutboxDispatcher:
             await self._store.mark_chat_unreachable(int(delivery.recipient))
             await self._store.give_up(delivery.id, "unreachable", error.message)
             return None
-        except (BadRequest, PermanentMailError) as error:
+        except BadRequest as error:
+            if "not modified" in error.message:
+                # An edit that changes nothing: what the recipient sees is already right.
+                await self._store.mark_sent(delivery.id, self._clock())
+                return None
             log.error("Outbox message %s was refused: %s", delivery.id, error)
             await self._store.give_up(delivery.id, "failed", str(error))
+            return None
+        except PermanentMailError as error:
+            log.error("The mail server refused outbox message %s: %s", delivery.id, error)
+            await self._give_up_email(delivery, str(error))
             return None
         except (NetworkError, TelegramError, OSError, smtplib.SMTPException) as error:
             if delivery.attempts >= MAX_ATTEMPTS:
                 log.error("Outbox message %s failed %s times: %s", delivery.id, MAX_ATTEMPTS, error)
-                await self._store.give_up(delivery.id, "failed", str(error))
+                if delivery.kind is OutboxKind.EMAIL:
+                    await self._give_up_email(delivery, str(error))
+                else:
+                    await self._store.give_up(delivery.id, "failed", str(error))
                 return None
+            if delivery.attempts == 1:
+                log.warning(
+                    "Could not deliver outbox message %s (%s to %s): %s; retrying with backoff.",
+                    delivery.id,
+                    delivery.kind.value,
+                    delivery.recipient,
+                    error,
+                )
             at = self._clock() + backoff(delivery.attempts)
             await self._store.retry_later(delivery.id, at, str(error))
             return at
         await self._store.mark_sent(delivery.id, self._clock())
         return None
+
+    async def _give_up_email(self, delivery: Delivery, error: str) -> None:
+        """Stops retrying an email and tells its user, so nobody waits for it in vain."""
+        await self._store.give_up(delivery.id, "failed", error)
+        if delivery.user_id is not None:
+            await self._store.tell_user(
+                delivery.user_id, texts.email_undeliverable(delivery.recipient), self._clock()
+            )
+            self.kick()
 
     async def _expand(self, delivery: Delivery) -> datetime | None:
         """Queues the next batch of a lead's alerts; done once none are left."""

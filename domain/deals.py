@@ -373,3 +373,9 @@ async def bids_of(uow: UnitOfWork, telegram_id: int, lead_id: int) -> list[Bid]:
                 hired = contract is not None and contract.thread_id == thread.id
                 bids.append(Bid(thread, seller, latest, hired))
         return sorted(bids, key=lambda b: (not b.hired, b.latest is None, b.thread.id or 0))
+
+
+async def draft_of(uow: UnitOfWork, telegram_id: int) -> OfferDraft | None:
+    async with uow:
+        me = await load_user(uow, telegram_id)
+        return await uow.threads.draft(me.id or 0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from domain import validation
 from domain.errors import InvalidInput, NotAllowed
 from domain.model import Role, SignupStage, User
-from domain.onboarding import SKIPPABLE, answer, load_user, require_editable
+from domain.onboarding import SKIPPABLE, answer, load_user, require_editable, require_stage
 from domain.ports import UnitOfWork
 from domain.skills import parse_skill_list
 
@@ -18,6 +18,18 @@ async def set_display_name(uow: UnitOfWork, telegram_id: int, text: str) -> User
         user = await load_user(uow, telegram_id)
         require_editable(user, SignupStage.DISPLAY_NAME)
         user.profile.display_name = name
+        answer(user, SignupStage.DISPLAY_NAME)
+        await uow.users.save(user)
+        await uow.commit()
+        return user
+
+
+async def use_telegram_name(uow: UnitOfWork, telegram_id: int) -> User:
+    """The signup button "Use <Telegram name>": only while that question is open."""
+    async with uow:
+        user = await load_user(uow, telegram_id)
+        require_stage(user, SignupStage.DISPLAY_NAME)
+        user.profile.display_name = validation.validate_display_name(user.first_name)
         answer(user, SignupStage.DISPLAY_NAME)
         await uow.users.save(user)
         await uow.commit()

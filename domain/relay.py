@@ -121,7 +121,8 @@ async def relay_edit(
         me = await load_user(uow, telegram_id)
         assert me.id is not None
         previous = await uow.threads.message_sent_as(me.id, sender_message_id)
-        if previous is None:
+        if previous is None or previous.text == text:
+            # Never relayed, or only its formatting changed: nothing new to record.
             return None
         original_id = previous.original_id or previous.id
         original = await uow.threads.messages(previous.thread_id)

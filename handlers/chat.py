@@ -21,7 +21,7 @@ from domain import relay
 from domain.chat import MessageKind
 from domain.errors import DomainError
 from domain.ports import Page, ThreadSummary
-from handlers import deal_views, texts
+from handlers import deal_views, keyboards, texts
 from handlers.callbacks import Callback, pattern
 from handlers.common import NEW_MESSAGE, answer_query, say, telegram_id
 from handlers.context import LeadlineContext
@@ -140,6 +140,11 @@ async def done(update: Update, context: LeadlineContext) -> int:
     return END
 
 
+async def not_in_thread(update: Update, context: LeadlineContext) -> None:
+    """/done when no conversation is open."""
+    await say(update, context, texts.NOT_IN_THREAD)
+
+
 async def reply(update: Update, context: LeadlineContext) -> None:
     """A reply to a relayed message answers in its thread, without entering it."""
     message = update.effective_message
@@ -155,7 +160,7 @@ async def reply(update: Update, context: LeadlineContext) -> None:
         current = context.user_data.get(CURRENT)
         thread_id = int(current) if current and context.user_data.get(FLOW_KEY) == "chat" else None
     if thread_id is None:
-        await say(update, context, texts.UNKNOWN_MESSAGE)
+        await say(update, context, texts.UNKNOWN_MESSAGE, keyboards.menu())
         return
     if await _relay(update, context, thread_id):
         await message.reply_text("↪️ Sent.", do_quote=True)
@@ -293,7 +298,7 @@ def build() -> ConversationHandler[LeadlineContext]:
 def handlers() -> list[BaseHandler[Update, LeadlineContext, Any]]:
     return [
         CommandHandler("messages", messages),
-        CommandHandler("done", done),
+        CommandHandler("done", not_in_thread),
         CallbackQueryHandler(messages, pattern(THREAD, "page")),
         CallbackQueryHandler(open_thread, pattern(THREAD, "open")),
         CallbackQueryHandler(transcript, pattern(THREAD, "transcript")),

@@ -186,6 +186,14 @@ async def _ask(
     return question
 
 
+async def confirm_hint(update: Update, context: LeadlineContext) -> str | int:
+    """A message at "Send this offer?": the buttons decide; the offer is shown again."""
+    draft = await deals.draft_of(context.uow(), telegram_id(update))
+    if draft is None:
+        return END
+    return await _ask(update, context, CONFIRM, draft, prefix=texts.USE_BUTTONS)
+
+
 async def send(update: Update, context: LeadlineContext) -> str | int:
     """Sends the offer to the other side."""
     try:
@@ -289,6 +297,7 @@ def build() -> ConversationHandler[LeadlineContext]:
         CONFIRM: [
             CallbackQueryHandler(send, pattern(OFFER, "send")),
             CallbackQueryHandler(cancel, pattern(OFFER, "cancel")),
+            MessageHandler(NEW_MESSAGE & FLOW, confirm_hint),
         ],
     }
     return persistent_conversation(

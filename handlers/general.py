@@ -12,7 +12,7 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
-from domain import accounts
+from domain import accounts, lead_cases
 from domain.model import SignupStage
 from handlers import dashboard, keyboards, leads, providers, settings, signup, texts
 from handlers.callbacks import Callback
@@ -102,6 +102,8 @@ async def unexpected_message(update: Update, context: LeadlineContext) -> None:
         await signup.answer_by_stage(update, context)
     elif not user.signed_up:
         await say(update, context, texts.NOT_SIGNED_UP)
+    elif await lead_cases.unfinished_draft(context.uow(), user.telegram_id) is not None:
+        await say(update, context, texts.UNFINISHED_LEAD)
     else:
         await say(update, context, texts.UNKNOWN_MESSAGE, keyboards.menu())
 

@@ -195,7 +195,7 @@ async def resend(update: Update, context: LeadlineContext) -> str | int:
             context.uow(), telegram_id(update), context.now(), compose
         )
     except DomainError as error:
-        await answer_query(update, context, error.sentence)
+        await answer_query(update, context)
         await say(update, context, escape(error.sentence))
         return SignupStage.CONFIRM_EMAIL.value
     context.services.kick_outbox()
@@ -226,7 +226,7 @@ async def use_telegram_name(update: Update, context: LeadlineContext) -> str | i
     return await _button_step(
         update,
         context,
-        lambda: profiles.set_display_name(context.uow(), who.telegram_id, who.first_name),
+        lambda: profiles.use_telegram_name(context.uow(), who.telegram_id),
         who.first_name,
     )
 

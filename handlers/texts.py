@@ -94,6 +94,13 @@ def email_sent(address: str) -> str:
     )
 
 
+def email_undeliverable(address: str) -> str:
+    return (
+        f"⚠️ I could not deliver the email to <b>{escape(address)}</b>. Please check the "
+        "address (in /profile, or send /start to change it) and ask for a new email."
+    )
+
+
 def email_resent(address: str) -> str:
     return (
         f"📨 I sent a new confirmation link to <b>{escape(address)}</b>; "
@@ -181,4 +188,8 @@ def confirmation_email(link: str) -> tuple[str, str, str]:
     return subject, text, html
 
 
+UNFINISHED_LEAD = (
+    "You have a lead you started writing. Send /newlead to continue it, or /menu for more."
+)
+NOT_IN_THREAD = "You are not in a conversation right now; /messages lists them."
 UNKNOWN_MESSAGE = "I'm not sure what to do with that. Pick something from the menu:"

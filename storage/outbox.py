@@ -27,6 +27,7 @@ class Delivery:
     payload: dict[str, Any]
     attempts: int
     relay_message_id: int | None = None
+    user_id: int | None = None
 
 
 def _delivery(row: OutboxRow) -> Delivery:
@@ -37,6 +38,7 @@ def _delivery(row: OutboxRow) -> Delivery:
         dict(row.payload),
         row.attempts,
         row.relay_message_id,
+        row.user_id,
     )
 
 
@@ -119,6 +121,27 @@ class OutboxStore:
                 .values(queued_at=now)
             )
             return len(considered)
+
+    async def tell_user(self, user_id: int, text: str, now: datetime) -> None:
+        """Queues a plain message to a user (about a delivery that failed)."""
+        async with self._sessions() as session, session.begin():
+            telegram_id = await session.scalar(
+                select(UserRow.telegram_id).where(UserRow.id == user_id)
+            )
+            if telegram_id is None:
+                return
+            session.add(
+                OutboxRow(
+                    kind=OutboxKind.TELEGRAM.value,
+                    recipient=str(telegram_id),
+                    user_id=user_id,
+                    payload={"method": "sendMessage", "text": text, "parse_mode": "HTML"},
+                    status="pending",
+                    attempts=0,
+                    next_attempt_at=now,
+                    created_at=now,
+                )
+            )
 
     async def record_relay(self, relayed_id: int, telegram_message_id: int) -> None:
         """Notes the Telegram id the recipient sees, so a reply to it finds its thread."""

@@ -40,6 +40,8 @@ async def test_a_half_written_lead_or_offer_does_not_take_chat_messages(
 
     await buyer.send("/newlead")
     await buyer.wait_for_message("What is the title of your lead?")
+    await buyer.send("Second <project>")
+    await buyer.wait_for_message("Describe the work")
     await buyer.tap("Message", message_id=card.message_id)
     await buyer.wait_for_message("You are writing to Sid")
     await buyer.send("Hi Sid, when can you start?")
@@ -56,10 +58,15 @@ async def test_a_half_written_lead_or_offer_does_not_take_chat_messages(
     await seller.send("/done")
     await seller.wait_for_message("You left the conversation")
 
-    # The abandoned lead is still there to finish.
+    # The abandoned lead is still there to finish, and the bot says so.
     await buyer.send("/done")
+    await buyer.wait_for_message("You left the conversation")
+    await buyer.send("A description typed out of turn")
+    await buyer.wait_for_message("You have a lead you started writing")
     await buyer.send("/newlead")
-    await buyer.wait_for_message("What is the title of your lead?")
+    await buyer.wait_for_message("You have an unfinished lead")
+    await buyer.tap("Continue")
+    await buyer.wait_for_message("Describe the work")
 
 
 async def test_a_reply_goes_to_the_thread_of_the_message_replied_to(
@@ -99,6 +106,12 @@ async def test_forged_and_absurd_button_data_gets_a_sentence(
 ) -> None:
     eve = sandbox.create_user("Eve")
     await sign_up(sandbox, eve, role="Buyer", email="eve@example.org")
+    await eve.send("/profile")
+    profile = await eve.wait_for_message("Member since")
+    await eve.tap("Name", message_id=profile.message_id)
+    await eve.wait_for_message("What name should others see?")
+    await eve.send("Evelyn <3")
+    await eve.wait_for_message("Saved.")
     await eve.send("/menu")
     menu = await eve.wait_for_message("What would you like to do?")
     answer = await eve.tap("Find providers", message_id=menu.message_id)
@@ -124,9 +137,16 @@ async def test_forged_and_absurd_button_data_gets_a_sentence(
         "v1:cr:rm:education.1",
         "v1:pf:edit:nothing",
         "v1:st:alerts:maybe",
+        "v1:su:tgname",
+        "v1:su:role:seller",
+        "v1:su:skip:location",
+        "v1:su:resend",
     ):
         answer = await eve.tap_data(menu.message_id, data)
         assert answer.answered, data
+    await eve.send("/profile")
+    card = await eve.wait_for_message("Member since")
+    assert card.text.startswith("👤 Evelyn <3\n")  # a replayed "Use “name”" changed nothing
     await eve.send("/start lead_999999999999")
     await eve.wait_for_message("That lead does not exist.")
     assert await eve.inline_query("x" * 300) == []

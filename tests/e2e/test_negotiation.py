@@ -65,6 +65,9 @@ async def test_bid_counter_counter_accept_chat_and_transcript(
     await sid.wait_for_message("Add a note")
     await sid.tap("Skip")
     await sid.wait_for_message("Send this offer?")
+    await sid.send("yes")
+    again = await sid.wait_for_message("Please tap one of the buttons.")
+    assert "Send this offer?" in again.text and "450 USD in 7 day(s)" in again.text
     await sid.tap("Send offer")
     await sid.wait_for_message("Your offer was sent to Bella")
 
@@ -146,8 +149,11 @@ async def test_bid_counter_counter_accept_chat_and_transcript(
     first = next(m for m in buyer.chat if not m.from_bot and m.text == "Hello <b>Sid</b> & welcome")
     await buyer.edit(first.message_id, "Hello Sid, welcome aboard")
     await sid.wait_for_message(predicate=lambda m: "welcome aboard" in m.content and m.edited)
+    await buyer.edit(first.message_id, "Hello Sid, welcome aboard")  # same text: nothing to do
     await buyer.send("/done")
     await buyer.wait_for_message("You left the conversation")
+    await buyer.send("/done")
+    await buyer.wait_for_message("You are not in a conversation right now")
 
     await sid.send("/messages")
     listing = await sid.wait_for_message("Your conversations")

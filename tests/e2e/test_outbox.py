@@ -11,11 +11,11 @@ from typing import cast
 from sqlalchemy import select
 from telegram import Bot
 
-from bot.dispatcher import OutboxDispatcher
+from bot.dispatcher import MAX_ATTEMPTS, OutboxDispatcher
 from bot.mailer import Mailer
 from bot.runner import RunningBot
 from bot.settings import EmailSettings, Settings
-from domain.model import OutboxKind, OutboxMessage
+from domain.model import OutboxKind, OutboxMessage, User
 from sandbox import Sandbox
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
@@ -153,4 +153,44 @@ async def test_email_is_retried_until_the_smtp_server_answers(
     email = await sandbox.wait_for_email("late@example.org")
     assert email.subject == "Hello" and "body" in email.text
     assert await store.counts() == {"sent": 1}
+    await engine.dispose()
+
+
+async def test_an_email_that_never_goes_out_is_reported_to_its_user(
+    sandbox: Sandbox, settings: Settings
+) -> None:
+    await asyncio.to_thread(upgrade, settings.database.url)
+    engine = create_engine(settings.database.url)
+    sessions = session_factory(engine)
+    now = datetime.now(UTC)
+    async with SqlUnitOfWork(sessions) as uow:
+        user = await uow.users.add(User(telegram_id=777, first_name="Ann", created_at=now))
+        await uow.outbox.add(
+            OutboxMessage(
+                kind=OutboxKind.EMAIL,
+                recipient="lost@example.org",
+                payload={"subject": "Hi", "text": "body", "html": ""},
+                created_at=now,
+                user_id=user.id,
+            )
+        )
+        await uow.commit()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead_port = probe.getsockname()[1]
+    clock = [now]
+    store = OutboxStore(sessions)
+    dispatcher = OutboxDispatcher(
+        store,
+        cast(Bot, None),
+        Mailer(EmailSettings(smtp_host="127.0.0.1", smtp_port=dead_port)),
+        lambda: clock[0],
+    )
+    for _ in range(MAX_ATTEMPTS):
+        assert await dispatcher.deliver_due() == 1
+        clock[0] += timedelta(minutes=11)
+    [notice] = await store.claim(clock[0])
+    assert notice.kind is OutboxKind.TELEGRAM and notice.recipient == "777"
+    assert "could not deliver the email to <b>lost@example.org</b>" in str(notice.payload["text"])
+    assert (await store.counts())["failed"] == 1
     await engine.dispose()

@@ -87,8 +87,8 @@ async def test_the_confirmation_email_can_be_resent_and_replaces_the_old_link(
     await pia.send("pia@example.org")
     await pia.wait_for_message("I sent a confirmation link")
     first = await sandbox.wait_for_email("pia@example.org")
-    answer = await pia.tap("Resend email")
-    assert answer.text is not None and "please wait" in answer.text
+    await pia.tap("Resend email")
+    await pia.wait_for_message("please wait")
 
     # Two minutes pass: the cooldown is measured from the newest token's creation.
     engine = bot.app.bot_data["runtime"].engine

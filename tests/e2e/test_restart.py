@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 from pathlib import Path
 
@@ -193,3 +194,19 @@ async def test_an_offer_being_written_survives_a_restart(
     finally:
         await running.stop()
     assert sandbox.api_errors == []
+
+
+async def test_an_unreachable_bot_api_is_one_sentence(
+    sandbox: Sandbox, settings: Settings, tmp_path: Path
+) -> None:
+    config = write_config(tmp_path / "config.toml", sandbox, settings.database.url)
+    with socket.socket() as probe:  # a port where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}/bot"
+    config.write_text(config.read_text().replace(sandbox.base_url, dead), encoding="utf-8")
+    process = await launch(config)
+    _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    output = stderr.decode()
+    assert process.returncode == 2
+    assert f"Cannot reach the Bot API at {dead}" in output
+    assert "Traceback" not in output and TOKEN not in output
