@@ -44,6 +44,10 @@ async def toggle_alerts(update: Update, context: LeadlineContext) -> None:
     if decoded is None or decoded.argument not in ("on", "off"):
         await answer_query(update, context, texts.STALE_BUTTON)
         return
+    current = await accounts.get_user(context.uow(), telegram_id(update))
+    if current is None or not current.signed_up:
+        await answer_query(update, context, texts.NOT_SIGNED_UP)
+        return
     muted = decoded.argument == "off"
     user = await lead_cases.set_alerts_muted(context.uow(), telegram_id(update), muted)
     await answer_query(update, context, lead_texts.MUTE_ON if muted else lead_texts.MUTE_OFF)
