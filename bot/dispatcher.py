@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.mailer import Mailer, PermanentMailError
@@ -200,4 +200,7 @@ class OutboxDispatcher:
         markup = payload.pop("reply_markup", None)
         if isinstance(markup, dict):
             payload["reply_markup"] = InlineKeyboardMarkup.de_json(markup, self._bot)
+        replying = payload.pop("reply_parameters", None)
+        if isinstance(replying, dict):
+            payload["reply_parameters"] = ReplyParameters.de_json(replying, self._bot)
         return await send(chat_id=int(delivery.recipient), **payload)

@@ -28,6 +28,7 @@ class Relay:
     sender: User
     recipient: User
     edit_of: RelayedMessage | None = None
+    quote: int | None = None  # the recipient's message this one replies to
 
 
 @dataclass(frozen=True)
@@ -57,13 +58,19 @@ async def relay(
     sender_message_id: int,
     now: datetime,
     render: RenderRelay,
+    replying_to: int | None = None,
 ) -> Relayed:
-    """Stores the message, then queues it for the other side: stored before delivered."""
+    """Stores the message, then queues it for the other side: stored before delivered.
+
+    ``replying_to`` is the Telegram id (in the sender's chat) of the message replied to; the
+    other side's copy then quotes that message as it appears in their chat.
+    """
     async with uow:
         me, thread, lead = await load_party(uow, telegram_id, thread_id)
         assert me.id is not None and thread.id is not None
         other = await uow.users.get(thread.other(me.id))
         assert other is not None
+        quote = await _quote(uow, me.id, thread.id, replying_to)
         flagged = off_platform(text)
         message = await uow.threads.add_message(
             RelayedMessage(
@@ -79,7 +86,7 @@ async def relay(
                 flagged=flagged,
             )
         )
-        await uow.outbox.add(_delivery(Relay(message, lead, me, other), render, now))
+        await uow.outbox.add(_delivery(Relay(message, lead, me, other, quote=quote), render, now))
         remind = False
         if flagged:
             reminded = thread.buyer_reminded if me.id == thread.buyer_id else thread.seller_reminded
@@ -94,6 +101,19 @@ async def relay(
         await uow.threads.save(thread)
         await uow.commit()
         return Relayed(message, remind)
+
+
+async def _quote(uow: UnitOfWork, me: int, thread_id: int, replying_to: int | None) -> int | None:
+    """The id, in the other side's chat, of the message being replied to."""
+    if replying_to is None:
+        return None
+    theirs = await uow.threads.message_delivered_as(me, replying_to)
+    if theirs is not None and theirs.thread_id == thread_id:
+        return theirs.sender_message_id  # their own message, as they sent it
+    mine = await uow.threads.message_sent_as(me, replying_to)
+    if mine is not None and mine.thread_id == thread_id:
+        return mine.recipient_message_id  # my message, as it reached them
+    return None
 
 
 def _delivery(relay: Relay, render: RenderRelay, now: datetime) -> OutboxMessage:

@@ -69,6 +69,7 @@ async def _relay(update: Update, context: LeadlineContext, thread_id: int) -> bo
     message = update.effective_message
     assert message is not None
     kind, text, file_id, file_name = _content(message)
+    replying_to = message.reply_to_message.message_id if message.reply_to_message else None
     try:
         relayed = await relay.relay(
             context.uow(),
@@ -81,6 +82,7 @@ async def _relay(update: Update, context: LeadlineContext, thread_id: int) -> bo
             message.message_id,
             context.now(),
             deal_views.relay_payload,
+            replying_to,
         )
     except DomainError as error:
         await say(update, context, escape(error.sentence))

@@ -188,7 +188,7 @@ def relay_payload(relay: Relay) -> Payload:
                     "reply_markup": actions.to_dict(),
                 }
             header = f"✏️ {header} <i>(edited message)</i>"
-        return _message(f"{header}\n\n{body}{flag}", actions)
+        return _quoting(_message(f"{header}\n\n{body}{flag}", actions), relay)
     method, field = _SENDERS[message.kind]
     room = MessageLimit.CAPTION_LENGTH - units(visible(header + flag)) - 20
     caption = f"{header}\n\n{escape(_fit(message.text or '', room))}" if message.text else header
@@ -200,10 +200,23 @@ def relay_payload(relay: Relay) -> Payload:
             "parse_mode": "HTML",
             "reply_markup": actions.to_dict(),
         }
-    return {
-        "method": method,
-        field: message.file_id,
-        "caption": f"{caption}{flag}",
-        "parse_mode": "HTML",
-        "reply_markup": actions.to_dict(),
-    }
+    return _quoting(
+        {
+            "method": method,
+            field: message.file_id,
+            "caption": f"{caption}{flag}",
+            "parse_mode": "HTML",
+            "reply_markup": actions.to_dict(),
+        },
+        relay,
+    )
+
+
+def _quoting(payload: Payload, relay: Relay) -> Payload:
+    """Shows a reply as a reply on the other side too (if the quoted message still exists)."""
+    if relay.quote is not None:
+        payload["reply_parameters"] = {
+            "message_id": relay.quote,
+            "allow_sending_without_reply": True,
+        }
+    return payload

@@ -128,6 +128,11 @@ async def test_bid_counter_counter_accept_chat_and_transcript(
     await sid.wait_for_message("Sent.")
     flagged = await buyer.wait_for_message("Call me at +1 555 123 4567")
     assert "Keep the deal on Leadline" in flagged.text
+    # Bella sees it as a reply to her own "Hello" message.
+    hello_sent = next(
+        m for m in buyer.chat if not m.from_bot and "Hello <b>Sid</b>" in (m.text or "")
+    )
+    assert flagged.reply_to_message_id == hello_sent.message_id
     await sid.reply(hello.message_id, "or mail sid@example.org")
     await buyer.wait_for_message("or mail sid@example.org")
     await asyncio.sleep(0.5)
