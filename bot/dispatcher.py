@@ -31,6 +31,7 @@ _METHODS = frozenset(
         "sendPhoto",
         "sendVoice",
         "sendVideo",
+        "sendAudio",
         "copyMessage",
         "editMessageText",
     }

@@ -14,6 +14,7 @@ class MessageKind(StrEnum):
     DOCUMENT = "document"
     VOICE = "voice"
     VIDEO = "video"
+    AUDIO = "audio"
 
 
 @dataclass

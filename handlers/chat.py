@@ -37,7 +37,12 @@ FLOW = in_flow("chat")
 IN_THREAD = "in_thread"
 CURRENT = "chat_thread"  # user_data: the thread the user is writing in
 RELAYABLE = NEW_MESSAGE & (
-    filters.TEXT | filters.PHOTO | filters.Document.ALL | filters.VOICE | filters.VIDEO
+    filters.TEXT
+    | filters.PHOTO
+    | filters.Document.ALL
+    | filters.VOICE
+    | filters.VIDEO
+    | filters.AUDIO
 )
 REMINDER = (
     "⚠️ Your message was delivered, but it contains contact details or a link. Please keep "
@@ -62,6 +67,8 @@ def _content(message: Message) -> tuple[MessageKind, str | None, str | None, str
         return MessageKind.VOICE, message.caption, message.voice.file_id, "voice"
     if message.video is not None:
         return MessageKind.VIDEO, message.caption, message.video.file_id, message.video.file_name
+    if message.audio is not None:
+        return MessageKind.AUDIO, message.caption, message.audio.file_id, message.audio.file_name
     return MessageKind.TEXT, message.text, None, None
 
 
@@ -111,7 +118,7 @@ async def enter(update: Update, context: LeadlineContext) -> str | int:
         update,
         context,
         f"💬 You are writing to <b>{escape(view.other.name)}</b> about "
-        f"<b>{escape(view.lead.title or '')}</b>. Text, photos, files, voice and video are "
+        f"<b>{escape(view.lead.title or '')}</b>. Text, photos, files, voice, audio and video are "
         "passed on and kept as the record. Send /done to leave.",
     )
     return IN_THREAD
@@ -129,7 +136,7 @@ async def unsupported(update: Update, context: LeadlineContext) -> str:
     await say(
         update,
         context,
-        "That kind of message is not passed on; send text, a photo, a file, voice or video.",
+        "That kind of message is not passed on; send text, a photo, a file, voice, audio or video.",
     )
     return IN_THREAD
 

@@ -165,6 +165,7 @@ _SENDERS = {
     MessageKind.DOCUMENT: ("sendDocument", "document"),
     MessageKind.VOICE: ("sendVoice", "voice"),
     MessageKind.VIDEO: ("sendVideo", "video"),
+    MessageKind.AUDIO: ("sendAudio", "audio"),
 }
 
 

@@ -133,6 +133,16 @@ class SimUser:
     ) -> Message:
         return self._media("voice", data, None, "audio/ogg", caption, reply_to)
 
+    async def send_audio(
+        self,
+        data: bytes,
+        filename: str = "audio.mp3",
+        *,
+        caption: str | None = None,
+        reply_to: int | None = None,
+    ) -> Message:
+        return self._media("audio", data, filename, "audio/mpeg", caption, reply_to)
+
     async def send_video(
         self,
         data: bytes,

@@ -147,6 +147,7 @@ async def test_bid_counter_counter_accept_chat_and_transcript(
         (buyer.send_voice, "voice"),
         (buyer.send_video, "video"),
         (buyer.send_photo, "photo"),
+        (buyer.send_audio, "audio"),
     ):
         await send(b"media " + kind.encode())
         relayed = await sid.wait_for_message(predicate=lambda m, k=kind: m.media_kind == k)
