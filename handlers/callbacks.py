@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from telegram import Update
 from telegram.constants import InlineKeyboardButtonLimit
 
 VERSION = "v1"
@@ -48,3 +49,10 @@ def pattern(area: str, action: str | None = None) -> str:
     if action is None:
         return rf"^{VERSION}:{re.escape(area)}:"
     return rf"^{VERSION}:{re.escape(area)}:{re.escape(action)}(:|$)"
+
+
+def argument(update: Update) -> str:
+    """The argument of the pressed button's data ("" when forged, stale or not a button)."""
+    query = update.callback_query
+    decoded = Callback.decode(query.data if query else None)
+    return decoded.argument if decoded else ""

@@ -22,7 +22,7 @@ from domain.chat import MessageKind
 from domain.errors import DomainError
 from domain.ports import Page, ThreadSummary
 from handlers import deal_views, keyboards, texts
-from handlers.callbacks import Callback, pattern
+from handlers.callbacks import Callback, argument, pattern
 from handlers.common import NEW_MESSAGE, answer_query, say, telegram_id
 from handlers.context import LeadlineContext
 from handlers.conversation import Handlers, persistent_conversation
@@ -48,12 +48,6 @@ REMINDER = (
     "⚠️ Your message was delivered, but it contains contact details or a link. Please keep "
     "the deal on Leadline: only what is said here counts if there is a dispute."
 )
-
-
-def _argument(update: Update) -> str:
-    query = update.callback_query
-    decoded = Callback.decode(query.data if query else None)
-    return decoded.argument if decoded else ""
 
 
 def _content(message: Message) -> tuple[MessageKind, str | None, str | None, str | None]:
@@ -104,7 +98,7 @@ async def enter(update: Update, context: LeadlineContext) -> str | int:
     """Message on a thread: everything the user sends now goes to the other side."""
     enter_flow(context, "chat")
     await answer_query(update, context)
-    thread_id = _argument(update)
+    thread_id = argument(update)
     try:
         view = await relay.view_thread(
             context.uow(), telegram_id(update), int(thread_id) if thread_id.isdigit() else 0
@@ -231,7 +225,7 @@ def _list(page: Page[ThreadSummary]) -> tuple[str, InlineKeyboardMarkup]:
 async def messages(update: Update, context: LeadlineContext) -> None:
     """/messages: the user's threads with the last message and unread counts."""
     await answer_query(update, context)
-    offset = _argument(update) if update.callback_query else "0"
+    offset = argument(update) if update.callback_query else "0"
     try:
         page = await relay.threads_of(
             context.uow(), telegram_id(update), int(offset) if offset.isdigit() else 0
@@ -251,7 +245,7 @@ async def messages(update: Update, context: LeadlineContext) -> None:
 async def open_thread(update: Update, context: LeadlineContext) -> None:
     """Opens a thread card with what the user may do in it."""
     await answer_query(update, context)
-    thread_id = _argument(update)
+    thread_id = argument(update)
     try:
         view = await relay.view_thread(
             context.uow(), telegram_id(update), int(thread_id) if thread_id.isdigit() else 0
@@ -264,7 +258,7 @@ async def open_thread(update: Update, context: LeadlineContext) -> None:
 
 async def transcript(update: Update, context: LeadlineContext) -> None:
     """Sends the thread's whole record as a UTF-8 text file."""
-    thread_id = _argument(update)
+    thread_id = argument(update)
     try:
         text = await relay.transcript(
             context.uow(), telegram_id(update), int(thread_id) if thread_id.isdigit() else 0

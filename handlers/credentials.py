@@ -21,7 +21,7 @@ from domain.errors import DomainError
 from domain.model import User
 from domain.ports import UnitOfWork
 from handlers import texts
-from handlers.callbacks import Callback, pattern
+from handlers.callbacks import argument, pattern
 from handlers.common import NEW_MESSAGE, TEXT_ANSWER, answer_query, say, telegram_id
 from handlers.context import LeadlineContext
 from handlers.conversation import Handlers, persistent_conversation
@@ -54,12 +54,6 @@ ADDERS: dict[str, TextAdder] = {
     "portfolio": sellers.add_link,
     "experience": sellers.set_skill_years,
 }
-
-
-def _argument(update: Update) -> str:
-    query = update.callback_query
-    decoded = Callback.decode(query.data if query else None)
-    return decoded.argument if decoded else ""
 
 
 def _view(section: str, user: User, credentials: Credentials) -> tuple[str, InlineKeyboardMarkup]:
@@ -113,7 +107,7 @@ async def _show(update: Update, context: LeadlineContext, section: str, prefix: 
 async def open_section(update: Update, context: LeadlineContext) -> int:
     """Shows one credentials section with its entries and buttons."""
     await answer_query(update, context)
-    section = _argument(update)
+    section = argument(update)
     if section not in ("education", "resume", "documents", "portfolio", "experience"):
         return END
     try:
@@ -127,7 +121,7 @@ async def start_adding(update: Update, context: LeadlineContext) -> str | int:
     """Asks for a new entry of the section whose Add button was tapped."""
     enter_flow(context, "credentials")
     await answer_query(update, context)
-    section = _argument(update)
+    section = argument(update)
     assert context.user_data is not None
     context.user_data[SECTION] = section
     if section in PROMPTS:
@@ -165,7 +159,7 @@ async def add_text(update: Update, context: LeadlineContext) -> str | int:
 async def choose_kind(update: Update, context: LeadlineContext) -> str:
     """Stores the document kind and asks for its title."""
     await answer_query(update, context)
-    kind = _argument(update)
+    kind = argument(update)
     assert context.user_data is not None
     if kind not in {k.value for k in KIND_NAMES}:
         return DOC_TITLE
@@ -223,7 +217,7 @@ async def not_a_file(update: Update, context: LeadlineContext) -> str:
 
 async def remove(update: Update, context: LeadlineContext) -> None:
     """Removes one entry after a tap on its ✖ button."""
-    kind, _, entry = _argument(update).partition(".")
+    kind, _, entry = argument(update).partition(".")
     try:
         await sellers.remove_entry(
             context.uow(), telegram_id(update), kind, int(entry) if entry.isdigit() else 0

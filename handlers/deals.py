@@ -21,7 +21,7 @@ from domain.errors import DomainError, InvalidInput
 from domain.negotiation import OfferDraft
 from domain.ports import UnitOfWork
 from handlers import deal_views, texts
-from handlers.callbacks import Callback, pattern
+from handlers.callbacks import argument, pattern
 from handlers.common import NEW_MESSAGE, TEXT_ANSWER, answer_query, edit_markup, say, telegram_id
 from handlers.context import LeadlineContext
 from handlers.conversation import Handlers, persistent_conversation
@@ -39,12 +39,6 @@ QUESTIONS = {
     DAYS: "In how many days will the work be done? (1–365)",
     NOTE: "Add a note for the other side (what is included, how you will work), or tap Skip.",
 }
-
-
-def _argument(update: Update) -> str:
-    query = update.callback_query
-    decoded = Callback.decode(query.data if query else None)
-    return decoded.argument if decoded else ""
 
 
 async def _ask_amount(
@@ -70,7 +64,7 @@ def _amount_question(context: LeadlineContext) -> str:
 async def connect(update: Update, context: LeadlineContext) -> str | int:
     """Connect on a lead: opens the thread and asks for the bid."""
     enter_flow(context, "offer")
-    lead_id = _argument(update)
+    lead_id = argument(update)
     try:
         thread = await deals.connect(
             context.uow(),
@@ -88,7 +82,7 @@ async def connect(update: Update, context: LeadlineContext) -> str | int:
 async def new_offer(update: Update, context: LeadlineContext) -> str | int:
     """Make offer on a thread card."""
     enter_flow(context, "offer")
-    thread_id = _argument(update)
+    thread_id = argument(update)
     await answer_query(update, context)
     try:
         return await _ask_amount(update, context, int(thread_id) if thread_id.isdigit() else 0)
@@ -100,7 +94,7 @@ async def new_offer(update: Update, context: LeadlineContext) -> str | int:
 async def counter(update: Update, context: LeadlineContext) -> str | int:
     """Counter on an offer card: checks it may be countered, then asks the amount."""
     enter_flow(context, "offer")
-    offer_id = _argument(update)
+    offer_id = argument(update)
     try:
         thread = await deals.counter_target(
             context.uow(), telegram_id(update), int(offer_id) if offer_id.isdigit() else 0
@@ -230,7 +224,7 @@ async def wrong_input(update: Update, context: LeadlineContext) -> None:
 
 async def accept(update: Update, context: LeadlineContext) -> None:
     """Accept on an offer: hires."""
-    offer_id = _argument(update)
+    offer_id = argument(update)
     try:
         deal, contract = await deals.accept(
             context.uow(),
@@ -254,7 +248,7 @@ async def accept(update: Update, context: LeadlineContext) -> None:
 
 
 async def _close(update: Update, context: LeadlineContext, withdrawing: bool) -> None:
-    offer_id = _argument(update)
+    offer_id = argument(update)
     close = deals.withdraw if withdrawing else deals.decline
     try:
         deal = await close(

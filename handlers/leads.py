@@ -21,7 +21,7 @@ from domain import accounts, deals, lead_cases, profiles
 from domain.errors import DomainError
 from domain.leads import AttachmentKind
 from handlers import lead_texts, lead_views, texts
-from handlers.callbacks import Callback, pattern
+from handlers.callbacks import argument, pattern
 from handlers.common import answer_query, edit_markup, identity, say, telegram_id
 from handlers.context import LeadlineContext
 from handlers.keyboards import button, rows
@@ -30,12 +30,6 @@ SEARCH = "lead_search"  # user_data: {"words": [...], "category": str|None, "ski
 SKILL_CHOICES = "lead_skill_choices"
 INLINE_RESULTS = 10
 DEEP_LINK = re.compile(r"^lead_(\d{1,12})$")
-
-
-def _argument(update: Update) -> str:
-    query = update.callback_query
-    decoded = Callback.decode(query.data if query else None)
-    return decoded.argument if decoded else ""
 
 
 def _search(context: LeadlineContext) -> dict[str, Any]:
@@ -92,7 +86,7 @@ async def from_menu(update: Update, context: LeadlineContext) -> None:
 async def page(update: Update, context: LeadlineContext) -> None:
     """Prev / Next under a result list."""
     await answer_query(update, context)
-    offset = _argument(update)
+    offset = argument(update)
     await show_results(update, context, int(offset) if offset.isdigit() else 0)
 
 
@@ -108,7 +102,7 @@ async def choose_category_filter(update: Update, context: LeadlineContext) -> No
 async def category_filter(update: Update, context: LeadlineContext) -> None:
     """Filters the search by the tapped category."""
     names = await profiles.category_names(context.uow())
-    index = _argument(update)
+    index = argument(update)
     if not index.isdigit() or int(index) >= len(names):
         await answer_query(update, context, texts.STALE_BUTTON)
         return
@@ -136,7 +130,7 @@ async def skill_filter(update: Update, context: LeadlineContext) -> None:
     """Filters the search by the tapped skill."""
     assert context.user_data is not None
     choices = list(context.user_data.get(SKILL_CHOICES, []))
-    index = _argument(update)
+    index = argument(update)
     if not index.isdigit() or int(index) >= len(choices):
         await answer_query(update, context, texts.STALE_BUTTON)
         return
@@ -178,14 +172,14 @@ async def send_lead(update: Update, context: LeadlineContext, lead_id: int) -> N
 async def view(update: Update, context: LeadlineContext) -> None:
     """View on a lead button: opens its card."""
     await answer_query(update, context)
-    lead_id = _argument(update)
+    lead_id = argument(update)
     if lead_id.isdigit():
         await send_lead(update, context, int(lead_id))
 
 
 async def _own_lead_id(update: Update, context: LeadlineContext) -> int | None:
     """The lead id of the tapped button if the presser owns that lead (data can be forged)."""
-    lead_id = _argument(update)
+    lead_id = argument(update)
     if not lead_id.isdigit():
         return None
     try:
@@ -215,7 +209,7 @@ async def ask_withdraw(update: Update, context: LeadlineContext) -> None:
 
 async def withdraw(update: Update, context: LeadlineContext) -> None:
     """Withdraws the lead."""
-    lead_id = _argument(update)
+    lead_id = argument(update)
     try:
         await lead_cases.withdraw(
             context.uow(),
@@ -234,7 +228,7 @@ async def withdraw(update: Update, context: LeadlineContext) -> None:
 
 async def bids(update: Update, context: LeadlineContext) -> None:
     """The sellers in talks on one of the buyer's leads, with their latest offers."""
-    lead_id = _argument(update)
+    lead_id = argument(update)
     try:
         found = await deals.bids_of(
             context.uow(), telegram_id(update), int(lead_id) if lead_id.isdigit() else 0

@@ -22,7 +22,7 @@ from domain.leads import Attachment, AttachmentKind, Lead
 from domain.lifecycle import LeadStatus
 from domain.ports import UnitOfWork
 from handlers import keyboards, lead_texts, lead_views, texts
-from handlers.callbacks import Callback, pattern
+from handlers.callbacks import argument, pattern
 from handlers.common import (
     NEW_MESSAGE,
     TEXT_ANSWER,
@@ -64,12 +64,6 @@ def _notify(context: LeadlineContext) -> RenderChange:
 def _lead_id(context: LeadlineContext) -> int:
     assert context.user_data is not None
     return int(context.user_data.get(LEAD_ID, 0))
-
-
-def _argument(update: Update) -> str:
-    query = update.callback_query
-    decoded = Callback.decode(query.data if query else None)
-    return decoded.argument if decoded else ""
 
 
 async def ask(update: Update, context: LeadlineContext, field: str, prefix: str = "") -> str:
@@ -216,7 +210,7 @@ async def budget(update: Update, context: LeadlineContext) -> str | int:
 async def category(update: Update, context: LeadlineContext) -> str | int:
     """Stores the tapped category and asks for the skills."""
     names = await profiles.category_names(context.uow())
-    index = _argument(update)
+    index = argument(update)
     if not index.isdigit() or int(index) >= len(names):
         await answer_query(update, context, texts.STALE_BUTTON)
         return CATEGORY
@@ -324,7 +318,7 @@ async def edit_published(update: Update, context: LeadlineContext) -> str | int:
     """Starts editing one of the buyer's leads from its card."""
     enter_flow(context, "newlead")
     await answer_query(update, context)
-    lead_id = _argument(update)
+    lead_id = argument(update)
     if not lead_id.isdigit():
         return END
     try:
@@ -347,7 +341,7 @@ async def edit_published(update: Update, context: LeadlineContext) -> str | int:
 async def field_chosen(update: Update, context: LeadlineContext) -> str | int:
     """Asks for the chosen field; attachments start over from none."""
     await answer_query(update, context)
-    field = _argument(update)
+    field = argument(update)
     if field not in ORDER:
         return CHOOSE_FIELD
     if field == ATTACHMENTS:

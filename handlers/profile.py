@@ -18,7 +18,7 @@ from domain.errors import DomainError, InvalidInput
 from domain.model import Role, User
 from domain.ports import UnitOfWork
 from handlers import category_picker, keyboards, texts
-from handlers.callbacks import Callback, pattern
+from handlers.callbacks import argument, pattern
 from handlers.common import (
     NEW_MESSAGE,
     TEXT_ANSWER,
@@ -93,17 +93,11 @@ async def show_profile(update: Update, context: LeadlineContext) -> int:
     return END
 
 
-def _argument(update: Update) -> str:
-    query = update.callback_query
-    decoded = Callback.decode(query.data if query else None)
-    return decoded.argument if decoded else ""
-
-
 async def start_edit(update: Update, context: LeadlineContext) -> str | int:
     """Asks for the new value of the profile part whose button was tapped."""
     enter_flow(context, "profile")
     user = await _signed_up_user(update, context)
-    field = _argument(update)
+    field = argument(update)
     if user is None:
         return END
     await answer_query(update, context)
@@ -190,7 +184,7 @@ async def add_role(update: Update, context: LeadlineContext) -> str | int:
     if user is None:
         return END
     try:
-        role = Role(_argument(update))
+        role = Role(argument(update))
         user = await profiles.add_role(context.uow(), user.telegram_id, role)
     except ValueError:
         await answer_query(update, context, texts.STALE_BUTTON)

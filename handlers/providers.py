@@ -12,7 +12,7 @@ from domain import accounts, lead_cases, profiles, sellers
 from domain.credentials import DocumentKind
 from domain.errors import DomainError
 from handlers import lead_views, provider_views, texts
-from handlers.callbacks import Callback, pattern
+from handlers.callbacks import Callback, argument, pattern
 from handlers.common import answer_query, identity, say, telegram_id
 from handlers.context import LeadlineContext
 from handlers.provider_views import PROVIDER
@@ -22,12 +22,6 @@ ASK = (
     "Which skills are you looking for? Send <code>/providers logo design, figma</code>, "
     "or pick a category:"
 )
-
-
-def _argument(update: Update) -> str:
-    query = update.callback_query
-    decoded = Callback.decode(query.data if query else None)
-    return decoded.argument if decoded else ""
 
 
 def _skills(args: list[str]) -> list[str]:
@@ -72,7 +66,7 @@ async def find(update: Update, context: LeadlineContext) -> None:
 async def by_category(update: Update, context: LeadlineContext) -> None:
     """Sellers of the tapped category."""
     names = await profiles.category_names(context.uow())
-    index = _argument(update)
+    index = argument(update)
     if not index.isdigit() or int(index) >= len(names):
         await answer_query(update, context, texts.STALE_BUTTON)
         return
@@ -85,7 +79,7 @@ async def by_category(update: Update, context: LeadlineContext) -> None:
 async def page(update: Update, context: LeadlineContext) -> None:
     """Prev / Next under the providers."""
     await answer_query(update, context)
-    offset = _argument(update)
+    offset = argument(update)
     await show_results(update, context, int(offset) if offset.isdigit() else 0)
 
 
@@ -108,7 +102,7 @@ async def send_card(update: Update, context: LeadlineContext, seller_id: int) ->
 async def view(update: Update, context: LeadlineContext) -> None:
     """Opens a seller's public card."""
     await answer_query(update, context)
-    seller = _argument(update)
+    seller = argument(update)
     if seller.isdigit():
         await send_card(update, context, int(seller))
 
@@ -139,7 +133,7 @@ async def send_documents(update: Update, context: LeadlineContext) -> None:
 
 async def choose_lead(update: Update, context: LeadlineContext) -> None:
     """Invite: asks which of the buyer's open leads the seller is invited to."""
-    seller = _argument(update)
+    seller = argument(update)
     leads = await lead_cases.open_leads_of(context.uow(), telegram_id(update))
     if not seller.isdigit() or not leads:
         await answer_query(
@@ -157,7 +151,7 @@ async def choose_lead(update: Update, context: LeadlineContext) -> None:
 
 async def invite(update: Update, context: LeadlineContext) -> None:
     """Records the invitation and tells the seller through the outbox."""
-    seller, _, lead = _argument(update).partition(".")
+    seller, _, lead = argument(update).partition(".")
     if not seller.isdigit() or not lead.isdigit():
         await answer_query(update, context, texts.STALE_BUTTON)
         return

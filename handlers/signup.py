@@ -19,7 +19,7 @@ from domain.model import AccountType, Role, SignupStage, User
 from domain.ports import UnitOfWork
 from domain.validation import validate_email
 from handlers import category_picker, keyboards, leads, texts
-from handlers.callbacks import Callback, pattern
+from handlers.callbacks import Callback, argument, pattern
 from handlers.common import NEW_MESSAGE, answer_query, close_question, identity, say, telegram_id
 from handlers.context import LeadlineContext
 from handlers.conversation import Handlers, persistent_conversation
@@ -101,12 +101,6 @@ async def _button_step(
     return await _next(update, context, user)
 
 
-def _argument(update: Update) -> str:
-    query = update.callback_query
-    decoded = Callback.decode(query.data if query else None)
-    return decoded.argument if decoded else ""
-
-
 async def accept_terms(update: Update, context: LeadlineContext) -> str | int:
     """Records that the terms were accepted and asks for the role."""
     tid = telegram_id(update)
@@ -120,7 +114,7 @@ async def accept_terms(update: Update, context: LeadlineContext) -> str | int:
 
 async def choose_role(update: Update, context: LeadlineContext) -> str | int:
     """Stores the chosen role and asks for the account type."""
-    tid, role = telegram_id(update), _argument(update)
+    tid, role = telegram_id(update), argument(update)
 
     async def action() -> User:
         return await accounts.choose_role(context.uow(), tid, Role(role))
@@ -131,7 +125,7 @@ async def choose_role(update: Update, context: LeadlineContext) -> str | int:
 
 async def choose_account_type(update: Update, context: LeadlineContext) -> str | int:
     """Stores individual or organization and asks for the organization name or the email."""
-    tid, kind = telegram_id(update), _argument(update)
+    tid, kind = telegram_id(update), argument(update)
 
     async def action() -> User:
         return await accounts.choose_account_type(context.uow(), tid, AccountType(kind))
@@ -248,7 +242,7 @@ async def location(update: Update, context: LeadlineContext) -> str | int:
 
 async def skip(update: Update, context: LeadlineContext) -> str | int:
     """Skips an optional question and asks the next one."""
-    tid, stage = telegram_id(update), _argument(update)
+    tid, stage = telegram_id(update), argument(update)
 
     async def action() -> User:
         return await profiles.skip_step(context.uow(), tid, SignupStage(stage))
