@@ -28,8 +28,6 @@ class UserRepository(Protocol):
 
     async def save(self, user: User) -> None: ...
 
-    async def mark_unreachable(self, telegram_id: int) -> None: ...
-
 
 class SkillRepository(Protocol):
     async def resolve(self, names: Sequence[SkillName]) -> list[str]:

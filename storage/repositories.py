@@ -164,13 +164,6 @@ class SqlUserRepository:
         rows = await self._session.scalars(select(SkillRow).where(SkillRow.key.in_(keys)))
         return {row.key: row for row in rows}
 
-    async def mark_unreachable(self, telegram_id: int) -> None:
-        await self._session.execute(
-            update(UserRow)
-            .where(UserRow.telegram_id == telegram_id)
-            .values(reachable=False, alertable=False)
-        )
-
 
 class SqlSkillRepository:
     def __init__(self, session: AsyncSession) -> None:

@@ -48,11 +48,6 @@ class FakeUsers:
         assert user.id is not None
         self._uow.pending.users[user.id] = copy.deepcopy(user)
 
-    async def mark_unreachable(self, telegram_id: int) -> None:
-        for user in self._uow.pending.users.values():
-            if user.telegram_id == telegram_id:
-                user.reachable = False
-
 
 class FakeSkills:
     def __init__(self, uow: FakeUnitOfWork) -> None:
