@@ -15,8 +15,8 @@ from bot.dispatcher import OutboxDispatcher
 from bot.mailer import Mailer
 from bot.settings import Settings
 from domain.profiles import sync_categories
-from handlers.context import LeadlineApp, LeadlineContext, Services, utc_now
-from handlers.general import forget_old_updates
+from handlers.core.context import LeadlineApp, LeadlineContext, Services, utc_now
+from handlers.menu.general import forget_old_updates
 from handlers.setup import BOT_COMMANDS, register
 from storage.db import create_engine, session_factory
 from storage.outbox import OutboxStore

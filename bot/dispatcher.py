@@ -16,7 +16,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.mailer import Mailer, PermanentMailError
 from domain.model import OutboxKind
-from handlers import texts
+from handlers.core import texts
 from storage.outbox import Delivery, OutboxStore
 
 log = logging.getLogger(__name__)

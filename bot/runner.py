@@ -9,7 +9,7 @@ from telegram import Update
 
 from bot.app import build_application
 from bot.settings import Settings
-from handlers.context import LeadlineApp
+from handlers.core.context import LeadlineApp
 from storage.migrate import upgrade
 
 

@@ -11,25 +11,20 @@ from telegram.ext import (
     TypeHandler,
 )
 
-from handlers import (
-    chat,
-    credentials,
-    dashboard,
-    deals,
-    flows,
-    general,
-    keyboards,
-    leads,
-    newlead,
-    profile,
-    providers,
-    settings,
-    signup,
-    texts,
-)
-from handlers.callbacks import pattern
-from handlers.common import NEW_MESSAGE
-from handlers.context import LeadlineApp
+from handlers.chat import relay as chat
+from handlers.core import flows, keyboards, texts
+from handlers.core.callbacks import pattern
+from handlers.core.common import NEW_MESSAGE
+from handlers.core.context import LeadlineApp
+from handlers.dashboard import view as dashboard
+from handlers.deals import flow as deals
+from handlers.leads import find as leads
+from handlers.leads import post as newlead
+from handlers.menu import general
+from handlers.profile import credentials, settings
+from handlers.profile import flow as profile
+from handlers.providers import find as providers
+from handlers.signup import flow as signup
 
 BOT_COMMANDS = [BotCommand(name, description) for name, description in texts.COMMANDS]
 

@@ -9,7 +9,7 @@ from bot.runner import RunningBot
 from domain import lead_cases
 from domain.model import Role, SignupStage, User
 from domain.skills import parse_skill_list
-from handlers.lead_views import alert_payload
+from handlers.leads.views import alert_payload
 from sandbox import Sandbox
 from tests.e2e.journeys import sign_up
 

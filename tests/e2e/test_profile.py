@@ -13,7 +13,7 @@ from telegram.ext import CommandHandler
 
 from bot.runner import RunningBot
 from domain import accounts
-from handlers.context import LeadlineContext
+from handlers.core.context import LeadlineContext
 from sandbox import Sandbox
 from storage.models import EmailTokenRow
 from tests.e2e.journeys import sign_up

@@ -20,8 +20,10 @@ from domain.money import Money
 from domain.negotiation import Offer, Thread
 from domain.relay import Relay
 from domain.sellers import PublicProfile
-from handlers import deal_views, lead_texts, provider_views
-from handlers.limits import clip, units, visible
+from handlers.core.limits import clip, units, visible
+from handlers.deals import views as deal_views
+from handlers.leads import texts as lead_texts
+from handlers.providers import views as provider_views
 
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.mailer import Mailer
 from bot.settings import EmailSettings
-from handlers.emails import confirmation_composer
+from handlers.signup.emails import confirmation_composer
 
 
 def test_the_raw_message_carries_the_deep_link_unbroken() -> None:

@@ -13,12 +13,12 @@ from domain.dashboard import Dashboard, LeadList, LeadListing
 from domain.errors import DomainError
 from domain.leads import Lead
 from domain.lifecycle import LeadStatus
-from handlers import texts
-from handlers.callbacks import Callback, pattern
-from handlers.common import answer_query, say, telegram_id
-from handlers.context import LeadlineContext
-from handlers.keyboards import button
-from handlers.lead_views import LEAD
+from handlers.core import texts
+from handlers.core.callbacks import Callback, pattern
+from handlers.core.common import answer_query, say, telegram_id
+from handlers.core.context import LeadlineContext
+from handlers.core.keyboards import button
+from handlers.leads.views import LEAD
 
 AREA = "ds"
 COUNT_LABELS = {

@@ -20,16 +20,24 @@ from domain import deals
 from domain.errors import DomainError, InvalidInput
 from domain.negotiation import OfferDraft
 from domain.ports import UnitOfWork
-from handlers import deal_views, texts
-from handlers.callbacks import argument, pattern
-from handlers.common import NEW_MESSAGE, TEXT_ANSWER, answer_query, edit_markup, say, telegram_id
-from handlers.context import LeadlineContext
-from handlers.conversation import Handlers, persistent_conversation
-from handlers.deal_views import OFFER, THREAD, TelegramDealNotices
-from handlers.flows import enter as enter_flow
-from handlers.flows import in_flow
-from handlers.keyboards import button, rows
-from handlers.lead_views import LEAD
+from handlers.core import texts
+from handlers.core.callbacks import argument, pattern
+from handlers.core.common import (
+    NEW_MESSAGE,
+    TEXT_ANSWER,
+    answer_query,
+    edit_markup,
+    say,
+    telegram_id,
+)
+from handlers.core.context import LeadlineContext
+from handlers.core.conversation import Handlers, persistent_conversation
+from handlers.core.flows import enter as enter_flow
+from handlers.core.flows import in_flow
+from handlers.core.keyboards import button, rows
+from handlers.deals import views as deal_views
+from handlers.deals.views import OFFER, THREAD, TelegramDealNotices
+from handlers.leads.views import LEAD
 
 END = ConversationHandler.END
 FLOW = in_flow("offer")

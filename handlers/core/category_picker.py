@@ -6,10 +6,10 @@ from telegram import Update
 
 from domain import profiles
 from domain.errors import DomainError
-from handlers import keyboards, texts
-from handlers.callbacks import Callback
-from handlers.common import answer_query, edit_markup, telegram_id
-from handlers.context import LeadlineContext
+from handlers.core import keyboards, texts
+from handlers.core.callbacks import Callback
+from handlers.core.common import answer_query, edit_markup, telegram_id
+from handlers.core.context import LeadlineContext
 
 
 async def toggle(update: Update, context: LeadlineContext, area: str, *, skippable: bool) -> None:

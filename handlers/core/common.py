@@ -10,7 +10,7 @@ from telegram.error import BadRequest
 from telegram.ext import filters
 
 from domain.accounts import TelegramIdentity
-from handlers.context import LeadlineContext
+from handlers.core.context import LeadlineContext
 
 log = logging.getLogger(__name__)
 

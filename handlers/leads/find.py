@@ -20,11 +20,13 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Inli
 from domain import accounts, deals, lead_cases, profiles
 from domain.errors import DomainError
 from domain.leads import AttachmentKind
-from handlers import lead_texts, lead_views, texts
-from handlers.callbacks import argument, pattern
-from handlers.common import answer_query, edit_markup, identity, say, telegram_id
-from handlers.context import LeadlineContext
-from handlers.keyboards import button, rows
+from handlers.core import texts
+from handlers.core.callbacks import argument, pattern
+from handlers.core.common import answer_query, edit_markup, identity, say, telegram_id
+from handlers.core.context import LeadlineContext
+from handlers.core.keyboards import button, rows
+from handlers.leads import texts as lead_texts
+from handlers.leads import views as lead_views
 
 SEARCH = "lead_search"  # user_data: {"words": [...], "category": str|None, "skill": str|None}
 SKILL_CHOICES = "lead_skill_choices"

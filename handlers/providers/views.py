@@ -11,7 +11,7 @@ from domain.leads import Lead
 from domain.model import User
 from domain.ports import Page
 from domain.sellers import PublicProfile
-from handlers.keyboards import button, rows
+from handlers.core.keyboards import button, rows
 
 PROVIDER = "pv"
 SHOWN_SKILLS = 10

@@ -9,7 +9,7 @@ from telegram.helpers import create_deep_linked_url
 from domain.leads import MAX_ATTACHMENTS, Lead
 from domain.lifecycle import LeadStatus, describe
 from domain.model import User
-from handlers.limits import clip
+from handlers.core.limits import clip
 
 TITLE_QUESTION = "What is the title of your lead? (up to 120 characters)"
 DESCRIPTION_QUESTION = (

@@ -14,7 +14,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import filters
 
-from handlers.context import LeadlineContext
+from handlers.core.context import LeadlineContext
 
 FLOW = "flow"  # user_data key: the name of the flow the user entered last
 

@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, ConversationHandler
 from telegram.warnings import PTBUserWarning
 
-from handlers.context import LeadlineContext
+from handlers.core.context import LeadlineContext
 
 Handlers = Sequence[BaseHandler[Update, LeadlineContext, object]]
 

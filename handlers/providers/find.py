@@ -11,11 +11,13 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from domain import accounts, lead_cases, profiles, sellers
 from domain.credentials import DocumentKind
 from domain.errors import DomainError
-from handlers import lead_views, provider_views, texts
-from handlers.callbacks import Callback, argument, pattern
-from handlers.common import answer_query, identity, say, telegram_id
-from handlers.context import LeadlineContext
-from handlers.provider_views import PROVIDER
+from handlers.core import texts
+from handlers.core.callbacks import Callback, argument, pattern
+from handlers.core.common import answer_query, identity, say, telegram_id
+from handlers.core.context import LeadlineContext
+from handlers.leads import views as lead_views
+from handlers.providers import views as provider_views
+from handlers.providers.views import PROVIDER
 
 SEARCH = "provider_search"  # user_data: {"skills": [...], "category": str | None}
 ASK = (

@@ -21,9 +21,9 @@ from domain.lead_cases import LeadEdit, RenderChange
 from domain.leads import Attachment, AttachmentKind, Lead
 from domain.lifecycle import LeadStatus
 from domain.ports import UnitOfWork
-from handlers import keyboards, lead_texts, lead_views, texts
-from handlers.callbacks import argument, pattern
-from handlers.common import (
+from handlers.core import keyboards, texts
+from handlers.core.callbacks import argument, pattern
+from handlers.core.common import (
     NEW_MESSAGE,
     TEXT_ANSWER,
     answer_query,
@@ -32,10 +32,12 @@ from handlers.common import (
     say,
     telegram_id,
 )
-from handlers.context import LeadlineContext
-from handlers.conversation import Handlers, persistent_conversation
-from handlers.flows import enter as enter_flow
-from handlers.flows import in_flow
+from handlers.core.context import LeadlineContext
+from handlers.core.conversation import Handlers, persistent_conversation
+from handlers.core.flows import enter as enter_flow
+from handlers.core.flows import in_flow
+from handlers.leads import texts as lead_texts
+from handlers.leads import views as lead_views
 
 END = ConversationHandler.END
 FLOW = in_flow("newlead")

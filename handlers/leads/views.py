@@ -9,8 +9,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from domain.leads import Lead
 from domain.lifecycle import LeadStatus
 from domain.ports import Page
-from handlers import lead_texts
-from handlers.keyboards import button, rows
+from handlers.core.keyboards import button, rows
+from handlers.leads import texts as lead_texts
 
 LEAD = "ld"
 NEWLEAD = "nl"

@@ -20,14 +20,14 @@ from domain.credentials import Credentials, DocumentKind
 from domain.errors import DomainError
 from domain.model import User
 from domain.ports import UnitOfWork
-from handlers import texts
-from handlers.callbacks import argument, pattern
-from handlers.common import NEW_MESSAGE, TEXT_ANSWER, answer_query, say, telegram_id
-from handlers.context import LeadlineContext
-from handlers.conversation import Handlers, persistent_conversation
-from handlers.flows import enter as enter_flow
-from handlers.flows import in_flow
-from handlers.keyboards import PROFILE, button, rows
+from handlers.core import texts
+from handlers.core.callbacks import argument, pattern
+from handlers.core.common import NEW_MESSAGE, TEXT_ANSWER, answer_query, say, telegram_id
+from handlers.core.context import LeadlineContext
+from handlers.core.conversation import Handlers, persistent_conversation
+from handlers.core.flows import enter as enter_flow
+from handlers.core.flows import in_flow
+from handlers.core.keyboards import PROFILE, button, rows
 
 END = ConversationHandler.END
 FLOW = in_flow("credentials")

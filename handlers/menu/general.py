@@ -14,11 +14,16 @@ from telegram.ext import ApplicationHandlerStop
 
 from domain import accounts, lead_cases
 from domain.model import SignupStage
-from handlers import dashboard, keyboards, leads, providers, settings, signup, texts
-from handlers.callbacks import Callback
-from handlers.common import answer_query, identity, say
-from handlers.context import LeadlineContext
-from handlers.profile import show_profile
+from handlers.core import keyboards, texts
+from handlers.core.callbacks import Callback
+from handlers.core.common import answer_query, identity, say
+from handlers.core.context import LeadlineContext
+from handlers.dashboard import view as dashboard
+from handlers.leads import find as leads
+from handlers.profile import settings
+from handlers.profile.flow import show_profile
+from handlers.providers import find as providers
+from handlers.signup import flow as signup
 
 log = logging.getLogger(__name__)
 

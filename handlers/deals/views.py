@@ -13,8 +13,8 @@ from domain.deals import Deal, Payload
 from domain.leads import Lead
 from domain.negotiation import Contract, Offer, OfferStatus
 from domain.relay import Relay, ThreadView
-from handlers.keyboards import button, rows
-from handlers.limits import clip, units, visible
+from handlers.core.keyboards import button, rows
+from handlers.core.limits import clip, units, visible
 
 OFFER = "of"
 THREAD = "th"

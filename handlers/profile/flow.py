@@ -17,9 +17,9 @@ from domain import accounts, profiles
 from domain.errors import DomainError, InvalidInput
 from domain.model import Role, User
 from domain.ports import UnitOfWork
-from handlers import category_picker, keyboards, texts
-from handlers.callbacks import argument, pattern
-from handlers.common import (
+from handlers.core import category_picker, keyboards, texts
+from handlers.core.callbacks import argument, pattern
+from handlers.core.common import (
     NEW_MESSAGE,
     TEXT_ANSWER,
     answer_query,
@@ -28,11 +28,11 @@ from handlers.common import (
     say,
     telegram_id,
 )
-from handlers.context import LeadlineContext
-from handlers.conversation import Handlers, persistent_conversation
-from handlers.emails import confirmation_composer
-from handlers.flows import enter as enter_flow
-from handlers.flows import in_flow
+from handlers.core.context import LeadlineContext
+from handlers.core.conversation import Handlers, persistent_conversation
+from handlers.core.flows import enter as enter_flow
+from handlers.core.flows import in_flow
+from handlers.signup.emails import confirmation_composer
 
 END = ConversationHandler.END
 FLOW = in_flow("profile")

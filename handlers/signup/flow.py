@@ -18,12 +18,20 @@ from domain.errors import DomainError
 from domain.model import AccountType, Role, SignupStage, User
 from domain.ports import UnitOfWork
 from domain.validation import validate_email
-from handlers import category_picker, keyboards, leads, texts
-from handlers.callbacks import Callback, argument, pattern
-from handlers.common import NEW_MESSAGE, answer_query, close_question, identity, say, telegram_id
-from handlers.context import LeadlineContext
-from handlers.conversation import Handlers, persistent_conversation
-from handlers.emails import confirmation_composer
+from handlers.core import category_picker, keyboards, texts
+from handlers.core.callbacks import Callback, argument, pattern
+from handlers.core.common import (
+    NEW_MESSAGE,
+    answer_query,
+    close_question,
+    identity,
+    say,
+    telegram_id,
+)
+from handlers.core.context import LeadlineContext
+from handlers.core.conversation import Handlers, persistent_conversation
+from handlers.leads import find as leads
+from handlers.signup.emails import confirmation_composer
 
 END = ConversationHandler.END
 # user_data key: the user left signup with /cancel, so messages are not answers.

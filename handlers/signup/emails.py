@@ -7,7 +7,7 @@ from collections.abc import Callable
 from telegram.helpers import create_deep_linked_url
 
 from domain.model import EmailDraft
-from handlers import texts
+from handlers.core import texts
 
 
 def confirmation_composer(bot_username: str) -> Callable[[str, str], EmailDraft]:

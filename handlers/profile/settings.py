@@ -6,11 +6,12 @@ from telegram import InlineKeyboardMarkup, Update
 
 from domain import accounts, lead_cases
 from domain.model import User
-from handlers import lead_texts, texts
-from handlers.callbacks import Callback
-from handlers.common import answer_query, edit_text, identity, say, telegram_id
-from handlers.context import LeadlineContext
-from handlers.keyboards import button, rows
+from handlers.core import texts
+from handlers.core.callbacks import Callback
+from handlers.core.common import answer_query, edit_text, identity, say, telegram_id
+from handlers.core.context import LeadlineContext
+from handlers.core.keyboards import button, rows
+from handlers.leads import texts as lead_texts
 
 AREA = "st"
 

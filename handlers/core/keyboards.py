@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from domain.model import AccountType, Role, SignupStage, User
-from handlers import texts
-from handlers.callbacks import Callback
+from handlers.core import texts
+from handlers.core.callbacks import Callback
 
 SIGNUP = "su"
 PROFILE = "pf"

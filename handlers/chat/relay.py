@@ -21,16 +21,17 @@ from domain import relay
 from domain.chat import MessageKind
 from domain.errors import DomainError
 from domain.ports import Page, ThreadSummary
-from handlers import deal_views, keyboards, texts
-from handlers.callbacks import Callback, argument, pattern
-from handlers.common import NEW_MESSAGE, answer_query, say, telegram_id
-from handlers.context import LeadlineContext
-from handlers.conversation import Handlers, persistent_conversation
-from handlers.deal_views import THREAD
-from handlers.flows import FLOW as FLOW_KEY
-from handlers.flows import enter as enter_flow
-from handlers.flows import in_flow
-from handlers.keyboards import button
+from handlers.core import keyboards, texts
+from handlers.core.callbacks import Callback, argument, pattern
+from handlers.core.common import NEW_MESSAGE, answer_query, say, telegram_id
+from handlers.core.context import LeadlineContext
+from handlers.core.conversation import Handlers, persistent_conversation
+from handlers.core.flows import FLOW as FLOW_KEY
+from handlers.core.flows import enter as enter_flow
+from handlers.core.flows import in_flow
+from handlers.core.keyboards import button
+from handlers.deals import views as deal_views
+from handlers.deals.views import THREAD
 
 END = ConversationHandler.END
 FLOW = in_flow("chat")
