@@ -13,12 +13,14 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot.dispatcher import OutboxDispatcher
 from bot.mailer import Mailer
+from bot.poller import InboxPoller
 from bot.settings import Settings
 from domain.profiles import sync_categories
 from handlers.core.context import LeadlineApp, LeadlineContext, Services, utc_now
 from handlers.menu.general import forget_old_updates
 from handlers.setup import BOT_COMMANDS, register
 from storage.db import create_engine, session_factory
+from storage.inbox import InboxStore
 from storage.outbox import OutboxStore
 from storage.persistence import SqlPersistence
 from storage.uow import SqlUnitOfWork
@@ -35,6 +37,8 @@ class Runtime:
 
     engine: AsyncEngine
     dispatcher: OutboxDispatcher | None = None
+    # Polling mode: updates come through the inbox (webhook mode: PTB's own updater).
+    poller: InboxPoller | None = None
 
 
 def build_application(settings: Settings) -> LeadlineApp:
@@ -42,10 +46,12 @@ def build_application(settings: Settings) -> LeadlineApp:
     engine = create_engine(settings.database.url)
     sessions = session_factory(engine)
     telegram = settings.telegram
+    builder = ApplicationBuilder()
+    if telegram.mode == "polling":
+        builder = builder.updater(None)
     app = cast(
         LeadlineApp,
-        ApplicationBuilder()
-        .token(telegram.token.get_secret_value())
+        builder.token(telegram.token.get_secret_value())
         .base_url(telegram.base_url)
         .base_file_url(telegram.base_file_url)
         .persistence(SqlPersistence(sessions, update_interval=PERSISTENCE_INTERVAL_SECONDS))
@@ -64,7 +70,10 @@ def build_application(settings: Settings) -> LeadlineApp:
     )
     mailer = Mailer(settings.email)
     dispatcher = OutboxDispatcher(OutboxStore(sessions), app.bot, mailer, utc_now)
-    app.bot_data["runtime"] = Runtime(engine=engine, dispatcher=dispatcher)
+    poller = None
+    if telegram.mode == "polling":
+        poller = InboxPoller(app.bot, InboxStore(sessions), app.update_queue, utc_now)
+    app.bot_data["runtime"] = Runtime(engine=engine, dispatcher=dispatcher, poller=poller)
     app.bot_data["services"] = Services(
         uow=lambda: SqlUnitOfWork(sessions),
         kick_outbox=dispatcher.kick,
@@ -89,12 +98,16 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         app.job_queue.run_repeating(forget_old_updates, interval=3600, first=60)
     runtime = _runtime(app)
     if runtime.dispatcher is not None:
-        runtime.dispatcher.start()
+        await runtime.dispatcher.start()
+    if runtime.poller is not None:
+        await runtime.poller.start()
     log.info("Leadline is running as @%s", app.bot.username)
 
 
 async def _post_stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     runtime = _runtime(app)
+    if runtime.poller is not None:
+        await runtime.poller.stop()
     if runtime.dispatcher is not None:
         await runtime.dispatcher.stop()
 

@@ -16,6 +16,7 @@ from telegram.error import InvalidToken, NetworkError
 from bot.app import build_application
 from bot.logging_setup import configure_logging, redact
 from bot.preflight import StartupError, check_bot_api, check_smtp
+from bot.runner import serve
 from bot.settings import ConfigError, Settings, load_settings
 from storage.migrate import upgrade
 
@@ -58,9 +59,9 @@ def run(config: str) -> None:
 
 def _run(settings: Settings) -> None:
     telegram = settings.telegram
-    upgrade(settings.database.url)
-    app = build_application(settings)
     if telegram.mode == "webhook":
+        upgrade(settings.database.url)
+        app = build_application(settings)
         app.run_webhook(
             listen=telegram.webhook_listen,
             port=telegram.webhook_port,
@@ -70,7 +71,7 @@ def _run(settings: Settings) -> None:
             allowed_updates=Update.ALL_TYPES,
         )
     else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+        asyncio.run(serve(settings))
 
 
 def db_upgrade(config: str) -> None:

@@ -64,7 +64,11 @@ class OutboxDispatcher:
         """Wakes the dispatcher at once; use cases just committed something to deliver."""
         self._wake.set()
 
-    def start(self) -> None:
+    async def start(self) -> None:
+        """Takes back what a stopped process was sending, then starts delivering."""
+        taken = await self._store.take_back(self._clock())
+        if taken:
+            log.info("Taking back %d outbox message(s) the last run was sending", taken)
         self._task = asyncio.create_task(self._run(), name="outbox-dispatcher")
 
     async def stop(self) -> None:

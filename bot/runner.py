@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 from dataclasses import dataclass
-
-from telegram import Update
 
 from bot.app import build_application
 from bot.settings import Settings
@@ -20,6 +19,9 @@ class RunningBot:
     async def stop(self) -> None:
         """Stops cleanly: polling ends, persistence is flushed, the database closed."""
         app = self.app
+        poller = app.bot_data["runtime"].poller
+        if poller is not None:
+            await poller.stop()
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         if app.running:
@@ -33,13 +35,24 @@ class RunningBot:
 
 
 async def start_bot(settings: Settings) -> RunningBot:
-    """Migrates the database, then starts polling in the current event loop."""
+    """Migrates the database, then starts polling (through the inbox) in the current loop."""
     await asyncio.to_thread(upgrade, settings.database.url)
     app = build_application(settings)
     await app.initialize()
     if app.post_init is not None:
         await app.post_init(app)
     await app.start()
-    assert app.updater is not None
-    await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0.0)
     return RunningBot(app)
+
+
+async def serve(settings: Settings) -> None:
+    """Runs the bot in polling mode until SIGINT or SIGTERM, then stops it cleanly."""
+    bot = await start_bot(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await bot.stop()

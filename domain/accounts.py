@@ -245,14 +245,6 @@ async def confirm_email(uow: UnitOfWork, telegram_id: int, payload: str, now: da
 UPDATE_MEMORY = timedelta(days=7)
 
 
-async def record_update(uow: UnitOfWork, key: str, now: datetime) -> bool:
-    """Records a processed update; False when Telegram delivered it before."""
-    async with uow:
-        first = await uow.updates.first_time(key, now)
-        await uow.commit()
-        return first
-
-
 async def forget_old_updates(uow: UnitOfWork, now: datetime) -> int:
     """Telegram re-delivers within a day at most; older records only take space."""
     async with uow:

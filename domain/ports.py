@@ -66,8 +66,8 @@ class OutboxRepository(Protocol):
 
 
 class UpdateLog(Protocol):
-    async def first_time(self, key: str, now: datetime) -> bool:
-        """Records an update's key; False when it was recorded before (a re-delivery)."""
+    async def mark_handled(self, key: str, now: datetime) -> bool:
+        """Marks an update handled; False when it was handled before (a re-delivery)."""
         ...
 
     async def forget_before(self, when: datetime) -> int: ...

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import BotCommand, Update
 from telegram.ext import (
+    BaseHandler,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
@@ -15,7 +18,8 @@ from handlers.chat import relay as chat
 from handlers.core import flows, keyboards, texts
 from handlers.core.callbacks import pattern
 from handlers.core.common import NEW_MESSAGE
-from handlers.core.context import LeadlineApp
+from handlers.core.context import LeadlineApp, LeadlineContext
+from handlers.core.turn import close_unclaimed, through_turns
 from handlers.dashboard import view as dashboard
 from handlers.deals import flow as deals
 from handlers.leads import find as leads
@@ -31,35 +35,37 @@ BOT_COMMANDS = [BotCommand(name, description) for name, description in texts.COM
 
 def register(app: LeadlineApp) -> None:
     flows.bind(app.user_data)
-    # Group -1 runs first for every update: re-deliveries stop there.
-    app.add_handler(TypeHandler(Update, general.skip_repeated_update), group=-1)
-    app.add_handlers(
-        [
-            signup.build(),
-            profile.build(),
-            newlead.build(),
-            deals.build(),
-            chat.build(),
-            credentials.build(),
-            credentials.remove_handler(),
-            *providers.handlers(),
-            *deals.handlers(),
-            *chat.handlers(),
-            profile.profile_command(),
-            profile.resend_handler(),
-            *leads.handlers(),
-            *dashboard.handlers(),
-            CommandHandler("settings", settings.show),
-            CallbackQueryHandler(settings.toggle_alerts, pattern(settings.AREA, "alerts")),
-            CommandHandler("menu", general.menu),
-            CommandHandler("help", general.help_command),
-            CommandHandler("cancel", general.nothing_to_cancel),
-            CallbackQueryHandler(general.menu_button, pattern(keyboards.MENU)),
-            CallbackQueryHandler(general.stale_button),
-            ChatMemberHandler(general.chat_member_changed, ChatMemberHandler.MY_CHAT_MEMBER),
-            MessageHandler(NEW_MESSAGE, general.unexpected_message),
-        ]
-    )
-    # Edits are looked at apart from the flows, whatever conversation the user is in.
-    app.add_handler(chat.edits_handler(), group=1)
+    # Group -1 runs first for every update: anything from a group chat stops there.
+    app.add_handler(TypeHandler(Update, general.only_private_chats), group=-1)
+    handlers: list[BaseHandler[Update, LeadlineContext, Any]] = [
+        # Edits are looked at apart from the flows, whatever conversation the user is in.
+        chat.edits_handler(),
+        signup.build(),
+        profile.build(),
+        newlead.build(),
+        deals.build(),
+        chat.build(),
+        credentials.build(),
+        credentials.remove_handler(),
+        *providers.handlers(),
+        *deals.handlers(),
+        *chat.handlers(),
+        profile.profile_command(),
+        profile.resend_handler(),
+        *leads.handlers(),
+        *dashboard.handlers(),
+        CommandHandler("settings", settings.show),
+        CallbackQueryHandler(settings.toggle_alerts, pattern(settings.AREA, "alerts")),
+        CommandHandler("menu", general.menu),
+        CommandHandler("help", general.help_command),
+        CommandHandler("cancel", general.nothing_to_cancel),
+        CallbackQueryHandler(general.menu_button, pattern(keyboards.MENU)),
+        CallbackQueryHandler(general.stale_button),
+        ChatMemberHandler(general.chat_member_changed, ChatMemberHandler.MY_CHAT_MEMBER),
+        MessageHandler(NEW_MESSAGE, general.unexpected_message),
+    ]
+    through_turns(handlers)
+    app.add_handlers(handlers)
+    # Last for every update: one that no handler took is marked handled all the same.
+    app.add_handler(TypeHandler(Update, close_unclaimed), group=1)
     app.add_error_handler(general.on_error)

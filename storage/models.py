@@ -211,14 +211,19 @@ class OutboxRow(Base):
     )
 
 
-class ProcessedUpdateRow(Base):
-    """An update already handled, keyed by its id and a digest of its content: ids alone
-    repeat when a Bot API server starts counting afresh."""
+class InboxRow(Base):
+    """An update from Telegram, stored before Telegram is told it arrived and marked handled
+    in the transaction of its handler. Keyed by the update id and a digest of its content:
+    ids alone repeat when a Bot API server starts counting afresh."""
 
-    __tablename__ = "processed_updates"
+    __tablename__ = "inbox"
 
     key: Mapped[str] = mapped_column(String(96), primary_key=True)
-    processed_at: Mapped[datetime] = mapped_column(index=True)
+    update_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    # None for an update that reached a handler without passing the poller (webhook mode).
+    payload: Mapped[dict[str, Any] | None]
+    received_at: Mapped[datetime] = mapped_column(index=True)
+    handled_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class PersistenceRow(Base):

@@ -64,6 +64,17 @@ class OutboxStore:
                 row.next_attempt_at = now + CLAIM_LEASE
             return [_delivery(row) for row in rows]
 
+    async def take_back(self, now: datetime) -> int:
+        """At start: what a stopped process had claimed is due now, not when its lease ends.
+        (One process dispatches at a time.)"""
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.status == "sending")
+                .values(status="pending", next_attempt_at=now)
+            )
+            return int(result.rowcount)  # type: ignore[attr-defined]
+
     async def expand_alerts(self, fanout: Delivery, now: datetime, limit: int) -> int:
         """Turns up to ``limit`` recorded alerts of a lead into Telegram messages, best
         match first, skipping sellers who cannot be alerted now; returns how many it took."""

@@ -27,8 +27,8 @@ from domain.skills import SkillName, skill_key
 from storage.models import (
     CategoryRow,
     EmailTokenRow,
+    InboxRow,
     OutboxRow,
-    ProcessedUpdateRow,
     ProfileCategoryRow,
     ProfileRow,
     ProfileSkillRow,
@@ -328,18 +328,30 @@ class SqlOutboxRepository:
 
 
 class SqlUpdateLog:
+    """The handler's side of the inbox: marks an update handled inside its transaction."""
+
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def first_time(self, key: str, now: datetime) -> bool:
+    async def mark_handled(self, key: str, now: datetime) -> bool:
+        result = await self._session.execute(
+            update(InboxRow)
+            .where(InboxRow.key == key, InboxRow.handled_at.is_(None))
+            .values(handled_at=now)
+        )
+        if result.rowcount:  # type: ignore[attr-defined]
+            return True
+        # Not received through the inbox (webhook mode, tests): recorded now, unless it was
+        # handled before.
+        update_id = int(key.partition(":")[0] or 0)
         insert = dialect_insert(self._session)
         result = await self._session.execute(
-            insert(ProcessedUpdateRow).values(key=key, processed_at=now).on_conflict_do_nothing()
+            insert(InboxRow)
+            .values(key=key, update_id=update_id, received_at=now, handled_at=now)
+            .on_conflict_do_nothing()
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def forget_before(self, when: datetime) -> int:
-        result = await self._session.execute(
-            delete(ProcessedUpdateRow).where(ProcessedUpdateRow.processed_at < when)
-        )
+        result = await self._session.execute(delete(InboxRow).where(InboxRow.handled_at < when))
         return int(result.rowcount)  # type: ignore[attr-defined]

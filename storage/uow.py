@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
 
 from domain.errors import Conflict
 from domain.ports import (
@@ -21,6 +24,7 @@ from domain.ports import (
     UserRepository,
 )
 from storage.leads import SqlLeadRepository
+from storage.models import ConversationRow, PersistenceRow
 from storage.repositories import (
     SqlCategoryRepository,
     SqlEmailTokenRepository,
@@ -28,6 +32,7 @@ from storage.repositories import (
     SqlSkillRepository,
     SqlUpdateLog,
     SqlUserRepository,
+    dialect_insert,
 )
 from storage.sellers import SqlSellerRepository
 from storage.threads import SqlThreadRepository
@@ -38,6 +43,13 @@ def _lost_race(error: IntegrityError | OperationalError) -> bool:
         return True
     text = str(error.orig).lower()
     return "locked" in text or "busy" in text or "could not serialize" in text
+
+
+def _raise_conflict_for(exc: BaseException | None) -> None:
+    if isinstance(exc, IntegrityError | OperationalError) and _lost_race(exc):
+        # Two users changed the same thing at once and this one lost: a sentence, not a
+        # crash. (SQLite refuses a stale writer; unique keys refuse a second insert.)
+        raise Conflict("Someone else changed this at the same moment; please try again.") from exc
 
 
 class SqlUnitOfWork:
@@ -81,17 +93,101 @@ class SqlUnitOfWork:
         finally:
             await self._session.close()
             self._session = None
-        if isinstance(exc, IntegrityError | OperationalError) and _lost_race(exc):
-            # Two users changed the same thing at once and this one lost: a sentence, not a
-            # crash. (SQLite refuses a stale writer; unique keys refuse a second insert.)
-            raise Conflict(
-                "Someone else changed this at the same moment; please try again."
-            ) from exc
+        _raise_conflict_for(exc)
 
     async def commit(self) -> None:
         assert self._session is not None
-        await self._session.commit()
+        try:
+            await self._session.commit()
+        except (IntegrityError, OperationalError) as error:
+            _raise_conflict_for(error)
+            raise
 
     async def rollback(self) -> None:
         assert self._session is not None
         await self._session.rollback()
+
+    async def save_conversation(
+        self, name: str, key: Sequence[int | str], state: object | None
+    ) -> None:
+        """Writes a conversation's position in this transaction (None: the flow ended)."""
+        session = self._active()
+        encoded = json.dumps(list(key))
+        if state is None:
+            await session.execute(
+                delete(ConversationRow).where(
+                    ConversationRow.name == name, ConversationRow.key == encoded
+                )
+            )
+            return
+        insert = dialect_insert(session)
+        statement = insert(ConversationRow).values(name=name, key=encoded, state={"state": state})
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["name", "key"], set_={"state": statement.excluded.state}
+            )
+        )
+
+    async def save_user_data(self, user_id: int, data: dict[str, Any]) -> None:
+        """Writes a user's flow data in this transaction."""
+        session = self._active()
+        insert = dialect_insert(session)
+        statement = insert(PersistenceRow).values(kind="user_data", key=str(user_id), data=data)
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["kind", "key"], set_={"data": statement.excluded.data}
+            )
+        )
+
+    def joined(self) -> SqlUnitOfWork:
+        """This unit of work seen by a use case called inside it: its own block is a
+        savepoint, and its commit waits for the outer one."""
+        return _Savepoint(self)
+
+    def _active(self) -> AsyncSession:
+        assert self._session is not None, "the unit of work is not open"
+        return self._session
+
+
+class _Savepoint(SqlUnitOfWork):
+    """A use case's block inside the update's transaction: rolled back alone on failure."""
+
+    def __init__(self, outer: SqlUnitOfWork) -> None:
+        self._outer = outer
+        self._sessions = outer._sessions
+        self._session = outer._session
+        self._savepoint: AsyncSessionTransaction | None = None
+        self._committed = False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._outer, name)
+
+    async def __aenter__(self) -> Self:
+        session = self._outer._active()
+        self._session = session
+        self._committed = False
+        self._savepoint = await session.begin_nested()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        savepoint, self._savepoint = self._savepoint, None
+        assert savepoint is not None
+        if exc is not None or not self._committed:
+            if savepoint.is_active:
+                await savepoint.rollback()
+        else:
+            await savepoint.commit()
+        _raise_conflict_for(exc)
+
+    async def commit(self) -> None:
+        """Kept for the outer transaction: the update commits once, at its end."""
+        self._committed = True
+
+    async def rollback(self) -> None:
+        if self._savepoint is not None and self._savepoint.is_active:
+            await self._savepoint.rollback()

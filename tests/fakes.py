@@ -117,7 +117,7 @@ class FakeUpdates:
     def __init__(self, uow: FakeUnitOfWork) -> None:
         self._uow = uow
 
-    async def first_time(self, key: str, now: datetime) -> bool:
+    async def mark_handled(self, key: str, now: datetime) -> bool:
         if key in self._uow.pending.updates:
             return False
         self._uow.pending.updates[key] = now

@@ -23,7 +23,7 @@ from domain.errors import DomainError
 from domain.ports import Page, ThreadSummary
 from handlers.core import keyboards, texts
 from handlers.core.callbacks import Callback, argument, pattern
-from handlers.core.common import NEW_MESSAGE, answer_query, say, telegram_id
+from handlers.core.common import NEW_MESSAGE, answer_query, later, say, telegram_id
 from handlers.core.context import LeadlineContext
 from handlers.core.conversation import Handlers, persistent_conversation
 from handlers.core.flows import FLOW as FLOW_KEY
@@ -167,7 +167,7 @@ async def reply(update: Update, context: LeadlineContext) -> None:
         await say(update, context, texts.UNKNOWN_MESSAGE, keyboards.menu())
         return
     if await _relay(update, context, thread_id):
-        await message.reply_text("↪️ Sent.", do_quote=True)
+        later(context, lambda: message.reply_text("↪️ Sent.", do_quote=True))
 
 
 def _thread_of_buttons(message: Message) -> int | None:
@@ -270,11 +270,15 @@ async def transcript(update: Update, context: LeadlineContext) -> None:
     await answer_query(update, context)
     chat = update.effective_chat
     assert chat is not None
-    await context.bot.send_document(
-        chat.id,
-        BytesIO(text.encode("utf-8")),
-        filename=f"leadline-thread-{thread_id}.txt",
-        caption="📄 The full record of this conversation (times in UTC).",
+    bot, content = context.bot, text.encode("utf-8")
+    later(
+        context,
+        lambda: bot.send_document(
+            chat.id,
+            BytesIO(content),
+            filename=f"leadline-thread-{thread_id}.txt",
+            caption="📄 The full record of this conversation (times in UTC).",
+        ),
     )
 
 

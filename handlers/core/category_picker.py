@@ -30,5 +30,6 @@ async def toggle(update: Update, context: LeadlineContext, area: str, *, skippab
     await answer_query(update, context)
     await edit_markup(
         update,
+        context,
         keyboards.category_picker(names, user.profile.categories, area, skippable=skippable),
     )

@@ -1,20 +1,21 @@
-"""Small helpers every flow uses: who is talking, replying, closing answered questions."""
+"""Small helpers every flow uses: who is talking, replying, closing answered questions.
+
+Replies are queued on the update's turn and sent once its transaction has committed
+(handlers.core.turn), so a user never reads about a change that was rolled back.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections import deque
 
-from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import filters
 
 from domain.accounts import TelegramIdentity
 from handlers.core.context import LeadlineContext
+from handlers.core.turn import BotCall, Turn, current
 
 log = logging.getLogger(__name__)
-
-ANSWERED = "answered_queries"  # chat_data: ids of the button presses already answered
 
 # Answers are new messages: an edit of an earlier message never answers the current question.
 NEW_MESSAGE = filters.UpdateType.MESSAGE & ~filters.COMMAND
@@ -33,56 +34,58 @@ def telegram_id(update: Update) -> int:
     return user.id
 
 
+def turn_of(context: LeadlineContext) -> Turn:
+    turn = current(context)
+    assert turn is not None, "handlers run inside a turn (handlers.core.turn)"
+    return turn
+
+
+def later(context: LeadlineContext, call: BotCall) -> None:
+    """Queues any Bot API call for after the commit, in order with the replies."""
+    turn_of(context).say_later(call)
+
+
 async def say(
     update: Update,
     context: LeadlineContext,
     text: str,
     markup: InlineKeyboardMarkup | None = None,
-) -> Message:
+) -> None:
     """Sends a message to the chat the update came from."""
     chat = update.effective_chat
     assert chat is not None
-    return await context.bot.send_message(chat.id, text, reply_markup=markup)
+    bot = context.bot
+    later(context, lambda: bot.send_message(chat.id, text, reply_markup=markup))
 
 
 async def close_question(update: Update, context: LeadlineContext, text: str) -> None:
     """Answers the button press and replaces the question's buttons with the answer given."""
     await answer_query(update, context)
-    await edit_text(update, text, None)
+    await edit_text(update, context, text, None)
 
 
-async def edit_text(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
+async def edit_text(
+    update: Update, context: LeadlineContext, text: str, markup: InlineKeyboardMarkup | None
+) -> None:
     """Rewrites the tapped message; a double tap that changes nothing is not an error."""
     query = update.callback_query
     assert query is not None
-    try:
-        await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as error:
-        if "not modified" not in error.message:
-            raise
+    later(context, lambda: query.edit_message_text(text, reply_markup=markup))
 
 
-async def edit_markup(update: Update, markup: InlineKeyboardMarkup | None) -> None:
+async def edit_markup(
+    update: Update, context: LeadlineContext, markup: InlineKeyboardMarkup | None
+) -> None:
     """Replaces the buttons of the tapped message; an identical redraw is not an error."""
     query = update.callback_query
     assert query is not None
-    try:
-        await query.edit_message_reply_markup(markup)
-    except BadRequest as error:
-        if "not modified" not in error.message:
-            raise
+    later(context, lambda: query.edit_message_reply_markup(markup))
 
 
 async def answer_query(
     update: Update, context: LeadlineContext, text: str | None = None, alert: bool = False
 ) -> None:
-    """Answers the button press, once: Telegram refuses a second answer to the same query."""
-    query = update.callback_query
-    if query is None:
+    """Sets the button press's answer; the turn sends it once, after the commit."""
+    if update.callback_query is None:
         return
-    if context.chat_data is not None:
-        answered = context.chat_data.setdefault(ANSWERED, deque(maxlen=64))
-        if query.id in answered:
-            return
-        answered.append(query.id)
-    await query.answer(text, show_alert=alert)
+    turn_of(context).answer_button(text, alert)

@@ -11,6 +11,8 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from domain.ports import UnitOfWork
 
+TURN_KEY = "leadline.turn"  # turn_state: the Turn of the update being handled
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
@@ -32,11 +34,23 @@ Data = dict[Any, Any]
 
 
 class LeadlineContext(CallbackContext[ExtBot[None], Data, Data, Data]):
+    def __init__(
+        self, application: Any, chat_id: int | None = None, user_id: int | None = None
+    ) -> None:
+        super().__init__(application, chat_id, user_id)
+        # What the update path keeps while one update is handled (see handlers.core.turn).
+        self.turn_state: dict[str, object] = {}
+
     @property
     def services(self) -> Services:
         return cast(Services, self.bot_data["services"])
 
     def uow(self) -> UnitOfWork:
+        """The update's unit of work (a use case's block in it is a savepoint), or a new one
+        outside an update (jobs)."""
+        turn = self.turn_state.get(TURN_KEY)
+        if turn is not None:
+            return turn.uow.joined()  # type: ignore[attr-defined,no-any-return]
         return self.services.uow()
 
     def now(self) -> datetime:

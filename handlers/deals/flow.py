@@ -132,7 +132,7 @@ async def note(update: Update, context: LeadlineContext) -> str | int:
 async def skip_note(update: Update, context: LeadlineContext) -> str | int:
     """Goes on without a note."""
     await answer_query(update, context)
-    await edit_markup(update, None)
+    await edit_markup(update, context, None)
     try:
         draft = await deals.draft_note(context.uow(), telegram_id(update), None, context.now())
     except DomainError as error:
@@ -205,7 +205,7 @@ async def send(update: Update, context: LeadlineContext) -> str | int:
         return END
     context.services.kick_outbox()
     await answer_query(update, context)
-    await edit_markup(update, None)
+    await edit_markup(update, context, None)
     await say(
         update,
         context,
@@ -219,7 +219,7 @@ async def cancel(update: Update, context: LeadlineContext) -> int:
     """Drops the offer being written."""
     await answer_query(update, context)
     if update.callback_query is not None:
-        await edit_markup(update, None)
+        await edit_markup(update, context, None)
     await deals.drop_draft(context.uow(), telegram_id(update))
     await say(update, context, "Cancelled; no offer was sent.")
     return END
@@ -246,7 +246,7 @@ async def accept(update: Update, context: LeadlineContext) -> None:
         return
     context.services.kick_outbox()
     await answer_query(update, context, "Hired!")
-    await edit_markup(update, None)
+    await edit_markup(update, context, None)
     await say(
         update,
         context,
@@ -271,7 +271,7 @@ async def _close(update: Update, context: LeadlineContext, withdrawing: bool) ->
         return
     context.services.kick_outbox()
     await answer_query(update, context, "Withdrawn." if withdrawing else "Declined.")
-    await edit_markup(update, None)
+    await edit_markup(update, context, None)
     if withdrawing:
         await say(update, context, "Your offer is withdrawn.")
     else:

@@ -4,6 +4,7 @@ share deep links and inline mode."""
 from __future__ import annotations
 
 import re
+from functools import partial
 from html import escape
 from typing import Any
 from uuid import uuid4
@@ -22,7 +23,7 @@ from domain.errors import DomainError
 from domain.leads import AttachmentKind
 from handlers.core import texts
 from handlers.core.callbacks import argument, pattern
-from handlers.core.common import answer_query, edit_markup, identity, say, telegram_id
+from handlers.core.common import answer_query, edit_markup, identity, later, say, telegram_id
 from handlers.core.context import LeadlineContext
 from handlers.core.keyboards import button, rows
 from handlers.leads import texts as lead_texts
@@ -164,11 +165,10 @@ async def send_lead(update: Update, context: LeadlineContext, lead_id: int) -> N
     )
     chat = update.effective_chat
     assert chat is not None
+    bot = context.bot
     for item in lead.attachments:
-        if item.kind is AttachmentKind.PHOTO:
-            await context.bot.send_photo(chat.id, item.file_id)
-        else:
-            await context.bot.send_document(chat.id, item.file_id)
+        send = bot.send_photo if item.kind is AttachmentKind.PHOTO else bot.send_document
+        later(context, partial(send, chat.id, item.file_id))
 
 
 async def view(update: Update, context: LeadlineContext) -> None:
@@ -224,7 +224,7 @@ async def withdraw(update: Update, context: LeadlineContext) -> None:
         return
     context.services.kick_outbox()
     await answer_query(update, context)
-    await edit_markup(update, None)
+    await edit_markup(update, context, None)
     await say(update, context, lead_texts.WITHDRAWN)
 
 
@@ -307,7 +307,10 @@ async def inline_search(update: Update, context: LeadlineContext) -> None:
         for lead in page.items
     ]
     next_offset = str(page.offset + page.size) if page.has_next else ""
-    await query.answer(results, cache_time=5, is_personal=False, next_offset=next_offset)
+    later(
+        context,
+        lambda: query.answer(results, cache_time=5, is_personal=False, next_offset=next_offset),
+    )
 
 
 def handlers() -> list[BaseHandler[Update, LeadlineContext, Any]]:

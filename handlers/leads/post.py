@@ -296,7 +296,7 @@ async def publish(update: Update, context: LeadlineContext) -> str | int:
         return PREVIEW
     context.services.kick_outbox()
     await answer_query(update, context)
-    await edit_markup(update, None)
+    await edit_markup(update, context, None)
     assert context.user_data is not None
     context.user_data.pop(RETURN_TO, None)
     await say(update, context, lead_texts.published(result.alerted))

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import logging
 
 from telegram import ChatMember, Update
@@ -18,6 +16,7 @@ from handlers.core import keyboards, texts
 from handlers.core.callbacks import Callback
 from handlers.core.common import answer_query, identity, say
 from handlers.core.context import LeadlineContext
+from handlers.core.turn import close_unclaimed
 from handlers.dashboard import view as dashboard
 from handlers.leads import find as leads
 from handlers.profile import settings
@@ -28,25 +27,12 @@ from handlers.signup import flow as signup
 log = logging.getLogger(__name__)
 
 
-async def skip_repeated_update(update: Update, context: LeadlineContext) -> None:
-    """Drops an update Telegram delivers a second time, and anything from group chats."""
+async def only_private_chats(update: Update, context: LeadlineContext) -> None:
+    """Leadline talks to people one to one; in a group it stays silent."""
     chat = update.effective_chat
     if chat is not None and chat.type != ChatType.PRIVATE:
-        # Leadline talks to people one to one; in a group it stays silent.
+        await close_unclaimed(update, context)
         raise ApplicationHandlerStop
-    if not await accounts.record_update(context.uow(), update_key(update), context.now()):
-        log.info("Skipping update %s: it was processed before", update.update_id)
-        if update.callback_query is not None:
-            # Still stop the spinner on the user's button.
-            with contextlib.suppress(TelegramError):
-                await answer_query(update, context)
-        raise ApplicationHandlerStop
-
-
-def update_key(update: Update) -> str:
-    """The update id plus a digest of its content: a re-delivery has both the same."""
-    content = json.dumps(update.to_dict(), sort_keys=True, default=str)
-    return f"{update.update_id}:{hashlib.sha256(content.encode()).hexdigest()[:32]}"
 
 
 async def forget_old_updates(context: LeadlineContext) -> None:
@@ -129,9 +115,9 @@ async def on_error(update: object, context: LeadlineContext) -> None:
     if not isinstance(update, Update):
         return
     if update.callback_query is not None:
-        # Answered only if the failing handler had not answered it yet.
+        # The turn answers a button only after its commit, which a failure never reaches.
         with contextlib.suppress(TelegramError):
-            await answer_query(update, context)
+            await update.callback_query.answer()
     if update.effective_chat is None:
         return
     try:

@@ -172,7 +172,7 @@ async def categories_done(update: Update, context: LeadlineContext) -> int:
     if user is None:
         return END
     await answer_query(update, context, texts.PROFILE_SAVED)
-    await edit_markup(update, None)
+    await edit_markup(update, context, None)
     await say(update, context, texts.profile_card(user), keyboards.profile_actions(user))
     return END
 

@@ -52,4 +52,4 @@ async def toggle_alerts(update: Update, context: LeadlineContext) -> None:
     muted = decoded.argument == "off"
     user = await lead_cases.set_alerts_muted(context.uow(), telegram_id(update), muted)
     await answer_query(update, context, lead_texts.MUTE_ON if muted else lead_texts.MUTE_OFF)
-    await edit_text(update, _text(user), _keyboard(user))
+    await edit_text(update, context, _text(user), _keyboard(user))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from html import escape
 from typing import Any
 
@@ -13,7 +14,7 @@ from domain.credentials import DocumentKind
 from domain.errors import DomainError
 from handlers.core import texts
 from handlers.core.callbacks import Callback, argument, pattern
-from handlers.core.common import answer_query, identity, say, telegram_id
+from handlers.core.common import answer_query, identity, later, say, telegram_id
 from handlers.core.context import LeadlineContext
 from handlers.leads import views as lead_views
 from handlers.providers import views as provider_views
@@ -129,8 +130,10 @@ async def send_documents(update: Update, context: LeadlineContext) -> None:
     ]
     chat = update.effective_chat
     assert chat is not None
+    bot = context.bot
     for document in wanted:
-        await context.bot.send_document(chat.id, document.file_id, caption=escape(document.title))
+        caption = escape(document.title)
+        later(context, partial(bot.send_document, chat.id, document.file_id, caption=caption))
 
 
 async def choose_lead(update: Update, context: LeadlineContext) -> None:

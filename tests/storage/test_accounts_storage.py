@@ -101,13 +101,19 @@ async def test_invalid_input_writes_nothing(uow: SqlUnitOfWork) -> None:
     assert user is not None and user.email is None and user.signup_stage is SignupStage.EMAIL
 
 
-async def test_update_ids_are_recorded_once(uow: SqlUnitOfWork) -> None:
-    assert await accounts.record_update(uow, "99:aa", NOW)
-    assert not await accounts.record_update(uow, "99:aa", NOW)
+async def test_update_ids_are_marked_handled_once(uow: SqlUnitOfWork) -> None:
+    async def mark(key: str, when: datetime) -> bool:
+        async with uow:
+            first = await uow.updates.mark_handled(key, when)
+            await uow.commit()
+            return first
+
+    assert await mark("99:aa", NOW)
+    assert not await mark("99:aa", NOW)
     # A Bot API server that starts counting afresh reuses ids with other content.
-    assert await accounts.record_update(uow, "99:bb", NOW)
+    assert await mark("99:bb", NOW)
     assert await accounts.forget_old_updates(uow, NOW + timedelta(days=8)) == 2
-    assert await accounts.record_update(uow, "99:aa", NOW + timedelta(days=8))
+    assert await mark("99:aa", NOW + timedelta(days=8))
 
 
 async def test_the_configured_categories_are_offered_in_order(uow: SqlUnitOfWork) -> None:

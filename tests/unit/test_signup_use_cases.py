@@ -173,12 +173,6 @@ async def test_changing_a_verified_email_keeps_the_old_one_until_confirmed(
     assert user.email == "new@example.com" and user.signed_up
 
 
-async def test_updates_are_recorded_once(uow: FakeUnitOfWork) -> None:
-    assert await accounts.record_update(uow, "7:abc", NOW)
-    assert not await accounts.record_update(uow, "7:abc", NOW)
-    assert await accounts.record_update(uow, "7:def", NOW)
-
-
 async def test_resending_is_capped_per_hour(uow: FakeUnitOfWork) -> None:
     await signed_up_to_email(uow)
     await accounts.submit_email(uow, TID, "ann@example.com", NOW, compose)

@@ -1,0 +1,271 @@
+"""The update path: every handler runs inside one turn.
+
+A turn is one unit of work for one update. It marks the update handled in the same
+transaction as everything the handler changes (so a re-delivery is recognised, and a
+crash before the commit leaves the update to be handled again), loads the acting user
+once, writes the conversation's new position and the user's flow data in that same
+transaction (so a restart never resumes on a dead button), turns a ``DomainError`` into
+one sentence, commits once, wakes the outbox, and only then talks to Telegram: the
+button's answer first (exactly once), then the replies, each retried if Telegram or the
+network fails for a moment. PTB has no middleware, so ``through_turns`` wraps every
+registered callback, conversations included, when the handlers are registered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import hashlib
+import json
+import logging
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from copy import deepcopy
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from html import escape
+from typing import Any, Protocol
+
+from telegram import Update
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.ext import BaseHandler, ConversationHandler
+
+from domain.errors import DomainError
+from domain.model import User
+from domain.ports import UnitOfWork
+from handlers.core.context import TURN_KEY, LeadlineContext
+
+log = logging.getLogger(__name__)
+
+Callback = Callable[[Update, LeadlineContext], Coroutine[Any, Any, Any]]
+BotCall = Callable[[], Awaitable[object]]
+
+SEND_ATTEMPTS = 5
+# Telegram refuses to answer a button press after about 15 s (after a restart, say).
+STALE_QUERY = ("query is too old", "query id is invalid")
+CLAIMED_KEY = "leadline.claimed"
+
+
+class TurnUnitOfWork(UnitOfWork, Protocol):
+    """The unit of work of one update, with what the Telegram layer stores in it."""
+
+    async def save_conversation(
+        self, name: str, key: tuple[int, ...], state: object | None
+    ) -> None: ...
+
+    async def save_user_data(self, user_id: int, data: dict[str, Any]) -> None: ...
+
+    def joined(self) -> UnitOfWork: ...
+
+
+@dataclass
+class Answer:
+    text: str | None = None
+    alert: bool = False
+
+
+@dataclass
+class Turn:
+    """What one update's handling holds: its transaction, its user, what it will say."""
+
+    uow: TurnUnitOfWork
+    user: User | None
+    now: datetime
+    answer: Answer | None = None
+    calls: list[BotCall] = field(default_factory=list)
+
+    def say_later(self, call: BotCall) -> None:
+        """Queues a Bot API call for after the commit, in order."""
+        self.calls.append(call)
+
+    def answer_button(self, text: str | None = None, alert: bool = False) -> None:
+        """Sets the button's answer: the first one with words wins over a silent one."""
+        if self.answer is None or (self.answer.text is None and text is not None):
+            self.answer = Answer(text, alert)
+
+
+# Keys of updates in flight, by object: the inbox's key is the one to mark handled, even
+# for an update rebuilt from its stored form after a restart.
+_keys_in_flight: dict[int, str] = {}
+
+
+def update_key(update: Update) -> str:
+    """The update id plus a digest of its content: a re-delivery has both the same."""
+    known = _keys_in_flight.get(id(update))
+    if known is not None:
+        return known
+    content = json.dumps(update.to_dict(), sort_keys=True, default=str)
+    return f"{update.update_id}:{hashlib.sha256(content.encode()).hexdigest()[:32]}"
+
+
+def expect(update: Update, key: str) -> None:
+    """Notes the inbox key of an update about to be handled."""
+    _keys_in_flight[id(update)] = key
+
+
+def current(context: LeadlineContext) -> Turn | None:
+    """The turn the update being handled is in, if any."""
+    turn = context.turn_state.get(TURN_KEY)
+    return turn if isinstance(turn, Turn) else None
+
+
+def claimed(context: LeadlineContext) -> bool:
+    """True once a turn has handled (or skipped) this context's update."""
+    return bool(context.turn_state.get(CLAIMED_KEY))
+
+
+def in_turn(callback: Callback, conversation: str | None = None) -> Callback:
+    """Wraps a handler callback so that it runs as one turn (nested calls join it)."""
+
+    @functools.wraps(callback)
+    async def turn(update: Update, context: LeadlineContext) -> Any:
+        if current(context) is not None:
+            return await callback(update, context)
+        return await _run(callback, conversation, update, context)
+
+    return turn
+
+
+async def _run(
+    callback: Callback, conversation: str | None, update: Update, context: LeadlineContext
+) -> Any:
+    services = context.services
+    key = update_key(update)
+    now = services.clock()
+    context.turn_state[CLAIMED_KEY] = True
+    sender = update.effective_user
+    async with services.uow() as uow:
+        turn_uow: TurnUnitOfWork = uow  # type: ignore[assignment]
+        if not await uow.updates.mark_handled(key, now):
+            log.info("Skipping update %s: it was handled before", update.update_id)
+            await _deliver(update, Turn(turn_uow, None, now))
+            return None
+        user = await uow.users.get_by_telegram_id(sender.id) if sender else None
+        turn = Turn(turn_uow, user, now)
+        flow_data = deepcopy(context.user_data) if context.user_data is not None else None
+        context.turn_state[TURN_KEY] = turn
+        try:
+            result = await callback(update, context)
+            await _save_position(turn_uow, conversation, update, context, result, flow_data)
+            await uow.commit()
+        except DomainError as error:
+            # Nothing the handler wrote stays; the update still counts as handled.
+            await _close_after_failure(turn_uow, key, now)
+            result, turn.calls = None, []
+            _tell(update, turn, error.sentence)
+        except Exception:
+            # A bug: handling it again after a restart would fail the same way.
+            await _close_after_failure(turn_uow, key, now)
+            raise
+        finally:
+            context.turn_state.pop(TURN_KEY, None)
+    services.kick_outbox()
+    await _deliver(update, turn)
+    return result
+
+
+async def _close_after_failure(uow: TurnUnitOfWork, key: str, now: datetime) -> None:
+    await uow.rollback()
+    await uow.updates.mark_handled(key, now)
+    await uow.commit()
+
+
+def _tell(update: Update, turn: Turn, sentence: str) -> None:
+    """A rule the user broke: an alert on the button, or one sentence in the chat."""
+    if update.callback_query is not None:
+        turn.answer = Answer(sentence, alert=True)
+        return
+    chat = update.effective_chat
+    message = update.effective_message
+    if chat is None or message is None:
+        return
+    bot = message.get_bot()
+    turn.say_later(lambda: bot.send_message(chat.id, escape(sentence)))
+
+
+async def _save_position(
+    uow: TurnUnitOfWork,
+    conversation: str | None,
+    update: Update,
+    context: LeadlineContext,
+    result: object,
+    flow_data: dict[Any, Any] | None,
+) -> None:
+    """Stores where the user is now, with the change that brought them there."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None:
+        return
+    if conversation is not None and chat is not None and result is not None:
+        ended = result == ConversationHandler.END
+        await uow.save_conversation(conversation, (chat.id, user.id), None if ended else result)
+    if context.user_data is not None and context.user_data != flow_data:
+        await uow.save_user_data(user.id, deepcopy(context.user_data))
+
+
+async def _deliver(update: Update, turn: Turn) -> None:
+    """Answers the button (once, even with nothing to say), then sends the replies in order."""
+    query = update.callback_query
+    if query is not None:
+        answer = turn.answer or Answer()
+        await _send(lambda: query.answer(answer.text, show_alert=answer.alert), "answer")
+    for call in turn.calls:
+        if not await _send(call, "reply"):
+            break
+
+
+async def _send(call: BotCall, what: str) -> bool:
+    """Makes one Bot API call, retried while Telegram or the network fails for a moment;
+    False when the chat cannot be reached at all."""
+    for attempt in range(1, SEND_ATTEMPTS + 1):
+        try:
+            await call()
+            return True
+        except RetryAfter as error:
+            wait = error.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            await asyncio.sleep(seconds)
+        except Forbidden as error:
+            log.info("Could not send a %s: %s", what, error.message)
+            return False
+        except BadRequest as error:
+            if "not modified" not in error.message and not any(
+                stale in error.message.lower() for stale in STALE_QUERY
+            ):
+                log.error("Telegram refused a %s: %s", what, error.message)
+            return True
+        except NetworkError as error:
+            if attempt == SEND_ATTEMPTS:
+                log.error("Gave up sending a %s after %d attempts: %s", what, attempt, error)
+                return True
+            await asyncio.sleep(0.5 * 2 ** (attempt - 1))
+    return True
+
+
+def through_turns(handlers: Iterable[BaseHandler[Any, Any, Any]]) -> None:
+    """Puts every callback (conversation steps included) on the update path."""
+    for handler in handlers:
+        if isinstance(handler, ConversationHandler):
+            name = handler.name
+            for step in _steps(handler):
+                step.callback = in_turn(step.callback, name)
+        else:
+            handler.callback = in_turn(handler.callback)
+
+
+def _steps(conversation: ConversationHandler[Any]) -> list[BaseHandler[Any, Any, Any]]:
+    steps = list(conversation.entry_points) + list(conversation.fallbacks)
+    for handlers in conversation.states.values():
+        steps.extend(handlers)
+    return steps
+
+
+async def close_unclaimed(update: Update, context: LeadlineContext) -> None:
+    """Last handler of every update: one no turn claimed is marked handled all the same."""
+    try:
+        if not claimed(context):
+            await in_turn(_nothing)(update, context)
+    finally:
+        _keys_in_flight.pop(id(update), None)
+
+
+async def _nothing(update: Update, context: LeadlineContext) -> None:
+    """Nothing to do for this update."""
