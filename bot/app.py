@@ -18,7 +18,7 @@ from bot.settings import Settings
 from domain.profiles import sync_categories
 from handlers.core.context import LeadlineApp, LeadlineContext, Services, utc_now
 from handlers.menu.general import forget_old_updates
-from handlers.setup import BOT_COMMANDS, register
+from handlers.setup import BOT_COMMANDS, notifier, register
 from storage.db import create_engine, session_factory
 from storage.inbox import InboxStore
 from storage.outbox import OutboxStore
@@ -76,6 +76,7 @@ def build_application(settings: Settings) -> LeadlineApp:
     app.bot_data["runtime"] = Runtime(engine=engine, dispatcher=dispatcher, poller=poller)
     app.bot_data["services"] = Services(
         uow=lambda: SqlUnitOfWork(sessions),
+        notifier=notifier(),
         kick_outbox=dispatcher.kick,
         admin_ids=frozenset(settings.admins.telegram_ids),
         currency=settings.marketplace.currency,

@@ -5,37 +5,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 import smtplib
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
+from telegram import Bot, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.mailer import Mailer, PermanentMailError
 from domain.model import OutboxKind
-from handlers.core import texts
+from handlers.core import outgoing, texts
 from storage.outbox import Delivery, OutboxStore
 
 log = logging.getLogger(__name__)
 
-_SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
-# What the outbox may ask the bot to do on its own.
-_METHODS = frozenset(
-    {
-        "editMessageCaption",
-        "sendMessage",
-        "sendDocument",
-        "sendPhoto",
-        "sendVoice",
-        "sendVideo",
-        "sendAudio",
-        "copyMessage",
-        "editMessageText",
-    }
-)
 MAX_ATTEMPTS = 12
 FANOUT_BATCH = 500
 IDLE_POLL_SECONDS = 1.0
@@ -170,9 +154,8 @@ class OutboxDispatcher:
         """Stops retrying an email and tells its user, so nobody waits for it in vain."""
         await self._store.give_up(delivery.id, "failed", error)
         if delivery.user_id is not None:
-            await self._store.tell_user(
-                delivery.user_id, texts.email_undeliverable(delivery.recipient), self._clock()
-            )
+            notice = outgoing.text(texts.email_undeliverable(delivery.recipient))
+            await self._store.tell_user(delivery.user_id, notice, self._clock())
             self.kick()
 
     async def _expand(self, delivery: Delivery) -> datetime | None:
@@ -196,16 +179,7 @@ class OutboxDispatcher:
         )
 
     async def _send_telegram(self, delivery: Delivery) -> object:
-        """Calls the Bot method the payload names (sendMessage, sendDocument …) with its fields."""
-        payload = dict(delivery.payload)
-        method = str(payload.pop("method", "sendMessage"))
-        send = getattr(self._bot, _SNAKE.sub("_", method).lower(), None)
-        if method not in _METHODS or send is None:
-            raise BadRequest(f"Outbox method {method} is not supported")
-        markup = payload.pop("reply_markup", None)
-        if isinstance(markup, dict):
-            payload["reply_markup"] = InlineKeyboardMarkup.de_json(markup, self._bot)
-        replying = payload.pop("reply_parameters", None)
-        if isinstance(replying, dict):
-            payload["reply_parameters"] = ReplyParameters.de_json(replying, self._bot)
-        return await send(chat_id=int(delivery.recipient), **payload)
+        try:
+            return await outgoing.send(self._bot, int(delivery.recipient), delivery.payload)
+        except (KeyError, ValueError) as error:
+            raise BadRequest(f"Malformed outbox payload: {error}") from error

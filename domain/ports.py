@@ -10,6 +10,7 @@ from typing import Generic, Protocol, Self, TypeVar
 
 from domain.chat import RelayedMessage
 from domain.credentials import Credentials, Education, PortfolioLink, ProfileDocument
+from domain.events import Event
 from domain.leads import Lead, SellerMatch
 from domain.lifecycle import LeadStatus
 from domain.model import EmailToken, OutboxMessage, User
@@ -98,6 +99,14 @@ class UnitOfWork(Protocol):
     async def commit(self) -> None: ...
 
     async def rollback(self) -> None: ...
+
+    def record(self, event: Event) -> None:
+        """Notes what happened; rolled back with the transaction."""
+        ...
+
+    def collect_events(self) -> list[Event]:
+        """Hands over (and forgets) the events recorded since the last collection."""
+        ...
 
 
 @dataclass(frozen=True)

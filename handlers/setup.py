@@ -19,6 +19,7 @@ from handlers.core import flows, keyboards, texts
 from handlers.core.callbacks import pattern
 from handlers.core.common import NEW_MESSAGE
 from handlers.core.context import LeadlineApp, LeadlineContext
+from handlers.core.notify import Notifier
 from handlers.core.turn import close_unclaimed, through_turns
 from handlers.dashboard import view as dashboard
 from handlers.deals import flow as deals
@@ -31,6 +32,11 @@ from handlers.providers import find as providers
 from handlers.signup import flow as signup
 
 BOT_COMMANDS = [BotCommand(name, description) for name, description in texts.COMMANDS]
+
+
+def notifier() -> Notifier:
+    """What every feature's events say, and to whom."""
+    return Notifier()
 
 
 def register(app: LeadlineApp) -> None:

@@ -133,8 +133,8 @@ class OutboxStore:
             )
             return len(considered)
 
-    async def tell_user(self, user_id: int, text: str, now: datetime) -> None:
-        """Queues a plain message to a user (about a delivery that failed)."""
+    async def tell_user(self, user_id: int, payload: dict[str, Any], now: datetime) -> None:
+        """Queues a message to a user (about a delivery that failed)."""
         async with self._sessions() as session, session.begin():
             telegram_id = await session.scalar(
                 select(UserRow.telegram_id).where(UserRow.id == user_id)
@@ -146,7 +146,7 @@ class OutboxStore:
                     kind=OutboxKind.TELEGRAM.value,
                     recipient=str(telegram_id),
                     user_id=user_id,
-                    payload={"method": "sendMessage", "text": text, "parse_mode": "HTML"},
+                    payload=payload,
                     status="pending",
                     attempts=0,
                     next_attempt_at=now,

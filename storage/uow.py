@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
 
 from domain.errors import Conflict
+from domain.events import Event
 from domain.ports import (
     CategoryRepository,
     EmailTokenRepository,
@@ -66,10 +67,12 @@ class SqlUnitOfWork:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
         self._session: AsyncSession | None = None
+        self._events: list[Event] = []
 
     async def __aenter__(self) -> Self:
         session = self._sessions()
         self._session = session
+        self._events = []
         self.users = SqlUserRepository(session)
         self.skills = SqlSkillRepository(session)
         self.categories = SqlCategoryRepository(session)
@@ -106,6 +109,14 @@ class SqlUnitOfWork:
     async def rollback(self) -> None:
         assert self._session is not None
         await self._session.rollback()
+        self._events.clear()
+
+    def record(self, event: Event) -> None:
+        self._events.append(event)
+
+    def collect_events(self) -> list[Event]:
+        events, self._events = self._events, []
+        return events
 
     async def save_conversation(
         self, name: str, key: Sequence[int | str], state: object | None
@@ -158,6 +169,7 @@ class _Savepoint(SqlUnitOfWork):
         self._session = outer._session
         self._savepoint: AsyncSessionTransaction | None = None
         self._committed = False
+        self._events_before = 0
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._outer, name)
@@ -166,6 +178,7 @@ class _Savepoint(SqlUnitOfWork):
         session = self._outer._active()
         self._session = session
         self._committed = False
+        self._events_before = len(self._outer._events)
         self._savepoint = await session.begin_nested()
         return self
 
@@ -180,6 +193,7 @@ class _Savepoint(SqlUnitOfWork):
         if exc is not None or not self._committed:
             if savepoint.is_active:
                 await savepoint.rollback()
+            del self._outer._events[self._events_before :]
         else:
             await savepoint.commit()
         _raise_conflict_for(exc)
@@ -191,3 +205,10 @@ class _Savepoint(SqlUnitOfWork):
     async def rollback(self) -> None:
         if self._savepoint is not None and self._savepoint.is_active:
             await self._savepoint.rollback()
+        del self._outer._events[self._events_before :]
+
+    def record(self, event: Event) -> None:
+        self._outer.record(event)
+
+    def collect_events(self) -> list[Event]:
+        return self._outer.collect_events()

@@ -9,6 +9,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Self
 
+from domain.events import Event
 from domain.model import EmailToken, OutboxMessage, User
 from domain.skills import SkillName
 from domain.taxonomy import DEFAULT_CATEGORIES
@@ -143,6 +144,7 @@ class FakeUnitOfWork:
         self.email_tokens = FakeTokens(self)
         self.outbox = FakeOutbox(self)
         self.updates = FakeUpdates(self)
+        self.events: list[Event] = []
 
     async def __aenter__(self) -> Self:
         self.pending = copy.deepcopy(self.store)
@@ -163,3 +165,11 @@ class FakeUnitOfWork:
 
     async def rollback(self) -> None:
         self.pending = copy.deepcopy(self.store)
+        self.events.clear()
+
+    def record(self, event: Event) -> None:
+        self.events.append(event)
+
+    def collect_events(self) -> list[Event]:
+        events, self.events = self.events, []
+        return events

@@ -10,6 +10,7 @@ from typing import Any, cast
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from domain.ports import UnitOfWork
+from handlers.core.notify import Notifier
 
 TURN_KEY = "leadline.turn"  # turn_state: the Turn of the update being handled
 
@@ -23,6 +24,8 @@ class Services:
     """Long-lived collaborators, built by ``bot/`` and kept in (unpersisted) bot_data."""
 
     uow: Callable[[], UnitOfWork]
+    # Turns the events a use case recorded into outbox rows.
+    notifier: Notifier = field(default_factory=Notifier)
     kick_outbox: Callable[[], None] = lambda: None
     admin_ids: frozenset[int] = field(default_factory=frozenset)
     currency: str = "USD"

@@ -145,6 +145,7 @@ async def _run(
         context.turn_state[TURN_KEY] = turn
         try:
             result = await callback(update, context)
+            await services.notifier.publish(uow, uow.collect_events(), now, context.bot.username)
             await _save_position(turn_uow, conversation, update, context, result, flow_data)
             await uow.commit()
         except DomainError as error:

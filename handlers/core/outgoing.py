@@ -1,0 +1,144 @@
+"""What the bot sends on its own, as outbox payloads, and the one place that sends them.
+
+A payload names what to send (``text``, a file, an edit) with its parts, never a Bot API
+method: the dispatcher hands it to ``send``, which knows the calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, Literal
+
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, ReplyParameters
+from telegram.constants import ParseMode
+
+Payload = dict[str, Any]
+FileKind = Literal["photo", "document", "voice", "video", "audio"]
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+def text(
+    body: str, markup: InlineKeyboardMarkup | None = None, quote: int | None = None
+) -> Payload:
+    """A message in HTML, with buttons, optionally shown as a reply to ``quote``."""
+    return {"send": "text", "text": body, "markup": _markup(markup), "quote": quote}
+
+
+def file(
+    kind: FileKind,
+    file_id: str,
+    caption: str | None = None,
+    markup: InlineKeyboardMarkup | None = None,
+    quote: int | None = None,
+) -> Payload:
+    """A photo, document, voice note, video or audio file already on Telegram's servers."""
+    return {
+        "send": kind,
+        "file_id": file_id,
+        "caption": caption,
+        "markup": _markup(markup),
+        "quote": quote,
+    }
+
+
+def edited_text(message_id: int, body: str, markup: InlineKeyboardMarkup | None) -> Payload:
+    """A new text for a message the bot sent earlier."""
+    return {"send": "edit_text", "message_id": message_id, "text": body, "markup": _markup(markup)}
+
+
+def edited_caption(message_id: int, caption: str, markup: InlineKeyboardMarkup | None) -> Payload:
+    """A new caption for a file the bot sent earlier."""
+    return {
+        "send": "edit_caption",
+        "message_id": message_id,
+        "caption": caption,
+        "markup": _markup(markup),
+    }
+
+
+def _markup(markup: InlineKeyboardMarkup | None) -> dict[str, Any] | None:
+    return markup.to_dict() if markup is not None else None
+
+
+async def send(bot: Bot, chat_id: int, payload: Payload) -> object:
+    """Sends one outbox payload to a chat; returns what the Bot API returned."""
+    payload = _from_earlier_version(payload)
+    kind = payload["send"]
+    raw_markup = payload.get("markup")
+    markup = InlineKeyboardMarkup.de_json(raw_markup, bot) if raw_markup else None
+    quote = payload.get("quote")
+    reply = ReplyParameters(quote, allow_sending_without_reply=True) if quote else None
+    html = ParseMode.HTML
+    if kind == "text":
+        return await bot.send_message(
+            chat_id,
+            payload["text"],
+            parse_mode=html,
+            reply_markup=markup,
+            reply_parameters=reply,
+            link_preview_options=NO_PREVIEW,
+        )
+    if kind == "edit_text":
+        return await bot.edit_message_text(
+            payload["text"],
+            chat_id,
+            payload["message_id"],
+            parse_mode=html,
+            reply_markup=markup,
+            link_preview_options=NO_PREVIEW,
+        )
+    if kind == "edit_caption":
+        return await bot.edit_message_caption(
+            chat_id,
+            payload["message_id"],
+            caption=payload["caption"],
+            parse_mode=html,
+            reply_markup=markup,
+        )
+    senders: dict[str, Callable[..., Awaitable[object]]] = {
+        "photo": bot.send_photo,
+        "document": bot.send_document,
+        "voice": bot.send_voice,
+        "video": bot.send_video,
+        "audio": bot.send_audio,
+    }
+    if kind not in senders:
+        raise ValueError(f"an outbox payload cannot send {kind!r}")
+    return await senders[kind](
+        chat_id,
+        payload["file_id"],
+        caption=payload.get("caption"),
+        parse_mode=html,
+        reply_markup=markup,
+        reply_parameters=reply,
+    )
+
+
+# Rows written by the version that stored Bot API method names, still pending at upgrade.
+_EARLIER_METHODS = {
+    "sendMessage": ("text", "text"),
+    "editMessageText": ("edit_text", "text"),
+    "editMessageCaption": ("edit_caption", "caption"),
+    "sendPhoto": ("photo", "photo"),
+    "sendDocument": ("document", "document"),
+    "sendVoice": ("voice", "voice"),
+    "sendVideo": ("video", "video"),
+    "sendAudio": ("audio", "audio"),
+}
+
+
+def _from_earlier_version(payload: Payload) -> Payload:
+    method = payload.get("method")
+    if "send" in payload or method not in _EARLIER_METHODS:
+        return payload
+    kind, field = _EARLIER_METHODS[str(method)]
+    replying = payload.get("reply_parameters")
+    converted: Payload = {
+        "send": kind,
+        "markup": payload.get("reply_markup"),
+        "quote": replying.get("message_id") if isinstance(replying, dict) else None,
+        "message_id": payload.get("message_id"),
+        "caption": payload.get("caption"),
+    }
+    converted["file_id" if field not in ("text", "caption") else field] = payload.get(field)
+    return converted
