@@ -99,7 +99,7 @@ async def nothing_to_cancel(update: Update, context: LeadlineContext) -> None:
 
 async def stale_button(update: Update, context: LeadlineContext) -> None:
     """Answers any button no flow claimed: old, forged or from an ended flow."""
-    await answer_query(update, context, texts.STALE_BUTTON)
+    await answer_query(update, context, texts.STALE_BUTTON, alert=True)
 
 
 async def unexpected_message(update: Update, context: LeadlineContext) -> None:
