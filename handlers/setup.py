@@ -15,8 +15,7 @@ from telegram.ext import (
 )
 
 from handlers.chat import relay as chat
-from handlers.core import flows, keyboards, texts
-from handlers.core.callbacks import pattern
+from handlers.core import flows, texts
 from handlers.core.common import NEW_MESSAGE
 from handlers.core.context import LeadlineApp, LeadlineContext
 from handlers.core.notify import Notifier
@@ -26,8 +25,10 @@ from handlers.deals import flow as deals
 from handlers.leads import find as leads
 from handlers.leads import post as newlead
 from handlers.menu import general
+from handlers.menu.buttons import MenuButton
 from handlers.profile import credentials, settings
 from handlers.profile import flow as profile
+from handlers.profile.buttons import SettingsAlerts
 from handlers.providers import find as providers
 from handlers.signup import flow as signup
 
@@ -61,11 +62,11 @@ def register(app: LeadlineApp) -> None:
         *leads.handlers(),
         *dashboard.handlers(),
         CommandHandler("settings", settings.show),
-        CallbackQueryHandler(settings.toggle_alerts, pattern(settings.AREA, "alerts")),
+        CallbackQueryHandler(settings.toggle_alerts, SettingsAlerts.matches),
         CommandHandler("menu", general.menu),
         CommandHandler("help", general.help_command),
         CommandHandler("cancel", general.nothing_to_cancel),
-        CallbackQueryHandler(general.menu_button, pattern(keyboards.MENU)),
+        CallbackQueryHandler(general.menu_button, MenuButton.matches),
         CallbackQueryHandler(general.stale_button),
         ChatMemberHandler(general.chat_member_changed, ChatMemberHandler.MY_CHAT_MEMBER),
         MessageHandler(NEW_MESSAGE, general.unexpected_message),

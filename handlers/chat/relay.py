@@ -21,8 +21,8 @@ from domain import relay
 from domain.chat import MessageKind
 from domain.errors import DomainError
 from domain.ports import Page, ThreadSummary
+from handlers.chat.buttons import ThreadMessage, ThreadOpen, ThreadPage, ThreadTranscript
 from handlers.core import keyboards, texts
-from handlers.core.callbacks import Callback, argument, pattern
 from handlers.core.common import NEW_MESSAGE, answer_query, later, say, telegram_id
 from handlers.core.context import LeadlineContext
 from handlers.core.conversation import Handlers, persistent_conversation
@@ -31,7 +31,6 @@ from handlers.core.flows import enter as enter_flow
 from handlers.core.flows import in_flow
 from handlers.core.keyboards import button
 from handlers.deals import views as deal_views
-from handlers.deals.views import THREAD
 
 END = ConversationHandler.END
 FLOW = in_flow("chat")
@@ -99,11 +98,9 @@ async def enter(update: Update, context: LeadlineContext) -> str | int:
     """Message on a thread: everything the user sends now goes to the other side."""
     enter_flow(context, "chat")
     await answer_query(update, context)
-    thread_id = argument(update)
+    thread_id = ThreadMessage.of(update).thread_id
     try:
-        view = await relay.view_thread(
-            context.uow(), telegram_id(update), int(thread_id) if thread_id.isdigit() else 0
-        )
+        view = await relay.view_thread(context.uow(), telegram_id(update), thread_id)
     except DomainError as error:
         await say(update, context, escape(error.sentence))
         return END
@@ -174,10 +171,9 @@ def _thread_of_buttons(message: Message) -> int | None:
     markup = message.reply_markup
     for row in markup.inline_keyboard if markup else ():
         for item in row:
-            data = item.callback_data if isinstance(item.callback_data, str) else None
-            decoded = Callback.decode(data)
-            if decoded and (decoded.area, decoded.action) == (THREAD, "msg"):
-                return int(decoded.argument) if decoded.argument.isdigit() else None
+            pressed = ThreadMessage.decode(item.callback_data)
+            if pressed is not None:
+                return pressed.thread_id
     return None
 
 
@@ -212,12 +208,12 @@ def _list(page: Page[ThreadSummary]) -> tuple[str, InlineKeyboardMarkup]:
             f"   {escape(snippet)}"
         )
         label = f"{'🔵 ' if summary.unread else ''}{summary.lead_title} — {summary.other_name}"
-        keyboard.append([button(label[:60], THREAD, "open", str(summary.thread.id))])
+        keyboard.append([button(label[:60], ThreadOpen(summary.thread.id or 0))])
     nav = []
     if page.has_previous:
-        nav.append(button("◀️ Prev", THREAD, "page", str(max(page.offset - page.size, 0))))
+        nav.append(button("◀️ Prev", ThreadPage(max(page.offset - page.size, 0))))
     if page.has_next:
-        nav.append(button("Next ▶️", THREAD, "page", str(page.offset + page.size)))
+        nav.append(button("Next ▶️", ThreadPage(page.offset + page.size)))
     if nav:
         keyboard.append(nav)
     return "\n".join(lines), InlineKeyboardMarkup(keyboard)
@@ -226,11 +222,9 @@ def _list(page: Page[ThreadSummary]) -> tuple[str, InlineKeyboardMarkup]:
 async def messages(update: Update, context: LeadlineContext) -> None:
     """/messages: the user's threads with the last message and unread counts."""
     await answer_query(update, context)
-    offset = argument(update) if update.callback_query else "0"
+    offset = ThreadPage.of(update).offset if update.callback_query else 0
     try:
-        page = await relay.threads_of(
-            context.uow(), telegram_id(update), int(offset) if offset.isdigit() else 0
-        )
+        page = await relay.threads_of(context.uow(), telegram_id(update), offset)
     except DomainError as error:
         await say(update, context, escape(error.sentence))
         return
@@ -246,11 +240,9 @@ async def messages(update: Update, context: LeadlineContext) -> None:
 async def open_thread(update: Update, context: LeadlineContext) -> None:
     """Opens a thread card with what the user may do in it."""
     await answer_query(update, context)
-    thread_id = argument(update)
+    thread_id = ThreadOpen.of(update).thread_id
     try:
-        view = await relay.view_thread(
-            context.uow(), telegram_id(update), int(thread_id) if thread_id.isdigit() else 0
-        )
+        view = await relay.view_thread(context.uow(), telegram_id(update), thread_id)
     except DomainError as error:
         await say(update, context, escape(error.sentence))
         return
@@ -259,11 +251,9 @@ async def open_thread(update: Update, context: LeadlineContext) -> None:
 
 async def transcript(update: Update, context: LeadlineContext) -> None:
     """Sends the thread's whole record as a UTF-8 text file."""
-    thread_id = argument(update)
+    thread_id = ThreadTranscript.of(update).thread_id
     try:
-        text = await relay.transcript(
-            context.uow(), telegram_id(update), int(thread_id) if thread_id.isdigit() else 0
-        )
+        text = await relay.transcript(context.uow(), telegram_id(update), thread_id)
     except DomainError as error:
         await answer_query(update, context, error.sentence)
         return
@@ -294,7 +284,7 @@ def build() -> ConversationHandler[LeadlineContext]:
     }
     return persistent_conversation(
         "chat",
-        entry_points=[CallbackQueryHandler(enter, pattern(THREAD, "msg"))],
+        entry_points=[CallbackQueryHandler(enter, ThreadMessage.matches)],
         states=states,
         fallbacks=[
             CommandHandler("done", done, filters=FLOW),
@@ -307,9 +297,9 @@ def handlers() -> list[BaseHandler[Update, LeadlineContext, Any]]:
     return [
         CommandHandler("messages", messages),
         CommandHandler("done", not_in_thread),
-        CallbackQueryHandler(messages, pattern(THREAD, "page")),
-        CallbackQueryHandler(open_thread, pattern(THREAD, "open")),
-        CallbackQueryHandler(transcript, pattern(THREAD, "transcript")),
+        CallbackQueryHandler(messages, ThreadPage.matches),
+        CallbackQueryHandler(open_thread, ThreadOpen.matches),
+        CallbackQueryHandler(transcript, ThreadTranscript.matches),
         MessageHandler(RELAYABLE & filters.REPLY, reply),
     ]
 

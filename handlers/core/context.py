@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from domain.ports import UnitOfWork
 from handlers.core.notify import Notifier
+
+if TYPE_CHECKING:
+    from handlers.core.turn import Turn
 
 TURN_KEY = "leadline.turn"  # turn_state: the Turn of the update being handled
 
@@ -47,6 +50,13 @@ class LeadlineContext(CallbackContext[ExtBot[None], Data, Data, Data]):
     @property
     def services(self) -> Services:
         return cast(Services, self.bot_data["services"])
+
+    @property
+    def turn(self) -> Turn:
+        """The update being handled: its unit of work, its user, its time (handlers.core.turn)."""
+        turn = self.turn_state.get(TURN_KEY)
+        assert turn is not None, "handlers run inside a turn"
+        return cast("Turn", turn)
 
     def uow(self) -> UnitOfWork:
         """The update's unit of work (a use case's block in it is a savepoint), or a new one

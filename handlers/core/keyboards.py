@@ -1,22 +1,61 @@
-"""Inline keyboards; every button's data comes from the callback codec."""
+"""Inline keyboards; every button's data is one of the typed buttons of the callback codec."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from domain.model import AccountType, Role, SignupStage, User
 from handlers.core import texts
-from handlers.core.callbacks import Callback
+from handlers.core.callbacks import Button
+from handlers.menu.buttons import (
+    MenuDashboard,
+    MenuHelp,
+    MenuLeads,
+    MenuNewLead,
+    MenuOpen,
+    MenuProfile,
+    MenuProviders,
+    MenuSettings,
+)
+from handlers.profile.buttons import (
+    ProfileAddRole,
+    ProfileCategoriesDone,
+    ProfileCategory,
+    ProfileCredentials,
+    ProfileEdit,
+)
+from handlers.providers.buttons import ProviderView
+from handlers.signup.buttons import (
+    SignupAccountType,
+    SignupCategoriesDone,
+    SignupCategory,
+    SignupChangeEmail,
+    SignupResendEmail,
+    SignupRole,
+    SignupSkip,
+    SignupTelegramName,
+    SignupTerms,
+)
 
-SIGNUP = "su"
-PROFILE = "pf"
-MENU = "mn"
+
+def button(text: str, pressed: Button) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=pressed.encode())
 
 
-def button(text: str, area: str, action: str, argument: str = "") -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=Callback(area, action, argument).encode())
+@dataclass(frozen=True)
+class CategoryPicker:
+    """Where the taps on a category picker go, and whether it offers Skip."""
+
+    choice: Callable[[int], Button]
+    done: Button
+    skippable: bool
+
+
+SIGNUP_CATEGORIES = CategoryPicker(SignupCategory, SignupCategoriesDone(), skippable=True)
+PROFILE_CATEGORIES = CategoryPicker(ProfileCategory, ProfileCategoriesDone(), skippable=False)
 
 
 def rows(*buttons: InlineKeyboardButton, width: int = 2) -> InlineKeyboardMarkup:
@@ -26,20 +65,20 @@ def rows(*buttons: InlineKeyboardButton, width: int = 2) -> InlineKeyboardMarkup
 
 def skip(stage: SignupStage) -> InlineKeyboardButton:
     """Skip names its question, so a stale Skip can never skip a later one."""
-    return button("Skip", SIGNUP, "skip", stage.value)
+    return button("Skip", SignupSkip(stage))
 
 
 def category_picker(
-    categories: Iterable[str], chosen: Iterable[str], area: str, *, skippable: bool = False
+    categories: Iterable[str], chosen: Iterable[str], picker: CategoryPicker
 ) -> InlineKeyboardMarkup:
     picked = set(chosen)
     buttons = [
-        button(("✅ " if name in picked else "") + name, area, "cat", str(index))
+        button(("✅ " if name in picked else "") + name, picker.choice(index))
         for index, name in enumerate(categories)
     ]
     keyboard = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    last = [button("Done", area, "catdone")]
-    if skippable:
+    last = [button("Done", picker.done)]
+    if picker.skippable:
         last.append(skip(SignupStage.CATEGORIES))
     keyboard.append(last)
     return InlineKeyboardMarkup(keyboard)
@@ -49,77 +88,77 @@ def signup_question(user: User, categories: list[str]) -> InlineKeyboardMarkup |
     """The buttons under the question for where the user is in signup."""
     match user.signup_stage:
         case SignupStage.TERMS:
-            return rows(button("✅ Accept", SIGNUP, "terms"))
+            return rows(button("✅ Accept", SignupTerms()))
         case SignupStage.ROLE:
             return rows(
-                button(texts.ROLE_NAMES[Role.BUYER], SIGNUP, "role", Role.BUYER.value),
-                button(texts.ROLE_NAMES[Role.SELLER], SIGNUP, "role", Role.SELLER.value),
+                button(texts.ROLE_NAMES[Role.BUYER], SignupRole(Role.BUYER)),
+                button(texts.ROLE_NAMES[Role.SELLER], SignupRole(Role.SELLER)),
             )
         case SignupStage.ACCOUNT_TYPE:
             return rows(
                 *(
-                    button(texts.ACCOUNT_TYPE_NAMES[kind], SIGNUP, "type", kind.value)
+                    button(texts.ACCOUNT_TYPE_NAMES[kind], SignupAccountType(kind))
                     for kind in AccountType
                 )
             )
         case SignupStage.ORGANIZATION:
-            individual = AccountType.INDIVIDUAL.value
-            return rows(button("⬅️ I'm an individual", SIGNUP, "type", individual))
+            individual = SignupAccountType(AccountType.INDIVIDUAL)
+            return rows(button("⬅️ I'm an individual", individual))
         case SignupStage.CONFIRM_EMAIL:
             return rows(
-                button("📨 Resend email", SIGNUP, "resend"),
-                button("✏️ Change email", SIGNUP, "chemail"),
+                button("📨 Resend email", SignupResendEmail()),
+                button("✏️ Change email", SignupChangeEmail()),
             )
         case SignupStage.DISPLAY_NAME:
             name = user.first_name[:40]
             return rows(
-                button(texts.use_telegram_name(name), SIGNUP, "tgname"), skip(user.signup_stage)
+                button(texts.use_telegram_name(name), SignupTelegramName()), skip(user.signup_stage)
             )
         case SignupStage.HEADLINE | SignupStage.LOCATION:
             return rows(skip(user.signup_stage))
         case SignupStage.SKILLS:
             return None if user.is_seller else rows(skip(user.signup_stage))
         case SignupStage.CATEGORIES:
-            return category_picker(categories, user.profile.categories, SIGNUP, skippable=True)
+            return category_picker(categories, user.profile.categories, SIGNUP_CATEGORIES)
         case _:
             return None
 
 
 def menu() -> InlineKeyboardMarkup:
     return rows(
-        button("➕ Post a lead", MENU, "newlead"),
-        button("🔎 Find leads", MENU, "leads"),
-        button("🧑‍💻 Find providers", MENU, "providers"),
-        button("📊 Dashboard", MENU, "dashboard"),
-        button("👤 Profile", MENU, "profile"),
-        button("⚙️ Settings", MENU, "settings"),
-        button("❓ Help", MENU, "help"),
+        button("➕ Post a lead", MenuNewLead()),
+        button("🔎 Find leads", MenuLeads()),
+        button("🧑‍💻 Find providers", MenuProviders()),
+        button("📊 Dashboard", MenuDashboard()),
+        button("👤 Profile", MenuProfile()),
+        button("⚙️ Settings", MenuSettings()),
+        button("❓ Help", MenuHelp()),
     )
 
 
 def profile_actions(user: User) -> InlineKeyboardMarkup:
     buttons = [
-        button("✏️ Name", PROFILE, "edit", "display_name"),
-        button("✏️ Headline", PROFILE, "edit", "headline"),
-        button("✏️ Skills", PROFILE, "edit", "skills"),
-        button("✏️ Categories", PROFILE, "edit", "categories"),
-        button("✏️ Location", PROFILE, "edit", "location"),
-        button("🕒 Time zone", PROFILE, "edit", "timezone"),
-        button("📧 Email", PROFILE, "edit", "email"),
+        button("✏️ Name", ProfileEdit("display_name")),
+        button("✏️ Headline", ProfileEdit("headline")),
+        button("✏️ Skills", ProfileEdit("skills")),
+        button("✏️ Categories", ProfileEdit("categories")),
+        button("✏️ Location", ProfileEdit("location")),
+        button("🕒 Time zone", ProfileEdit("timezone")),
+        button("📧 Email", ProfileEdit("email")),
     ]
     if user.account_type is AccountType.ORGANIZATION:
-        buttons.append(button("🏢 Organization", PROFILE, "edit", "organization"))
+        buttons.append(button("🏢 Organization", ProfileEdit("organization")))
     if user.is_seller:
         buttons += [
-            button("⏳ Experience", PROFILE, "cred", "experience"),
-            button("🎓 Education", PROFILE, "cred", "education"),
-            button("📄 Resume", PROFILE, "cred", "resume"),
-            button("🏅 Documents", PROFILE, "cred", "documents"),
-            button("🔗 Portfolio", PROFILE, "cred", "portfolio"),
-            button("👁 My public card", "pv", "view", str(user.id)),
+            button("⏳ Experience", ProfileCredentials("experience")),
+            button("🎓 Education", ProfileCredentials("education")),
+            button("📄 Resume", ProfileCredentials("resume")),
+            button("🏅 Documents", ProfileCredentials("documents")),
+            button("🔗 Portfolio", ProfileCredentials("portfolio")),
+            button("👁 My public card", ProviderView(user.id or 0)),
         ]
     for role in Role:
         if role not in user.roles:
-            buttons.append(button(f"➕ Become a {role.value}", PROFILE, "role", role.value))
-    buttons.append(button("⬅️ Menu", MENU, "open"))
+            buttons.append(button(f"➕ Become a {role.value}", ProfileAddRole(role)))
+    buttons.append(button("⬅️ Menu", MenuOpen()))
     return rows(*buttons)

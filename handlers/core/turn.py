@@ -23,13 +23,13 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from html import escape
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import BaseHandler, ConversationHandler
 
-from domain.errors import DomainError
+from domain.errors import DomainError, NotFound
 from domain.model import User
 from domain.ports import UnitOfWork
 from handlers.core.context import TURN_KEY, LeadlineContext
@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 Callback = Callable[[Update, LeadlineContext], Coroutine[Any, Any, Any]]
 BotCall = Callable[[], Awaitable[object]]
 
+C = TypeVar("C")
+R = TypeVar("R")
+UNKNOWN_USER = "I don't know you yet; please send /start first."
 SEND_ATTEMPTS = 5
 # Telegram refuses to answer a button press after about 15 s (after a restart, say).
 STALE_QUERY = ("query is too old", "query id is invalid")
@@ -72,6 +75,19 @@ class Turn:
     now: datetime
     answer: Answer | None = None
     calls: list[BotCall] = field(default_factory=list)
+
+    @property
+    def actor(self) -> User:
+        """The user acting, who must have started with /start."""
+        if self.user is None:
+            raise NotFound(UNKNOWN_USER)
+        return self.user
+
+    async def run(
+        self, use_case: Callable[[UnitOfWork, User, C, datetime], Awaitable[R]], command: C
+    ) -> R:
+        """Calls one use case in this turn, as the acting user."""
+        return await use_case(self.uow, self.actor, command, self.now)
 
     def say_later(self, call: BotCall) -> None:
         """Queues a Bot API call for after the commit, in order."""

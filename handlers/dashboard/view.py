@@ -14,13 +14,12 @@ from domain.errors import DomainError
 from domain.leads import Lead
 from domain.lifecycle import LeadStatus
 from handlers.core import texts
-from handlers.core.callbacks import Callback, pattern
 from handlers.core.common import answer_query, say, telegram_id
 from handlers.core.context import LeadlineContext
 from handlers.core.keyboards import button
-from handlers.leads.views import LEAD
+from handlers.dashboard.buttons import DashboardList, DashboardOpen
+from handlers.leads.buttons import LeadView
 
-AREA = "ds"
 COUNT_LABELS = {
     LeadStatus.DRAFT: "draft",
     LeadStatus.OPEN: "open",
@@ -57,7 +56,7 @@ def _menu(board: Dashboard) -> InlineKeyboardMarkup:
     if board.user.is_seller:
         kinds.append(LeadList.REQUESTED)
     kinds.append(LeadList.COMPLETED)
-    buttons = [button(TITLES[kind], AREA, "list", f"{kind.value}.0") for kind in kinds]
+    buttons = [button(TITLES[kind], DashboardList(kind, 0)) for kind in kinds]
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
@@ -67,17 +66,15 @@ def _list_keyboard(kind: LeadList, listing: LeadListing) -> InlineKeyboardMarkup
     for lead in page.items:
         note = listing.notes.get(lead.id or 0)
         label = f"{_mark(lead)}{lead.title or 'Untitled draft'}" + (f" — {note}" if note else "")
-        keyboard.append([button(label[:64], LEAD, "view", str(lead.id))])
+        keyboard.append([button(label[:64], LeadView(lead.id or 0))])
     nav = []
     if page.has_previous:
-        nav.append(
-            button("◀️ Prev", AREA, "list", f"{kind.value}.{max(page.offset - page.size, 0)}")
-        )
+        nav.append(button("◀️ Prev", DashboardList(kind, max(page.offset - page.size, 0))))
     if page.has_next:
-        nav.append(button("Next ▶️", AREA, "list", f"{kind.value}.{page.offset + page.size}"))
+        nav.append(button("Next ▶️", DashboardList(kind, page.offset + page.size)))
     if nav:
         keyboard.append(nav)
-    keyboard.append([button("⬅️ Dashboard", AREA, "open")])
+    keyboard.append([button("⬅️ Dashboard", DashboardOpen())])
     return InlineKeyboardMarkup(keyboard)
 
 
@@ -103,15 +100,10 @@ async def show(update: Update, context: LeadlineContext) -> None:
 
 async def show_list(update: Update, context: LeadlineContext) -> None:
     """Shows one page of a dashboard list; each lead opens its card with its actions."""
-    query = update.callback_query
-    decoded = Callback.decode(query.data if query else None)
-    kind_text, _, offset_text = (decoded.argument if decoded else "").partition(".")
-    if kind_text not in {k.value for k in LeadList} or not offset_text.isdigit():
-        await answer_query(update, context, texts.STALE_BUTTON)
-        return
+    pressed = DashboardList.of(update)
     await answer_query(update, context)
-    kind = LeadList(kind_text)
-    listing = await dashboard.lead_list(context.uow(), telegram_id(update), kind, int(offset_text))
+    kind = pressed.kind
+    listing = await dashboard.lead_list(context.uow(), telegram_id(update), kind, pressed.offset)
     page = listing.page
     if page.total == 0:
         text = f"<b>{TITLES[kind]}</b>: none yet."
@@ -124,6 +116,6 @@ async def show_list(update: Update, context: LeadlineContext) -> None:
 def handlers() -> list[BaseHandler[Update, LeadlineContext, Any]]:
     return [
         CommandHandler("dashboard", show),
-        CallbackQueryHandler(show, pattern(AREA, "open")),
-        CallbackQueryHandler(show_list, pattern(AREA, "list")),
+        CallbackQueryHandler(show, DashboardOpen.matches),
+        CallbackQueryHandler(show_list, DashboardList.matches),
     ]

@@ -20,8 +20,8 @@ from domain import deals
 from domain.errors import DomainError, InvalidInput
 from domain.negotiation import OfferDraft
 from domain.ports import UnitOfWork
+from handlers.chat.buttons import ThreadMessage, ThreadOffer
 from handlers.core import texts
-from handlers.core.callbacks import argument, pattern
 from handlers.core.common import (
     NEW_MESSAGE,
     TEXT_ANSWER,
@@ -36,8 +36,17 @@ from handlers.core.flows import enter as enter_flow
 from handlers.core.flows import in_flow
 from handlers.core.keyboards import button, rows
 from handlers.deals import views as deal_views
-from handlers.deals.views import OFFER, THREAD, TelegramDealNotices
-from handlers.leads.views import LEAD
+from handlers.deals.buttons import (
+    OfferAccept,
+    OfferCancel,
+    OfferCounter,
+    OfferDecline,
+    OfferSend,
+    OfferSkipNote,
+    OfferWithdraw,
+)
+from handlers.deals.views import TelegramDealNotices
+from handlers.leads.buttons import LeadConnect
 
 END = ConversationHandler.END
 FLOW = in_flow("offer")
@@ -72,14 +81,9 @@ def _amount_question(context: LeadlineContext) -> str:
 async def connect(update: Update, context: LeadlineContext) -> str | int:
     """Connect on a lead: opens the thread and asks for the bid."""
     enter_flow(context, "offer")
-    lead_id = argument(update)
+    lead_id = LeadConnect.of(update).lead_id
     try:
-        thread = await deals.connect(
-            context.uow(),
-            telegram_id(update),
-            int(lead_id) if lead_id.isdigit() else 0,
-            context.now(),
-        )
+        thread = await deals.connect(context.uow(), telegram_id(update), lead_id, context.now())
     except DomainError as error:
         await answer_query(update, context, error.sentence, alert=True)
         return END
@@ -90,10 +94,10 @@ async def connect(update: Update, context: LeadlineContext) -> str | int:
 async def new_offer(update: Update, context: LeadlineContext) -> str | int:
     """Make offer on a thread card."""
     enter_flow(context, "offer")
-    thread_id = argument(update)
+    thread_id = ThreadOffer.of(update).thread_id
     await answer_query(update, context)
     try:
-        return await _ask_amount(update, context, int(thread_id) if thread_id.isdigit() else 0)
+        return await _ask_amount(update, context, thread_id)
     except DomainError as error:
         await say(update, context, escape(error.sentence))
         return END
@@ -102,11 +106,9 @@ async def new_offer(update: Update, context: LeadlineContext) -> str | int:
 async def counter(update: Update, context: LeadlineContext) -> str | int:
     """Counter on an offer card: checks it may be countered, then asks the amount."""
     enter_flow(context, "offer")
-    offer_id = argument(update)
+    offer_id = OfferCounter.of(update).offer_id
     try:
-        thread = await deals.counter_target(
-            context.uow(), telegram_id(update), int(offer_id) if offer_id.isdigit() else 0
-        )
+        thread = await deals.counter_target(context.uow(), telegram_id(update), offer_id)
     except DomainError as error:
         await answer_query(update, context, error.sentence, alert=True)
         return END
@@ -173,7 +175,7 @@ async def _ask(
     if question == AMOUNT:
         text = _amount_question(context)
     elif question == NOTE:
-        text, markup = QUESTIONS[NOTE], rows(button("Skip", OFFER, "skipnote"))
+        text, markup = QUESTIONS[NOTE], rows(button("Skip", OfferSkipNote()))
     elif question == CONFIRM and draft is not None and draft.amount is not None:
         lines = [
             f"Send this offer?\n\n💰 <b>{draft.amount.format()}</b> in <b>{draft.days}</b> day(s)"
@@ -181,7 +183,7 @@ async def _ask(
         if draft.note:
             lines.append(f"📝 {escape(draft.note)}")
         text = "\n".join(lines)
-        markup = rows(button("📨 Send offer", OFFER, "send"), button("✖️ Cancel", OFFER, "cancel"))
+        markup = rows(button("📨 Send offer", OfferSend()), button("✖️ Cancel", OfferCancel()))
     else:
         text = QUESTIONS[DAYS]
     await say(update, context, f"{prefix}\n\n{text}" if prefix else text, markup)
@@ -232,12 +234,12 @@ async def wrong_input(update: Update, context: LeadlineContext) -> None:
 
 async def accept(update: Update, context: LeadlineContext) -> None:
     """Accept on an offer: hires."""
-    offer_id = argument(update)
+    offer_id = OfferAccept.of(update).offer_id
     try:
         deal, contract = await deals.accept(
             context.uow(),
             telegram_id(update),
-            int(offer_id) if offer_id.isdigit() else 0,
+            offer_id,
             context.now(),
             NOTICES,
         )
@@ -251,18 +253,18 @@ async def accept(update: Update, context: LeadlineContext) -> None:
         update,
         context,
         deal_views.hired_text(deal, contract),
-        rows(button("💬 Message", THREAD, "msg", str(deal.thread.id))),
+        rows(button("💬 Message", ThreadMessage(deal.thread.id or 0))),
     )
 
 
 async def _close(update: Update, context: LeadlineContext, withdrawing: bool) -> None:
-    offer_id = argument(update)
+    pressed = OfferWithdraw.of(update) if withdrawing else OfferDecline.of(update)
     close = deals.withdraw if withdrawing else deals.decline
     try:
         deal = await close(
             context.uow(),
             telegram_id(update),
-            int(offer_id) if offer_id.isdigit() else 0,
+            pressed.offer_id,
             context.now(),
             NOTICES,
         )
@@ -294,20 +296,20 @@ def build() -> ConversationHandler[LeadlineContext]:
         DAYS: [MessageHandler(TEXT_ANSWER & FLOW, days)],
         NOTE: [
             MessageHandler(TEXT_ANSWER & FLOW, note),
-            CallbackQueryHandler(skip_note, pattern(OFFER, "skipnote")),
+            CallbackQueryHandler(skip_note, OfferSkipNote.matches),
         ],
         CONFIRM: [
-            CallbackQueryHandler(send, pattern(OFFER, "send")),
-            CallbackQueryHandler(cancel, pattern(OFFER, "cancel")),
+            CallbackQueryHandler(send, OfferSend.matches),
+            CallbackQueryHandler(cancel, OfferCancel.matches),
             MessageHandler(NEW_MESSAGE & FLOW, confirm_hint),
         ],
     }
     return persistent_conversation(
         "offer",
         entry_points=[
-            CallbackQueryHandler(connect, pattern(LEAD, "connect")),
-            CallbackQueryHandler(counter, pattern(OFFER, "counter")),
-            CallbackQueryHandler(new_offer, pattern(THREAD, "offer")),
+            CallbackQueryHandler(connect, LeadConnect.matches),
+            CallbackQueryHandler(counter, OfferCounter.matches),
+            CallbackQueryHandler(new_offer, ThreadOffer.matches),
         ],
         states=states,
         fallbacks=[
@@ -319,7 +321,7 @@ def build() -> ConversationHandler[LeadlineContext]:
 
 def handlers() -> list[BaseHandler[Update, LeadlineContext, Any]]:
     return [
-        CallbackQueryHandler(accept, pattern(OFFER, "accept")),
-        CallbackQueryHandler(decline, pattern(OFFER, "decline")),
-        CallbackQueryHandler(withdraw, pattern(OFFER, "withdraw")),
+        CallbackQueryHandler(accept, OfferAccept.matches),
+        CallbackQueryHandler(decline, OfferDecline.matches),
+        CallbackQueryHandler(withdraw, OfferWithdraw.matches),
     ]

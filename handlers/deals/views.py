@@ -13,11 +13,12 @@ from domain.deals import Deal, Payload
 from domain.leads import Lead
 from domain.negotiation import Contract, Offer, OfferStatus
 from domain.relay import Relay, ThreadView
+from handlers.chat.buttons import ThreadMessage, ThreadOffer, ThreadTranscript
 from handlers.core.keyboards import button, rows
 from handlers.core.limits import clip, units, visible
+from handlers.deals.buttons import OfferAccept, OfferCounter, OfferDecline, OfferWithdraw
+from handlers.providers.buttons import ProviderView
 
-OFFER = "of"
-THREAD = "th"
 FLAG = (
     "⚠️ <i>Contains contact details or a link. Keep the deal on Leadline: only what is said "
     "here counts in a dispute.</i>"
@@ -48,22 +49,22 @@ def bid_card(deal: Deal, counter: bool) -> str:
 
 
 def bid_actions(deal: Deal) -> InlineKeyboardMarkup:
-    offer, thread = str(deal.offer.id), str(deal.thread.id)
+    offer, thread = deal.offer.id or 0, deal.thread.id or 0
     buttons = [
-        button("✅ Accept", OFFER, "accept", offer),
-        button("🔁 Counter", OFFER, "counter", offer),
-        button("✖️ Decline", OFFER, "decline", offer),
-        button("💬 Message", THREAD, "msg", thread),
+        button("✅ Accept", OfferAccept(offer)),
+        button("🔁 Counter", OfferCounter(offer)),
+        button("✖️ Decline", OfferDecline(offer)),
+        button("💬 Message", ThreadMessage(thread)),
     ]
     if deal.author.id == deal.thread.seller_id:
-        buttons.append(button("👤 Seller's profile", "pv", "view", str(deal.thread.seller_id)))
+        buttons.append(button("👤 Seller's profile", ProviderView(deal.thread.seller_id)))
     return rows(*buttons)
 
 
 def sent_actions(deal: Deal) -> InlineKeyboardMarkup:
     return rows(
-        button("↩️ Withdraw offer", OFFER, "withdraw", str(deal.offer.id)),
-        button("💬 Message", THREAD, "msg", str(deal.thread.id)),
+        button("↩️ Withdraw offer", OfferWithdraw(deal.offer.id or 0)),
+        button("💬 Message", ThreadMessage(deal.thread.id or 0)),
     )
 
 
@@ -91,14 +92,14 @@ class TelegramDealNotices:
     def accepted(self, deal: Deal, contract: Contract) -> Payload:
         who = escape(deal.recipient.name)
         text = f"✅ <b>{who}</b> accepted your offer.\n\n{hired_text(deal, contract)}"
-        return _message(text, rows(button("💬 Message", THREAD, "msg", str(deal.thread.id))))
+        return _message(text, rows(button("💬 Message", ThreadMessage(deal.thread.id or 0))))
 
     def declined(self, deal: Deal) -> Payload:
         text = (
             f"✖️ <b>{escape(deal.recipient.name)}</b> declined your offer on "
             f"<b>{escape(deal.lead.title or '')}</b>. You can make a new one."
         )
-        return _message(text, rows(button("💼 New offer", THREAD, "offer", str(deal.thread.id))))
+        return _message(text, rows(button("💼 New offer", ThreadOffer(deal.thread.id or 0))))
 
     def withdrawn(self, deal: Deal) -> Payload:
         text = (
@@ -132,22 +133,22 @@ def thread_card(view: ThreadView) -> str:
 
 
 def thread_actions(view: ThreadView) -> InlineKeyboardMarkup:
-    thread = str(view.thread.id)
-    buttons = [button("💬 Message", THREAD, "msg", thread)]
+    thread = view.thread.id or 0
+    buttons = [button("💬 Message", ThreadMessage(thread))]
     latest = view.latest
     if view.contract is None and view.lead.status.value == "open":
         if latest is not None and latest.status is OfferStatus.OPEN:
             if latest.author_id == view.me.id:
-                buttons.append(button("↩️ Withdraw offer", OFFER, "withdraw", str(latest.id)))
+                buttons.append(button("↩️ Withdraw offer", OfferWithdraw(latest.id or 0)))
             else:
                 buttons += [
-                    button("✅ Accept", OFFER, "accept", str(latest.id)),
-                    button("🔁 Counter", OFFER, "counter", str(latest.id)),
-                    button("✖️ Decline", OFFER, "decline", str(latest.id)),
+                    button("✅ Accept", OfferAccept(latest.id or 0)),
+                    button("🔁 Counter", OfferCounter(latest.id or 0)),
+                    button("✖️ Decline", OfferDecline(latest.id or 0)),
                 ]
         else:
-            buttons.append(button("💼 Make offer", THREAD, "offer", thread))
-    buttons.append(button("📄 Transcript", THREAD, "transcript", thread))
+            buttons.append(button("💼 Make offer", ThreadOffer(thread)))
+    buttons.append(button("📄 Transcript", ThreadTranscript(thread)))
     return rows(*buttons)
 
 
@@ -174,7 +175,7 @@ def relay_payload(relay: Relay) -> Payload:
     message = relay.message
     header = _header(relay)
     flag = f"\n\n{FLAG}" if message.flagged else ""
-    actions = rows(button("💬 Reply in thread", THREAD, "msg", str(message.thread_id)))
+    actions = rows(button("💬 Reply in thread", ThreadMessage(message.thread_id)))
     edited = relay.edit_of
     if message.kind is MessageKind.TEXT:
         room = MessageLimit.MAX_TEXT_LENGTH - units(visible(header + flag)) - 20

@@ -21,13 +21,27 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Inli
 from domain import accounts, deals, lead_cases, profiles
 from domain.errors import DomainError
 from domain.leads import AttachmentKind
+from handlers.chat.buttons import ThreadOpen
 from handlers.core import texts
-from handlers.core.callbacks import argument, pattern
 from handlers.core.common import answer_query, edit_markup, identity, later, say, telegram_id
 from handlers.core.context import LeadlineContext
 from handlers.core.keyboards import button, rows
 from handlers.leads import texts as lead_texts
 from handlers.leads import views as lead_views
+from handlers.leads.buttons import (
+    LeadBids,
+    LeadCategory,
+    LeadClearFilters,
+    LeadFilterCategories,
+    LeadFilterSkills,
+    LeadMatchingSellers,
+    LeadPage,
+    LeadSkill,
+    LeadView,
+    LeadWithdraw,
+    LeadWithdrawConfirmed,
+)
+from handlers.providers.buttons import ProviderView
 
 SEARCH = "lead_search"  # user_data: {"words": [...], "category": str|None, "skill": str|None}
 SKILL_CHOICES = "lead_skill_choices"
@@ -89,8 +103,7 @@ async def from_menu(update: Update, context: LeadlineContext) -> None:
 async def page(update: Update, context: LeadlineContext) -> None:
     """Prev / Next under a result list."""
     await answer_query(update, context)
-    offset = argument(update)
-    await show_results(update, context, int(offset) if offset.isdigit() else 0)
+    await show_results(update, context, LeadPage.of(update).offset)
 
 
 async def choose_category_filter(update: Update, context: LeadlineContext) -> None:
@@ -98,19 +111,19 @@ async def choose_category_filter(update: Update, context: LeadlineContext) -> No
     await answer_query(update, context)
     names = await profiles.category_names(context.uow())
     await say(
-        update, context, lead_texts.CATEGORY_QUESTION, lead_views.categories(names, lead_views.LEAD)
+        update, context, lead_texts.CATEGORY_QUESTION, lead_views.categories(names, LeadCategory)
     )
 
 
 async def category_filter(update: Update, context: LeadlineContext) -> None:
     """Filters the search by the tapped category."""
     names = await profiles.category_names(context.uow())
-    index = argument(update)
-    if not index.isdigit() or int(index) >= len(names):
+    index = LeadCategory.of(update).index
+    if index >= len(names):
         await answer_query(update, context, texts.STALE_BUTTON)
         return
     await answer_query(update, context)
-    _search(context)["category"] = names[int(index)]
+    _search(context)["category"] = names[index]
     await show_results(update, context, 0)
 
 
@@ -133,12 +146,12 @@ async def skill_filter(update: Update, context: LeadlineContext) -> None:
     """Filters the search by the tapped skill."""
     assert context.user_data is not None
     choices = list(context.user_data.get(SKILL_CHOICES, []))
-    index = argument(update)
-    if not index.isdigit() or int(index) >= len(choices):
+    index = LeadSkill.of(update).index
+    if index >= len(choices):
         await answer_query(update, context, texts.STALE_BUTTON)
         return
     await answer_query(update, context)
-    _search(context)["skill"] = choices[int(index)]
+    _search(context)["skill"] = choices[index]
     await show_results(update, context, 0)
 
 
@@ -174,28 +187,23 @@ async def send_lead(update: Update, context: LeadlineContext, lead_id: int) -> N
 async def view(update: Update, context: LeadlineContext) -> None:
     """View on a lead button: opens its card."""
     await answer_query(update, context)
-    lead_id = argument(update)
-    if lead_id.isdigit():
-        await send_lead(update, context, int(lead_id))
+    await send_lead(update, context, LeadView.of(update).lead_id)
 
 
-async def _own_lead_id(update: Update, context: LeadlineContext) -> int | None:
+async def _own_lead_id(update: Update, context: LeadlineContext, lead_id: int) -> int | None:
     """The lead id of the tapped button if the presser owns that lead (data can be forged)."""
-    lead_id = argument(update)
-    if not lead_id.isdigit():
-        return None
     try:
         view = await lead_cases.view_lead(
-            context.uow(), telegram_id(update), int(lead_id), context.now()
+            context.uow(), telegram_id(update), lead_id, context.now()
         )
     except DomainError:
         return None
-    return int(lead_id) if view.own else None
+    return lead_id if view.own else None
 
 
 async def ask_withdraw(update: Update, context: LeadlineContext) -> None:
     """Asks the buyer to confirm withdrawing the lead."""
-    lead_id = await _own_lead_id(update, context)
+    lead_id = await _own_lead_id(update, context, LeadWithdraw.of(update).lead_id)
     if lead_id is None:
         await answer_query(update, context, texts.STALE_BUTTON)
         return
@@ -211,12 +219,12 @@ async def ask_withdraw(update: Update, context: LeadlineContext) -> None:
 
 async def withdraw(update: Update, context: LeadlineContext) -> None:
     """Withdraws the lead."""
-    lead_id = argument(update)
+    lead_id = LeadWithdrawConfirmed.of(update).lead_id
     try:
         await lead_cases.withdraw(
             context.uow(),
             telegram_id(update),
-            int(lead_id) if lead_id.isdigit() else 0,
+            lead_id,
             lead_views.withdrawn_payload,
         )
     except DomainError as error:
@@ -230,11 +238,9 @@ async def withdraw(update: Update, context: LeadlineContext) -> None:
 
 async def bids(update: Update, context: LeadlineContext) -> None:
     """The sellers in talks on one of the buyer's leads, with their latest offers."""
-    lead_id = argument(update)
+    lead_id = LeadBids.of(update).lead_id
     try:
-        found = await deals.bids_of(
-            context.uow(), telegram_id(update), int(lead_id) if lead_id.isdigit() else 0
-        )
+        found = await deals.bids_of(context.uow(), telegram_id(update), lead_id)
     except DomainError as error:
         await answer_query(update, context, error.sentence)
         return
@@ -251,13 +257,13 @@ async def bids(update: Update, context: LeadlineContext) -> None:
         else:
             state = "no offer yet"
         lines.append(f"• <b>{escape(bid.seller.name)}</b> — {state}")
-        cards.append(button(f"💬 {bid.seller.name}"[:60], "th", "open", str(bid.thread.id)))
+        cards.append(button(f"💬 {bid.seller.name}"[:60], ThreadOpen(bid.thread.id or 0)))
     await say(update, context, "\n".join(lines), rows(*cards, width=1))
 
 
 async def matching_sellers(update: Update, context: LeadlineContext) -> None:
     """Lists the sellers who match one of the buyer's leads."""
-    lead_id = await _own_lead_id(update, context)
+    lead_id = await _own_lead_id(update, context, LeadMatchingSellers.of(update).lead_id)
     if lead_id is None:
         await answer_query(update, context, texts.STALE_BUTTON)
         return
@@ -273,7 +279,7 @@ async def matching_sellers(update: Update, context: LeadlineContext) -> None:
         headline = f" — {escape(headline[:60])}" if headline else ""
         skills = escape(", ".join(seller.profile.skills[:4]))
         lines.append(f"• <b>{escape(seller.name)}</b>{headline}\n  🛠 {skills}")
-    cards = [button(f"👤 {seller.name}"[:60], "pv", "view", str(seller.id)) for seller in sellers]
+    cards = [button(f"👤 {seller.name}"[:60], ProviderView(seller.id or 0)) for seller in sellers]
     await say(update, context, "\n".join(lines), rows(*cards, width=1))
 
 
@@ -314,19 +320,18 @@ async def inline_search(update: Update, context: LeadlineContext) -> None:
 
 
 def handlers() -> list[BaseHandler[Update, LeadlineContext, Any]]:
-    area = lead_views.LEAD
     return [
         CommandHandler("leads", find_leads),
-        CallbackQueryHandler(view, pattern(area, "view")),
-        CallbackQueryHandler(page, pattern(area, "page")),
-        CallbackQueryHandler(choose_category_filter, pattern(area, "fcat")),
-        CallbackQueryHandler(category_filter, pattern(area, "cat")),
-        CallbackQueryHandler(choose_skill_filter, pattern(area, "fskill")),
-        CallbackQueryHandler(skill_filter, pattern(area, "skill")),
-        CallbackQueryHandler(clear_filters, pattern(area, "fclear")),
-        CallbackQueryHandler(ask_withdraw, pattern(area, "withdraw")),
-        CallbackQueryHandler(withdraw, pattern(area, "withdrawok")),
-        CallbackQueryHandler(bids, pattern(area, "bids")),
-        CallbackQueryHandler(matching_sellers, pattern(area, "sellers")),
+        CallbackQueryHandler(view, LeadView.matches),
+        CallbackQueryHandler(page, LeadPage.matches),
+        CallbackQueryHandler(choose_category_filter, LeadFilterCategories.matches),
+        CallbackQueryHandler(category_filter, LeadCategory.matches),
+        CallbackQueryHandler(choose_skill_filter, LeadFilterSkills.matches),
+        CallbackQueryHandler(skill_filter, LeadSkill.matches),
+        CallbackQueryHandler(clear_filters, LeadClearFilters.matches),
+        CallbackQueryHandler(ask_withdraw, LeadWithdraw.matches),
+        CallbackQueryHandler(withdraw, LeadWithdrawConfirmed.matches),
+        CallbackQueryHandler(bids, LeadBids.matches),
+        CallbackQueryHandler(matching_sellers, LeadMatchingSellers.matches),
         InlineQueryHandler(inline_search),
     ]

@@ -22,7 +22,6 @@ from domain.leads import Attachment, AttachmentKind, Lead
 from domain.lifecycle import LeadStatus
 from domain.ports import UnitOfWork
 from handlers.core import keyboards, texts
-from handlers.core.callbacks import argument, pattern
 from handlers.core.common import (
     NEW_MESSAGE,
     TEXT_ANSWER,
@@ -38,6 +37,19 @@ from handlers.core.flows import enter as enter_flow
 from handlers.core.flows import in_flow
 from handlers.leads import texts as lead_texts
 from handlers.leads import views as lead_views
+from handlers.leads.buttons import (
+    LeadStartEdit,
+    NewLeadAttachmentsDone,
+    NewLeadButton,
+    NewLeadCategory,
+    NewLeadDiscard,
+    NewLeadEdit,
+    NewLeadField,
+    NewLeadPublish,
+    NewLeadRestart,
+    NewLeadResume,
+)
+from handlers.menu.buttons import MenuNewLead
 
 END = ConversationHandler.END
 FLOW = in_flow("newlead")
@@ -78,7 +90,7 @@ async def ask(update: Update, context: LeadlineContext, field: str, prefix: str 
     elif field == CATEGORY:
         text = lead_texts.CATEGORY_QUESTION
         markup = lead_views.categories(
-            await profiles.category_names(context.uow()), lead_views.NEWLEAD
+            await profiles.category_names(context.uow()), NewLeadCategory
         )
     elif field == SKILLS:
         text = lead_texts.skills_question(await lead_cases.popular_skills(context.uow(), 8))
@@ -212,8 +224,8 @@ async def budget(update: Update, context: LeadlineContext) -> str | int:
 async def category(update: Update, context: LeadlineContext) -> str | int:
     """Stores the tapped category and asks for the skills."""
     names = await profiles.category_names(context.uow())
-    index = argument(update)
-    if not index.isdigit() or int(index) >= len(names):
+    index = NewLeadCategory.of(update).index
+    if index >= len(names):
         await answer_query(update, context, texts.STALE_BUTTON)
         return CATEGORY
     try:
@@ -221,14 +233,14 @@ async def category(update: Update, context: LeadlineContext) -> str | int:
             context.uow(),
             telegram_id(update),
             _lead_id(context),
-            names[int(index)],
+            names[index],
             _notify(context),
         )
     except DomainError as error:
         await answer_query(update, context, error.sentence)
         return CATEGORY
     await close_question(
-        update, context, texts.chose_html(lead_texts.CATEGORY_QUESTION, names[int(index)])
+        update, context, texts.chose_html(lead_texts.CATEGORY_QUESTION, names[index])
     )
     return await _next(update, context, edit, CATEGORY)
 
@@ -320,12 +332,10 @@ async def edit_published(update: Update, context: LeadlineContext) -> str | int:
     """Starts editing one of the buyer's leads from its card."""
     enter_flow(context, "newlead")
     await answer_query(update, context)
-    lead_id = argument(update)
-    if not lead_id.isdigit():
-        return END
+    lead_id = LeadStartEdit.of(update).lead_id
     try:
         view = await lead_cases.view_lead(
-            context.uow(), telegram_id(update), int(lead_id), context.now()
+            context.uow(), telegram_id(update), lead_id, context.now()
         )
     except DomainError as error:
         await say(update, context, escape(error.sentence))
@@ -343,7 +353,7 @@ async def edit_published(update: Update, context: LeadlineContext) -> str | int:
 async def field_chosen(update: Update, context: LeadlineContext) -> str | int:
     """Asks for the chosen field; attachments start over from none."""
     await answer_query(update, context)
-    field = argument(update)
+    field = NewLeadField.of(update).field
     if field not in ORDER:
         return CHOOSE_FIELD
     if field == ATTACHMENTS:
@@ -384,19 +394,15 @@ async def cancel(update: Update, context: LeadlineContext) -> int:
     return END
 
 
-def _on(action: str) -> str:
-    return pattern(lead_views.NEWLEAD, action)
-
-
 def build() -> ConversationHandler[LeadlineContext]:
     states: dict[object, Handlers] = {
         RESUME: [
-            CallbackQueryHandler(resume, _on("resume")),
-            CallbackQueryHandler(restart, _on("restart")),
+            CallbackQueryHandler(resume, NewLeadResume.matches),
+            CallbackQueryHandler(restart, NewLeadRestart.matches),
         ],
         TITLE: [MessageHandler(TEXT_ANSWER & FLOW, title)],
         DESCRIPTION: [MessageHandler(TEXT_ANSWER & FLOW, description)],
-        CATEGORY: [CallbackQueryHandler(category, _on("cat"))],
+        CATEGORY: [CallbackQueryHandler(category, NewLeadCategory.matches)],
         SKILLS: [MessageHandler(TEXT_ANSWER & FLOW, skills)],
         BUDGET: [MessageHandler(TEXT_ANSWER & FLOW, budget)],
         ATTACHMENTS: [
@@ -404,27 +410,27 @@ def build() -> ConversationHandler[LeadlineContext]:
                 filters.UpdateType.MESSAGE & (filters.Document.ALL | filters.PHOTO) & FLOW,
                 attachment,
             ),
-            CallbackQueryHandler(attachments_done, _on("done")),
+            CallbackQueryHandler(attachments_done, NewLeadAttachmentsDone.matches),
             MessageHandler(NEW_MESSAGE & FLOW, not_a_file),
         ],
         PREVIEW: [
-            CallbackQueryHandler(publish, _on("publish")),
-            CallbackQueryHandler(choose_field, _on("edit")),
-            CallbackQueryHandler(discard, _on("discard")),
+            CallbackQueryHandler(publish, NewLeadPublish.matches),
+            CallbackQueryHandler(choose_field, NewLeadEdit.matches),
+            CallbackQueryHandler(discard, NewLeadDiscard.matches),
         ],
-        CHOOSE_FIELD: [CallbackQueryHandler(field_chosen, _on("field"))],
+        CHOOSE_FIELD: [CallbackQueryHandler(field_chosen, NewLeadField.matches)],
     }
     return persistent_conversation(
         "newlead",
         entry_points=[
             CommandHandler("newlead", new_lead),
-            CallbackQueryHandler(new_lead, pattern(keyboards.MENU, "newlead")),
-            CallbackQueryHandler(edit_published, pattern(lead_views.LEAD, "edit")),
+            CallbackQueryHandler(new_lead, MenuNewLead.matches),
+            CallbackQueryHandler(edit_published, LeadStartEdit.matches),
         ],
         states=states,
         fallbacks=[
             CommandHandler("cancel", cancel, filters=FLOW),
-            CallbackQueryHandler(wrong_input, pattern(lead_views.NEWLEAD)),
+            CallbackQueryHandler(wrong_input, NewLeadButton.matches),
             MessageHandler(NEW_MESSAGE & FLOW, wrong_input),
         ],
     )

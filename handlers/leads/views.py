@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -9,36 +10,53 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from domain.leads import Lead
 from domain.lifecycle import LeadStatus
 from domain.ports import Page
+from handlers.core.callbacks import Button
 from handlers.core.keyboards import button, rows
 from handlers.leads import texts as lead_texts
-
-LEAD = "ld"
-NEWLEAD = "nl"
+from handlers.leads.buttons import (
+    LeadBids,
+    LeadClearFilters,
+    LeadConnect,
+    LeadFilterCategories,
+    LeadFilterSkills,
+    LeadMatchingSellers,
+    LeadPage,
+    LeadSkill,
+    LeadStartEdit,
+    LeadView,
+    LeadWithdraw,
+    LeadWithdrawConfirmed,
+    NewLeadAttachmentsDone,
+    NewLeadDiscard,
+    NewLeadEdit,
+    NewLeadField,
+    NewLeadPublish,
+    NewLeadRestart,
+    NewLeadResume,
+)
 
 
 def owner_actions(lead: Lead) -> InlineKeyboardMarkup:
-    lead_id = str(lead.id)
+    lead_id = lead.id or 0
     buttons = []
     if lead.status in (LeadStatus.DRAFT, LeadStatus.OPEN):
-        buttons.append(button("✏️ Edit", LEAD, "edit", lead_id))
+        buttons.append(button("✏️ Edit", LeadStartEdit(lead_id)))
     if lead.status is LeadStatus.OPEN:
-        buttons.append(button("🗑 Withdraw", LEAD, "withdraw", lead_id))
-    buttons.append(button("📨 Bids", LEAD, "bids", lead_id))
-    buttons.append(button("👥 Matching sellers", LEAD, "sellers", lead_id))
+        buttons.append(button("🗑 Withdraw", LeadWithdraw(lead_id)))
+    buttons.append(button("📨 Bids", LeadBids(lead_id)))
+    buttons.append(button("👥 Matching sellers", LeadMatchingSellers(lead_id)))
     return rows(*buttons)
 
 
 def seller_actions(lead: Lead) -> InlineKeyboardMarkup | None:
     if lead.status is not LeadStatus.OPEN:
         return None
-    return rows(button("🤝 Connect", LEAD, "connect", str(lead.id)))
+    return rows(button("🤝 Connect", LeadConnect(lead.id or 0)))
 
 
 def alert_actions(lead: Lead) -> InlineKeyboardMarkup:
-    lead_id = str(lead.id)
-    return rows(
-        button("👀 View", LEAD, "view", lead_id), button("🤝 Connect", LEAD, "connect", lead_id)
-    )
+    lead_id = lead.id or 0
+    return rows(button("👀 View", LeadView(lead_id)), button("🤝 Connect", LeadConnect(lead_id)))
 
 
 def alert_payload(lead: Lead, bot_username: str) -> dict[str, object]:
@@ -59,7 +77,7 @@ def changed_payload(lead: Lead, bot_username: str) -> dict[str, object]:
         "text": "✏️ <b>The buyer changed this lead.</b>\n\n"
         + lead_texts.lead_card(lead, None, bot_username, full=False),
         "parse_mode": "HTML",
-        "reply_markup": rows(button("👀 View", LEAD, "view", str(lead.id))).to_dict(),
+        "reply_markup": rows(button("👀 View", LeadView(lead.id or 0))).to_dict(),
         "link_preview_options": {"is_disabled": True},
     }
 
@@ -75,61 +93,61 @@ def withdrawn_payload(lead: Lead) -> dict[str, object]:
 
 
 def confirm_withdraw(lead: Lead) -> InlineKeyboardMarkup:
-    lead_id = str(lead.id)
+    lead_id = lead.id or 0
     return rows(
-        button("Yes, withdraw", LEAD, "withdrawok", lead_id),
-        button("Keep it open", LEAD, "view", lead_id),
+        button("Yes, withdraw", LeadWithdrawConfirmed(lead_id)),
+        button("Keep it open", LeadView(lead_id)),
     )
 
 
-def categories(names: list[str], area: str) -> InlineKeyboardMarkup:
-    return rows(*(button(name, area, "cat", str(i)) for i, name in enumerate(names)))
+def categories(names: list[str], choice: Callable[[int], Button]) -> InlineKeyboardMarkup:
+    return rows(*(button(name, choice(i)) for i, name in enumerate(names)))
 
 
 def field_chooser(include_attachments: bool) -> InlineKeyboardMarkup:
     fields = [f for f in lead_texts.FIELD_NAMES if include_attachments or f != "attachments"]
-    return rows(*(button(lead_texts.FIELD_NAMES[f], NEWLEAD, "field", f) for f in fields))
+    return rows(*(button(lead_texts.FIELD_NAMES[f], NewLeadField(f)) for f in fields))
 
 
 def preview_actions() -> InlineKeyboardMarkup:
     return rows(
-        button("🚀 Publish", NEWLEAD, "publish"),
-        button("✏️ Edit", NEWLEAD, "edit"),
-        button("✖️ Cancel", NEWLEAD, "discard"),
+        button("🚀 Publish", NewLeadPublish()),
+        button("✏️ Edit", NewLeadEdit()),
+        button("✖️ Cancel", NewLeadDiscard()),
         width=3,
     )
 
 
 def resume_or_restart() -> InlineKeyboardMarkup:
-    return rows(button("Continue", NEWLEAD, "resume"), button("Start over", NEWLEAD, "restart"))
+    return rows(button("Continue", NewLeadResume()), button("Start over", NewLeadRestart()))
 
 
 def attachments_done(count: int) -> InlineKeyboardMarkup:
-    return rows(button("Done" if count else "Skip", NEWLEAD, "done"))
+    return rows(button("Done" if count else "Skip", NewLeadAttachmentsDone()))
 
 
 def results(page: Page[Lead]) -> InlineKeyboardMarkup:
     """One button per lead on the page, then Prev / Next and the filters."""
     keyboard: list[list[InlineKeyboardButton]] = [
-        [button(f"📌 {lead.title or 'Untitled'}"[:60], LEAD, "view", str(lead.id))]
+        [button(f"📌 {lead.title or 'Untitled'}"[:60], LeadView(lead.id or 0))]
         for lead in page.items
     ]
     nav = []
     if page.has_previous:
-        nav.append(button("◀️ Prev", LEAD, "page", str(max(page.offset - page.size, 0))))
+        nav.append(button("◀️ Prev", LeadPage(max(page.offset - page.size, 0))))
     if page.has_next:
-        nav.append(button("Next ▶️", LEAD, "page", str(page.offset + page.size)))
+        nav.append(button("Next ▶️", LeadPage(page.offset + page.size)))
     if nav:
         keyboard.append(nav)
     keyboard.append(
         [
-            button("🗂 Category", LEAD, "fcat"),
-            button("🛠 Skill", LEAD, "fskill"),
-            button("✖️ Clear", LEAD, "fclear"),
+            button("🗂 Category", LeadFilterCategories()),
+            button("🛠 Skill", LeadFilterSkills()),
+            button("✖️ Clear", LeadClearFilters()),
         ]
     )
     return InlineKeyboardMarkup(keyboard)
 
 
 def skill_filter(skills: list[str]) -> InlineKeyboardMarkup:
-    return rows(*(button(name[:40], LEAD, "skill", str(i)) for i, name in enumerate(skills)))
+    return rows(*(button(name[:40], LeadSkill(i)) for i, name in enumerate(skills)))

@@ -13,12 +13,20 @@ from telegram.ext import ApplicationHandlerStop
 from domain import accounts, lead_cases
 from domain.model import SignupStage
 from handlers.core import keyboards, texts
-from handlers.core.callbacks import Callback
 from handlers.core.common import answer_query, identity, say
 from handlers.core.context import LeadlineContext
 from handlers.core.turn import close_unclaimed
 from handlers.dashboard import view as dashboard
 from handlers.leads import find as leads
+from handlers.menu.buttons import (
+    MenuButton,
+    MenuDashboard,
+    MenuHelp,
+    MenuLeads,
+    MenuProfile,
+    MenuProviders,
+    MenuSettings,
+)
 from handlers.profile import settings
 from handlers.profile.flow import show_profile
 from handlers.providers import find as providers
@@ -58,18 +66,15 @@ async def help_command(update: Update, context: LeadlineContext) -> None:
 
 async def menu_button(update: Update, context: LeadlineContext) -> None:
     """Routes a tap on the main menu."""
-    query = update.callback_query
-    assert query is not None
-    decoded = Callback.decode(query.data)
     routes = {
-        "profile": show_profile,
-        "help": help_command,
-        "leads": leads.from_menu,
-        "dashboard": dashboard.show,
-        "settings": settings.show,
-        "providers": providers.find,
+        MenuProfile: show_profile,
+        MenuHelp: help_command,
+        MenuLeads: leads.from_menu,
+        MenuDashboard: dashboard.show,
+        MenuSettings: settings.show,
+        MenuProviders: providers.find,
     }
-    route = routes.get(decoded.action if decoded else "", menu)
+    route = routes.get(type(MenuButton.of(update)), menu)
     await route(update, context)
 
 
@@ -80,7 +85,7 @@ async def nothing_to_cancel(update: Update, context: LeadlineContext) -> None:
 
 async def stale_button(update: Update, context: LeadlineContext) -> None:
     """Answers any button no flow claimed: old, forged or from an ended flow."""
-    await answer_query(update, context, texts.STALE_BUTTON)
+    await answer_query(update, context, texts.STALE_BUTTON, alert=True)
 
 
 async def unexpected_message(update: Update, context: LeadlineContext) -> None:

@@ -21,17 +21,22 @@ from domain.errors import DomainError
 from domain.model import User
 from domain.ports import UnitOfWork
 from handlers.core import texts
-from handlers.core.callbacks import argument, pattern
 from handlers.core.common import NEW_MESSAGE, TEXT_ANSWER, answer_query, say, telegram_id
 from handlers.core.context import LeadlineContext
 from handlers.core.conversation import Handlers, persistent_conversation
 from handlers.core.flows import enter as enter_flow
 from handlers.core.flows import in_flow
-from handlers.core.keyboards import PROFILE, button, rows
+from handlers.core.keyboards import button, rows
+from handlers.menu.buttons import MenuProfile
+from handlers.profile.buttons import (
+    CredentialAdd,
+    CredentialKind,
+    CredentialRemove,
+    ProfileCredentials,
+)
 
 END = ConversationHandler.END
 FLOW = in_flow("credentials")
-AREA = "cr"
 ADD_TEXT, DOC_TITLE, DOC_FILE = "add_text", "doc_title", "doc_file"
 SECTION, KIND, TITLE = "cred_section", "cred_kind", "cred_title"  # user_data keys
 FILE = filters.UpdateType.MESSAGE & filters.Document.ALL
@@ -64,35 +69,35 @@ def _view(section: str, user: User, credentials: Credentials) -> tuple[str, Inli
         for n, entry in enumerate(credentials.education, 1):
             year = f", {entry.year}" if entry.year else ""
             lines.append(f"{n}. {escape(entry.degree)} — {escape(entry.school)}{year}")
-            removals.append(button(f"✖ {n}", AREA, "rm", f"education.{entry.id}"))
-        add = button("➕ Add", AREA, "add", "education")
+            removals.append(button(f"✖ {n}", CredentialRemove("education", entry.id or 0)))
+        add = button("➕ Add", CredentialAdd("education"))
     elif section == "resume":
         resume = credentials.resume
         lines = [f"📄 <b>Resume</b>: {escape(resume.title) if resume else 'none yet'}"]
-        add = button("⬆️ Upload" if resume is None else "⬆️ Replace", AREA, "add", "resume")
+        add = button("⬆️ Upload" if resume is None else "⬆️ Replace", CredentialAdd("resume"))
     elif section == "documents":
         lines = ["🏅 <b>Verification documents</b> (certificates, awards, references)"]
         for n, doc in enumerate(credentials.verification, 1):
             lines.append(f"{n}. {escape(doc.title)} ({KIND_NAMES.get(doc.kind, doc.kind.value)})")
-            removals.append(button(f"✖ {n}", AREA, "rm", f"document.{doc.id}"))
-        add = button("➕ Add", AREA, "add", "documents")
+            removals.append(button(f"✖ {n}", CredentialRemove("document", doc.id or 0)))
+        add = button("➕ Add", CredentialAdd("documents"))
     elif section == "portfolio":
         lines = ["🔗 <b>Portfolio</b>"]
         for n, link in enumerate(credentials.links, 1):
             title = f"{escape(link.title)}: " if link.title else ""
             lines.append(f"{n}. {title}{escape(link.url)}")
-            removals.append(button(f"✖ {n}", AREA, "rm", f"link.{link.id}"))
-        add = button("➕ Add", AREA, "add", "portfolio")
+            removals.append(button(f"✖ {n}", CredentialRemove("link", link.id or 0)))
+        add = button("➕ Add", CredentialAdd("portfolio"))
     else:
         lines = ["⏳ <b>Experience</b>"]
         for skill in user.profile.skills:
             years = credentials.skill_years.get(skill)
             lines.append(f"• {escape(skill)}: {'—' if years is None else f'{years} yr'}")
-        add = button("✏️ Set years", AREA, "add", "experience")
+        add = button("✏️ Set years", CredentialAdd("experience"))
     if len(lines) == 1 and section not in ("resume", "experience"):
         lines.append("Nothing yet.")
     keyboard = [removals[i : i + 5] for i in range(0, len(removals), 5)]
-    keyboard.append([add, button("⬅️ Profile", "mn", "profile")])
+    keyboard.append([add, button("⬅️ Profile", MenuProfile())])
     return "\n".join(lines), InlineKeyboardMarkup(keyboard)
 
 
@@ -107,7 +112,7 @@ async def _show(update: Update, context: LeadlineContext, section: str, prefix: 
 async def open_section(update: Update, context: LeadlineContext) -> int:
     """Shows one credentials section with its entries and buttons."""
     await answer_query(update, context)
-    section = argument(update)
+    section = ProfileCredentials.of(update).section
     if section not in ("education", "resume", "documents", "portfolio", "experience"):
         return END
     try:
@@ -121,7 +126,7 @@ async def start_adding(update: Update, context: LeadlineContext) -> str | int:
     """Asks for a new entry of the section whose Add button was tapped."""
     enter_flow(context, "credentials")
     await answer_query(update, context)
-    section = argument(update)
+    section = CredentialAdd.of(update).section
     assert context.user_data is not None
     context.user_data[SECTION] = section
     if section in PROMPTS:
@@ -132,7 +137,7 @@ async def start_adding(update: Update, context: LeadlineContext) -> str | int:
         await say(update, context, "Send your resume as a document (PDF or Word).")
         return DOC_FILE
     if section == "documents":
-        kinds = [button(name, AREA, "kind", kind.value) for kind, name in KIND_NAMES.items()]
+        kinds = [button(name, CredentialKind(kind)) for kind, name in KIND_NAMES.items()]
         await say(update, context, "What kind of document is it?", rows(*kinds, width=3))
         return DOC_TITLE
     return END
@@ -159,11 +164,11 @@ async def add_text(update: Update, context: LeadlineContext) -> str | int:
 async def choose_kind(update: Update, context: LeadlineContext) -> str:
     """Stores the document kind and asks for its title."""
     await answer_query(update, context)
-    kind = argument(update)
+    kind = CredentialKind.of(update).kind
     assert context.user_data is not None
-    if kind not in {k.value for k in KIND_NAMES}:
+    if kind not in KIND_NAMES:
         return DOC_TITLE
-    context.user_data[KIND] = kind
+    context.user_data[KIND] = kind.value
     await say(update, context, "What is its title? e.g. <i>AWS Solutions Architect</i>.")
     return DOC_TITLE
 
@@ -217,11 +222,10 @@ async def not_a_file(update: Update, context: LeadlineContext) -> str:
 
 async def remove(update: Update, context: LeadlineContext) -> None:
     """Removes one entry after a tap on its ✖ button."""
-    kind, _, entry = argument(update).partition(".")
+    pressed = CredentialRemove.of(update)
+    kind = pressed.kind
     try:
-        await sellers.remove_entry(
-            context.uow(), telegram_id(update), kind, int(entry) if entry.isdigit() else 0
-        )
+        await sellers.remove_entry(context.uow(), telegram_id(update), kind, pressed.entry_id)
     except DomainError as error:
         await answer_query(update, context, error.sentence)
         return
@@ -243,7 +247,7 @@ def build() -> ConversationHandler[LeadlineContext]:
     states: dict[object, Handlers] = {
         ADD_TEXT: [MessageHandler(TEXT_ANSWER & FLOW, add_text)],
         DOC_TITLE: [
-            CallbackQueryHandler(choose_kind, pattern(AREA, "kind")),
+            CallbackQueryHandler(choose_kind, CredentialKind.matches),
             MessageHandler(TEXT_ANSWER & FLOW, document_title),
         ],
         DOC_FILE: [
@@ -254,8 +258,8 @@ def build() -> ConversationHandler[LeadlineContext]:
     return persistent_conversation(
         "credentials",
         entry_points=[
-            CallbackQueryHandler(open_section, pattern(PROFILE, "cred")),
-            CallbackQueryHandler(start_adding, pattern(AREA, "add")),
+            CallbackQueryHandler(open_section, ProfileCredentials.matches),
+            CallbackQueryHandler(start_adding, CredentialAdd.matches),
         ],
         states=states,
         fallbacks=[CommandHandler("cancel", cancel, filters=FLOW)],
@@ -263,4 +267,4 @@ def build() -> ConversationHandler[LeadlineContext]:
 
 
 def remove_handler() -> CallbackQueryHandler[LeadlineContext, None]:
-    return CallbackQueryHandler(remove, pattern(AREA, "rm"))
+    return CallbackQueryHandler(remove, CredentialRemove.matches)

@@ -18,7 +18,6 @@ from domain.errors import DomainError, InvalidInput
 from domain.model import Role, User
 from domain.ports import UnitOfWork
 from handlers.core import category_picker, keyboards, texts
-from handlers.core.callbacks import argument, pattern
 from handlers.core.common import (
     NEW_MESSAGE,
     TEXT_ANSWER,
@@ -32,6 +31,13 @@ from handlers.core.context import LeadlineContext
 from handlers.core.conversation import Handlers, persistent_conversation
 from handlers.core.flows import enter as enter_flow
 from handlers.core.flows import in_flow
+from handlers.profile.buttons import (
+    ProfileAddRole,
+    ProfileCategoriesDone,
+    ProfileCategory,
+    ProfileEdit,
+    ProfileResendEmail,
+)
 from handlers.signup.emails import confirmation_composer
 
 END = ConversationHandler.END
@@ -97,7 +103,7 @@ async def start_edit(update: Update, context: LeadlineContext) -> str | int:
     """Asks for the new value of the profile part whose button was tapped."""
     enter_flow(context, "profile")
     user = await _signed_up_user(update, context)
-    field = argument(update)
+    field = ProfileEdit.of(update).field
     if user is None:
         return END
     await answer_query(update, context)
@@ -107,7 +113,7 @@ async def start_edit(update: Update, context: LeadlineContext) -> str | int:
             update,
             context,
             texts.CATEGORIES_QUESTION,
-            keyboards.category_picker(names, user.profile.categories, keyboards.PROFILE),
+            keyboards.category_picker(names, user.profile.categories, keyboards.PROFILE_CATEGORIES),
         )
         return EDIT_CATEGORIES
     if field not in QUESTIONS:
@@ -142,7 +148,7 @@ async def receive_text(update: Update, context: LeadlineContext) -> str | int:
     done = texts.ROLE_ADDED.format(role=role) if role else texts.PROFILE_SAVED
     if field == "email" and user.email != message.text.strip():
         done = texts.email_sent(message.text.strip())
-        resend = keyboards.rows(keyboards.button("📨 Resend email", keyboards.PROFILE, "resend"))
+        resend = keyboards.rows(keyboards.button("📨 Resend email", ProfileResendEmail()))
         await say(update, context, done, resend)
     else:
         await say(update, context, done)
@@ -152,7 +158,8 @@ async def receive_text(update: Update, context: LeadlineContext) -> str | int:
 
 async def toggle_category(update: Update, context: LeadlineContext) -> str:
     """Ticks or unticks one category in place."""
-    await category_picker.toggle(update, context, keyboards.PROFILE, skippable=False)
+    index = ProfileCategory.of(update).index
+    await category_picker.toggle(update, context, index, keyboards.PROFILE_CATEGORIES)
     return EDIT_CATEGORIES
 
 
@@ -161,7 +168,9 @@ async def categories_hint(update: Update, context: LeadlineContext) -> str:
     user = await _signed_up_user(update, context)
     if user is not None:
         names = await profiles.category_names(context.uow())
-        picker = keyboards.category_picker(names, user.profile.categories, keyboards.PROFILE)
+        picker = keyboards.category_picker(
+            names, user.profile.categories, keyboards.PROFILE_CATEGORIES
+        )
         await say(update, context, f"{texts.USE_BUTTONS}\n\n{texts.CATEGORIES_QUESTION}", picker)
     return EDIT_CATEGORIES
 
@@ -183,12 +192,9 @@ async def add_role(update: Update, context: LeadlineContext) -> str | int:
     user = await _signed_up_user(update, context)
     if user is None:
         return END
+    role = ProfileAddRole.of(update).role
     try:
-        role = Role(argument(update))
         user = await profiles.add_role(context.uow(), user.telegram_id, role)
-    except ValueError:
-        await answer_query(update, context, texts.STALE_BUTTON)
-        return END
     except InvalidInput as error:
         assert context.user_data is not None
         context.user_data[EDITING], context.user_data[THEN_ADD_ROLE] = "skills", role.value
@@ -227,16 +233,16 @@ def build() -> ConversationHandler[LeadlineContext]:
             MessageHandler(NEW_MESSAGE & FLOW, wrong_input),
         ],
         EDIT_CATEGORIES: [
-            CallbackQueryHandler(toggle_category, pattern(keyboards.PROFILE, "cat")),
-            CallbackQueryHandler(categories_done, pattern(keyboards.PROFILE, "catdone")),
+            CallbackQueryHandler(toggle_category, ProfileCategory.matches),
+            CallbackQueryHandler(categories_done, ProfileCategoriesDone.matches),
             MessageHandler(NEW_MESSAGE & FLOW, categories_hint),
         ],
     }
     return persistent_conversation(
         "profile",
         entry_points=[
-            CallbackQueryHandler(start_edit, pattern(keyboards.PROFILE, "edit")),
-            CallbackQueryHandler(add_role, pattern(keyboards.PROFILE, "role")),
+            CallbackQueryHandler(start_edit, ProfileEdit.matches),
+            CallbackQueryHandler(add_role, ProfileAddRole.matches),
         ],
         states=states,
         fallbacks=[CommandHandler("cancel", cancel, filters=FLOW)],
@@ -263,4 +269,4 @@ async def resend_email(update: Update, context: LeadlineContext) -> None:
 
 
 def resend_handler() -> CallbackQueryHandler[LeadlineContext, None]:
-    return CallbackQueryHandler(resend_email, pattern(keyboards.PROFILE, "resend"))
+    return CallbackQueryHandler(resend_email, ProfileResendEmail.matches)

@@ -7,13 +7,11 @@ from telegram import InlineKeyboardMarkup, Update
 from domain import accounts, lead_cases
 from domain.model import User
 from handlers.core import texts
-from handlers.core.callbacks import Callback
 from handlers.core.common import answer_query, edit_text, identity, say, telegram_id
 from handlers.core.context import LeadlineContext
 from handlers.core.keyboards import button, rows
 from handlers.leads import texts as lead_texts
-
-AREA = "st"
+from handlers.profile.buttons import Alerts, SettingsAlerts
 
 
 def _text(user: User) -> str:
@@ -23,8 +21,8 @@ def _text(user: User) -> str:
 
 def _keyboard(user: User) -> InlineKeyboardMarkup:
     if user.alerts_muted:
-        return rows(button("🔔 Turn alerts on", AREA, "alerts", "on"))
-    return rows(button("🔕 Mute new-lead alerts", AREA, "alerts", "off"))
+        return rows(button("🔔 Turn alerts on", SettingsAlerts(Alerts.ON)))
+    return rows(button("🔕 Mute new-lead alerts", SettingsAlerts(Alerts.OFF)))
 
 
 async def show(update: Update, context: LeadlineContext) -> None:
@@ -39,17 +37,12 @@ async def show(update: Update, context: LeadlineContext) -> None:
 
 async def toggle_alerts(update: Update, context: LeadlineContext) -> None:
     """Turns new-lead alerts on or off."""
-    query = update.callback_query
-    assert query is not None
-    decoded = Callback.decode(query.data)
-    if decoded is None or decoded.argument not in ("on", "off"):
-        await answer_query(update, context, texts.STALE_BUTTON)
-        return
+    switch = SettingsAlerts.of(update).switch
     current = await accounts.get_user(context.uow(), telegram_id(update))
     if current is None or not current.signed_up:
         await answer_query(update, context, texts.NOT_SIGNED_UP)
         return
-    muted = decoded.argument == "off"
+    muted = switch is Alerts.OFF
     user = await lead_cases.set_alerts_muted(context.uow(), telegram_id(update), muted)
     await answer_query(update, context, lead_texts.MUTE_ON if muted else lead_texts.MUTE_OFF)
     await edit_text(update, context, _text(user), _keyboard(user))

@@ -13,12 +13,19 @@ from domain import accounts, lead_cases, profiles, sellers
 from domain.credentials import DocumentKind
 from domain.errors import DomainError
 from handlers.core import texts
-from handlers.core.callbacks import Callback, argument, pattern
 from handlers.core.common import answer_query, identity, later, say, telegram_id
 from handlers.core.context import LeadlineContext
 from handlers.leads import views as lead_views
 from handlers.providers import views as provider_views
-from handlers.providers.views import PROVIDER
+from handlers.providers.buttons import (
+    ProviderCategory,
+    ProviderFiles,
+    ProviderInvite,
+    ProviderInviteTo,
+    ProviderPage,
+    ProviderResume,
+    ProviderView,
+)
 
 SEARCH = "provider_search"  # user_data: {"skills": [...], "category": str | None}
 ASK = (
@@ -59,7 +66,7 @@ async def find(update: Update, context: LeadlineContext) -> None:
     skills = _skills(list(context.args or []))
     if not skills:
         names = await profiles.category_names(context.uow())
-        await say(update, context, ASK, lead_views.categories(names, PROVIDER))
+        await say(update, context, ASK, lead_views.categories(names, ProviderCategory))
         return
     assert context.user_data is not None
     context.user_data[SEARCH] = {"skills": skills, "category": None}
@@ -69,21 +76,20 @@ async def find(update: Update, context: LeadlineContext) -> None:
 async def by_category(update: Update, context: LeadlineContext) -> None:
     """Sellers of the tapped category."""
     names = await profiles.category_names(context.uow())
-    index = argument(update)
-    if not index.isdigit() or int(index) >= len(names):
+    index = ProviderCategory.of(update).index
+    if index >= len(names):
         await answer_query(update, context, texts.STALE_BUTTON)
         return
     await answer_query(update, context)
     assert context.user_data is not None
-    context.user_data[SEARCH] = {"skills": [], "category": names[int(index)]}
+    context.user_data[SEARCH] = {"skills": [], "category": names[index]}
     await show_results(update, context, 0)
 
 
 async def page(update: Update, context: LeadlineContext) -> None:
     """Prev / Next under the providers."""
     await answer_query(update, context)
-    offset = argument(update)
-    await show_results(update, context, int(offset) if offset.isdigit() else 0)
+    await show_results(update, context, ProviderPage.of(update).offset)
 
 
 async def send_card(update: Update, context: LeadlineContext, seller_id: int) -> None:
@@ -105,20 +111,14 @@ async def send_card(update: Update, context: LeadlineContext, seller_id: int) ->
 async def view(update: Update, context: LeadlineContext) -> None:
     """Opens a seller's public card."""
     await answer_query(update, context)
-    seller = argument(update)
-    if seller.isdigit():
-        await send_card(update, context, int(seller))
+    await send_card(update, context, ProviderView.of(update).seller_id)
 
 
 async def send_documents(update: Update, context: LeadlineContext) -> None:
     """Sends a seller's resume or verification documents as files."""
-    query = update.callback_query
-    decoded = Callback.decode(query.data if query else None)
-    seller = decoded.argument if decoded else ""
+    pressed = ProviderFiles.of(update)
     try:
-        profile = await sellers.public_profile(
-            context.uow(), int(seller) if seller.isdigit() else 0
-        )
+        profile = await sellers.public_profile(context.uow(), pressed.seller_id)
     except DomainError as error:
         await answer_query(update, context, error.sentence)
         return
@@ -126,7 +126,7 @@ async def send_documents(update: Update, context: LeadlineContext) -> None:
     wanted = [
         d
         for d in profile.credentials.documents
-        if (d.kind is DocumentKind.RESUME) == (decoded is not None and decoded.action == "resume")
+        if (d.kind is DocumentKind.RESUME) == isinstance(pressed, ProviderResume)
     ]
     chat = update.effective_chat
     assert chat is not None
@@ -138,34 +138,24 @@ async def send_documents(update: Update, context: LeadlineContext) -> None:
 
 async def choose_lead(update: Update, context: LeadlineContext) -> None:
     """Invite: asks which of the buyer's open leads the seller is invited to."""
-    seller = argument(update)
+    seller = ProviderInvite.of(update).seller_id
     leads = await lead_cases.open_leads_of(context.uow(), telegram_id(update))
-    if not seller.isdigit() or not leads:
-        await answer_query(
-            update,
-            context,
-            "You have no open lead to invite to." if seller.isdigit() else texts.STALE_BUTTON,
-            alert=True,
-        )
+    if not leads:
+        await answer_query(update, context, "You have no open lead to invite to.", alert=True)
         return
     await answer_query(update, context)
-    await say(
-        update, context, "Invite to which lead?", provider_views.lead_choice(int(seller), leads)
-    )
+    await say(update, context, "Invite to which lead?", provider_views.lead_choice(seller, leads))
 
 
 async def invite(update: Update, context: LeadlineContext) -> None:
     """Records the invitation and tells the seller through the outbox."""
-    seller, _, lead = argument(update).partition(".")
-    if not seller.isdigit() or not lead.isdigit():
-        await answer_query(update, context, texts.STALE_BUTTON)
-        return
+    pressed = ProviderInviteTo.of(update)
     try:
         fresh = await sellers.invite(
             context.uow(),
             telegram_id(update),
-            int(lead),
-            int(seller),
+            pressed.lead_id,
+            pressed.seller_id,
             context.now(),
             provider_views.invitation,
         )
@@ -183,11 +173,10 @@ async def invite(update: Update, context: LeadlineContext) -> None:
 def handlers() -> list[BaseHandler[Update, LeadlineContext, Any]]:
     return [
         CommandHandler("providers", find),
-        CallbackQueryHandler(by_category, pattern(PROVIDER, "cat")),
-        CallbackQueryHandler(page, pattern(PROVIDER, "page")),
-        CallbackQueryHandler(view, pattern(PROVIDER, "view")),
-        CallbackQueryHandler(send_documents, pattern(PROVIDER, "resume")),
-        CallbackQueryHandler(send_documents, pattern(PROVIDER, "docs")),
-        CallbackQueryHandler(choose_lead, pattern(PROVIDER, "invite")),
-        CallbackQueryHandler(invite, pattern(PROVIDER, "inv")),
+        CallbackQueryHandler(by_category, ProviderCategory.matches),
+        CallbackQueryHandler(page, ProviderPage.matches),
+        CallbackQueryHandler(view, ProviderView.matches),
+        CallbackQueryHandler(send_documents, ProviderFiles.matches),
+        CallbackQueryHandler(choose_lead, ProviderInvite.matches),
+        CallbackQueryHandler(invite, ProviderInviteTo.matches),
     ]

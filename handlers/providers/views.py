@@ -11,9 +11,18 @@ from domain.leads import Lead
 from domain.model import User
 from domain.ports import Page
 from domain.sellers import PublicProfile
+from handlers.chat.buttons import ThreadMessage, ThreadOffer
 from handlers.core.keyboards import button, rows
+from handlers.leads.buttons import LeadView
+from handlers.providers.buttons import (
+    ProviderDocuments,
+    ProviderInvite,
+    ProviderInviteTo,
+    ProviderPage,
+    ProviderResume,
+    ProviderView,
+)
 
-PROVIDER = "pv"
 SHOWN_SKILLS = 10
 SHOWN_ENTRIES = 4
 
@@ -76,26 +85,26 @@ def _credentials(credentials: Credentials) -> list[str]:
 
 
 def card_actions(profile: PublicProfile, viewer: User) -> InlineKeyboardMarkup | None:
-    seller = str(profile.user.id)
+    seller = profile.user.id or 0
     buttons = []
     if profile.credentials.resume:
-        buttons.append(button("📄 Resume", PROVIDER, "resume", seller))
+        buttons.append(button("📄 Resume", ProviderResume(seller)))
     if profile.credentials.verification:
-        buttons.append(button("🏅 Documents", PROVIDER, "docs", seller))
+        buttons.append(button("🏅 Documents", ProviderDocuments(seller)))
     if viewer.is_buyer and viewer.id != profile.user.id:
-        buttons.append(button("✉️ Invite to lead", PROVIDER, "invite", seller))
+        buttons.append(button("✉️ Invite to lead", ProviderInvite(seller)))
     return rows(*buttons) if buttons else None
 
 
 def results(page: Page[User]) -> InlineKeyboardMarkup:
     keyboard: list[list[InlineKeyboardButton]] = [
-        [button(f"👤 {user.name}"[:60], PROVIDER, "view", str(user.id))] for user in page.items
+        [button(f"👤 {user.name}"[:60], ProviderView(user.id or 0))] for user in page.items
     ]
     nav = []
     if page.has_previous:
-        nav.append(button("◀️ Prev", PROVIDER, "page", str(max(page.offset - page.size, 0))))
+        nav.append(button("◀️ Prev", ProviderPage(max(page.offset - page.size, 0))))
     if page.has_next:
-        nav.append(button("Next ▶️", PROVIDER, "page", str(page.offset + page.size)))
+        nav.append(button("Next ▶️", ProviderPage(page.offset + page.size)))
     if nav:
         keyboard.append(nav)
     return InlineKeyboardMarkup(keyboard)
@@ -104,7 +113,7 @@ def results(page: Page[User]) -> InlineKeyboardMarkup:
 def lead_choice(seller_id: int, leads: list[Lead]) -> InlineKeyboardMarkup:
     return rows(
         *(
-            button(f"📌 {lead.title}"[:60], PROVIDER, "inv", f"{seller_id}.{lead.id}")
+            button(f"📌 {lead.title}"[:60], ProviderInviteTo(seller_id, lead.id or 0))
             for lead in leads
         ),
         width=1,
@@ -114,9 +123,9 @@ def lead_choice(seller_id: int, leads: list[Lead]) -> InlineKeyboardMarkup:
 def invitation(buyer: User, lead_id: int, title: str, thread_id: int) -> dict[str, object]:
     """The outbox payload telling a seller about an invitation."""
     actions = rows(
-        button("👀 View", "ld", "view", str(lead_id)),
-        button("💼 Make offer", "th", "offer", str(thread_id)),
-        button("💬 Message", "th", "msg", str(thread_id)),
+        button("👀 View", LeadView(lead_id)),
+        button("💼 Make offer", ThreadOffer(thread_id)),
+        button("💬 Message", ThreadMessage(thread_id)),
     )
     return {
         "method": "sendMessage",

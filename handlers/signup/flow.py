@@ -15,11 +15,10 @@ from telegram.ext import (
 
 from domain import accounts, profiles
 from domain.errors import DomainError
-from domain.model import AccountType, Role, SignupStage, User
+from domain.model import SignupStage, User
 from domain.ports import UnitOfWork
 from domain.validation import validate_email
 from handlers.core import category_picker, keyboards, texts
-from handlers.core.callbacks import Callback, argument, pattern
 from handlers.core.common import (
     NEW_MESSAGE,
     answer_query,
@@ -31,6 +30,18 @@ from handlers.core.common import (
 from handlers.core.context import LeadlineContext
 from handlers.core.conversation import Handlers, persistent_conversation
 from handlers.leads import find as leads
+from handlers.signup.buttons import (
+    SignupAccountType,
+    SignupButton,
+    SignupCategoriesDone,
+    SignupCategory,
+    SignupChangeEmail,
+    SignupResendEmail,
+    SignupRole,
+    SignupSkip,
+    SignupTelegramName,
+    SignupTerms,
+)
 from handlers.signup.emails import confirmation_composer
 
 END = ConversationHandler.END
@@ -40,8 +51,6 @@ BUTTON_STAGES = frozenset(
     {SignupStage.TERMS, SignupStage.ROLE, SignupStage.ACCOUNT_TYPE, SignupStage.CATEGORIES}
 )
 
-_ROLES = {role.value for role in Role}
-_KINDS = {kind.value for kind in AccountType}
 TextAction = Callable[[UnitOfWork, int, str], Awaitable[User]]
 
 
@@ -99,9 +108,8 @@ async def _button_step(
 ) -> str | int:
     try:
         user = await action()
-    except (DomainError, ValueError) as error:
-        sentence = error.sentence if isinstance(error, DomainError) else texts.STALE_BUTTON
-        await answer_query(update, context, sentence)
+    except DomainError as error:
+        await answer_query(update, context, error.sentence)
         return await ask(update, context, await _current(context, update))
     message = update.effective_message
     assert message is not None
@@ -122,24 +130,22 @@ async def accept_terms(update: Update, context: LeadlineContext) -> str | int:
 
 async def choose_role(update: Update, context: LeadlineContext) -> str | int:
     """Stores the chosen role and asks for the account type."""
-    tid, role = telegram_id(update), argument(update)
+    tid, role = telegram_id(update), SignupRole.of(update).role
 
     async def action() -> User:
-        return await accounts.choose_role(context.uow(), tid, Role(role))
+        return await accounts.choose_role(context.uow(), tid, role)
 
-    label = texts.ROLE_NAMES[Role(role)] if role in _ROLES else role
-    return await _button_step(update, context, action, label)
+    return await _button_step(update, context, action, texts.ROLE_NAMES[role])
 
 
 async def choose_account_type(update: Update, context: LeadlineContext) -> str | int:
     """Stores individual or organization and asks for the organization name or the email."""
-    tid, kind = telegram_id(update), argument(update)
+    tid, kind = telegram_id(update), SignupAccountType.of(update).kind
 
     async def action() -> User:
-        return await accounts.choose_account_type(context.uow(), tid, AccountType(kind))
+        return await accounts.choose_account_type(context.uow(), tid, kind)
 
-    label = texts.ACCOUNT_TYPE_NAMES[AccountType(kind)] if kind in _KINDS else kind
-    return await _button_step(update, context, action, label)
+    return await _button_step(update, context, action, texts.ACCOUNT_TYPE_NAMES[kind])
 
 
 async def _text_step(update: Update, context: LeadlineContext, action: TextAction) -> str | int:
@@ -250,17 +256,18 @@ async def location(update: Update, context: LeadlineContext) -> str | int:
 
 async def skip(update: Update, context: LeadlineContext) -> str | int:
     """Skips an optional question and asks the next one."""
-    tid, stage = telegram_id(update), argument(update)
+    tid, stage = telegram_id(update), SignupSkip.of(update).stage
 
     async def action() -> User:
-        return await profiles.skip_step(context.uow(), tid, SignupStage(stage))
+        return await profiles.skip_step(context.uow(), tid, stage)
 
     return await _button_step(update, context, action, "Skipped")
 
 
 async def toggle_category(update: Update, context: LeadlineContext) -> str | int:
     """Ticks or unticks one category in place."""
-    await category_picker.toggle(update, context, keyboards.SIGNUP, skippable=True)
+    index = SignupCategory.of(update).index
+    await category_picker.toggle(update, context, index, keyboards.SIGNUP_CATEGORIES)
     return SignupStage.CATEGORIES.value
 
 
@@ -294,16 +301,16 @@ async def cancel(update: Update, context: LeadlineContext) -> int:
 # Buttons and answers are routed by the stage stored with the user, not by PTB's
 # conversation state: that state is flushed every second, the stage at every answer, so
 # after a hard kill the stage is the one that is right.
-BUTTONS: dict[str, Callable[[Update, LeadlineContext], Awaitable[str | int]]] = {
-    "terms": accept_terms,
-    "role": choose_role,
-    "type": choose_account_type,
-    "resend": resend,
-    "chemail": change_email,
-    "tgname": use_telegram_name,
-    "cat": toggle_category,
-    "catdone": categories_done,
-    "skip": skip,
+BUTTONS: dict[type[SignupButton], Callable[[Update, LeadlineContext], Awaitable[str | int]]] = {
+    SignupTerms: accept_terms,
+    SignupRole: choose_role,
+    SignupAccountType: choose_account_type,
+    SignupResendEmail: resend,
+    SignupChangeEmail: change_email,
+    SignupTelegramName: use_telegram_name,
+    SignupCategory: toggle_category,
+    SignupCategoriesDone: categories_done,
+    SignupSkip: skip,
 }
 TEXT_ANSWERS: dict[SignupStage, Callable[[Update, LeadlineContext], Awaitable[str | int]]] = {
     SignupStage.ORGANIZATION: organization_name,
@@ -318,13 +325,7 @@ TEXT_ANSWERS: dict[SignupStage, Callable[[Update, LeadlineContext], Awaitable[st
 
 async def any_button(update: Update, context: LeadlineContext) -> str | int | None:
     """Handles a signup button; the use case refuses it if its question is not current."""
-    query = update.callback_query
-    decoded = Callback.decode(query.data if query else None)
-    handler = BUTTONS.get(decoded.action) if decoded else None
-    if handler is None:
-        await answer_query(update, context, texts.STALE_BUTTON)
-        return None
-    return await handler(update, context)
+    return await BUTTONS[type(SignupButton.of(update))](update, context)
 
 
 async def answer_by_stage(update: Update, context: LeadlineContext) -> str | int:
@@ -346,7 +347,7 @@ def build() -> ConversationHandler[LeadlineContext]:
         "signup",
         entry_points=[
             CommandHandler("start", start),
-            CallbackQueryHandler(any_button, pattern(keyboards.SIGNUP)),
+            CallbackQueryHandler(any_button, SignupButton.matches),
         ],
         states={stage.value: answer for stage in SignupStage if stage is not SignupStage.DONE},
         fallbacks=[CommandHandler("cancel", cancel)],

@@ -152,3 +152,21 @@ async def test_forged_and_absurd_button_data_gets_a_sentence(
     assert await eve.inline_query("x" * 300) == []
     await asyncio.sleep(0.5)
     assert not [m for m in eve.bot_messages if "something went wrong" in (m.text or "")]
+
+
+async def test_a_forged_connect_gets_one_sentence_and_opens_no_form(
+    sandbox: Sandbox, bot: RunningBot
+) -> None:
+    buyer, seller = sandbox.create_user("Bella"), sandbox.create_user("Sid")
+    await sign_up(sandbox, buyer, role="Buyer", email="bella@example.org")
+    await sign_up(sandbox, seller, role="Seller", email="sid@example.org", skills="Django")
+    await publish(buyer, "Forgery lead")
+    alert = await seller.wait_for_message("Forgery lead")
+    for data in ("v1:ld:connect:abc", "v1:ld:connect:1.2", f"v1:ld:connect:{'9' * 20}"):
+        answer = await seller.tap_data(alert.message_id, data)
+        assert (answer.text, answer.show_alert) == ("That button is no longer active.", True)
+    # No offer form was opened: a number now is not taken as a bid.
+    await seller.send("450")
+    await seller.wait_for_message("not sure what to do with that")
+    await seller.tap("Connect", message_id=alert.message_id)
+    await seller.wait_for_message("How much do you propose")
