@@ -91,6 +91,7 @@ class SqlLeadRepository:
             version=0,
             created_at=lead.created_at,
             updated_at=lead.created_at,
+            category=None,
             skills=[],
             attachments=[],
         )
@@ -134,11 +135,14 @@ class SqlLeadRepository:
             row.budget_minor, row.currency = lead.budget.minor, lead.budget.currency
         else:
             row.budget_minor = None
-        row.category = (
-            await self._session.scalar(select(CategoryRow).where(CategoryRow.name == lead.category))
-            if lead.category
-            else None
-        )
+        if (row.category.name if row.category else None) != lead.category:
+            row.category = (
+                await self._session.scalar(
+                    select(CategoryRow).where(CategoryRow.name == lead.category)
+                )
+                if lead.category
+                else None
+            )
         row.updated_at = lead.published_at or lead.created_at
         if [s.skill.name for s in row.skills] != lead.skills:
             keys = [skill_key(name) for name in lead.skills]
