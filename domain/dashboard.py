@@ -62,20 +62,26 @@ async def lead_list(uow: UnitOfWork, telegram_id: int, kind: LeadList, offset: i
         notes: dict[int, str] = {}
         if kind is LeadList.REQUESTED:
             page = await uow.leads.requested_for(user.id, offset, PAGE_SIZE)
-            for lead in page.items:
-                thread = await uow.threads.open_thread(lead.id or 0, user.id)
-                latest = await uow.threads.latest_offer(thread.id or 0) if thread else None
-                if latest is not None:
-                    who = "your offer" if latest.author_id == user.id else "their offer"
-                    notes[lead.id or 0] = f"{who} {latest.amount.format()}, {latest.status.value}"
+            threads = await uow.threads.threads_of_seller(
+                user.id, [lead.id for lead in page.items if lead.id is not None]
+            )
+            latest = await uow.threads.latest_offers([t.id for t in threads.values() if t.id])
+            for lead_id, thread in threads.items():
+                offer = latest.get(thread.id or 0)
+                if offer is not None:
+                    who = "your offer" if offer.author_id == user.id else "their offer"
+                    notes[lead_id] = f"{who} {offer.amount.format()}, {offer.status.value}"
             return LeadListing(page, notes)
         if kind is LeadList.IN_PROGRESS:
             # Contracts on either side: the buyer's hires and the seller's jobs.
-            running: list[tuple[Lead, str]] = []
-            for contract in await uow.threads.contracts_of(user.id):
-                found = await uow.leads.get(contract.lead_id)
-                if found is not None and found.status in _STATUSES[LeadList.IN_PROGRESS]:
-                    running.append((found, f"due {contract.due_at:%d %b %Y}"))
+            contracts = await uow.threads.contracts_of(user.id)
+            leads = await uow.leads.get_many({contract.lead_id for contract in contracts})
+            running = [
+                (lead, f"due {contract.due_at:%d %b %Y}")
+                for contract in contracts
+                if (lead := leads.get(contract.lead_id)) is not None
+                and lead.status in _STATUSES[LeadList.IN_PROGRESS]
+            ]
             chosen = running[offset : offset + PAGE_SIZE]
             notes = {lead.id or 0: note for lead, note in chosen}
             page = Page([lead for lead, _ in chosen], len(running), offset, PAGE_SIZE)

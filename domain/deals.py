@@ -222,7 +222,8 @@ async def drop_draft(uow: UnitOfWork, telegram_id: int) -> None:
         await uow.commit()
 
 
-async def _offer_deal(uow: UnitOfWork, telegram_id: int, offer_id: int) -> tuple[Deal, bool]:
+async def _offer_deal(uow: UnitOfWork, telegram_id: int, offer_id: int) -> tuple[User, Deal, bool]:
+    """The acting user, the deal an offer belongs to, and whether it is the thread's latest."""
     me = await load_user(uow, telegram_id)
     offer = await uow.threads.get_offer(offer_id)
     if offer is None:
@@ -232,11 +233,12 @@ async def _offer_deal(uow: UnitOfWork, telegram_id: int, offer_id: int) -> tuple
     if me.id is None or not thread.party(me.id):
         raise NotAllowed("This offer is not yours to answer.")
     lead = await uow.leads.get(thread.lead_id)
-    author = await uow.users.get(offer.author_id)
-    other = await uow.users.get(thread.other(offer.author_id))
-    assert lead is not None and author is not None and other is not None
+    other = await uow.users.get(thread.other(me.id))
+    assert lead is not None and other is not None
+    author, recipient = (me, other) if offer.author_id == me.id else (other, me)
     latest = await uow.threads.latest_offer(thread.id or 0)
-    return Deal(lead, thread, offer, author, other), latest is not None and latest.id == offer.id
+    deal = Deal(lead, thread, offer, author, recipient)
+    return me, deal, latest is not None and latest.id == offer.id
 
 
 async def accept(
@@ -248,8 +250,7 @@ async def accept(
     is saved only at the version it was read, and a lead has at most one contract.
     """
     async with uow:
-        deal, latest = await _offer_deal(uow, telegram_id, offer_id)
-        me = await load_user(uow, telegram_id)
+        me, deal, latest = await _offer_deal(uow, telegram_id, offer_id)
         assert me.id is not None
         check(deal.offer, latest, me.id, deal.thread, OfferAction.ACCEPT)
         lead = deal.lead
@@ -273,15 +274,16 @@ async def accept(
             )
         )
         await uow.outbox.add(_notice(deal.author, notices.accepted(deal, contract), now))
-        for other in await uow.threads.open_offers_of_lead(lead.id or 0):
-            await uow.threads.decide(other.id or 0, OfferStatus.SUPERSEDED, now)
-        for thread in await uow.threads.of_lead(lead.id or 0):
-            if thread.id == deal.thread.id:
-                continue
-            seller = await uow.users.get(thread.seller_id)
-            if seller is not None:
-                key = f"filled:{lead.id}:{seller.id}"
-                await uow.outbox.add(_notice(seller, notices.filled(lead), now, key))
+        await uow.threads.supersede_open_offers(lead.id or 0, now)
+        others = [t for t in await uow.threads.of_lead(lead.id or 0) if t.id != deal.thread.id]
+        sellers = await uow.users.get_many({thread.seller_id for thread in others})
+        await uow.outbox.add_many(
+            [
+                _notice(seller, notices.filled(lead), now, f"filled:{lead.id}:{seller.id}")
+                for thread in others
+                if (seller := sellers.get(thread.seller_id)) is not None
+            ]
+        )
         await uow.commit()
         return deal, contract
 
@@ -297,8 +299,7 @@ async def _close(
 ) -> Deal:
     """Declines or withdraws an offer and tells the other side."""
     async with uow:
-        deal, latest = await _offer_deal(uow, telegram_id, offer_id)
-        me = await load_user(uow, telegram_id)
+        me, deal, latest = await _offer_deal(uow, telegram_id, offer_id)
         check(deal.offer, latest, me.id or 0, deal.thread, action)
         if not await uow.threads.decide(offer_id, status, now):
             raise Conflict("This offer is no longer open.")
@@ -341,8 +342,7 @@ async def withdraw(
 async def counter_target(uow: UnitOfWork, telegram_id: int, offer_id: int) -> Thread:
     """The thread to counter in, once it is checked that this user may counter the offer."""
     async with uow:
-        deal, latest = await _offer_deal(uow, telegram_id, offer_id)
-        me = await load_user(uow, telegram_id)
+        me, deal, latest = await _offer_deal(uow, telegram_id, offer_id)
         check(deal.offer, latest, me.id or 0, deal.thread, OfferAction.COUNTER)
         return deal.thread
 
@@ -365,13 +365,19 @@ async def bids_of(uow: UnitOfWork, telegram_id: int, lead_id: int) -> list[Bid]:
         if lead is None or lead.buyer_id != buyer.id:
             raise NotFound("That lead does not exist or is not yours.")
         contract = await uow.threads.contract_of_lead(lead_id)
-        bids = []
-        for thread in await uow.threads.of_lead(lead_id):
-            seller = await uow.users.get(thread.seller_id)
-            if seller is not None:
-                latest = await uow.threads.latest_offer(thread.id or 0)
-                hired = contract is not None and contract.thread_id == thread.id
-                bids.append(Bid(thread, seller, latest, hired))
+        threads = await uow.threads.of_lead(lead_id)
+        sellers = await uow.users.get_many({thread.seller_id for thread in threads})
+        latest = await uow.threads.latest_offers([thread.id for thread in threads if thread.id])
+        bids = [
+            Bid(
+                thread,
+                seller,
+                latest.get(thread.id or 0),
+                contract is not None and contract.thread_id == thread.id,
+            )
+            for thread in threads
+            if (seller := sellers.get(thread.seller_id)) is not None
+        ]
         return sorted(bids, key=lambda b: (not b.hired, b.latest is None, b.thread.id or 0))
 
 

@@ -18,7 +18,6 @@ from domain.leads import (
 from domain.lifecycle import Action, Actor, LeadStatus, next_status
 from domain.model import OutboxKind, OutboxMessage, User
 from domain.money import parse_money
-from domain.negotiation import OfferStatus
 from domain.onboarding import load_user
 from domain.ports import Page, UnitOfWork
 
@@ -83,18 +82,21 @@ async def discard_draft(uow: UnitOfWork, telegram_id: int, lead_id: int, now: da
 async def _tell_sellers_in_talks(
     uow: UnitOfWork, lead: Lead, notify: RenderChange, now: datetime
 ) -> None:
-    for thread in await uow.threads.of_lead(lead.id or 0):
-        seller = await uow.users.get(thread.seller_id)
-        if seller is not None:
-            await uow.outbox.add(
-                OutboxMessage(
-                    kind=OutboxKind.TELEGRAM,
-                    recipient=str(seller.telegram_id),
-                    payload=notify(lead),
-                    created_at=now,
-                    user_id=seller.id,
-                )
+    threads = await uow.threads.of_lead(lead.id or 0)
+    sellers = await uow.users.get_many({thread.seller_id for thread in threads})
+    await uow.outbox.add_many(
+        [
+            OutboxMessage(
+                kind=OutboxKind.TELEGRAM,
+                recipient=str(seller.telegram_id),
+                payload=notify(lead),
+                created_at=now,
+                user_id=seller.id,
             )
+            for thread in threads
+            if (seller := sellers.get(thread.seller_id)) is not None
+        ]
+    )
 
 
 @dataclass(frozen=True)
@@ -250,8 +252,7 @@ async def withdraw(
         lead.status = next_status(lead.status, Action.WITHDRAW, Actor.BUYER)
         await uow.leads.save(lead)
         now = datetime.now(UTC)
-        for offer in await uow.threads.open_offers_of_lead(lead_id):
-            await uow.threads.decide(offer.id or 0, OfferStatus.SUPERSEDED, now)
+        await uow.threads.supersede_open_offers(lead_id, now)
         if notify is not None:
             await _tell_sellers_in_talks(uow, lead, notify, now)
         await uow.commit()
@@ -322,12 +323,9 @@ async def matching_sellers_of(
     async with uow:
         user = await load_user(uow, telegram_id)
         lead = await _own_lead(uow, user, lead_id)
-        sellers = []
-        for match in await uow.leads.matching_sellers(lead, limit):
-            seller = await uow.users.get(match.seller_id)
-            if seller is not None:
-                sellers.append(seller)
-        return sellers
+        matches = await uow.leads.matching_sellers(lead, limit)
+        sellers = await uow.users.get_many([match.seller_id for match in matches])
+        return [sellers[m.seller_id] for m in matches if m.seller_id in sellers]
 
 
 async def set_alerts_muted(uow: UnitOfWork, telegram_id: int, muted: bool) -> User:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -22,6 +22,10 @@ T = TypeVar("T")
 
 class UserRepository(Protocol):
     async def get(self, user_id: int) -> User | None: ...
+
+    async def get_many(self, user_ids: Collection[int]) -> dict[int, User]:
+        """The users with these ids, by id, in a constant number of queries."""
+        ...
 
     async def get_by_telegram_id(self, telegram_id: int) -> User | None: ...
 
@@ -64,6 +68,10 @@ class EmailTokenRepository(Protocol):
 
 class OutboxRepository(Protocol):
     async def add(self, message: OutboxMessage) -> None: ...
+
+    async def add_many(self, messages: Sequence[OutboxMessage]) -> None:
+        """Queues several messages at once (one statement, not one per message)."""
+        ...
 
 
 class UpdateLog(Protocol):
@@ -129,6 +137,10 @@ class LeadRepository(Protocol):
     async def add(self, lead: Lead) -> Lead: ...
 
     async def get(self, lead_id: int) -> Lead | None: ...
+
+    async def get_many(self, lead_ids: Collection[int]) -> dict[int, Lead]:
+        """The leads with these ids, by id, in a constant number of queries."""
+        ...
 
     async def save(self, lead: Lead) -> None:
         """Writes the lead if nobody changed it since it was read; else raises Conflict."""
@@ -220,6 +232,12 @@ class ThreadRepository(Protocol):
 
     async def of_lead(self, lead_id: int) -> list[Thread]: ...
 
+    async def threads_of_seller(
+        self, seller_id: int, lead_ids: Collection[int]
+    ) -> dict[int, Thread]:
+        """The seller's threads on these leads, by lead id."""
+        ...
+
     async def open_thread(self, lead_id: int, seller_id: int) -> Thread | None:
         """The seller's thread on a lead, if there is one (never creates it)."""
         ...
@@ -232,6 +250,10 @@ class ThreadRepository(Protocol):
 
     async def latest_offer(self, thread_id: int) -> Offer | None: ...
 
+    async def latest_offers(self, thread_ids: Collection[int]) -> dict[int, Offer]:
+        """The latest offer of each of these threads that has one, by thread id."""
+        ...
+
     async def offers(self, thread_id: int) -> list[Offer]: ...
 
     async def decide(self, offer_id: int, status: OfferStatus, now: datetime) -> bool:
@@ -239,6 +261,10 @@ class ThreadRepository(Protocol):
         ...
 
     async def open_offers_of_lead(self, lead_id: int) -> list[Offer]: ...
+
+    async def supersede_open_offers(self, lead_id: int, now: datetime) -> int:
+        """Marks every offer still open on the lead superseded; returns how many."""
+        ...
 
     async def add_contract(self, contract: Contract) -> Contract:
         """Raises Conflict if the lead already has a contract."""

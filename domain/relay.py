@@ -221,8 +221,8 @@ async def transcript(uow: UnitOfWork, telegram_id: int, thread_id: int) -> str:
     status changes, in order, with UTC times and file references."""
     async with uow:
         me, thread, lead = await load_party(uow, telegram_id, thread_id)
-        buyer = await uow.users.get(thread.buyer_id)
-        seller = await uow.users.get(thread.seller_id)
+        parties = await uow.users.get_many({thread.buyer_id, thread.seller_id})
+        buyer, seller = parties.get(thread.buyer_id), parties.get(thread.seller_id)
         assert buyer is not None and seller is not None
         names = {buyer.id: f"{buyer.name} (buyer)", seller.id: f"{seller.name} (seller)"}
         events: list[tuple[datetime, int, str]] = [

@@ -136,7 +136,8 @@ async def find_providers(
         viewer = await load_user(uow, telegram_id)
         assert viewer.id is not None
         page = await uow.sellers.find(skills, category, viewer.id, offset, PAGE_SIZE)
-        users = [user for uid in page.items if (user := await uow.users.get(uid)) is not None]
+        found = await uow.users.get_many(page.items)
+        users = [found[uid] for uid in page.items if uid in found]
         return Page(users, page.total, page.offset, page.size)
 
 

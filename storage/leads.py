@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import Integer, Select, cast, func, literal, or_, select, text, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload, selectinload
 
 from domain.errors import Conflict
 from domain.leads import (
@@ -60,6 +61,14 @@ def _to_lead(row: LeadRow) -> Lead:
     )
 
 
+# What turning a row into a Lead reads: three statements for any number of leads.
+_LEAD_LOAD = (
+    joinedload(LeadRow.category),
+    selectinload(LeadRow.skills).joinedload(LeadSkillRow.skill),
+    selectinload(LeadRow.attachments),
+)
+
+
 def fts_query(words: Sequence[str]) -> str:
     """An FTS5 query matching every word as a prefix; user text never reaches FTS syntax."""
     tokens = [token for word in words for token in _WORD.findall(word.lower())]
@@ -82,6 +91,7 @@ class SqlLeadRepository:
             version=0,
             created_at=lead.created_at,
             updated_at=lead.created_at,
+            category=None,
             skills=[],
             attachments=[],
         )
@@ -92,8 +102,16 @@ class SqlLeadRepository:
         return _to_lead(row)
 
     async def get(self, lead_id: int) -> Lead | None:
-        row = await self._session.get(LeadRow, lead_id)
-        return _to_lead(row) if row else None
+        return (await self.get_many([lead_id])).get(lead_id)
+
+    async def get_many(self, lead_ids: Collection[int]) -> dict[int, Lead]:
+        """The leads with these ids, by id."""
+        if not lead_ids:
+            return {}
+        rows = await self._session.scalars(
+            select(LeadRow).where(LeadRow.id.in_(set(lead_ids))).options(*_LEAD_LOAD)
+        )
+        return {row.id: _to_lead(row) for row in rows}
 
     async def save(self, lead: Lead) -> None:
         assert lead.id is not None
@@ -105,7 +123,7 @@ class SqlLeadRepository:
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise Conflict("Someone changed this lead at the same moment; please try again.")
-        row = await self._session.get(LeadRow, lead.id, populate_existing=True)
+        row = await self._session.get(LeadRow, lead.id, options=_LEAD_LOAD, populate_existing=True)
         assert row is not None
         await self._write(row, lead)
         lead.version = row.version
@@ -117,11 +135,14 @@ class SqlLeadRepository:
             row.budget_minor, row.currency = lead.budget.minor, lead.budget.currency
         else:
             row.budget_minor = None
-        row.category = (
-            await self._session.scalar(select(CategoryRow).where(CategoryRow.name == lead.category))
-            if lead.category
-            else None
-        )
+        if (row.category.name if row.category else None) != lead.category:
+            row.category = (
+                await self._session.scalar(
+                    select(CategoryRow).where(CategoryRow.name == lead.category)
+                )
+                if lead.category
+                else None
+            )
         row.updated_at = lead.published_at or lead.created_at
         if [s.skill.name for s in row.skills] != lead.skills:
             keys = [skill_key(name) for name in lead.skills]
@@ -181,12 +202,13 @@ class SqlLeadRepository:
             .where(LeadRow.buyer_id == buyer_id, LeadRow.status == LeadStatus.DRAFT.value)
             .order_by(LeadRow.id.desc())
             .limit(1)
+            .options(*_LEAD_LOAD)
         )
         return _to_lead(row) if row else None
 
     async def _page(self, query: Select[tuple[LeadRow]], offset: int, size: int) -> Page[Lead]:
         total = await self._session.scalar(select(func.count()).select_from(query.subquery()))
-        rows = await self._session.scalars(query.offset(offset).limit(size))
+        rows = await self._session.scalars(query.offset(offset).limit(size).options(*_LEAD_LOAD))
         return Page([_to_lead(r) for r in rows], int(total or 0), offset, size)
 
     async def of_buyer(
@@ -365,7 +387,7 @@ class SqlLeadRepository:
         rows = {
             row.search_seq: row
             for row in await self._session.scalars(
-                select(LeadRow).where(LeadRow.search_seq.in_(seqs))
+                select(LeadRow).where(LeadRow.search_seq.in_(seqs)).options(*_LEAD_LOAD)
             )
         }
         leads = [_to_lead(rows[seq]) for seq in seqs if seq in rows]

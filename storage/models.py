@@ -54,6 +54,8 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+# Every relationship is lazy="raise": a repository names what each query loads
+# (selectinload / joinedload), so no attribute access ever issues a hidden query.
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: UtcDateTime(), dict[str, Any]: JSON}
@@ -89,9 +91,9 @@ class UserRow(Base):
     )
     created_at: Mapped[datetime]
 
-    roles: Mapped[list[UserRoleRow]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    roles: Mapped[list[UserRoleRow]] = relationship(cascade="all, delete-orphan", lazy="raise")
     profile: Mapped[ProfileRow | None] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", uselist=False
+        cascade="all, delete-orphan", lazy="raise", uselist=False
     )
 
 
@@ -116,10 +118,10 @@ class ProfileRow(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
 
     skills: Mapped[list[ProfileSkillRow]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="ProfileSkillRow.position"
+        cascade="all, delete-orphan", lazy="raise", order_by="ProfileSkillRow.position"
     )
     categories: Mapped[list[ProfileCategoryRow]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="ProfileCategoryRow.position"
+        cascade="all, delete-orphan", lazy="raise", order_by="ProfileCategoryRow.position"
     )
 
 
@@ -150,7 +152,7 @@ class ProfileSkillRow(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     years: Mapped[int | None] = mapped_column(Integer)
 
-    skill: Mapped[SkillRow] = relationship(lazy="joined")
+    skill: Mapped[SkillRow] = relationship(lazy="raise")
 
 
 class CategoryRow(Base):
@@ -173,7 +175,7 @@ class ProfileCategoryRow(Base):
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
-    category: Mapped[CategoryRow] = relationship(lazy="joined")
+    category: Mapped[CategoryRow] = relationship(lazy="raise")
 
 
 class EmailTokenRow(Base):
@@ -268,12 +270,12 @@ class LeadRow(Base):
     published_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
 
-    category: Mapped[CategoryRow | None] = relationship(lazy="joined")
+    category: Mapped[CategoryRow | None] = relationship(lazy="raise")
     skills: Mapped[list[LeadSkillRow]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="LeadSkillRow.position"
+        cascade="all, delete-orphan", lazy="raise", order_by="LeadSkillRow.position"
     )
     attachments: Mapped[list[LeadAttachmentRow]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="LeadAttachmentRow.position"
+        cascade="all, delete-orphan", lazy="raise", order_by="LeadAttachmentRow.position"
     )
 
 
@@ -286,7 +288,7 @@ class LeadSkillRow(Base):
     skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id"), primary_key=True, index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
-    skill: Mapped[SkillRow] = relationship(lazy="joined")
+    skill: Mapped[SkillRow] = relationship(lazy="raise")
 
 
 class LeadAttachmentRow(Base):

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, literal, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload, selectinload
 
 from domain.errors import NotAllowed
 from domain.model import (
@@ -55,7 +56,8 @@ def _alertable(user: User) -> bool:
     )
 
 
-def _to_user(row: UserRow) -> User:
+def _to_user(row: UserRow, skills: list[str], categories: list[str]) -> User:
+    """A user from its row (roles and profile loaded with it) and its profile's names."""
     profile = row.profile
     return User(
         id=row.id,
@@ -78,12 +80,22 @@ def _to_user(row: UserRow) -> User:
             headline=profile.headline,
             location=profile.location,
             timezone=profile.timezone,
-            skills=[s.skill.name for s in profile.skills],
-            categories=[c.category.name for c in profile.categories],
+            skills=skills,
+            categories=categories,
         )
         if profile
         else Profile(),
     )
+
+
+# Writing a user replaces its roles, skills and categories, so it loads all of them.
+_USER_FOR_WRITE = (
+    selectinload(UserRow.roles),
+    selectinload(UserRow.profile).options(
+        selectinload(ProfileRow.skills).joinedload(ProfileSkillRow.skill),
+        selectinload(ProfileRow.categories).joinedload(ProfileCategoryRow.category),
+    ),
+)
 
 
 class SqlUserRepository:
@@ -91,12 +103,57 @@ class SqlUserRepository:
         self._session = session
 
     async def get(self, user_id: int) -> User | None:
-        row = await self._session.get(UserRow, user_id)
-        return _to_user(row) if row else None
+        return (await self._load(UserRow.id == user_id)).get(user_id)
 
     async def get_by_telegram_id(self, telegram_id: int) -> User | None:
-        row = await self._session.scalar(select(UserRow).where(UserRow.telegram_id == telegram_id))
-        return _to_user(row) if row else None
+        found = await self._load(UserRow.telegram_id == telegram_id)
+        return next(iter(found.values()), None)
+
+    async def get_many(self, user_ids: Collection[int]) -> dict[int, User]:
+        """The users with these ids, by id, in two statements however many there are."""
+        if not user_ids:
+            return {}
+        return await self._load(UserRow.id.in_(set(user_ids)))
+
+    async def _load(self, where: ColumnElement[bool]) -> dict[int, User]:
+        """Two statements: the users with their roles and profile, then their profiles'
+        skill and category names."""
+        result = await self._session.scalars(
+            select(UserRow)
+            .where(where)
+            .options(joinedload(UserRow.profile), joinedload(UserRow.roles))
+        )
+        rows = result.unique().all()
+        if not rows:
+            return {}
+        ids = [row.id for row in rows]
+        skills = (
+            select(
+                ProfileSkillRow.user_id,
+                literal(0).label("kind"),
+                ProfileSkillRow.position,
+                SkillRow.name,
+            )
+            .join(SkillRow, SkillRow.id == ProfileSkillRow.skill_id)
+            .where(ProfileSkillRow.user_id.in_(ids))
+        )
+        categories = (
+            select(
+                ProfileCategoryRow.user_id,
+                literal(1).label("kind"),
+                ProfileCategoryRow.position,
+                CategoryRow.name,
+            )
+            .join(CategoryRow, CategoryRow.id == ProfileCategoryRow.category_id)
+            .where(ProfileCategoryRow.user_id.in_(ids))
+        )
+        names = union_all(skills, categories).subquery()
+        found: dict[int, tuple[list[str], list[str]]] = {uid: ([], []) for uid in ids}
+        for user_id, kind, _, name in await self._session.execute(
+            select(names).order_by(names.c.user_id, names.c.kind, names.c.position)
+        ):
+            found[user_id][kind].append(name)
+        return {row.id: _to_user(row, *found[row.id]) for row in rows}
 
     async def add(self, user: User) -> User:
         row = UserRow(
@@ -113,11 +170,15 @@ class SqlUserRepository:
         self._session.add(row)
         await self._session.flush()
         await self.save(replace(user, id=row.id))
-        return _to_user(row)
+        stored = await self.get(row.id)
+        assert stored is not None
+        return stored
 
     async def save(self, user: User) -> None:
         assert user.id is not None
-        row = await self._session.get(UserRow, user.id)
+        row = await self._session.get(
+            UserRow, user.id, options=_USER_FOR_WRITE, populate_existing=True
+        )
         assert row is not None
         row.first_name, row.username = user.first_name, user.username
         row.account_type = user.account_type.value if user.account_type else None
@@ -309,22 +370,31 @@ class SqlOutboxRepository:
         self._session = session
 
     async def add(self, message: OutboxMessage) -> None:
-        values = {
-            "kind": message.kind.value,
-            "recipient": message.recipient,
-            "user_id": message.user_id,
-            "payload": message.payload,
-            "dedupe_key": message.dedupe_key,
-            "relay_message_id": message.relay_message_id,
-            "status": "pending",
-            "attempts": 0,
-            "next_attempt_at": message.created_at,
-            "created_at": message.created_at,
-        }
-        # A dedupe key makes a repeated enqueue (a re-run job, a re-delivered update) a no-op.
+        await self.add_many([message])
+
+    async def add_many(self, messages: Sequence[OutboxMessage]) -> None:
+        """Queues the messages in one statement; a dedupe key seen before skips its message."""
+        if not messages:
+            return
         insert = dialect_insert(self._session)
-        statement = insert(OutboxRow).values(**values).on_conflict_do_nothing()
-        await self._session.execute(statement)
+        # A dedupe key makes a repeated enqueue (a re-run job, a re-delivered update) a no-op.
+        statement = insert(OutboxRow.__table__).on_conflict_do_nothing()
+        await self._session.execute(statement, [_outbox_values(m) for m in messages])
+
+
+def _outbox_values(message: OutboxMessage) -> dict[str, Any]:
+    return {
+        "kind": message.kind.value,
+        "recipient": message.recipient,
+        "user_id": message.user_id,
+        "payload": message.payload,
+        "dedupe_key": message.dedupe_key,
+        "relay_message_id": message.relay_message_id,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": message.created_at,
+        "created_at": message.created_at,
+    }
 
 
 class SqlUpdateLog:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from domain.chat import MessageKind, RelayedMessage
 from domain.errors import Conflict
@@ -137,6 +139,19 @@ class SqlThreadRepository:
         )
         return _thread(row) if row else None
 
+    async def threads_of_seller(
+        self, seller_id: int, lead_ids: Collection[int]
+    ) -> dict[int, Thread]:
+        """The seller's threads on these leads, by lead id."""
+        if not lead_ids:
+            return {}
+        rows = await self._session.scalars(
+            select(ThreadRow).where(
+                ThreadRow.seller_id == seller_id, ThreadRow.lead_id.in_(set(lead_ids))
+            )
+        )
+        return {row.lead_id: _thread(row) for row in rows}
+
     async def of_lead(self, lead_id: int) -> list[Thread]:
         rows = await self._session.scalars(select(ThreadRow).where(ThreadRow.lead_id == lead_id))
         return [_thread(row) for row in rows]
@@ -163,11 +178,16 @@ class SqlThreadRepository:
             .scalar_subquery()
         )
         other = case((is_buyer, ThreadRow.seller_id), else_=ThreadRow.buyer_id)
+        last = aliased(MessageRow)
+        other_user = aliased(UserRow)
+        # One statement for the page: the last message and the other side's name are joined.
         query = (
-            select(ThreadRow, LeadRow.title, last_message, unread, other)
+            select(ThreadRow, LeadRow.title, last, unread, other, other_user.first_name)
             .join(LeadRow, LeadRow.id == ThreadRow.lead_id)
+            .join(other_user, other_user.id == other)
+            .outerjoin(last, last.id == last_message)
             .where(or_(ThreadRow.buyer_id == user_id, ThreadRow.seller_id == user_id))
-            .order_by(func.coalesce(last_message, 0).desc(), ThreadRow.id.desc())
+            .order_by(func.coalesce(last.id, 0).desc(), ThreadRow.id.desc())
         )
         total = await self._session.scalar(
             select(func.count())
@@ -175,22 +195,17 @@ class SqlThreadRepository:
             .where(or_(ThreadRow.buyer_id == user_id, ThreadRow.seller_id == user_id))
         )
         rows = (await self._session.execute(query.offset(offset).limit(size))).tuples().all()
-        summaries = []
-        for thread, title, last_id, unread_count, other_id in rows:
-            last = await self._session.get(MessageRow, last_id) if last_id else None
-            name = await self._session.scalar(
-                select(UserRow.first_name).where(UserRow.id == other_id)
+        summaries = [
+            ThreadSummary(
+                thread=_thread(thread),
+                lead_title=title or "",
+                other_id=other_id,
+                other_name=name or "",
+                last_message=_message(message) if message else None,
+                unread=int(unread_count or 0),
             )
-            summaries.append(
-                ThreadSummary(
-                    thread=_thread(thread),
-                    lead_title=title or "",
-                    other_id=other_id,
-                    other_name=name or "",
-                    last_message=_message(last) if last else None,
-                    unread=int(unread_count or 0),
-                )
-            )
+            for thread, title, message, unread_count, other_id, name in rows
+        ]
         return Page(summaries, int(total or 0), offset, size)
 
     async def add_offer(self, offer: Offer) -> Offer:
@@ -221,6 +236,18 @@ class SqlThreadRepository:
         )
         return _offer(row) if row else None
 
+    async def latest_offers(self, thread_ids: Collection[int]) -> dict[int, Offer]:
+        """The latest offer of each of these threads that has one, by thread id."""
+        if not thread_ids:
+            return {}
+        latest = (
+            select(func.max(OfferRow.id))
+            .where(OfferRow.thread_id.in_(set(thread_ids)))
+            .group_by(OfferRow.thread_id)
+        )
+        rows = await self._session.scalars(select(OfferRow).where(OfferRow.id.in_(latest)))
+        return {row.thread_id: _offer(row) for row in rows}
+
     async def offers(self, thread_id: int) -> list[Offer]:
         rows = await self._session.scalars(
             select(OfferRow).where(OfferRow.thread_id == thread_id).order_by(OfferRow.id)
@@ -235,6 +262,16 @@ class SqlThreadRepository:
             .values(status=status.value, decided_at=now)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def supersede_open_offers(self, lead_id: int, now: datetime) -> int:
+        """Marks every offer still open on the lead superseded; returns how many."""
+        threads = select(ThreadRow.id).where(ThreadRow.lead_id == lead_id)
+        result = await self._session.execute(
+            update(OfferRow)
+            .where(OfferRow.thread_id.in_(threads), OfferRow.status == OfferStatus.OPEN.value)
+            .values(status=OfferStatus.SUPERSEDED.value, decided_at=now)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def open_offers_of_lead(self, lead_id: int) -> list[Offer]:
         rows = await self._session.scalars(

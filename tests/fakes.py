@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import datetime
 from types import TracebackType
@@ -33,6 +33,10 @@ class FakeUsers:
 
     async def get(self, user_id: int) -> User | None:
         return copy.deepcopy(self._uow.pending.users.get(user_id))
+
+    async def get_many(self, user_ids: Collection[int]) -> dict[int, User]:
+        users = self._uow.pending.users
+        return {uid: copy.deepcopy(users[uid]) for uid in user_ids if uid in users}
 
     async def get_by_telegram_id(self, telegram_id: int) -> User | None:
         for user in self._uow.pending.users.values():
@@ -112,6 +116,10 @@ class FakeOutbox:
         keys = {m.dedupe_key for m in self._uow.pending.outbox if m.dedupe_key}
         if message.dedupe_key is None or message.dedupe_key not in keys:
             self._uow.pending.outbox.append(message)
+
+    async def add_many(self, messages: Sequence[OutboxMessage]) -> None:
+        for message in messages:
+            await self.add(message)
 
 
 class FakeUpdates:
