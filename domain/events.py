@@ -9,7 +9,48 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.leads import Lead
+from domain.model import User
+from domain.negotiation import Contract, Deal
+
 
 @dataclass(frozen=True)
 class Event:
     """Base of every domain event."""
+
+
+# Deals: offers, counters and hiring (domain/deals.py).
+
+
+@dataclass(frozen=True)
+class OfferMade(Event):
+    """A bid, or a counter to the other side's open offer."""
+
+    deal: Deal
+    counter: bool
+
+
+@dataclass(frozen=True)
+class Hired(Event):
+    """An offer was accepted: the lead has its seller and a contract."""
+
+    deal: Deal
+    contract: Contract
+
+
+@dataclass(frozen=True)
+class LeadFilled(Event):
+    """Sellers who were talking about a lead that went to someone else."""
+
+    lead: Lead
+    sellers: tuple[User, ...]
+
+
+@dataclass(frozen=True)
+class OfferDeclined(Event):
+    deal: Deal
+
+
+@dataclass(frozen=True)
+class OfferWithdrawn(Event):
+    deal: Deal

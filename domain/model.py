@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from domain.errors import NotAllowed
+
 
 class Role(StrEnum):
     BUYER = "buyer"
@@ -88,6 +90,25 @@ class User:
     def name(self) -> str:
         """The name other people see: the chosen display name, else the Telegram name."""
         return self.profile.display_name or self.first_name
+
+    @property
+    def key(self) -> int:
+        """The database id of a stored user (every loaded user has one)."""
+        assert self.id is not None, "the user is not stored yet"
+        return self.id
+
+    def ensure_signed_up(self) -> None:
+        if not self.signed_up:
+            raise NotAllowed("Please finish signing up first: send /start.")
+
+    def ensure_seller(self) -> None:
+        if not self.is_seller:
+            raise NotAllowed("Only sellers can do this; add the seller role in /profile.")
+
+    def ensure_active(self, doing: str) -> None:
+        """Refuses a suspended user, naming what they tried (``doing``: "make offers")."""
+        if self.status is UserStatus.SUSPENDED:
+            raise NotAllowed(f"Your account is suspended, so you cannot {doing}.")
 
 
 @dataclass

@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from domain.errors import InvalidInput, NotAllowed
+from domain.leads import Lead
+from domain.model import User
 from domain.money import Money
 
 MIN_DAYS, MAX_DAYS = 1, 365
@@ -148,3 +150,14 @@ class OfferDraft:
     amount: Money | None = None
     days: int | None = None
     note: str | None = None
+
+
+@dataclass(frozen=True)
+class Deal:
+    """An offer with everything around it: the lead, the thread and both sides."""
+
+    lead: Lead
+    thread: Thread
+    offer: Offer
+    author: User
+    recipient: User

@@ -66,7 +66,8 @@ async def relay(
     other side's copy then quotes that message as it appears in their chat.
     """
     async with uow:
-        me, thread, lead = await load_party(uow, telegram_id, thread_id)
+        me = await load_user(uow, telegram_id)
+        thread, lead = await load_party(uow, me, thread_id)
         assert me.id is not None and thread.id is not None
         other = await uow.users.get(thread.other(me.id))
         assert other is not None
@@ -190,7 +191,8 @@ def _mark_read(thread: Thread, user_id: int, up_to: int) -> None:
 async def view_thread(uow: UnitOfWork, telegram_id: int, thread_id: int) -> ThreadView:
     """The thread card; opening it marks the other side's messages as read."""
     async with uow:
-        me, thread, lead = await load_party(uow, telegram_id, thread_id)
+        me = await load_user(uow, telegram_id)
+        thread, lead = await load_party(uow, me, thread_id)
         assert me.id is not None and thread.id is not None
         other = await uow.users.get(thread.other(me.id))
         assert other is not None
@@ -220,7 +222,8 @@ async def transcript(uow: UnitOfWork, telegram_id: int, thread_id: int) -> str:
     """The whole record of a thread as UTF-8 text: messages (every version), offers and
     status changes, in order, with UTC times and file references."""
     async with uow:
-        me, thread, lead = await load_party(uow, telegram_id, thread_id)
+        me = await load_user(uow, telegram_id)
+        thread, lead = await load_party(uow, me, thread_id)
         parties = await uow.users.get_many({thread.buyer_id, thread.seller_id})
         buyer, seller = parties.get(thread.buyer_id), parties.get(thread.seller_id)
         assert buyer is not None and seller is not None

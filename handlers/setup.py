@@ -15,13 +15,15 @@ from telegram.ext import (
 )
 
 from handlers.chat import relay as chat
-from handlers.core import flows, texts
+from handlers.core import texts
 from handlers.core.common import NEW_MESSAGE
 from handlers.core.context import LeadlineApp, LeadlineContext
+from handlers.core.flows import Flows
 from handlers.core.notify import Notifier
 from handlers.core.turn import close_unclaimed, through_turns
 from handlers.dashboard import view as dashboard
 from handlers.deals import flow as deals
+from handlers.deals import notices as deal_notices
 from handlers.leads import find as leads
 from handlers.leads import post as newlead
 from handlers.menu import general
@@ -37,22 +39,22 @@ BOT_COMMANDS = [BotCommand(name, description) for name, description in texts.COM
 
 def notifier() -> Notifier:
     """What every feature's events say, and to whom."""
-    return Notifier()
+    return Notifier(deal_notices.NOTICES)
 
 
 def register(app: LeadlineApp) -> None:
-    flows.bind(app.user_data)
+    flows = Flows(app.user_data)
     # Group -1 runs first for every update: anything from a group chat stops there.
     app.add_handler(TypeHandler(Update, general.only_private_chats), group=-1)
     handlers: list[BaseHandler[Update, LeadlineContext, Any]] = [
         # Edits are looked at apart from the flows, whatever conversation the user is in.
         chat.edits_handler(),
         signup.build(),
-        profile.build(),
-        newlead.build(),
-        deals.build(),
-        chat.build(),
-        credentials.build(),
+        profile.build(flows),
+        newlead.build(flows),
+        deals.build(flows),
+        chat.build(flows),
+        credentials.build(flows),
         credentials.remove_handler(),
         *providers.handlers(),
         *deals.handlers(),

@@ -21,19 +21,18 @@ from domain import relay
 from domain.chat import MessageKind
 from domain.errors import DomainError
 from domain.ports import Page, ThreadSummary
+from handlers.chat import views as chat_views
 from handlers.chat.buttons import ThreadMessage, ThreadOpen, ThreadPage, ThreadTranscript
 from handlers.core import keyboards, texts
 from handlers.core.common import NEW_MESSAGE, answer_query, later, say, telegram_id
 from handlers.core.context import LeadlineContext
 from handlers.core.conversation import Handlers, persistent_conversation
 from handlers.core.flows import FLOW as FLOW_KEY
+from handlers.core.flows import Flows
 from handlers.core.flows import enter as enter_flow
-from handlers.core.flows import in_flow
 from handlers.core.keyboards import button
-from handlers.deals import views as deal_views
 
 END = ConversationHandler.END
-FLOW = in_flow("chat")
 IN_THREAD = "in_thread"
 CURRENT = "chat_thread"  # user_data: the thread the user is writing in
 RELAYABLE = NEW_MESSAGE & (
@@ -82,7 +81,7 @@ async def _relay(update: Update, context: LeadlineContext, thread_id: int) -> bo
             file_name,
             message.message_id,
             context.now(),
-            deal_views.relay_payload,
+            chat_views.relay_payload,
             replying_to,
         )
     except DomainError as error:
@@ -189,7 +188,7 @@ async def edited(update: Update, context: LeadlineContext) -> None:
         message.message_id,
         text,
         context.now(),
-        deal_views.relay_payload,
+        chat_views.relay_payload,
     )
     if stored is not None:
         context.services.kick_outbox()
@@ -246,7 +245,7 @@ async def open_thread(update: Update, context: LeadlineContext) -> None:
     except DomainError as error:
         await say(update, context, escape(error.sentence))
         return
-    await say(update, context, deal_views.thread_card(view), deal_views.thread_actions(view))
+    await say(update, context, chat_views.thread_card(view), chat_views.thread_actions(view))
 
 
 async def transcript(update: Update, context: LeadlineContext) -> None:
@@ -272,14 +271,15 @@ async def transcript(update: Update, context: LeadlineContext) -> None:
     )
 
 
-def build() -> ConversationHandler[LeadlineContext]:
+def build(flows: Flows) -> ConversationHandler[LeadlineContext]:
+    in_flow = flows.only("chat")
     states: dict[object, Handlers] = {
         IN_THREAD: [
             # A reply to a relayed message answers in that message's thread, whichever
             # thread the user is writing in.
-            MessageHandler(RELAYABLE & filters.REPLY & FLOW, reply),
-            MessageHandler(RELAYABLE & FLOW, in_thread),
-            MessageHandler(NEW_MESSAGE & FLOW, unsupported),
+            MessageHandler(RELAYABLE & filters.REPLY & in_flow, reply),
+            MessageHandler(RELAYABLE & in_flow, in_thread),
+            MessageHandler(NEW_MESSAGE & in_flow, unsupported),
         ]
     }
     return persistent_conversation(
@@ -287,8 +287,8 @@ def build() -> ConversationHandler[LeadlineContext]:
         entry_points=[CallbackQueryHandler(enter, ThreadMessage.matches)],
         states=states,
         fallbacks=[
-            CommandHandler("done", done, filters=FLOW),
-            CommandHandler("cancel", done, filters=FLOW),
+            CommandHandler("done", done, filters=in_flow),
+            CommandHandler("cancel", done, filters=in_flow),
         ],
     )
 

@@ -2,8 +2,9 @@
 
 PTB keeps one state per conversation, so a flow abandoned mid-way (a lead half written,
 an offer not sent) would otherwise take the user's next messages even after they moved
-on. Each flow's message handlers carry ``in_flow(name)``, true only while that flow is
-the user's latest; the latest is kept in (persisted) user_data.
+on. Each flow's message handlers carry ``flows.only(name)``, true only while that flow is
+the user's latest; the latest is kept in (persisted) user_data, which ``Flows`` reads from
+the Application it was made for.
 """
 
 from __future__ import annotations
@@ -18,30 +19,32 @@ from handlers.core.context import LeadlineContext
 
 FLOW = "flow"  # user_data key: the name of the flow the user entered last
 
+UserData = Mapping[int, Mapping[str, Any]]
+
 
 class _ActiveFlow(filters.UpdateFilter):
     """True while ``name`` is the flow the update's user entered last (or none is known)."""
 
-    # Bound to the Application's user_data when handlers are registered.
-    user_data: Mapping[int, Mapping[str, Any]] = {}
-
-    def __init__(self, name: str) -> None:
+    def __init__(self, user_data: UserData, name: str) -> None:
         super().__init__(name=f"in_flow({name})")
+        self._user_data = user_data
         self.flow = name
 
     def filter(self, update: Update) -> bool:
         user = update.effective_user
         if user is None:
             return True
-        return bool(self.user_data.get(user.id, {}).get(FLOW, self.flow) == self.flow)
+        return bool(self._user_data.get(user.id, {}).get(FLOW, self.flow) == self.flow)
 
 
-def bind(user_data: Mapping[int, Mapping[str, Any]]) -> None:
-    _ActiveFlow.user_data = user_data
+class Flows:
+    """Makes the "only in this flow" filters of one Application."""
 
+    def __init__(self, user_data: UserData) -> None:
+        self._user_data = user_data
 
-def in_flow(name: str) -> filters.UpdateFilter:
-    return _ActiveFlow(name)
+    def only(self, name: str) -> filters.UpdateFilter:
+        return _ActiveFlow(self._user_data, name)
 
 
 def enter(context: LeadlineContext, name: str) -> None:

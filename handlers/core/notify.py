@@ -56,10 +56,13 @@ class Notifier:
     ) -> int:
         """Queues what each event says; returns how many outbox rows were written."""
         telling = Telling(now, bot_username)
-        written = 0
-        for event in events:
-            for notice in self._notices.get(type(event), ()):
-                for message in notice(event, telling):
-                    await uow.outbox.add(message)
-                    written += 1
-        return written
+        messages = [
+            message
+            for event in events
+            for notice in self._notices.get(type(event), ())
+            for message in notice(event, telling)
+        ]
+        if messages:
+            # One statement however many people hear of it.
+            await uow.outbox.add_many(messages)
+        return len(messages)

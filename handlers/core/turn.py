@@ -89,6 +89,16 @@ class Turn:
         """Calls one use case in this turn, as the acting user."""
         return await use_case(self.uow, self.actor, command, self.now)
 
+    async def attempt(
+        self, use_case: Callable[[UnitOfWork, User, C, datetime], Awaitable[R]], command: C
+    ) -> R:
+        """Like ``run``, for a handler that catches the use case's DomainError and goes on:
+        a failure takes back only what this use case wrote (a savepoint)."""
+        async with self.uow.joined() as uow:
+            result = await use_case(uow, self.actor, command, self.now)
+            await uow.commit()
+            return result
+
     def say_later(self, call: BotCall) -> None:
         """Queues a Bot API call for after the commit, in order."""
         self.calls.append(call)
@@ -167,11 +177,13 @@ async def _run(
         except DomainError as error:
             # Nothing the handler wrote stays; the update still counts as handled.
             await _close_after_failure(turn_uow, key, now)
+            _restore(context, flow_data)
             result, turn.calls = None, []
             _tell(update, turn, error.sentence)
         except Exception:
             # A bug: handling it again after a restart would fail the same way.
             await _close_after_failure(turn_uow, key, now)
+            _restore(context, flow_data)
             raise
         finally:
             context.turn_state.pop(TURN_KEY, None)
@@ -184,6 +196,13 @@ async def _close_after_failure(uow: TurnUnitOfWork, key: str, now: datetime) -> 
     await uow.rollback()
     await uow.updates.mark_handled(key, now)
     await uow.commit()
+
+
+def _restore(context: LeadlineContext, flow_data: dict[Any, Any] | None) -> None:
+    """Takes back the flow data a failed handler changed."""
+    if context.user_data is not None and flow_data is not None:
+        context.user_data.clear()
+        context.user_data.update(flow_data)
 
 
 def _tell(update: Update, turn: Turn, sentence: str) -> None:

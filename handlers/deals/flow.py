@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from datetime import datetime
 from html import escape
 from typing import Any
 
@@ -17,25 +15,17 @@ from telegram.ext import (
 )
 
 from domain import deals
-from domain.errors import DomainError, InvalidInput
+from domain.deals import AnswerDraft, AnswerOffer, DraftField, Drafting
+from domain.errors import InvalidInput
 from domain.negotiation import OfferDraft
-from domain.ports import UnitOfWork
-from handlers.chat.buttons import ThreadMessage, ThreadOffer
-from handlers.core import texts
-from handlers.core.common import (
-    NEW_MESSAGE,
-    TEXT_ANSWER,
-    answer_query,
-    edit_markup,
-    say,
-    telegram_id,
-)
+from handlers.chat.buttons import ThreadOffer
+from handlers.core import texts as common_texts
+from handlers.core.common import NEW_MESSAGE, TEXT_ANSWER, answer_query, edit_markup, say
 from handlers.core.context import LeadlineContext
 from handlers.core.conversation import Handlers, persistent_conversation
+from handlers.core.flows import Flows
 from handlers.core.flows import enter as enter_flow
-from handlers.core.flows import in_flow
-from handlers.core.keyboards import button, rows
-from handlers.deals import views as deal_views
+from handlers.deals import texts, views
 from handlers.deals.buttons import (
     OfferAccept,
     OfferCancel,
@@ -45,122 +35,86 @@ from handlers.deals.buttons import (
     OfferSkipNote,
     OfferWithdraw,
 )
-from handlers.deals.views import TelegramDealNotices
 from handlers.leads.buttons import LeadConnect
 
 END = ConversationHandler.END
-FLOW = in_flow("offer")
 AMOUNT, DAYS, NOTE, CONFIRM = "amount", "days", "note", "confirm"
-NOTICES = TelegramDealNotices()
-QUESTIONS = {
-    DAYS: "In how many days will the work be done? (1–365)",
-    NOTE: "Add a note for the other side (what is included, how you will work), or tap Skip.",
-}
+FOLLOWING = {AMOUNT: DAYS, DAYS: NOTE, NOTE: CONFIRM}
+FIELDS = {AMOUNT: DraftField.AMOUNT, DAYS: DraftField.DAYS, NOTE: DraftField.NOTE}
 
 
-async def _ask_amount(
-    update: Update, context: LeadlineContext, thread_id: int, prefix: str = ""
+async def connect(update: Update, context: LeadlineContext) -> str:
+    """Connect on a lead: opens the thread and asks for the bid."""
+    thread = await context.turn.run(deals.connect, deals.Connect(LeadConnect.of(update).lead_id))
+    return await _start(update, context, deals.StartOffer(thread.id or 0, _currency(context)))
+
+
+async def new_offer(update: Update, context: LeadlineContext) -> str:
+    """Make offer on a thread card."""
+    thread_id = ThreadOffer.of(update).thread_id
+    return await _start(update, context, deals.StartOffer(thread_id, _currency(context)))
+
+
+async def counter(update: Update, context: LeadlineContext) -> str:
+    """Counter on an offer card: checks it may be countered, then asks the amount."""
+    command = deals.CounterOffer(OfferCounter.of(update).offer_id, _currency(context))
+    drafting = await context.turn.run(deals.start_counter, command)
+    return await _asked_amount(update, context, drafting, texts.COUNTER_PREFIX)
+
+
+async def _start(update: Update, context: LeadlineContext, command: deals.StartOffer) -> str:
+    drafting = await context.turn.run(deals.start_offer, command)
+    return await _asked_amount(update, context, drafting)
+
+
+async def _asked_amount(
+    update: Update, context: LeadlineContext, drafting: Drafting, prefix: str = ""
 ) -> str:
-    """Starts the offer form for a thread (a draft row): asks the amount."""
-    lead = await deals.start_draft(
-        context.uow(), telegram_id(update), thread_id, context.services.currency, context.now()
-    )
-    budget = f" (budget {lead.budget.format()})" if lead.budget else ""
-    text = (
-        f"{prefix}Your offer for <b>{escape(lead.title or '')}</b>{budget}.\n"
-        f"{_amount_question(context)}"
-    )
-    await say(update, context, text)
+    """The offer form has begun (a draft row): asks the amount."""
+    enter_flow(context, "offer")
+    await answer_query(update, context)
+    await say(update, context, texts.offer_for(drafting.lead, _currency(context), prefix))
     return AMOUNT
 
 
-def _amount_question(context: LeadlineContext) -> str:
-    return f"How much do you propose, in {context.services.currency}?"
+def _currency(context: LeadlineContext) -> str:
+    return context.services.currency
 
 
-async def connect(update: Update, context: LeadlineContext) -> str | int:
-    """Connect on a lead: opens the thread and asks for the bid."""
-    enter_flow(context, "offer")
-    lead_id = LeadConnect.of(update).lead_id
-    try:
-        thread = await deals.connect(context.uow(), telegram_id(update), lead_id, context.now())
-    except DomainError as error:
-        await answer_query(update, context, error.sentence, alert=True)
-        return END
-    await answer_query(update, context)
-    return await _ask_amount(update, context, thread.id or 0)
-
-
-async def new_offer(update: Update, context: LeadlineContext) -> str | int:
-    """Make offer on a thread card."""
-    enter_flow(context, "offer")
-    thread_id = ThreadOffer.of(update).thread_id
-    await answer_query(update, context)
-    try:
-        return await _ask_amount(update, context, thread_id)
-    except DomainError as error:
-        await say(update, context, escape(error.sentence))
-        return END
-
-
-async def counter(update: Update, context: LeadlineContext) -> str | int:
-    """Counter on an offer card: checks it may be countered, then asks the amount."""
-    enter_flow(context, "offer")
-    offer_id = OfferCounter.of(update).offer_id
-    try:
-        thread = await deals.counter_target(context.uow(), telegram_id(update), offer_id)
-    except DomainError as error:
-        await answer_query(update, context, error.sentence, alert=True)
-        return END
-    await answer_query(update, context)
-    return await _ask_amount(update, context, thread.id or 0, prefix="🔁 Counter-offer. ")
-
-
-async def amount(update: Update, context: LeadlineContext) -> str | int:
+async def amount(update: Update, context: LeadlineContext) -> str:
     """Stores the amount and asks for the days."""
-    return await _answer(update, context, deals.draft_amount, AMOUNT, DAYS)
+    return await _answer(update, context, AMOUNT)
 
 
-async def days(update: Update, context: LeadlineContext) -> str | int:
+async def days(update: Update, context: LeadlineContext) -> str:
     """Stores the days and asks for a note."""
-    return await _answer(update, context, deals.draft_days, DAYS, NOTE)
+    return await _answer(update, context, DAYS)
 
 
-async def note(update: Update, context: LeadlineContext) -> str | int:
+async def note(update: Update, context: LeadlineContext) -> str:
     """Stores the note and shows the offer to confirm."""
-    return await _answer(update, context, deals.draft_note, NOTE, CONFIRM)
+    return await _answer(update, context, NOTE)
 
 
-async def skip_note(update: Update, context: LeadlineContext) -> str | int:
+async def skip_note(update: Update, context: LeadlineContext) -> str:
     """Goes on without a note."""
+    draft = await context.turn.run(deals.answer_draft, AnswerDraft(DraftField.NOTE, None))
     await answer_query(update, context)
     await edit_markup(update, context, None)
-    try:
-        draft = await deals.draft_note(context.uow(), telegram_id(update), None, context.now())
-    except DomainError as error:
-        await say(update, context, escape(error.sentence))
-        return END
     return await _ask(update, context, CONFIRM, draft)
 
 
-async def _answer(
-    update: Update,
-    context: LeadlineContext,
-    store: Callable[[UnitOfWork, int, str, datetime], Awaitable[OfferDraft]],
-    question: str,
-    following: str,
-) -> str | int:
+async def _answer(update: Update, context: LeadlineContext, question: str) -> str:
     """Stores one answer of the form; a wrong one gets a sentence and the same question."""
     message = update.effective_message
     assert message is not None and message.text is not None
     try:
-        draft = await store(context.uow(), telegram_id(update), message.text, context.now())
+        draft = await context.turn.attempt(
+            deals.answer_draft, AnswerDraft(FIELDS[question], message.text)
+        )
     except InvalidInput as error:
-        return await _ask(update, context, question, None, prefix=escape(error.sentence))
-    except DomainError as error:
-        await say(update, context, escape(error.sentence))
-        return END
-    return await _ask(update, context, following, draft)
+        return await _ask(update, context, question, None, prefix=error.sentence)
+    return await _ask(update, context, FOLLOWING[question], draft)
 
 
 async def _ask(
@@ -173,135 +127,90 @@ async def _ask(
     """Asks one question of the offer form (the confirmation shows the whole offer)."""
     markup = None
     if question == AMOUNT:
-        text = _amount_question(context)
+        text = texts.amount_question(_currency(context))
+    elif question == DAYS:
+        text = texts.DAYS_QUESTION
     elif question == NOTE:
-        text, markup = QUESTIONS[NOTE], rows(button("Skip", OfferSkipNote()))
-    elif question == CONFIRM and draft is not None and draft.amount is not None:
-        lines = [
-            f"Send this offer?\n\n💰 <b>{draft.amount.format()}</b> in <b>{draft.days}</b> day(s)"
-        ]
-        if draft.note:
-            lines.append(f"📝 {escape(draft.note)}")
-        text = "\n".join(lines)
-        markup = rows(button("📨 Send offer", OfferSend()), button("✖️ Cancel", OfferCancel()))
+        text, markup = texts.NOTE_QUESTION, views.skip_note()
     else:
-        text = QUESTIONS[DAYS]
-    await say(update, context, f"{prefix}\n\n{text}" if prefix else text, markup)
+        assert draft is not None
+        text, markup = texts.confirm(draft), views.confirm()
+    await say(update, context, f"{escape(prefix)}\n\n{text}" if prefix else text, markup)
     return question
 
 
-async def confirm_hint(update: Update, context: LeadlineContext) -> str | int:
+async def confirm_hint(update: Update, context: LeadlineContext) -> str:
     """A message at "Send this offer?": the buttons decide; the offer is shown again."""
-    draft = await deals.draft_of(context.uow(), telegram_id(update))
-    if draft is None:
-        return END
-    return await _ask(update, context, CONFIRM, draft, prefix=texts.USE_BUTTONS)
+    draft = await context.turn.run(deals.current_draft, None)
+    return await _ask(update, context, CONFIRM, draft, prefix=common_texts.USE_BUTTONS)
 
 
-async def send(update: Update, context: LeadlineContext) -> str | int:
+async def send(update: Update, context: LeadlineContext) -> int:
     """Sends the offer to the other side."""
-    try:
-        deal = await deals.send_draft(context.uow(), telegram_id(update), context.now(), NOTICES)
-    except DomainError as error:
-        await answer_query(update, context, error.sentence, alert=True)
-        return END
-    context.services.kick_outbox()
+    deal = await context.turn.run(deals.send_draft, deals.SendDraft())
     await answer_query(update, context)
     await edit_markup(update, context, None)
-    await say(
-        update,
-        context,
-        f"📨 Your offer was sent to {escape(deal.recipient.name)}.",
-        deal_views.sent_actions(deal),
-    )
+    await say(update, context, texts.sent(deal), views.sent_actions(deal))
     return END
 
 
 async def cancel(update: Update, context: LeadlineContext) -> int:
     """Drops the offer being written."""
+    await context.turn.run(deals.drop_draft, deals.DropDraft())
     await answer_query(update, context)
     if update.callback_query is not None:
         await edit_markup(update, context, None)
-    await deals.drop_draft(context.uow(), telegram_id(update))
-    await say(update, context, "Cancelled; no offer was sent.")
+    await say(update, context, texts.CANCELLED)
     return END
 
 
 async def wrong_input(update: Update, context: LeadlineContext) -> None:
     """A message the current question cannot take: one sentence, the question stays."""
-    await say(update, context, texts.SEND_TEXT)
+    await say(update, context, common_texts.SEND_TEXT)
 
 
 async def accept(update: Update, context: LeadlineContext) -> None:
     """Accept on an offer: hires."""
-    offer_id = OfferAccept.of(update).offer_id
-    try:
-        deal, contract = await deals.accept(
-            context.uow(),
-            telegram_id(update),
-            offer_id,
-            context.now(),
-            NOTICES,
-        )
-    except DomainError as error:
-        await answer_query(update, context, error.sentence, alert=True)
-        return
-    context.services.kick_outbox()
-    await answer_query(update, context, "Hired!")
+    hiring = await context.turn.run(deals.accept, AnswerOffer(OfferAccept.of(update).offer_id))
+    await answer_query(update, context, texts.HIRED_ALERT)
     await edit_markup(update, context, None)
     await say(
         update,
         context,
-        deal_views.hired_text(deal, contract),
-        rows(button("💬 Message", ThreadMessage(deal.thread.id or 0))),
+        texts.hired(hiring.deal, hiring.contract),
+        views.message_button(hiring.deal),
     )
-
-
-async def _close(update: Update, context: LeadlineContext, withdrawing: bool) -> None:
-    pressed = OfferWithdraw.of(update) if withdrawing else OfferDecline.of(update)
-    close = deals.withdraw if withdrawing else deals.decline
-    try:
-        deal = await close(
-            context.uow(),
-            telegram_id(update),
-            pressed.offer_id,
-            context.now(),
-            NOTICES,
-        )
-    except DomainError as error:
-        await answer_query(update, context, error.sentence, alert=True)
-        return
-    context.services.kick_outbox()
-    await answer_query(update, context, "Withdrawn." if withdrawing else "Declined.")
-    await edit_markup(update, context, None)
-    if withdrawing:
-        await say(update, context, "Your offer is withdrawn.")
-    else:
-        await say(update, context, f"You declined the offer of {escape(deal.author.name)}.")
 
 
 async def decline(update: Update, context: LeadlineContext) -> None:
     """Decline on an offer."""
-    await _close(update, context, withdrawing=False)
+    deal = await context.turn.run(deals.decline, AnswerOffer(OfferDecline.of(update).offer_id))
+    await answer_query(update, context, texts.DECLINED_ALERT)
+    await edit_markup(update, context, None)
+    await say(update, context, texts.declined_by_me(deal))
 
 
 async def withdraw(update: Update, context: LeadlineContext) -> None:
     """Withdraw on one's own offer."""
-    await _close(update, context, withdrawing=True)
+    await context.turn.run(deals.withdraw, AnswerOffer(OfferWithdraw.of(update).offer_id))
+    await answer_query(update, context, texts.WITHDRAWN_ALERT)
+    await edit_markup(update, context, None)
+    await say(update, context, texts.WITHDRAWN)
 
 
-def build() -> ConversationHandler[LeadlineContext]:
+def build(flows: Flows) -> ConversationHandler[LeadlineContext]:
+    in_flow = flows.only("offer")
     states: dict[object, Handlers] = {
-        AMOUNT: [MessageHandler(TEXT_ANSWER & FLOW, amount)],
-        DAYS: [MessageHandler(TEXT_ANSWER & FLOW, days)],
+        AMOUNT: [MessageHandler(TEXT_ANSWER & in_flow, amount)],
+        DAYS: [MessageHandler(TEXT_ANSWER & in_flow, days)],
         NOTE: [
-            MessageHandler(TEXT_ANSWER & FLOW, note),
+            MessageHandler(TEXT_ANSWER & in_flow, note),
             CallbackQueryHandler(skip_note, OfferSkipNote.matches),
         ],
         CONFIRM: [
             CallbackQueryHandler(send, OfferSend.matches),
             CallbackQueryHandler(cancel, OfferCancel.matches),
-            MessageHandler(NEW_MESSAGE & FLOW, confirm_hint),
+            MessageHandler(NEW_MESSAGE & in_flow, confirm_hint),
         ],
     }
     return persistent_conversation(
@@ -313,8 +222,8 @@ def build() -> ConversationHandler[LeadlineContext]:
         ],
         states=states,
         fallbacks=[
-            CommandHandler("cancel", cancel, filters=FLOW),
-            MessageHandler(NEW_MESSAGE & FLOW, wrong_input),
+            CommandHandler("cancel", cancel, filters=in_flow),
+            MessageHandler(NEW_MESSAGE & in_flow, wrong_input),
         ],
     )
 

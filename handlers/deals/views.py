@@ -1,224 +1,56 @@
-"""Cards of offers, threads and relayed messages; the notices the outbox delivers."""
+"""The buttons of offer cards."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from html import escape
-
 from telegram import InlineKeyboardMarkup
-from telegram.constants import MessageLimit
 
-from domain.chat import MessageKind
-from domain.deals import Deal, Payload
-from domain.leads import Lead
-from domain.negotiation import Contract, Offer, OfferStatus
-from domain.relay import Relay, ThreadView
-from handlers.chat.buttons import ThreadMessage, ThreadOffer, ThreadTranscript
+from domain.negotiation import Deal
+from handlers.chat.buttons import ThreadMessage, ThreadOffer
 from handlers.core.keyboards import button, rows
-from handlers.core.limits import clip, units, visible
-from handlers.deals.buttons import OfferAccept, OfferCounter, OfferDecline, OfferWithdraw
-from handlers.providers.buttons import ProviderView
-
-FLAG = (
-    "⚠️ <i>Contains contact details or a link. Keep the deal on Leadline: only what is said "
-    "here counts in a dispute.</i>"
+from handlers.deals import texts
+from handlers.deals.buttons import (
+    OfferAccept,
+    OfferCancel,
+    OfferCounter,
+    OfferDecline,
+    OfferSend,
+    OfferSkipNote,
+    OfferWithdraw,
 )
-
-
-def offer_lines(offer: Offer, lead: Lead) -> list[str]:
-    lines = [f"💰 <b>{offer.amount.format()}</b> in <b>{offer.days}</b> day(s)"]
-    budget = lead.budget
-    if budget and offer.amount.currency == budget.currency and offer.amount > budget:
-        lines[0] += f" — above the budget of {budget.format()}"
-    if offer.note:
-        lines.append(f"📝 {escape(offer.note)}")
-    return lines
-
-
-def bid_card(deal: Deal, counter: bool) -> str:
-    kind = "🔁 <b>Counter-offer</b>" if counter else "💼 <b>New bid</b>"
-    lines = [
-        f"{kind} on <b>{escape(deal.lead.title or '')}</b>",
-        f"From: <b>{escape(deal.author.name)}</b>",
-    ]
-    if deal.author.is_seller and deal.author.id == deal.thread.seller_id:
-        skills = [s for s in deal.lead.skills if s in deal.author.profile.skills]
-        stars = " · ".join(f"{escape(s)} 0★" for s in skills) or "no stars yet"
-        lines.append(f"⭐ {stars} · completed leads: 0")
-    return "\n".join([*lines, "", *offer_lines(deal.offer, deal.lead)])
+from handlers.providers.buttons import ProviderView
 
 
 def bid_actions(deal: Deal) -> InlineKeyboardMarkup:
     offer, thread = deal.offer.id or 0, deal.thread.id or 0
     buttons = [
-        button("✅ Accept", OfferAccept(offer)),
-        button("🔁 Counter", OfferCounter(offer)),
-        button("✖️ Decline", OfferDecline(offer)),
-        button("💬 Message", ThreadMessage(thread)),
+        button(texts.ACCEPT, OfferAccept(offer)),
+        button(texts.COUNTER, OfferCounter(offer)),
+        button(texts.DECLINE, OfferDecline(offer)),
+        button(texts.MESSAGE, ThreadMessage(thread)),
     ]
     if deal.author.id == deal.thread.seller_id:
-        buttons.append(button("👤 Seller's profile", ProviderView(deal.thread.seller_id)))
+        buttons.append(button(texts.SELLER_PROFILE, ProviderView(deal.thread.seller_id)))
     return rows(*buttons)
 
 
 def sent_actions(deal: Deal) -> InlineKeyboardMarkup:
     return rows(
-        button("↩️ Withdraw offer", OfferWithdraw(deal.offer.id or 0)),
-        button("💬 Message", ThreadMessage(deal.thread.id or 0)),
+        button(texts.WITHDRAW, OfferWithdraw(deal.offer.id or 0)),
+        button(texts.MESSAGE, ThreadMessage(deal.thread.id or 0)),
     )
 
 
-def _message(text: str, markup: InlineKeyboardMarkup | None = None) -> Payload:
-    payload: Payload = {"method": "sendMessage", "text": text, "parse_mode": "HTML"}
-    if markup is not None:
-        payload["reply_markup"] = markup.to_dict()
-    return payload
+def message_button(deal: Deal) -> InlineKeyboardMarkup:
+    return rows(button(texts.MESSAGE, ThreadMessage(deal.thread.id or 0)))
 
 
-def hired_text(deal: Deal, contract: Contract) -> str:
-    return (
-        f"🎉 <b>Hired!</b> {escape(deal.lead.title or '')}\n"
-        f"{contract.amount.format()} · {contract.days} day(s) · due {contract.due_at:%d %b %Y}"
-    )
+def new_offer_button(deal: Deal) -> InlineKeyboardMarkup:
+    return rows(button(texts.NEW_OFFER, ThreadOffer(deal.thread.id or 0)))
 
 
-@dataclass(frozen=True)
-class TelegramDealNotices:
-    """The other side's messages about offers, as outbox payloads."""
-
-    def bid(self, deal: Deal, counter: bool) -> Payload:
-        return _message(bid_card(deal, counter), bid_actions(deal))
-
-    def accepted(self, deal: Deal, contract: Contract) -> Payload:
-        who = escape(deal.recipient.name)
-        text = f"✅ <b>{who}</b> accepted your offer.\n\n{hired_text(deal, contract)}"
-        return _message(text, rows(button("💬 Message", ThreadMessage(deal.thread.id or 0))))
-
-    def declined(self, deal: Deal) -> Payload:
-        text = (
-            f"✖️ <b>{escape(deal.recipient.name)}</b> declined your offer on "
-            f"<b>{escape(deal.lead.title or '')}</b>. You can make a new one."
-        )
-        return _message(text, rows(button("💼 New offer", ThreadOffer(deal.thread.id or 0))))
-
-    def withdrawn(self, deal: Deal) -> Payload:
-        text = (
-            f"↩️ <b>{escape(deal.author.name)}</b> withdrew the offer on "
-            f"<b>{escape(deal.lead.title or '')}</b>."
-        )
-        return _message(text)
-
-    def filled(self, lead: Lead) -> Payload:
-        return _message(
-            f"🔒 The lead <b>{escape(lead.title or '')}</b> has been filled. Thank you for your "
-            "interest — more leads will come your way."
-        )
+def skip_note() -> InlineKeyboardMarkup:
+    return rows(button(texts.SKIP, OfferSkipNote()))
 
 
-def thread_card(view: ThreadView) -> str:
-    role = "buyer" if view.other.id == view.thread.buyer_id else "seller"
-    lines = [
-        f"💬 <b>{escape(view.lead.title or '')}</b>",
-        f"With <b>{escape(view.other.name)}</b> ({role})",
-    ]
-    if view.contract is not None:
-        lines.append(
-            f"✅ Hired: {view.contract.amount.format()} · due {view.contract.due_at:%d %b %Y}"
-        )
-    elif view.latest is not None:
-        who = "you" if view.latest.author_id == view.me.id else escape(view.other.name)
-        lines += ["", f"Latest offer by {who} ({view.latest.status.value}):"]
-        lines += offer_lines(view.latest, view.lead)
-    return "\n".join(lines)
-
-
-def thread_actions(view: ThreadView) -> InlineKeyboardMarkup:
-    thread = view.thread.id or 0
-    buttons = [button("💬 Message", ThreadMessage(thread))]
-    latest = view.latest
-    if view.contract is None and view.lead.status.value == "open":
-        if latest is not None and latest.status is OfferStatus.OPEN:
-            if latest.author_id == view.me.id:
-                buttons.append(button("↩️ Withdraw offer", OfferWithdraw(latest.id or 0)))
-            else:
-                buttons += [
-                    button("✅ Accept", OfferAccept(latest.id or 0)),
-                    button("🔁 Counter", OfferCounter(latest.id or 0)),
-                    button("✖️ Decline", OfferDecline(latest.id or 0)),
-                ]
-        else:
-            buttons.append(button("💼 Make offer", ThreadOffer(thread)))
-    buttons.append(button("📄 Transcript", ThreadTranscript(thread)))
-    return rows(*buttons)
-
-
-def _header(relay: Relay) -> str:
-    return f"💬 <b>{escape(relay.sender.name)}</b> · {escape(relay.lead.title or '')}"
-
-
-def _fit(text: str, room: int) -> str:
-    """User text cut to fit Telegram's limit; the full text stays in the transcript."""
-    return clip(text, room, "… (cut: see the transcript)")
-
-
-_SENDERS = {
-    MessageKind.PHOTO: ("sendPhoto", "photo"),
-    MessageKind.DOCUMENT: ("sendDocument", "document"),
-    MessageKind.VOICE: ("sendVoice", "voice"),
-    MessageKind.VIDEO: ("sendVideo", "video"),
-    MessageKind.AUDIO: ("sendAudio", "audio"),
-}
-
-
-def relay_payload(relay: Relay) -> Payload:
-    """What the recipient gets: a header naming the lead and the sender, then the message."""
-    message = relay.message
-    header = _header(relay)
-    flag = f"\n\n{FLAG}" if message.flagged else ""
-    actions = rows(button("💬 Reply in thread", ThreadMessage(message.thread_id)))
-    edited = relay.edit_of
-    if message.kind is MessageKind.TEXT:
-        room = MessageLimit.MAX_TEXT_LENGTH - units(visible(header + flag)) - 20
-        body = escape(_fit(message.text or "", room))
-        if edited is not None:
-            if edited.recipient_message_id is not None:
-                return {
-                    "method": "editMessageText",
-                    "message_id": edited.recipient_message_id,
-                    "text": f"{header} <i>(edited)</i>\n\n{body}{flag}",
-                    "parse_mode": "HTML",
-                    "reply_markup": actions.to_dict(),
-                }
-            header = f"✏️ {header} <i>(edited message)</i>"
-        return _quoting(_message(f"{header}\n\n{body}{flag}", actions), relay)
-    method, field = _SENDERS[message.kind]
-    room = MessageLimit.CAPTION_LENGTH - units(visible(header + flag)) - 20
-    caption = f"{header}\n\n{escape(_fit(message.text or '', room))}" if message.text else header
-    if edited is not None and edited.recipient_message_id is not None:
-        return {
-            "method": "editMessageCaption",
-            "message_id": edited.recipient_message_id,
-            "caption": f"{caption} <i>(edited)</i>{flag}",
-            "parse_mode": "HTML",
-            "reply_markup": actions.to_dict(),
-        }
-    return _quoting(
-        {
-            "method": method,
-            field: message.file_id,
-            "caption": f"{caption}{flag}",
-            "parse_mode": "HTML",
-            "reply_markup": actions.to_dict(),
-        },
-        relay,
-    )
-
-
-def _quoting(payload: Payload, relay: Relay) -> Payload:
-    """Shows a reply as a reply on the other side too (if the quoted message still exists)."""
-    if relay.quote is not None:
-        payload["reply_parameters"] = {
-            "message_id": relay.quote,
-            "allow_sending_without_reply": True,
-        }
-    return payload
+def confirm() -> InlineKeyboardMarkup:
+    return rows(button(texts.SEND, OfferSend()), button(texts.CANCEL, OfferCancel()))

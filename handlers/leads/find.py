@@ -238,12 +238,7 @@ async def withdraw(update: Update, context: LeadlineContext) -> None:
 
 async def bids(update: Update, context: LeadlineContext) -> None:
     """The sellers in talks on one of the buyer's leads, with their latest offers."""
-    lead_id = LeadBids.of(update).lead_id
-    try:
-        found = await deals.bids_of(context.uow(), telegram_id(update), lead_id)
-    except DomainError as error:
-        await answer_query(update, context, error.sentence)
-        return
+    found = await context.turn.run(deals.bids_of, deals.ListBids(LeadBids.of(update).lead_id))
     await answer_query(update, context)
     if not found:
         await say(update, context, lead_texts.NO_BIDS)

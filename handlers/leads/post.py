@@ -33,8 +33,8 @@ from handlers.core.common import (
 )
 from handlers.core.context import LeadlineContext
 from handlers.core.conversation import Handlers, persistent_conversation
+from handlers.core.flows import Flows
 from handlers.core.flows import enter as enter_flow
-from handlers.core.flows import in_flow
 from handlers.leads import texts as lead_texts
 from handlers.leads import views as lead_views
 from handlers.leads.buttons import (
@@ -52,7 +52,6 @@ from handlers.leads.buttons import (
 from handlers.menu.buttons import MenuNewLead
 
 END = ConversationHandler.END
-FLOW = in_flow("newlead")
 TITLE, DESCRIPTION, CATEGORY, SKILLS, BUDGET = (
     "title",
     "description",
@@ -394,24 +393,25 @@ async def cancel(update: Update, context: LeadlineContext) -> int:
     return END
 
 
-def build() -> ConversationHandler[LeadlineContext]:
+def build(flows: Flows) -> ConversationHandler[LeadlineContext]:
+    in_flow = flows.only("newlead")
     states: dict[object, Handlers] = {
         RESUME: [
             CallbackQueryHandler(resume, NewLeadResume.matches),
             CallbackQueryHandler(restart, NewLeadRestart.matches),
         ],
-        TITLE: [MessageHandler(TEXT_ANSWER & FLOW, title)],
-        DESCRIPTION: [MessageHandler(TEXT_ANSWER & FLOW, description)],
+        TITLE: [MessageHandler(TEXT_ANSWER & in_flow, title)],
+        DESCRIPTION: [MessageHandler(TEXT_ANSWER & in_flow, description)],
         CATEGORY: [CallbackQueryHandler(category, NewLeadCategory.matches)],
-        SKILLS: [MessageHandler(TEXT_ANSWER & FLOW, skills)],
-        BUDGET: [MessageHandler(TEXT_ANSWER & FLOW, budget)],
+        SKILLS: [MessageHandler(TEXT_ANSWER & in_flow, skills)],
+        BUDGET: [MessageHandler(TEXT_ANSWER & in_flow, budget)],
         ATTACHMENTS: [
             MessageHandler(
-                filters.UpdateType.MESSAGE & (filters.Document.ALL | filters.PHOTO) & FLOW,
+                filters.UpdateType.MESSAGE & (filters.Document.ALL | filters.PHOTO) & in_flow,
                 attachment,
             ),
             CallbackQueryHandler(attachments_done, NewLeadAttachmentsDone.matches),
-            MessageHandler(NEW_MESSAGE & FLOW, not_a_file),
+            MessageHandler(NEW_MESSAGE & in_flow, not_a_file),
         ],
         PREVIEW: [
             CallbackQueryHandler(publish, NewLeadPublish.matches),
@@ -429,8 +429,8 @@ def build() -> ConversationHandler[LeadlineContext]:
         ],
         states=states,
         fallbacks=[
-            CommandHandler("cancel", cancel, filters=FLOW),
+            CommandHandler("cancel", cancel, filters=in_flow),
             CallbackQueryHandler(wrong_input, NewLeadButton.matches),
-            MessageHandler(NEW_MESSAGE & FLOW, wrong_input),
+            MessageHandler(NEW_MESSAGE & in_flow, wrong_input),
         ],
     )

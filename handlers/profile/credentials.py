@@ -24,8 +24,8 @@ from handlers.core import texts
 from handlers.core.common import NEW_MESSAGE, TEXT_ANSWER, answer_query, say, telegram_id
 from handlers.core.context import LeadlineContext
 from handlers.core.conversation import Handlers, persistent_conversation
+from handlers.core.flows import Flows
 from handlers.core.flows import enter as enter_flow
-from handlers.core.flows import in_flow
 from handlers.core.keyboards import button, rows
 from handlers.menu.buttons import MenuProfile
 from handlers.profile.buttons import (
@@ -36,7 +36,6 @@ from handlers.profile.buttons import (
 )
 
 END = ConversationHandler.END
-FLOW = in_flow("credentials")
 ADD_TEXT, DOC_TITLE, DOC_FILE = "add_text", "doc_title", "doc_file"
 SECTION, KIND, TITLE = "cred_section", "cred_kind", "cred_title"  # user_data keys
 FILE = filters.UpdateType.MESSAGE & filters.Document.ALL
@@ -243,16 +242,17 @@ async def cancel(update: Update, context: LeadlineContext) -> int:
     return END
 
 
-def build() -> ConversationHandler[LeadlineContext]:
+def build(flows: Flows) -> ConversationHandler[LeadlineContext]:
+    in_flow = flows.only("credentials")
     states: dict[object, Handlers] = {
-        ADD_TEXT: [MessageHandler(TEXT_ANSWER & FLOW, add_text)],
+        ADD_TEXT: [MessageHandler(TEXT_ANSWER & in_flow, add_text)],
         DOC_TITLE: [
             CallbackQueryHandler(choose_kind, CredentialKind.matches),
-            MessageHandler(TEXT_ANSWER & FLOW, document_title),
+            MessageHandler(TEXT_ANSWER & in_flow, document_title),
         ],
         DOC_FILE: [
-            MessageHandler(FILE & FLOW, document_file),
-            MessageHandler(NEW_MESSAGE & FLOW, not_a_file),
+            MessageHandler(FILE & in_flow, document_file),
+            MessageHandler(NEW_MESSAGE & in_flow, not_a_file),
         ],
     }
     return persistent_conversation(
@@ -262,7 +262,7 @@ def build() -> ConversationHandler[LeadlineContext]:
             CallbackQueryHandler(start_adding, CredentialAdd.matches),
         ],
         states=states,
-        fallbacks=[CommandHandler("cancel", cancel, filters=FLOW)],
+        fallbacks=[CommandHandler("cancel", cancel, filters=in_flow)],
     )
 
 

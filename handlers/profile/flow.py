@@ -29,8 +29,8 @@ from handlers.core.common import (
 )
 from handlers.core.context import LeadlineContext
 from handlers.core.conversation import Handlers, persistent_conversation
+from handlers.core.flows import Flows
 from handlers.core.flows import enter as enter_flow
-from handlers.core.flows import in_flow
 from handlers.profile.buttons import (
     ProfileAddRole,
     ProfileCategoriesDone,
@@ -41,7 +41,6 @@ from handlers.profile.buttons import (
 from handlers.signup.emails import confirmation_composer
 
 END = ConversationHandler.END
-FLOW = in_flow("profile")
 EDIT_TEXT = "edit_text"
 EDIT_CATEGORIES = "edit_categories"
 EDITING = "editing"
@@ -226,16 +225,17 @@ async def cancel(update: Update, context: LeadlineContext) -> int:
     return END
 
 
-def build() -> ConversationHandler[LeadlineContext]:
+def build(flows: Flows) -> ConversationHandler[LeadlineContext]:
+    in_flow = flows.only("profile")
     states: dict[object, Handlers] = {
         EDIT_TEXT: [
-            MessageHandler(TEXT_ANSWER & FLOW, receive_text),
-            MessageHandler(NEW_MESSAGE & FLOW, wrong_input),
+            MessageHandler(TEXT_ANSWER & in_flow, receive_text),
+            MessageHandler(NEW_MESSAGE & in_flow, wrong_input),
         ],
         EDIT_CATEGORIES: [
             CallbackQueryHandler(toggle_category, ProfileCategory.matches),
             CallbackQueryHandler(categories_done, ProfileCategoriesDone.matches),
-            MessageHandler(NEW_MESSAGE & FLOW, categories_hint),
+            MessageHandler(NEW_MESSAGE & in_flow, categories_hint),
         ],
     }
     return persistent_conversation(
@@ -245,7 +245,7 @@ def build() -> ConversationHandler[LeadlineContext]:
             CallbackQueryHandler(add_role, ProfileAddRole.matches),
         ],
         states=states,
-        fallbacks=[CommandHandler("cancel", cancel, filters=FLOW)],
+        fallbacks=[CommandHandler("cancel", cancel, filters=in_flow)],
     )
 
 

@@ -10,38 +10,20 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain import deals, lead_cases
-from domain.deals import Deal
+from domain.deals import AnswerDraft, AnswerOffer, DraftField
 from domain.errors import DomainError, NotAllowed
+from domain.events import Event, Hired, LeadFilled
 from domain.leads import Lead
 from domain.lifecycle import LeadStatus
 from domain.model import Role
 from domain.money import Money
-from domain.negotiation import Contract, OfferStatus
+from domain.negotiation import Deal, OfferStatus
 from storage.models import ContractRow
 from storage.uow import SqlUnitOfWork
+from tests.acting import act
 from tests.storage.test_leads_storage import person, posted
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
-
-
-class Notices:
-    def bid(self, deal: Deal, counter: bool) -> dict[str, object]:
-        return {"method": "sendMessage", "text": f"bid {deal.offer.amount.format()}"}
-
-    def accepted(self, deal: Deal, contract: Contract) -> dict[str, object]:
-        return {"method": "sendMessage", "text": "accepted"}
-
-    def declined(self, deal: Deal) -> dict[str, object]:
-        return {"method": "sendMessage", "text": "declined"}
-
-    def withdrawn(self, deal: Deal) -> dict[str, object]:
-        return {"method": "sendMessage", "text": "withdrawn"}
-
-    def filled(self, lead: Lead) -> dict[str, object]:
-        return {"method": "sendMessage", "text": "filled"}
-
-
-NOTICES = Notices()
 
 
 async def market(uow: SqlUnitOfWork) -> tuple[Lead, int, int]:
@@ -55,13 +37,30 @@ async def market(uow: SqlUnitOfWork) -> tuple[Lead, int, int]:
     await lead_cases.publish(uow, 1, draft.id, NOW, lambda lead: {"text": "alert"})
     offers = []
     for seller in (2, 3):
-        thread = await deals.connect(uow, seller, draft.id, NOW)
-        deal = await deals.make_offer(
-            uow, seller, thread.id or 0, Money(50_000, "USD"), 7, None, NOW, NOTICES
-        )
+        thread = await act(uow, seller, deals.connect, deals.Connect(draft.id), NOW)
+        deal = await offer(uow, seller, deals.StartOffer(thread.id or 0, "USD"), "500", "7")
         offers.append(deal.offer.id or 0)
     lead = await lead_cases.view_lead(uow, 1, draft.id, NOW)
     return lead.lead, offers[0], offers[1]
+
+
+async def offer(
+    uow: SqlUnitOfWork,
+    telegram_id: int,
+    start: deals.StartOffer | deals.CounterOffer,
+    amount: str,
+    days: str,
+    note: str | None = None,
+) -> Deal:
+    """Writes an offer through the form, answer by answer, then sends it."""
+    if isinstance(start, deals.StartOffer):
+        await act(uow, telegram_id, deals.start_offer, start, NOW)
+    else:
+        await act(uow, telegram_id, deals.start_counter, start, NOW)
+    for field, text in ((DraftField.AMOUNT, amount), (DraftField.DAYS, days)):
+        await act(uow, telegram_id, deals.answer_draft, AnswerDraft(field, text), NOW)
+    await act(uow, telegram_id, deals.answer_draft, AnswerDraft(DraftField.NOTE, note), NOW)
+    return await act(uow, telegram_id, deals.send_draft, deals.SendDraft(), NOW)
 
 
 async def contracts(sessions: async_sessionmaker[AsyncSession]) -> int:
@@ -71,21 +70,23 @@ async def contracts(sessions: async_sessionmaker[AsyncSession]) -> int:
 
 async def test_counter_supersedes_and_accept_hires(uow: SqlUnitOfWork) -> None:
     lead, first, _ = await market(uow)
-    thread = await deals.counter_target(uow, 1, first)
-    counter = await deals.make_offer(
-        uow, 1, thread.id or 0, Money(40_000, "USD"), 10, "faster?", NOW, NOTICES
-    )
+    events: list[Event] = []
+    counter = await offer(uow, 1, deals.CounterOffer(first, "USD"), "400", "10", "faster?")
     with pytest.raises(NotAllowed, match="superseded"):
-        await deals.accept(uow, 1, first, NOW, NOTICES)
+        await act(uow, 1, deals.accept, AnswerOffer(first), NOW)
     with pytest.raises(NotAllowed, match="your own offer"):
-        await deals.accept(uow, 1, counter.offer.id or 0, NOW, NOTICES)
-    _, contract = await deals.accept(uow, 2, counter.offer.id or 0, NOW, NOTICES)
+        await act(uow, 1, deals.accept, AnswerOffer(counter.offer.id or 0), NOW)
+    hiring = await act(uow, 2, deals.accept, AnswerOffer(counter.offer.id or 0), NOW, events)
+    contract = hiring.contract
+    hired, filled = events
+    assert isinstance(hired, Hired) and hired.deal.author.telegram_id == 1
+    assert isinstance(filled, LeadFilled) and [s.telegram_id for s in filled.sellers] == [3]
     assert contract.amount == Money(40_000, "USD") and contract.days == 10
     assert (contract.due_at - contract.started_at).days == 10
     view = await lead_cases.view_lead(uow, 1, lead.id or 0, NOW)
     assert view.lead.status is LeadStatus.IN_PROGRESS
     with pytest.raises(NotAllowed):
-        await deals.connect(uow, 3, lead.id or 0, NOW)
+        await act(uow, 3, deals.connect, deals.Connect(lead.id or 0), NOW)
 
 
 @pytest.mark.parametrize("attempt", range(5))
@@ -94,8 +95,8 @@ async def test_two_accepts_at_once_make_exactly_one_contract(
 ) -> None:
     _, first, second = await market(uow)
     results = await asyncio.gather(
-        deals.accept(SqlUnitOfWork(sessions), 1, first, NOW, NOTICES),
-        deals.accept(SqlUnitOfWork(sessions), 1, second, NOW, NOTICES),
+        act(SqlUnitOfWork(sessions), 1, deals.accept, AnswerOffer(first), NOW),
+        act(SqlUnitOfWork(sessions), 1, deals.accept, AnswerOffer(second), NOW),
         return_exceptions=True,
     )
     won = [r for r in results if not isinstance(r, BaseException)]
@@ -111,14 +112,14 @@ async def test_an_accept_racing_a_withdraw_has_one_outcome(
 ) -> None:
     _, first, _ = await market(uow)
     results = await asyncio.gather(
-        deals.accept(SqlUnitOfWork(sessions), 1, first, NOW, NOTICES),
-        deals.withdraw(SqlUnitOfWork(sessions), 2, first, NOW, NOTICES),
+        act(SqlUnitOfWork(sessions), 1, deals.accept, AnswerOffer(first), NOW),
+        act(SqlUnitOfWork(sessions), 2, deals.withdraw, AnswerOffer(first), NOW),
         return_exceptions=True,
     )
     failures = [r for r in results if isinstance(r, BaseException)]
     assert len(failures) == 1 and isinstance(failures[0], DomainError)
     async with uow:
-        offer = await uow.threads.get_offer(first)
-    assert offer is not None
+        answered = await uow.threads.get_offer(first)
+    assert answered is not None
     hired = await contracts(sessions)
-    assert (offer.status, hired) in {(OfferStatus.ACCEPTED, 1), (OfferStatus.WITHDRAWN, 0)}
+    assert (answered.status, hired) in {(OfferStatus.ACCEPTED, 1), (OfferStatus.WITHDRAWN, 0)}

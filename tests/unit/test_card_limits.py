@@ -12,16 +12,16 @@ from domain.credentials import (
     PortfolioLink,
     ProfileDocument,
 )
-from domain.deals import Deal
 from domain.leads import Attachment, AttachmentKind, Lead
 from domain.lifecycle import LeadStatus
 from domain.model import Profile, Role, User
 from domain.money import Money
-from domain.negotiation import Offer, Thread
+from domain.negotiation import Deal, Offer, Thread
 from domain.relay import Relay
 from domain.sellers import PublicProfile
+from handlers.chat import views as chat_views
 from handlers.core.limits import clip, units, visible
-from handlers.deals import views as deal_views
+from handlers.deals import texts as deal_texts
 from handlers.leads import texts as lead_texts
 from handlers.providers import views as provider_views
 
@@ -99,7 +99,7 @@ def test_bid_card_and_relayed_messages_fit() -> None:
     thread = Thread(lead_id=1, buyer_id=2, seller_id=1, created_at=NOW, id=9)
     offer = Offer(9, 1, Money(10**9, "USD"), 365, NOW, note="<" * 1000, id=7)
     deal = Deal(biggest_lead(), thread, offer, biggest_user(), biggest_user())
-    assert length(deal_views.bid_card(deal, counter=True)) <= 4096
+    assert length(deal_texts.bid_card(deal, counter=True)) <= 4096
     for kind, text, limit, field in (
         (MessageKind.TEXT, "<&" * 2048, 4096, "text"),
         (MessageKind.TEXT, "😀" * 4000, 4096, "text"),
@@ -107,7 +107,7 @@ def test_bid_card_and_relayed_messages_fit() -> None:
         (MessageKind.PHOTO, "😀" * 1000, 1024, "caption"),
     ):
         message = RelayedMessage(9, 1, 2, kind, NOW, 5, text=text, file_id="f", flagged=True)
-        payload = deal_views.relay_payload(
+        payload = chat_views.relay_payload(
             Relay(message, biggest_lead(), biggest_user(), biggest_user())
         )
         assert length(str(payload[field])) <= limit

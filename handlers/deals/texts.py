@@ -1,0 +1,109 @@
+"""What the offer form asks and what the cards and notices about offers say."""
+
+from __future__ import annotations
+
+from html import escape
+
+from domain.leads import Lead
+from domain.negotiation import Contract, Deal, Offer, OfferDraft
+
+DAYS_QUESTION = "In how many days will the work be done? (1–365)"
+NOTE_QUESTION = "Add a note for the other side (what is included, how you will work), or tap Skip."
+SKIP = "Skip"
+SEND = "📨 Send offer"
+CANCEL = "✖️ Cancel"
+CANCELLED = "Cancelled; no offer was sent."
+COUNTER_PREFIX = "🔁 Counter-offer. "
+HIRED_ALERT = "Hired!"
+WITHDRAWN_ALERT = "Withdrawn."
+DECLINED_ALERT = "Declined."
+WITHDRAWN = "Your offer is withdrawn."
+ACCEPT, COUNTER, DECLINE, MESSAGE = "✅ Accept", "🔁 Counter", "✖️ Decline", "💬 Message"
+WITHDRAW = "↩️ Withdraw offer"
+NEW_OFFER = "💼 New offer"
+SELLER_PROFILE = "👤 Seller's profile"
+
+
+def amount_question(currency: str) -> str:
+    return f"How much do you propose, in {currency}?"
+
+
+def offer_for(lead: Lead, currency: str, prefix: str = "") -> str:
+    """The first question of the form, naming the lead and its budget."""
+    budget = f" (budget {lead.budget.format()})" if lead.budget else ""
+    return (
+        f"{prefix}Your offer for <b>{escape(lead.title or '')}</b>{budget}.\n"
+        f"{amount_question(currency)}"
+    )
+
+
+def confirm(draft: OfferDraft) -> str:
+    assert draft.amount is not None and draft.days is not None
+    lines = [f"Send this offer?\n\n💰 <b>{draft.amount.format()}</b> in <b>{draft.days}</b> day(s)"]
+    if draft.note:
+        lines.append(f"📝 {escape(draft.note)}")
+    return "\n".join(lines)
+
+
+def sent(deal: Deal) -> str:
+    return f"📨 Your offer was sent to {escape(deal.recipient.name)}."
+
+
+def declined_by_me(deal: Deal) -> str:
+    return f"You declined the offer of {escape(deal.author.name)}."
+
+
+def offer_lines(offer: Offer, lead: Lead) -> list[str]:
+    lines = [f"💰 <b>{offer.amount.format()}</b> in <b>{offer.days}</b> day(s)"]
+    budget = lead.budget
+    if budget and offer.amount.currency == budget.currency and offer.amount > budget:
+        lines[0] += f" — above the budget of {budget.format()}"
+    if offer.note:
+        lines.append(f"📝 {escape(offer.note)}")
+    return lines
+
+
+def bid_card(deal: Deal, counter: bool) -> str:
+    kind = "🔁 <b>Counter-offer</b>" if counter else "💼 <b>New bid</b>"
+    lines = [
+        f"{kind} on <b>{escape(deal.lead.title or '')}</b>",
+        f"From: <b>{escape(deal.author.name)}</b>",
+    ]
+    if deal.author.is_seller and deal.author.id == deal.thread.seller_id:
+        skills = [s for s in deal.lead.skills if s in deal.author.profile.skills]
+        stars = " · ".join(f"{escape(s)} 0★" for s in skills) or "no stars yet"
+        lines.append(f"⭐ {stars} · completed leads: 0")
+    return "\n".join([*lines, "", *offer_lines(deal.offer, deal.lead)])
+
+
+def hired(deal: Deal, contract: Contract) -> str:
+    return (
+        f"🎉 <b>Hired!</b> {escape(deal.lead.title or '')}\n"
+        f"{contract.amount.format()} · {contract.days} day(s) · due {contract.due_at:%d %b %Y}"
+    )
+
+
+def accepted(deal: Deal, contract: Contract) -> str:
+    who = escape(deal.recipient.name)
+    return f"✅ <b>{who}</b> accepted your offer.\n\n{hired(deal, contract)}"
+
+
+def declined(deal: Deal) -> str:
+    return (
+        f"✖️ <b>{escape(deal.recipient.name)}</b> declined your offer on "
+        f"<b>{escape(deal.lead.title or '')}</b>. You can make a new one."
+    )
+
+
+def withdrawn(deal: Deal) -> str:
+    return (
+        f"↩️ <b>{escape(deal.author.name)}</b> withdrew the offer on "
+        f"<b>{escape(deal.lead.title or '')}</b>."
+    )
+
+
+def filled(lead: Lead) -> str:
+    return (
+        f"🔒 The lead <b>{escape(lead.title or '')}</b> has been filled. Thank you for your "
+        "interest — more leads will come your way."
+    )
