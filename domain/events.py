@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from domain.leads import Lead
 from domain.model import User
-from domain.negotiation import Contract, Deal
+from domain.negotiation import Contract, Deal, Thread
 
 
 @dataclass(frozen=True)
@@ -54,3 +54,16 @@ class OfferDeclined(Event):
 @dataclass(frozen=True)
 class OfferWithdrawn(Event):
     deal: Deal
+
+
+# Providers: finding sellers and inviting them to a lead (domain/sellers.py).
+
+
+@dataclass(frozen=True)
+class SellerInvited(Event):
+    """A buyer invited a seller to one of their open leads; the conversation is open."""
+
+    buyer: User
+    seller: User
+    lead: Lead
+    thread: Thread

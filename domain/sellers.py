@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,17 +16,16 @@ from domain.credentials import (
     validate_link,
 )
 from domain.errors import NotAllowed, NotFound
+from domain.events import SellerInvited
+from domain.leads import Lead
 from domain.lifecycle import LeadStatus
-from domain.model import OutboxKind, OutboxMessage, User
+from domain.model import User
 from domain.onboarding import load_user
 from domain.ports import Page, UnitOfWork
 
 PAGE_SIZE = 5
+INVITABLE_LEADS = 20
 REMOVABLE = frozenset({"education", "document", "link"})
-
-RenderInvitation = Callable[[User, int, str, int], dict[str, object]]
-"""Builds the outbox payload telling a seller about an invitation:
-(buyer, lead id, lead title, thread id)."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +36,44 @@ class PublicProfile:
     credentials: Credentials
     stars: dict[str, int]
     completed: int
+
+
+@dataclass(frozen=True)
+class ViewSeller:
+    seller_id: int
+
+
+@dataclass(frozen=True)
+class Search:
+    """Sellers with any of ``skills``, or else in ``category``."""
+
+    skills: tuple[str, ...] = ()
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class FindSellers:
+    search: Search
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class FindInCategory:
+    """The category at ``index`` of the offered list (what a category button carries)."""
+
+    index: int
+
+
+@dataclass(frozen=True)
+class Found:
+    search: Search
+    page: Page[User]
+
+
+@dataclass(frozen=True)
+class Invite:
+    seller_id: int
+    lead_id: int
 
 
 async def _seller(uow: UnitOfWork, telegram_id: int) -> User:
@@ -118,61 +154,68 @@ async def remove_entry(uow: UnitOfWork, telegram_id: int, kind: str, entry_id: i
         return await uow.sellers.credentials(user.id)
 
 
-async def public_profile(uow: UnitOfWork, user_id: int) -> PublicProfile:
+async def public_profile(
+    uow: UnitOfWork, viewer: User, command: ViewSeller, now: datetime
+) -> PublicProfile:
     """A seller's public card. Stars and completed leads come from closed contracts; until
     leads can be closed, every skill has none."""
-    async with uow:
-        user = await uow.users.get(user_id)
-        if user is None or not user.is_seller or not user.signed_up:
-            raise NotFound("That seller does not exist.")
-        credentials = await uow.sellers.credentials(user_id)
-        return PublicProfile(user, credentials, {s: 0 for s in user.profile.skills}, 0)
+    user = await uow.users.get(command.seller_id)
+    if user is None or not user.is_seller or not user.signed_up:
+        raise NotFound("That seller does not exist.")
+    credentials = await uow.sellers.credentials(user.key)
+    return PublicProfile(user, credentials, {s: 0 for s in user.profile.skills}, 0)
 
 
-async def find_providers(
-    uow: UnitOfWork, telegram_id: int, skills: Sequence[str], category: str | None, offset: int
-) -> Page[User]:
-    async with uow:
-        viewer = await load_user(uow, telegram_id)
-        assert viewer.id is not None
-        page = await uow.sellers.find(skills, category, viewer.id, offset, PAGE_SIZE)
-        found = await uow.users.get_many(page.items)
-        users = [found[uid] for uid in page.items if uid in found]
-        return Page(users, page.total, page.offset, page.size)
+async def categories_to_search(
+    uow: UnitOfWork, viewer: User, _: object, now: datetime
+) -> list[str]:
+    """The categories a buyer may look for sellers in."""
+    viewer.ensure_signed_up()
+    return await uow.categories.names()
 
 
-async def invite(
-    uow: UnitOfWork,
-    telegram_id: int,
-    lead_id: int,
-    seller_id: int,
-    now: datetime,
-    render: RenderInvitation,
-) -> bool:
-    """Invites a seller to one of the buyer's open leads and tells the seller (once)."""
-    async with uow:
-        buyer = await load_user(uow, telegram_id)
-        lead = await uow.leads.get(lead_id)
-        if lead is None or lead.buyer_id != buyer.id:
-            raise NotFound("That lead does not exist or is not yours.")
-        if lead.status is not LeadStatus.OPEN:
-            raise NotAllowed("Only an open lead can have invitations.")
-        seller = await uow.users.get(seller_id)
-        if seller is None or not seller.is_seller or seller.id == buyer.id:
-            raise NotFound("That seller does not exist.")
-        if not await uow.sellers.invite(lead_id, seller_id, now):
-            return False
-        # An invitation opens the conversation, as a seller's Connect would.
-        thread = await uow.threads.open(lead_id, lead.buyer_id, seller_id, now)
-        await uow.outbox.add(
-            OutboxMessage(
-                kind=OutboxKind.TELEGRAM,
-                recipient=str(seller.telegram_id),
-                payload=render(buyer, lead_id, lead.title or "", thread.id or 0),
-                created_at=now,
-                dedupe_key=f"invite:{lead_id}:{seller_id}",
-                user_id=seller_id,
-            )
-        )
-        await uow.commit()
-        return True
+async def find(uow: UnitOfWork, viewer: User, command: FindSellers, now: datetime) -> Found:
+    """One page of the sellers who match, best match first (the viewer left out)."""
+    viewer.ensure_signed_up()
+    search = command.search
+    page = await uow.sellers.find(
+        search.skills, search.category, viewer.key, command.offset, PAGE_SIZE
+    )
+    found = await uow.users.get_many(page.items)
+    users = [found[uid] for uid in page.items if uid in found]
+    return Found(search, Page(users, page.total, page.offset, page.size))
+
+
+async def find_in_category(
+    uow: UnitOfWork, viewer: User, command: FindInCategory, now: datetime
+) -> Found | None:
+    """The first page of a category's sellers; None when the category list has changed
+    since the button was shown."""
+    names = await uow.categories.names()
+    if command.index >= len(names):
+        return None
+    return await find(uow, viewer, FindSellers(Search(category=names[command.index])), now)
+
+
+async def leads_to_invite_to(uow: UnitOfWork, buyer: User, _: object, now: datetime) -> list[Lead]:
+    """The buyer's open leads, newest first."""
+    return (await uow.leads.of_buyer(buyer.key, [LeadStatus.OPEN], 0, INVITABLE_LEADS)).items
+
+
+async def invite(uow: UnitOfWork, buyer: User, command: Invite, now: datetime) -> bool:
+    """Invites a seller to one of the buyer's open leads, which opens their conversation;
+    False when the seller was invited to that lead before (the seller hears of it once)."""
+    lead = await uow.leads.get(command.lead_id)
+    if lead is None or lead.buyer_id != buyer.id:
+        raise NotFound("That lead does not exist or is not yours.")
+    if lead.status is not LeadStatus.OPEN:
+        raise NotAllowed("Only an open lead can have invitations.")
+    seller = await uow.users.get(command.seller_id)
+    if seller is None or not seller.is_seller or seller.id == buyer.id:
+        raise NotFound("That seller does not exist.")
+    if not await uow.sellers.invite(command.lead_id, seller.key, now):
+        return False
+    # An invitation opens the conversation, as a seller's Connect would.
+    thread = await uow.threads.open(command.lead_id, lead.buyer_id, seller.key, now)
+    uow.record(SellerInvited(buyer, seller, lead, thread))
+    return True

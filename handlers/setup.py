@@ -32,6 +32,7 @@ from handlers.profile import credentials, settings
 from handlers.profile import flow as profile
 from handlers.profile.buttons import SettingsAlerts
 from handlers.providers import find as providers
+from handlers.providers import notices as provider_notices
 from handlers.signup import flow as signup
 
 BOT_COMMANDS = [BotCommand(name, description) for name, description in texts.COMMANDS]
@@ -39,7 +40,7 @@ BOT_COMMANDS = [BotCommand(name, description) for name, description in texts.COM
 
 def notifier() -> Notifier:
     """What every feature's events say, and to whom."""
-    return Notifier(deal_notices.NOTICES)
+    return Notifier(deal_notices.NOTICES, provider_notices.NOTICES)
 
 
 def register(app: LeadlineApp) -> None:

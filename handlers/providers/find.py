@@ -9,14 +9,14 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from domain import accounts, lead_cases, profiles, sellers
+from domain import sellers
 from domain.credentials import DocumentKind
-from domain.errors import DomainError
-from handlers.core import texts
-from handlers.core.common import answer_query, identity, later, say, telegram_id
+from domain.sellers import FindInCategory, FindSellers, Found, Invite, Search, ViewSeller
+from handlers.core import texts as common_texts
+from handlers.core.common import answer_query, later, say
 from handlers.core.context import LeadlineContext
 from handlers.leads import views as lead_views
-from handlers.providers import views as provider_views
+from handlers.providers import texts, views
 from handlers.providers.buttons import (
     ProviderCategory,
     ProviderFiles,
@@ -28,106 +28,73 @@ from handlers.providers.buttons import (
 )
 
 SEARCH = "provider_search"  # user_data: {"skills": [...], "category": str | None}
-ASK = (
-    "Which skills are you looking for? Send <code>/providers logo design, figma</code>, "
-    "or pick a category:"
-)
 
 
-def _skills(args: list[str]) -> list[str]:
+def _skills(args: list[str]) -> tuple[str, ...]:
     """ "/providers logo design, figma" → two skills; without commas every word is one."""
     text = " ".join(args)
     parts = text.split(",") if "," in text else text.split()
-    return [part.strip() for part in parts if part.strip()][:10]
+    return tuple(part.strip() for part in parts if part.strip())[:10]
 
 
-async def show_results(update: Update, context: LeadlineContext, offset: int) -> None:
+async def _show(update: Update, context: LeadlineContext, found: Found) -> None:
+    """Shows a page of sellers and remembers the search, for Prev / Next."""
     assert context.user_data is not None
-    search = context.user_data.get(SEARCH) or {"skills": [], "category": None}
-    page = await sellers.find_providers(
-        context.uow(), telegram_id(update), search["skills"], search["category"], offset
-    )
-    asked = ", ".join(search["skills"]) or search["category"] or ""
-    if page.total == 0:
-        await say(update, context, f"No sellers found for “{escape(asked)}” yet.")
-        return
-    last = min(page.offset + page.size, page.total)
-    header = f"Sellers for “{escape(asked)}”: {page.offset + 1}–{last} of {page.total}"
-    await say(update, context, header, provider_views.results(page))
+    search = found.search
+    context.user_data[SEARCH] = {"skills": list(search.skills), "category": search.category}
+    markup = views.results(found.page) if found.page.total else None
+    await say(update, context, texts.found(search, found.page), markup)
 
 
 async def find(update: Update, context: LeadlineContext) -> None:
     """/providers [skills]: sellers by skill, or a category picker."""
     await answer_query(update, context)
-    user = await accounts.open_account(context.uow(), identity(update), context.now())
-    if not user.signed_up:
-        await say(update, context, texts.NOT_SIGNED_UP)
-        return
     skills = _skills(list(context.args or []))
     if not skills:
-        names = await profiles.category_names(context.uow())
-        await say(update, context, ASK, lead_views.categories(names, ProviderCategory))
+        names = await context.turn.run(sellers.categories_to_search, None)
+        await say(update, context, texts.ASK, lead_views.categories(names, ProviderCategory))
         return
-    assert context.user_data is not None
-    context.user_data[SEARCH] = {"skills": skills, "category": None}
-    await show_results(update, context, 0)
+    await _show(update, context, await context.turn.run(sellers.find, FindSellers(Search(skills))))
 
 
 async def by_category(update: Update, context: LeadlineContext) -> None:
     """Sellers of the tapped category."""
-    names = await profiles.category_names(context.uow())
-    index = ProviderCategory.of(update).index
-    if index >= len(names):
-        await answer_query(update, context, texts.STALE_BUTTON)
+    command = FindInCategory(ProviderCategory.of(update).index)
+    found = await context.turn.run(sellers.find_in_category, command)
+    if found is None:
+        await answer_query(update, context, common_texts.STALE_BUTTON)
         return
     await answer_query(update, context)
-    assert context.user_data is not None
-    context.user_data[SEARCH] = {"skills": [], "category": names[index]}
-    await show_results(update, context, 0)
+    await _show(update, context, found)
 
 
 async def page(update: Update, context: LeadlineContext) -> None:
     """Prev / Next under the providers."""
+    assert context.user_data is not None
+    asked = context.user_data.get(SEARCH) or {"skills": [], "category": None}
+    search = Search(tuple(asked["skills"]), asked["category"])
+    command = FindSellers(search, ProviderPage.of(update).offset)
+    found = await context.turn.run(sellers.find, command)
     await answer_query(update, context)
-    await show_results(update, context, ProviderPage.of(update).offset)
-
-
-async def send_card(update: Update, context: LeadlineContext, seller_id: int) -> None:
-    """Sends a seller's public card with what the viewer may do."""
-    try:
-        profile = await sellers.public_profile(context.uow(), seller_id)
-    except DomainError as error:
-        await say(update, context, escape(error.sentence))
-        return
-    viewer = await accounts.open_account(context.uow(), identity(update), context.now())
-    await say(
-        update,
-        context,
-        provider_views.public_card(profile),
-        provider_views.card_actions(profile, viewer),
-    )
+    await _show(update, context, found)
 
 
 async def view(update: Update, context: LeadlineContext) -> None:
-    """Opens a seller's public card."""
+    """Opens a seller's public card, with what the viewer may do."""
+    command = ViewSeller(ProviderView.of(update).seller_id)
+    profile = await context.turn.run(sellers.public_profile, command)
     await answer_query(update, context)
-    await send_card(update, context, ProviderView.of(update).seller_id)
+    actions = views.card_actions(profile, context.turn.actor)
+    await say(update, context, texts.public_card(profile), actions)
 
 
 async def send_documents(update: Update, context: LeadlineContext) -> None:
     """Sends a seller's resume or verification documents as files."""
     pressed = ProviderFiles.of(update)
-    try:
-        profile = await sellers.public_profile(context.uow(), pressed.seller_id)
-    except DomainError as error:
-        await answer_query(update, context, error.sentence)
-        return
+    profile = await context.turn.run(sellers.public_profile, ViewSeller(pressed.seller_id))
     await answer_query(update, context)
-    wanted = [
-        d
-        for d in profile.credentials.documents
-        if (d.kind is DocumentKind.RESUME) == isinstance(pressed, ProviderResume)
-    ]
+    resume = isinstance(pressed, ProviderResume)
+    wanted = [d for d in profile.credentials.documents if (d.kind is DocumentKind.RESUME) == resume]
     chat = update.effective_chat
     assert chat is not None
     bot = context.bot
@@ -139,35 +106,21 @@ async def send_documents(update: Update, context: LeadlineContext) -> None:
 async def choose_lead(update: Update, context: LeadlineContext) -> None:
     """Invite: asks which of the buyer's open leads the seller is invited to."""
     seller = ProviderInvite.of(update).seller_id
-    leads = await lead_cases.open_leads_of(context.uow(), telegram_id(update))
+    leads = await context.turn.run(sellers.leads_to_invite_to, None)
     if not leads:
-        await answer_query(update, context, "You have no open lead to invite to.", alert=True)
+        await answer_query(update, context, texts.NO_OPEN_LEAD, alert=True)
         return
     await answer_query(update, context)
-    await say(update, context, "Invite to which lead?", provider_views.lead_choice(seller, leads))
+    await say(update, context, texts.WHICH_LEAD, views.lead_choice(seller, leads))
 
 
 async def invite(update: Update, context: LeadlineContext) -> None:
-    """Records the invitation and tells the seller through the outbox."""
+    """Invites the seller to the chosen lead; the seller hears of it through the outbox."""
     pressed = ProviderInviteTo.of(update)
-    try:
-        fresh = await sellers.invite(
-            context.uow(),
-            telegram_id(update),
-            pressed.lead_id,
-            pressed.seller_id,
-            context.now(),
-            provider_views.invitation,
-        )
-    except DomainError as error:
-        await answer_query(update, context, error.sentence, alert=True)
-        return
-    context.services.kick_outbox()
-    await answer_query(
-        update, context, "Invitation sent." if fresh else "You invited this seller already."
-    )
+    fresh = await context.turn.run(sellers.invite, Invite(pressed.seller_id, pressed.lead_id))
+    await answer_query(update, context, texts.INVITED_ALERT if fresh else texts.INVITED_BEFORE)
     if fresh:
-        await say(update, context, "✉️ Invitation sent. The seller sees it under Requested leads.")
+        await say(update, context, texts.INVITED)
 
 
 def handlers() -> list[BaseHandler[Update, LeadlineContext, Any]]:

@@ -23,7 +23,7 @@ from handlers.chat import views as chat_views
 from handlers.core.limits import clip, units, visible
 from handlers.deals import texts as deal_texts
 from handlers.leads import texts as lead_texts
-from handlers.providers import views as provider_views
+from handlers.providers import texts as provider_texts
 
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
 
@@ -74,7 +74,7 @@ def test_public_card_fits() -> None:
         links=[PortfolioLink("https://x.org/" + "p" * 280, "T" * 80)] * 10,
         skill_years={f"Skill <{i}> " + "s" * 30: 60 for i in range(30)},
     )
-    card = provider_views.public_card(PublicProfile(biggest_user(), credentials, {}, 999))
+    card = provider_texts.public_card(PublicProfile(biggest_user(), credentials, {}, 999))
     assert length(card) <= 4096
 
 
