@@ -253,11 +253,13 @@ async def forget_old_updates(uow: UnitOfWork, now: datetime) -> int:
         return count
 
 
-async def set_reachable(uow: UnitOfWork, telegram_id: int, reachable: bool) -> None:
+@dataclass(frozen=True)
+class SetReachable:
+    reachable: bool
+
+
+async def set_reachable(uow: UnitOfWork, user: User, command: SetReachable, now: datetime) -> None:
     """Records that the user blocked the bot (or came back), so nothing is sent in vain."""
-    async with uow:
-        user = await uow.users.get_by_telegram_id(telegram_id)
-        if user is not None and user.reachable != reachable:
-            user.reachable = reachable
-            await uow.users.save(user)
-            await uow.commit()
+    if user.reachable != command.reachable:
+        user.reachable = command.reachable
+        await uow.users.save(user)

@@ -345,9 +345,7 @@ async def open_leads_of(uow: UnitOfWork, telegram_id: int, limit: int = 20) -> l
         return (await uow.leads.of_buyer(user.id, [LeadStatus.OPEN], 0, limit)).items
 
 
-async def unfinished_draft(uow: UnitOfWork, telegram_id: int) -> Lead | None:
+async def unfinished_draft(uow: UnitOfWork, buyer: User, _: object, now: datetime) -> Lead | None:
     """A draft the buyer started writing (it has at least a title)."""
-    async with uow:
-        user = await load_user(uow, telegram_id)
-        draft = await uow.leads.draft_of(user.id or 0)
-        return draft if draft is not None and draft.title else None
+    draft = await uow.leads.draft_of(buyer.key)
+    return draft if draft is not None and draft.title else None

@@ -11,7 +11,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from domain import accounts, lead_cases
-from domain.model import SignupStage
+from domain.model import SignupStage, User
 from handlers.core import keyboards, texts
 from handlers.core.common import answer_query, identity, say
 from handlers.core.context import LeadlineContext
@@ -51,11 +51,20 @@ async def forget_old_updates(context: LeadlineContext) -> None:
 async def menu(update: Update, context: LeadlineContext) -> None:
     """Shows the main menu, or points a newcomer at signup."""
     await answer_query(update, context)
-    user = await accounts.open_account(context.uow(), identity(update), context.now())
+    user = await _known(update, context)
     if not user.signed_up:
         await say(update, context, texts.NOT_SIGNED_UP)
         return
     await say(update, context, texts.MENU, keyboards.menu())
+
+
+async def _known(update: Update, context: LeadlineContext) -> User:
+    """The user writing; one who never talked to the bot gets an account, so that the bot
+    may write to them later."""
+    user = context.turn.user
+    if user is not None:
+        return user
+    return await accounts.open_account(context.uow(), identity(update), context.turn.now)
 
 
 async def help_command(update: Update, context: LeadlineContext) -> None:
@@ -90,7 +99,7 @@ async def stale_button(update: Update, context: LeadlineContext) -> None:
 
 async def unexpected_message(update: Update, context: LeadlineContext) -> None:
     """Guides someone whose message no flow expected."""
-    user = await accounts.open_account(context.uow(), identity(update), context.now())
+    user = await _known(update, context)
     paused = context.user_data is not None and context.user_data.get(signup.PAUSED)
     if not user.signed_up and user.signup_stage is not SignupStage.TERMS and not paused:
         # Mid-signup without a conversation (a kill before its state was saved, or after
@@ -98,7 +107,7 @@ async def unexpected_message(update: Update, context: LeadlineContext) -> None:
         await signup.answer_by_stage(update, context)
     elif not user.signed_up:
         await say(update, context, texts.NOT_SIGNED_UP)
-    elif await lead_cases.unfinished_draft(context.uow(), user.telegram_id) is not None:
+    elif await context.turn.run(lead_cases.unfinished_draft, None) is not None:
         await say(update, context, texts.UNFINISHED_LEAD)
     else:
         await say(update, context, texts.UNKNOWN_MESSAGE, keyboards.menu())
@@ -109,8 +118,10 @@ async def chat_member_changed(update: Update, context: LeadlineContext) -> None:
     change = update.my_chat_member
     if change is None or change.chat.type != ChatType.PRIVATE:
         return
+    if context.turn.user is None:
+        return  # someone who never talked to the bot: nothing to record
     blocked = change.new_chat_member.status in {ChatMember.BANNED, ChatMember.LEFT}
-    await accounts.set_reachable(context.uow(), change.chat.id, not blocked)
+    await context.turn.run(accounts.set_reachable, accounts.SetReachable(not blocked))
 
 
 async def on_error(update: object, context: LeadlineContext) -> None:
