@@ -136,7 +136,13 @@ def in_turn(callback: Callback, conversation: str | None = None) -> Callback:
             return await callback(update, context)
         return await _run(callback, conversation, update, context)
 
+    turn.on_update_path = True  # type: ignore[attr-defined]
     return turn
+
+
+def on_update_path(callback: object) -> bool:
+    """True for a callback wrapped by ``in_turn``."""
+    return bool(getattr(callback, "on_update_path", False))
 
 
 async def _run(
