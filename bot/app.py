@@ -27,8 +27,9 @@ from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
 
-# Short, so that a restart loses at most this much of a conversation's position.
-PERSISTENCE_INTERVAL_SECONDS = 1.0
+# Each update's conversation position and flow data are written in that update's own
+# transaction (handlers.core.turn); PTB's periodic write is only a safety net.
+PERSISTENCE_INTERVAL_SECONDS = 30.0
 
 
 @dataclass

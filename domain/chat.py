@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from domain.leads import Lead
+from domain.model import User
+
 
 class MessageKind(StrEnum):
     TEXT = "text"
@@ -50,3 +53,12 @@ _OFF_PLATFORM = re.compile(
 def off_platform(text: str | None) -> bool:
     """Whether a message carries contact details or links (it is delivered, but flagged)."""
     return bool(text) and _OFF_PLATFORM.search(text or "") is not None
+
+
+@dataclass(frozen=True)
+class Relay:
+    """Who a thread's message goes between, and the lead it is about."""
+
+    lead: Lead
+    sender: User
+    recipient: User

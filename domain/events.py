@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.chat import Relay, RelayedMessage
 from domain.leads import Lead
 from domain.model import User
 from domain.negotiation import Contract, Deal, Thread
@@ -54,6 +55,30 @@ class OfferDeclined(Event):
 @dataclass(frozen=True)
 class OfferWithdrawn(Event):
     deal: Deal
+
+
+# Chat: messages relayed between buyer and seller (domain/relay.py).
+
+
+@dataclass(frozen=True)
+class MessageRelayed(Event):
+    """A message stored in a thread, to be delivered to the other side.
+
+    ``quote`` is the id, in the recipient's chat, of the message it replies to.
+    """
+
+    message: RelayedMessage
+    relay: Relay
+    quote: int | None = None
+
+
+@dataclass(frozen=True)
+class MessageEdited(Event):
+    """A relayed message was edited: ``version`` is the new text, ``original`` the first."""
+
+    version: RelayedMessage
+    original: RelayedMessage
+    relay: Relay
 
 
 # Providers: finding sellers and inviting them to a lead (domain/sellers.py).

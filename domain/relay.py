@@ -1,34 +1,80 @@
-"""Use cases of the relayed chat, the threads list, thread cards and transcripts."""
+"""Use cases of the relayed chat, the threads list, thread cards and transcripts.
+
+Each use case runs inside the update's unit of work (the caller commits) as the acting
+user, takes one small command, and records what the other side should receive as events.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import ClassVar
 
-from domain.chat import MessageKind, RelayedMessage, off_platform
+from domain.chat import MessageKind, Relay, RelayedMessage, off_platform
 from domain.deals import load_party
+from domain.events import MessageEdited, MessageRelayed
 from domain.leads import Lead
-from domain.model import OutboxKind, OutboxMessage, User
-from domain.negotiation import Contract, Offer, Thread
-from domain.onboarding import load_user
+from domain.model import User
+from domain.negotiation import Contract, Offer, OfferStatus, Thread
 from domain.ports import Page, ThreadSummary, UnitOfWork
 
 PAGE_SIZE = 5
-Payload = dict[str, object]
-RenderRelay = Callable[["Relay"], Payload]
 
 
 @dataclass(frozen=True)
-class Relay:
-    """A message on its way to the other side (or an edit of one already there)."""
+class Content:
+    """What a user sent: its kind, text or caption, file, and its id in their chat.
 
-    message: RelayedMessage
-    lead: Lead
-    sender: User
-    recipient: User
-    edit_of: RelayedMessage | None = None
-    quote: int | None = None  # the recipient's message this one replies to
+    ``replying_to`` is the id (in the sender's chat) of the message it replies to, if any.
+    """
+
+    kind: MessageKind
+    text: str | None
+    file_id: str | None
+    file_name: str | None
+    sender_message_id: int
+    replying_to: int | None = None
+
+
+@dataclass(frozen=True)
+class SendMessage:
+    """A message written in a thread the user is in."""
+
+    thread_id: int
+    content: Content
+
+
+@dataclass(frozen=True)
+class SendReply:
+    """A reply to a message in the user's chat; it goes to the thread of the message replied
+    to, else to ``fallback_thread_id`` (the thread its button names, or the one the user is
+    writing in)."""
+
+    content: Content
+    fallback_thread_id: int | None
+
+
+@dataclass(frozen=True)
+class EditMessage:
+    """A user edited one of their messages (text or caption)."""
+
+    sender_message_id: int
+    text: str | None
+
+
+@dataclass(frozen=True)
+class OpenThread:
+    thread_id: int
+
+
+@dataclass(frozen=True)
+class ListThreads:
+    offset: int
+
+
+@dataclass(frozen=True)
+class ExportTranscript:
+    thread_id: int
 
 
 @dataclass(frozen=True)
@@ -47,61 +93,52 @@ class ThreadView:
     contract: Contract | None
 
 
-async def relay(
-    uow: UnitOfWork,
-    telegram_id: int,
-    thread_id: int,
-    kind: MessageKind,
-    text: str | None,
-    file_id: str | None,
-    file_name: str | None,
-    sender_message_id: int,
-    now: datetime,
-    render: RenderRelay,
-    replying_to: int | None = None,
-) -> Relayed:
-    """Stores the message, then queues it for the other side: stored before delivered.
+async def send(uow: UnitOfWork, me: User, command: SendMessage, now: datetime) -> Relayed:
+    """Stores the message and records it for the other side: stored before delivered."""
+    return await _relay(uow, me, command.thread_id, command.content, now)
 
-    ``replying_to`` is the Telegram id (in the sender's chat) of the message replied to; the
-    other side's copy then quotes that message as it appears in their chat.
-    """
-    async with uow:
-        me = await load_user(uow, telegram_id)
-        thread, lead = await load_party(uow, me, thread_id)
-        assert me.id is not None and thread.id is not None
-        other = await uow.users.get(thread.other(me.id))
-        assert other is not None
-        quote = await _quote(uow, me.id, thread.id, replying_to)
-        flagged = off_platform(text)
-        message = await uow.threads.add_message(
-            RelayedMessage(
-                thread_id=thread.id,
-                sender_id=me.id,
-                recipient_id=other.id or 0,
-                kind=kind,
-                created_at=now,
-                sender_message_id=sender_message_id,
-                text=text,
-                file_id=file_id,
-                file_name=file_name,
-                flagged=flagged,
-            )
+
+async def reply(uow: UnitOfWork, me: User, command: SendReply, now: datetime) -> Relayed | None:
+    """Relays a reply in the thread it belongs to; None if it belongs to no thread."""
+    replied = command.content.replying_to
+    found = None
+    if replied is not None:
+        found = await uow.threads.message_delivered_as(me.key, replied)
+    thread_id = found.thread_id if found is not None else command.fallback_thread_id
+    if thread_id is None:
+        return None
+    return await _relay(uow, me, thread_id, command.content, now)
+
+
+async def _relay(
+    uow: UnitOfWork, me: User, thread_id: int, content: Content, now: datetime
+) -> Relayed:
+    thread, lead = await load_party(uow, me, thread_id)
+    assert thread.id is not None
+    other = await uow.users.get(thread.other(me.key))
+    assert other is not None
+    quote = await _quote(uow, me.key, thread.id, content.replying_to)
+    flagged = off_platform(content.text)
+    message = await uow.threads.add_message(
+        RelayedMessage(
+            thread_id=thread.id,
+            sender_id=me.key,
+            recipient_id=other.key,
+            kind=content.kind,
+            created_at=now,
+            sender_message_id=content.sender_message_id,
+            text=content.text,
+            file_id=content.file_id,
+            file_name=content.file_name,
+            flagged=flagged,
         )
-        await uow.outbox.add(_delivery(Relay(message, lead, me, other, quote=quote), render, now))
-        remind = False
-        if flagged:
-            reminded = thread.buyer_reminded if me.id == thread.buyer_id else thread.seller_reminded
-            remind = not reminded
-            if me.id == thread.buyer_id:
-                thread.buyer_reminded = True
-            else:
-                thread.seller_reminded = True
-            await uow.threads.save(thread)
-        # Writing in a thread means having read it.
-        _mark_read(thread, me.id, message.id or 0)
-        await uow.threads.save(thread)
-        await uow.commit()
-        return Relayed(message, remind)
+    )
+    uow.record(MessageRelayed(message, Relay(lead, me, other), quote))
+    remind = flagged and _remind(thread, me.key)
+    # Writing in a thread means having read it.
+    _mark_read(thread, me.key, message.id or 0)
+    await uow.threads.save(thread)
+    return Relayed(message, remind)
 
 
 async def _quote(uow: UnitOfWork, me: int, thread_id: int, replying_to: int | None) -> int | None:
@@ -117,68 +154,13 @@ async def _quote(uow: UnitOfWork, me: int, thread_id: int, replying_to: int | No
     return None
 
 
-def _delivery(relay: Relay, render: RenderRelay, now: datetime) -> OutboxMessage:
-    return OutboxMessage(
-        kind=OutboxKind.TELEGRAM,
-        recipient=str(relay.recipient.telegram_id),
-        payload=render(relay),
-        created_at=now,
-        user_id=relay.recipient.id,
-        relay_message_id=relay.message.id if relay.edit_of is None else None,
-    )
-
-
-async def relay_edit(
-    uow: UnitOfWork,
-    telegram_id: int,
-    sender_message_id: int,
-    text: str | None,
-    now: datetime,
-    render: RenderRelay,
-) -> RelayedMessage | None:
-    """Stores an edit as a new version and shows it to the other side; None if the edited
-    message was never relayed."""
-    async with uow:
-        me = await load_user(uow, telegram_id)
-        assert me.id is not None
-        previous = await uow.threads.message_sent_as(me.id, sender_message_id)
-        if previous is None or previous.text == text:
-            # Never relayed, or only its formatting changed: nothing new to record.
-            return None
-        original_id = previous.original_id or previous.id
-        original = await uow.threads.messages(previous.thread_id)
-        first = next(m for m in original if m.id == original_id)
-        thread = await uow.threads.get(previous.thread_id)
-        lead = await uow.leads.get(thread.lead_id) if thread else None
-        other = await uow.users.get(previous.recipient_id)
-        assert thread is not None and lead is not None and other is not None
-        version = await uow.threads.add_message(
-            RelayedMessage(
-                thread_id=previous.thread_id,
-                sender_id=me.id,
-                recipient_id=other.id or 0,
-                kind=previous.kind,
-                created_at=now,
-                sender_message_id=sender_message_id,
-                text=text,
-                file_id=previous.file_id,
-                file_name=previous.file_name,
-                flagged=off_platform(text),
-                original_id=original_id,
-                version=previous.version + 1,
-            )
-        )
-        await uow.outbox.add(_delivery(Relay(version, lead, me, other, edit_of=first), render, now))
-        await uow.commit()
-        return version
-
-
-async def thread_of_reply(uow: UnitOfWork, telegram_id: int, replied_message_id: int) -> int | None:
-    """The thread of the relayed message a user replied to, if it was one."""
-    async with uow:
-        me = await load_user(uow, telegram_id)
-        found = await uow.threads.message_delivered_as(me.id or 0, replied_message_id)
-        return found.thread_id if found else None
+def _remind(thread: Thread, user_id: int) -> bool:
+    """Whether to remind the sender of a flagged message of the rules (once per thread)."""
+    if user_id == thread.buyer_id:
+        reminded, thread.buyer_reminded = thread.buyer_reminded, True
+    else:
+        reminded, thread.seller_reminded = thread.seller_reminded, True
+    return not reminded
 
 
 def _mark_read(thread: Thread, user_id: int, up_to: int) -> None:
@@ -188,89 +170,152 @@ def _mark_read(thread: Thread, user_id: int, up_to: int) -> None:
         thread.seller_read_up_to = max(thread.seller_read_up_to, up_to)
 
 
-async def view_thread(uow: UnitOfWork, telegram_id: int, thread_id: int) -> ThreadView:
+async def edit(
+    uow: UnitOfWork, me: User, command: EditMessage, now: datetime
+) -> RelayedMessage | None:
+    """Stores an edit as a new version and records it for the other side; None if the
+    edited message was never relayed, or only its formatting changed."""
+    previous = await uow.threads.message_sent_as(me.key, command.sender_message_id)
+    if previous is None or previous.text == command.text:
+        return None
+    original_id = previous.original_id or previous.id
+    messages = await uow.threads.messages(previous.thread_id)
+    original = next(m for m in messages if m.id == original_id)
+    thread = await uow.threads.get(previous.thread_id)
+    lead = await uow.leads.get(thread.lead_id) if thread else None
+    other = await uow.users.get(previous.recipient_id)
+    assert thread is not None and lead is not None and other is not None
+    version = await uow.threads.add_message(
+        RelayedMessage(
+            thread_id=previous.thread_id,
+            sender_id=me.key,
+            recipient_id=other.key,
+            kind=previous.kind,
+            created_at=now,
+            sender_message_id=command.sender_message_id,
+            text=command.text,
+            file_id=previous.file_id,
+            file_name=previous.file_name,
+            flagged=off_platform(command.text),
+            original_id=original_id,
+            version=previous.version + 1,
+        )
+    )
+    uow.record(MessageEdited(version, original, Relay(lead, me, other)))
+    return version
+
+
+async def view_thread(uow: UnitOfWork, me: User, command: OpenThread, now: datetime) -> ThreadView:
     """The thread card; opening it marks the other side's messages as read."""
-    async with uow:
-        me = await load_user(uow, telegram_id)
-        thread, lead = await load_party(uow, me, thread_id)
-        assert me.id is not None and thread.id is not None
-        other = await uow.users.get(thread.other(me.id))
-        assert other is not None
-        messages = await uow.threads.messages(thread.id)
-        if messages:
-            _mark_read(thread, me.id, messages[-1].id or 0)
-            await uow.threads.save(thread)
-            await uow.commit()
-        latest = await uow.threads.latest_offer(thread.id)
-        contract = await uow.threads.contract_of_lead(lead.id or 0)
-        if contract is not None and contract.thread_id != thread.id:
-            contract = None
-        return ThreadView(thread, lead, me, other, latest, contract)
+    thread, lead = await load_party(uow, me, command.thread_id)
+    assert thread.id is not None
+    other = await uow.users.get(thread.other(me.key))
+    assert other is not None
+    messages = await uow.threads.messages(thread.id)
+    if messages:
+        _mark_read(thread, me.key, messages[-1].id or 0)
+        await uow.threads.save(thread)
+    latest = await uow.threads.latest_offer(thread.id)
+    contract = await _contract(uow, thread, lead)
+    return ThreadView(thread, lead, me, other, latest, contract)
 
 
-async def threads_of(uow: UnitOfWork, telegram_id: int, offset: int) -> Page[ThreadSummary]:
-    async with uow:
-        me = await load_user(uow, telegram_id)
-        return await uow.threads.of_user(me.id or 0, offset, PAGE_SIZE)
+async def _contract(uow: UnitOfWork, thread: Thread, lead: Lead) -> Contract | None:
+    """The lead's contract, if it was made in this thread."""
+    contract = await uow.threads.contract_of_lead(lead.id or 0)
+    return contract if contract is not None and contract.thread_id == thread.id else None
 
 
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+async def threads_of(
+    uow: UnitOfWork, me: User, command: ListThreads, now: datetime
+) -> Page[ThreadSummary]:
+    """A page of the user's threads, most recent activity first (one page, few queries)."""
+    return await uow.threads.of_user(me.key, command.offset, PAGE_SIZE)
 
 
-async def transcript(uow: UnitOfWork, telegram_id: int, thread_id: int) -> str:
-    """The whole record of a thread as UTF-8 text: messages (every version), offers and
-    status changes, in order, with UTC times and file references."""
-    async with uow:
-        me = await load_user(uow, telegram_id)
-        thread, lead = await load_party(uow, me, thread_id)
-        parties = await uow.users.get_many({thread.buyer_id, thread.seller_id})
-        buyer, seller = parties.get(thread.buyer_id), parties.get(thread.seller_id)
-        assert buyer is not None and seller is not None
-        names = {buyer.id: f"{buyer.name} (buyer)", seller.id: f"{seller.name} (seller)"}
-        events: list[tuple[datetime, int, str]] = [
-            (thread.created_at, 0, f"Conversation opened about lead #{lead.id}: {lead.title}")
-        ]
-        for number, offer in enumerate(await uow.threads.offers(thread.id or 0), 1):
-            note = f" — note: {offer.note}" if offer.note else ""
-            events.append(
-                (
-                    offer.created_at,
-                    1,
-                    f"{names[offer.author_id]} offered {offer.amount.format()} "
-                    f"in {offer.days} days (offer {number}){note}",
-                )
-            )
-            if offer.decided_at is not None:
-                events.append((offer.decided_at, 2, f"Offer {number} {offer.status.value}"))
-        contract = await uow.threads.contract_of_lead(lead.id or 0)
-        if contract is not None and contract.thread_id == thread.id:
-            events.append(
-                (
-                    contract.started_at,
-                    3,
-                    f"Hired: {contract.amount.format()}, {contract.days} "
-                    f"days, due {_utc(contract.due_at)}",
-                )
-            )
-        for message in await uow.threads.messages(thread.id or 0):
-            what = message.text or ""
-            if message.file_id:
-                name = message.file_name or "file"
-                reference = f"[{message.kind.value}: {name}, file_id {message.file_id}]"
-                what = f"{reference} {what}".strip()
-            if message.original_id is not None:
-                what = f"(edit {message.version} of message #{message.original_id}) {what}"
-            flag = " [flagged: contact details]" if message.flagged else ""
-            events.append(
-                (message.created_at, 4, f"#{message.id} {names[message.sender_id]}: {what}{flag}")
-            )
-        events.sort(key=lambda event: (event[0], event[1]))
-        header = [
-            "Leadline transcript",
-            f"Lead #{lead.id}: {lead.title}",
-            f"Between {names[buyer.id]} and {names[seller.id]}",
-            f"Exported {_utc(datetime.now(UTC))} by {me.name}",
-            "",
-        ]
-        return "\n".join(header + [f"{_utc(at)}  {line}" for at, _, line in events]) + "\n"
+# The transcript: everything that happened in a thread, as entries in time order. Entries at
+# the same moment keep the order of their kinds (``rank``): the opening, offers, decisions,
+# hiring, then messages.
+
+
+@dataclass(frozen=True)
+class Opened:
+    rank: ClassVar[int] = 0
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Offered:
+    rank: ClassVar[int] = 1
+    at: datetime
+    number: int  # the offer's place in the thread, from 1
+    offer: Offer
+    author: User
+
+
+@dataclass(frozen=True)
+class Decided:
+    rank: ClassVar[int] = 2
+    at: datetime
+    number: int
+    status: OfferStatus
+
+
+@dataclass(frozen=True)
+class HiredHere:
+    rank: ClassVar[int] = 3
+    at: datetime
+    contract: Contract
+
+
+@dataclass(frozen=True)
+class Said:
+    """A message, or a new version of one (``message.original_id`` set): flags, files and
+    edits are on the message."""
+
+    rank: ClassVar[int] = 4
+    at: datetime
+    message: RelayedMessage
+    author: User
+
+
+Entry = Opened | Offered | Decided | HiredHere | Said
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """The whole record of a thread, exported by ``reader``."""
+
+    lead: Lead
+    buyer: User
+    seller: User
+    reader: User
+    entries: list[Entry]
+
+    def author(self, user_id: int) -> User:
+        return self.buyer if user_id == self.buyer.id else self.seller
+
+
+async def transcript(
+    uow: UnitOfWork, me: User, command: ExportTranscript, now: datetime
+) -> Transcript:
+    """The whole record of a thread: messages (every version), offers and their outcome,
+    and the hiring, in time order."""
+    thread, lead = await load_party(uow, me, command.thread_id)
+    assert thread.id is not None
+    parties = await uow.users.get_many({thread.buyer_id, thread.seller_id})
+    buyer, seller = parties.get(thread.buyer_id), parties.get(thread.seller_id)
+    assert buyer is not None and seller is not None
+    record = Transcript(lead, buyer, seller, me, [Opened(thread.created_at)])
+    entries = record.entries
+    for number, offer in enumerate(await uow.threads.offers(thread.id), 1):
+        entries.append(Offered(offer.created_at, number, offer, record.author(offer.author_id)))
+        if offer.decided_at is not None:
+            entries.append(Decided(offer.decided_at, number, offer.status))
+    contract = await _contract(uow, thread, lead)
+    if contract is not None:
+        entries.append(HiredHere(contract.started_at, contract))
+    for message in await uow.threads.messages(thread.id):
+        entries.append(Said(message.created_at, message, record.author(message.sender_id)))
+    entries.sort(key=lambda entry: (entry.at, entry.rank))
+    return record

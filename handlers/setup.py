@@ -14,6 +14,7 @@ from telegram.ext import (
     TypeHandler,
 )
 
+from handlers.chat import notices as chat_notices
 from handlers.chat import relay as chat
 from handlers.core import texts
 from handlers.core.common import NEW_MESSAGE
@@ -40,7 +41,11 @@ BOT_COMMANDS = [BotCommand(name, description) for name, description in texts.COM
 
 def notifier() -> Notifier:
     """What every feature's events say, and to whom."""
-    return Notifier(deal_notices.NOTICES, provider_notices.NOTICES)
+    return Notifier(
+        deal_notices.NOTICES,
+        chat_notices.NOTICES,
+        provider_notices.NOTICES,
+    )
 
 
 def register(app: LeadlineApp) -> None:

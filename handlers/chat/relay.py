@@ -3,11 +3,10 @@ thread cards and transcripts."""
 
 from __future__ import annotations
 
-from html import escape
 from io import BytesIO
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -19,18 +18,26 @@ from telegram.ext import (
 
 from domain import relay
 from domain.chat import MessageKind
-from domain.errors import DomainError
-from domain.ports import Page, ThreadSummary
-from handlers.chat import views as chat_views
+from domain.relay import (
+    Content,
+    EditMessage,
+    ExportTranscript,
+    ListThreads,
+    OpenThread,
+    Relayed,
+    SendMessage,
+    SendReply,
+)
+from handlers.chat import texts, views
 from handlers.chat.buttons import ThreadMessage, ThreadOpen, ThreadPage, ThreadTranscript
-from handlers.core import keyboards, texts
-from handlers.core.common import NEW_MESSAGE, answer_query, later, say, telegram_id
+from handlers.core import keyboards
+from handlers.core import texts as common_texts
+from handlers.core.common import NEW_MESSAGE, answer_query, later, say
 from handlers.core.context import LeadlineContext
 from handlers.core.conversation import Handlers, persistent_conversation
 from handlers.core.flows import FLOW as FLOW_KEY
 from handlers.core.flows import Flows
 from handlers.core.flows import enter as enter_flow
-from handlers.core.keyboards import button
 
 END = ConversationHandler.END
 IN_THREAD = "in_thread"
@@ -43,13 +50,9 @@ RELAYABLE = NEW_MESSAGE & (
     | filters.VIDEO
     | filters.AUDIO
 )
-REMINDER = (
-    "⚠️ Your message was delivered, but it contains contact details or a link. Please keep "
-    "the deal on Leadline: only what is said here counts if there is a dispute."
-)
 
 
-def _content(message: Message) -> tuple[MessageKind, str | None, str | None, str | None]:
+def _parts(message: Message) -> tuple[MessageKind, str | None, str | None, str | None]:
     """(kind, text or caption, file id, file name) of a message a user sends."""
     if message.photo:
         return MessageKind.PHOTO, message.caption, message.photo[-1].file_id, "photo"
@@ -65,70 +68,43 @@ def _content(message: Message) -> tuple[MessageKind, str | None, str | None, str
     return MessageKind.TEXT, message.text, None, None
 
 
-async def _relay(update: Update, context: LeadlineContext, thread_id: int) -> bool:
-    message = update.effective_message
-    assert message is not None
-    kind, text, file_id, file_name = _content(message)
+def _content(message: Message) -> Content:
+    """What a user sends: kind, text or caption, file id and name, and the message replied to."""
     replying_to = message.reply_to_message.message_id if message.reply_to_message else None
-    try:
-        relayed = await relay.relay(
-            context.uow(),
-            telegram_id(update),
-            thread_id,
-            kind,
-            text,
-            file_id,
-            file_name,
-            message.message_id,
-            context.now(),
-            chat_views.relay_payload,
-            replying_to,
-        )
-    except DomainError as error:
-        await say(update, context, escape(error.sentence))
-        return False
-    context.services.kick_outbox()
+    kind, text, file_id, file_name = _parts(message)
+    return Content(kind, text, file_id, file_name, message.message_id, replying_to)
+
+
+async def _relayed(update: Update, context: LeadlineContext, relayed: Relayed) -> None:
+    """A flagged message reminds its sender of the rule, once per thread."""
     if relayed.remind:
-        await say(update, context, REMINDER)
-    return True
+        await say(update, context, texts.REMINDER)
 
 
-async def enter(update: Update, context: LeadlineContext) -> str | int:
+async def enter(update: Update, context: LeadlineContext) -> str:
     """Message on a thread: everything the user sends now goes to the other side."""
+    view = await context.turn.run(relay.view_thread, OpenThread(ThreadMessage.of(update).thread_id))
     enter_flow(context, "chat")
     await answer_query(update, context)
-    thread_id = ThreadMessage.of(update).thread_id
-    try:
-        view = await relay.view_thread(context.uow(), telegram_id(update), thread_id)
-    except DomainError as error:
-        await say(update, context, escape(error.sentence))
-        return END
     assert context.user_data is not None
     context.user_data[CURRENT] = view.thread.id
-    await say(
-        update,
-        context,
-        f"💬 You are writing to <b>{escape(view.other.name)}</b> about "
-        f"<b>{escape(view.lead.title or '')}</b>. Text, photos, files, voice, audio and video are "
-        "passed on and kept as the record. Send /done to leave.",
-    )
+    await say(update, context, texts.writing_to(view))
     return IN_THREAD
 
 
 async def in_thread(update: Update, context: LeadlineContext) -> str:
     """Relays what the user sends to the other side of the thread."""
-    assert context.user_data is not None
-    await _relay(update, context, int(context.user_data.get(CURRENT, 0)))
+    message = update.effective_message
+    assert message is not None and context.user_data is not None
+    thread_id = int(context.user_data.get(CURRENT, 0))
+    relayed = await context.turn.run(relay.send, SendMessage(thread_id, _content(message)))
+    await _relayed(update, context, relayed)
     return IN_THREAD
 
 
 async def unsupported(update: Update, context: LeadlineContext) -> str:
     """Stickers, locations and the like are not passed on."""
-    await say(
-        update,
-        context,
-        "That kind of message is not passed on; send text, a photo, a file, voice, audio or video.",
-    )
+    await say(update, context, texts.UNSUPPORTED)
     return IN_THREAD
 
 
@@ -136,34 +112,32 @@ async def done(update: Update, context: LeadlineContext) -> int:
     """Leaves the thread."""
     if context.user_data is not None:
         context.user_data.pop(CURRENT, None)
-    await say(update, context, "You left the conversation. /messages lists your conversations.")
+    await say(update, context, texts.LEFT)
     return END
 
 
 async def not_in_thread(update: Update, context: LeadlineContext) -> None:
     """/done when no conversation is open."""
-    await say(update, context, texts.NOT_IN_THREAD)
+    await say(update, context, common_texts.NOT_IN_THREAD)
 
 
 async def reply(update: Update, context: LeadlineContext) -> None:
     """A reply to a relayed message answers in its thread, without entering it."""
     message = update.effective_message
     assert message is not None and message.reply_to_message is not None
-    replied = message.reply_to_message
-    thread_id = await relay.thread_of_reply(context.uow(), telegram_id(update), replied.message_id)
-    if thread_id is None:
-        # Delivered a moment ago, before its id was stored: its own button names the thread
-        # (the use case still checks that the user is a party to it).
-        thread_id = _thread_of_buttons(replied)
-    if thread_id is None and context.user_data is not None:
+    # Delivered a moment ago, before its id was stored: its own button names the thread
+    # (the use case still checks that the user is a party to it).
+    fallback = _thread_of_buttons(message.reply_to_message)
+    if fallback is None and context.user_data is not None:
         # A reply to something else while writing in a thread stays in that thread.
         current = context.user_data.get(CURRENT)
-        thread_id = int(current) if current and context.user_data.get(FLOW_KEY) == "chat" else None
-    if thread_id is None:
-        await say(update, context, texts.UNKNOWN_MESSAGE, keyboards.menu())
+        fallback = int(current) if current and context.user_data.get(FLOW_KEY) == "chat" else None
+    relayed = await context.turn.run(relay.reply, SendReply(_content(message), fallback))
+    if relayed is None:
+        await say(update, context, common_texts.UNKNOWN_MESSAGE, keyboards.menu())
         return
-    if await _relay(update, context, thread_id):
-        later(context, lambda: message.reply_text("↪️ Sent.", do_quote=True))
+    await _relayed(update, context, relayed)
+    later(context, lambda: message.reply_text(texts.SENT, do_quote=True))
 
 
 def _thread_of_buttons(message: Message) -> int | None:
@@ -182,91 +156,42 @@ async def edited(update: Update, context: LeadlineContext) -> None:
     if message is None or message.from_user is None:
         return
     text = message.text if message.text is not None else message.caption
-    stored = await relay.relay_edit(
-        context.uow(),
-        message.from_user.id,
-        message.message_id,
-        text,
-        context.now(),
-        chat_views.relay_payload,
-    )
-    if stored is not None:
-        context.services.kick_outbox()
-
-
-def _list(page: Page[ThreadSummary]) -> tuple[str, InlineKeyboardMarkup]:
-    lines = [f"💬 <b>Your conversations</b> ({page.total})"]
-    keyboard: list[list[InlineKeyboardButton]] = []
-    for summary in page.items:
-        unread = f" · <b>{summary.unread} new</b>" if summary.unread else ""
-        last = summary.last_message
-        snippet = (last.text or f"[{last.kind.value}]") if last else "no messages yet"
-        snippet = snippet if len(snippet) <= 60 else snippet[:59] + "…"
-        lines.append(
-            f"\n📌 <b>{escape(summary.lead_title)}</b> — {escape(summary.other_name)}{unread}\n"
-            f"   {escape(snippet)}"
-        )
-        label = f"{'🔵 ' if summary.unread else ''}{summary.lead_title} — {summary.other_name}"
-        keyboard.append([button(label[:60], ThreadOpen(summary.thread.id or 0))])
-    nav = []
-    if page.has_previous:
-        nav.append(button("◀️ Prev", ThreadPage(max(page.offset - page.size, 0))))
-    if page.has_next:
-        nav.append(button("Next ▶️", ThreadPage(page.offset + page.size)))
-    if nav:
-        keyboard.append(nav)
-    return "\n".join(lines), InlineKeyboardMarkup(keyboard)
+    await context.turn.run(relay.edit, EditMessage(message.message_id, text))
 
 
 async def messages(update: Update, context: LeadlineContext) -> None:
     """/messages: the user's threads with the last message and unread counts."""
-    await answer_query(update, context)
     offset = ThreadPage.of(update).offset if update.callback_query else 0
-    try:
-        page = await relay.threads_of(context.uow(), telegram_id(update), offset)
-    except DomainError as error:
-        await say(update, context, escape(error.sentence))
-        return
+    page = await context.turn.run(relay.threads_of, ListThreads(offset))
+    await answer_query(update, context)
     if page.total == 0:
-        await say(
-            update, context, "No conversations yet. Sellers start one with Connect on a lead."
-        )
+        await say(update, context, texts.NO_CONVERSATIONS)
         return
-    text, markup = _list(page)
-    await say(update, context, text, markup)
+    await say(update, context, texts.thread_list(page), views.thread_list_actions(page))
 
 
 async def open_thread(update: Update, context: LeadlineContext) -> None:
     """Opens a thread card with what the user may do in it."""
+    view = await context.turn.run(relay.view_thread, OpenThread(ThreadOpen.of(update).thread_id))
     await answer_query(update, context)
-    thread_id = ThreadOpen.of(update).thread_id
-    try:
-        view = await relay.view_thread(context.uow(), telegram_id(update), thread_id)
-    except DomainError as error:
-        await say(update, context, escape(error.sentence))
-        return
-    await say(update, context, chat_views.thread_card(view), chat_views.thread_actions(view))
+    await say(update, context, texts.thread_card(view), views.thread_actions(view))
 
 
 async def transcript(update: Update, context: LeadlineContext) -> None:
     """Sends the thread's whole record as a UTF-8 text file."""
     thread_id = ThreadTranscript.of(update).thread_id
-    try:
-        text = await relay.transcript(context.uow(), telegram_id(update), thread_id)
-    except DomainError as error:
-        await answer_query(update, context, error.sentence)
-        return
+    record = await context.turn.run(relay.transcript, ExportTranscript(thread_id))
     await answer_query(update, context)
     chat = update.effective_chat
     assert chat is not None
-    bot, content = context.bot, text.encode("utf-8")
+    bot, content = context.bot, texts.transcript(record, context.turn.now).encode("utf-8")
     later(
         context,
         lambda: bot.send_document(
             chat.id,
             BytesIO(content),
-            filename=f"leadline-thread-{thread_id}.txt",
-            caption="📄 The full record of this conversation (times in UTC).",
+            filename=texts.transcript_file_name(thread_id),
+            caption=texts.TRANSCRIPT_CAPTION,
         ),
     )
 

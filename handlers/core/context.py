@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -22,11 +22,23 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+class TurnUnitOfWork(UnitOfWork, Protocol):
+    """The unit of work of one update, with what the Telegram layer stores in it."""
+
+    async def save_conversation(
+        self, name: str, key: tuple[int, ...], state: object | None
+    ) -> None: ...
+
+    async def save_user_data(self, user_id: int, data: dict[str, Any]) -> None: ...
+
+    def joined(self) -> UnitOfWork: ...
+
+
 @dataclass
 class Services:
     """Long-lived collaborators, built by ``bot/`` and kept in (unpersisted) bot_data."""
 
-    uow: Callable[[], UnitOfWork]
+    uow: Callable[[], TurnUnitOfWork]
     # Turns the events a use case recorded into outbox rows.
     notifier: Notifier = field(default_factory=Notifier)
     kick_outbox: Callable[[], None] = lambda: None

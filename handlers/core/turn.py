@@ -23,7 +23,7 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from html import escape
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
@@ -32,7 +32,7 @@ from telegram.ext import BaseHandler, ConversationHandler
 from domain.errors import DomainError, NotFound
 from domain.model import User
 from domain.ports import UnitOfWork
-from handlers.core.context import TURN_KEY, LeadlineContext
+from handlers.core.context import TURN_KEY, LeadlineContext, TurnUnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -46,18 +46,6 @@ SEND_ATTEMPTS = 5
 # Telegram refuses to answer a button press after about 15 s (after a restart, say).
 STALE_QUERY = ("query is too old", "query id is invalid")
 CLAIMED_KEY = "leadline.claimed"
-
-
-class TurnUnitOfWork(UnitOfWork, Protocol):
-    """The unit of work of one update, with what the Telegram layer stores in it."""
-
-    async def save_conversation(
-        self, name: str, key: tuple[int, ...], state: object | None
-    ) -> None: ...
-
-    async def save_user_data(self, user_id: int, data: dict[str, Any]) -> None: ...
-
-    def joined(self) -> UnitOfWork: ...
 
 
 @dataclass
@@ -148,7 +136,13 @@ def in_turn(callback: Callback, conversation: str | None = None) -> Callback:
             return await callback(update, context)
         return await _run(callback, conversation, update, context)
 
+    turn.on_update_path = True  # type: ignore[attr-defined]
     return turn
+
+
+def on_update_path(callback: object) -> bool:
+    """True for a callback wrapped by ``in_turn``."""
+    return bool(getattr(callback, "on_update_path", False))
 
 
 async def _run(
@@ -160,29 +154,28 @@ async def _run(
     context.turn_state[CLAIMED_KEY] = True
     sender = update.effective_user
     async with services.uow() as uow:
-        turn_uow: TurnUnitOfWork = uow  # type: ignore[assignment]
         if not await uow.updates.mark_handled(key, now):
             log.info("Skipping update %s: it was handled before", update.update_id)
-            await _deliver(update, Turn(turn_uow, None, now))
+            await _deliver(update, Turn(uow, None, now))
             return None
         user = await uow.users.get_by_telegram_id(sender.id) if sender else None
-        turn = Turn(turn_uow, user, now)
+        turn = Turn(uow, user, now)
         flow_data = deepcopy(context.user_data) if context.user_data is not None else None
         context.turn_state[TURN_KEY] = turn
         try:
             result = await callback(update, context)
             await services.notifier.publish(uow, uow.collect_events(), now, context.bot.username)
-            await _save_position(turn_uow, conversation, update, context, result, flow_data)
+            await _save_position(uow, conversation, update, context, result, flow_data)
             await uow.commit()
         except DomainError as error:
             # Nothing the handler wrote stays; the update still counts as handled.
-            await _close_after_failure(turn_uow, key, now)
+            await _close_after_failure(uow, key, now)
             _restore(context, flow_data)
             result, turn.calls = None, []
             _tell(update, turn, error.sentence)
         except Exception:
             # A bug: handling it again after a restart would fail the same way.
-            await _close_after_failure(turn_uow, key, now)
+            await _close_after_failure(uow, key, now)
             _restore(context, flow_data)
             raise
         finally:

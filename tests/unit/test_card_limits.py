@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from domain.chat import MessageKind, RelayedMessage
+from domain.chat import MessageKind, Relay, RelayedMessage
 from domain.credentials import (
     Credentials,
     DocumentKind,
@@ -17,7 +17,6 @@ from domain.lifecycle import LeadStatus
 from domain.model import Profile, Role, User
 from domain.money import Money
 from domain.negotiation import Deal, Offer, Thread
-from domain.relay import Relay
 from domain.sellers import PublicProfile
 from handlers.chat import views as chat_views
 from handlers.core.limits import clip, units, visible
@@ -107,7 +106,11 @@ def test_bid_card_and_relayed_messages_fit() -> None:
         (MessageKind.PHOTO, "😀" * 1000, 1024, "caption"),
     ):
         message = RelayedMessage(9, 1, 2, kind, NOW, 5, text=text, file_id="f", flagged=True)
-        payload = chat_views.relay_payload(
-            Relay(message, biggest_lead(), biggest_user(), biggest_user())
-        )
-        assert length(str(payload[field])) <= limit
+        relay = Relay(biggest_lead(), biggest_user(), biggest_user())
+        original = RelayedMessage(9, 1, 2, kind, NOW, 4, recipient_message_id=8, id=3)
+        for payload in (
+            chat_views.relayed(message, relay),
+            chat_views.edited(message, original, relay),
+            chat_views.edited(message, RelayedMessage(9, 1, 2, kind, NOW, 4, id=3), relay),
+        ):
+            assert length(str(payload[field])) <= limit
