@@ -25,6 +25,7 @@ from handlers.dashboard import view as dashboard
 from handlers.deals import flow as deals
 from handlers.deals import notices as deal_notices
 from handlers.leads import find as leads
+from handlers.leads import notices as lead_notices
 from handlers.leads import post as newlead
 from handlers.menu import general
 from handlers.menu.buttons import MenuButton
@@ -39,7 +40,7 @@ BOT_COMMANDS = [BotCommand(name, description) for name, description in texts.COM
 
 def notifier() -> Notifier:
     """What every feature's events say, and to whom."""
-    return Notifier(deal_notices.NOTICES)
+    return Notifier(deal_notices.NOTICES, lead_notices.NOTICES)
 
 
 def register(app: LeadlineApp) -> None:

@@ -98,7 +98,7 @@ async def unexpected_message(update: Update, context: LeadlineContext) -> None:
         await signup.answer_by_stage(update, context)
     elif not user.signed_up:
         await say(update, context, texts.NOT_SIGNED_UP)
-    elif await lead_cases.unfinished_draft(context.uow(), user.telegram_id) is not None:
+    elif await context.turn.run(lead_cases.unfinished_draft, None) is not None:
         await say(update, context, texts.UNFINISHED_LEAD)
     else:
         await say(update, context, texts.UNKNOWN_MESSAGE, keyboards.menu())

@@ -139,7 +139,7 @@ async def send_documents(update: Update, context: LeadlineContext) -> None:
 async def choose_lead(update: Update, context: LeadlineContext) -> None:
     """Invite: asks which of the buyer's open leads the seller is invited to."""
     seller = ProviderInvite.of(update).seller_id
-    leads = await lead_cases.open_leads_of(context.uow(), telegram_id(update))
+    leads = await context.turn.run(lead_cases.open_leads_of, None)
     if not leads:
         await answer_query(update, context, "You have no open lead to invite to.", alert=True)
         return
