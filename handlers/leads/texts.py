@@ -134,10 +134,6 @@ def results_header(words: list[str], total: int, offset: int, size: int) -> str:
     return f"Open leads for {what}: {offset + 1}–{last} of {total}"
 
 
-def missing_fields(missing: list[str]) -> str:
-    return "Before publishing, please add: " + ", ".join(missing) + "."
-
-
 def results_header_with_filters(
     words: list[str], filters: list[str], total: int, offset: int, size: int
 ) -> str:
