@@ -92,3 +92,30 @@ class SellerInvited(Event):
     seller: User
     lead: Lead
     thread: Thread
+
+
+# Leads: publishing, changing and withdrawing a lead (domain/lead_cases.py).
+
+
+@dataclass(frozen=True)
+class LeadPublished(Event):
+    """A lead went live; ``alerted`` matching sellers were recorded to be told of it."""
+
+    lead: Lead
+    alerted: int
+
+
+@dataclass(frozen=True)
+class LeadChanged(Event):
+    """The buyer changed an open lead; the sellers already talking about it should know."""
+
+    lead: Lead
+    sellers_in_talks: tuple[User, ...]
+
+
+@dataclass(frozen=True)
+class LeadWithdrawn(Event):
+    """The buyer took a lead off the market; its open offers lapsed."""
+
+    lead: Lead
+    sellers: tuple[User, ...]

@@ -1,14 +1,19 @@
-"""Use cases of posting, editing, publishing, withdrawing and finding leads."""
+"""Use cases of posting, editing, publishing, withdrawing and finding leads.
+
+Each use case runs inside the update's unit of work (the caller commits) as the acting
+user, takes one small command, and records what sellers should hear as events.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+from enum import StrEnum
 
 from domain.errors import InvalidInput, NotAllowed, NotFound
+from domain.events import LeadChanged, LeadPublished, LeadWithdrawn
 from domain.leads import (
-    MAX_ATTACHMENTS,
     Attachment,
     Lead,
     parse_lead_skills,
@@ -16,18 +21,133 @@ from domain.leads import (
     validate_title,
 )
 from domain.lifecycle import Action, Actor, LeadStatus, next_status
-from domain.model import OutboxKind, OutboxMessage, User
+from domain.model import User
 from domain.money import parse_money
-from domain.onboarding import load_user
 from domain.ports import Page, UnitOfWork
 
 PAGE_SIZE = 5
-EDITABLE = frozenset({LeadStatus.DRAFT, LeadStatus.OPEN})
+SUGGESTED_SKILLS = 8
+MATCHING_SELLERS = 10
+OPEN_LEADS_TO_INVITE_TO = 20
 
-RenderAlert = Callable[[Lead], dict[str, object]]
-RenderChange = Callable[[Lead], dict[str, object]]
-"""Builds the notice telling connected sellers that a lead changed."""
-"""Builds the outbox payload of the alert card for a lead (Telegram-specific, from handlers)."""
+
+class LeadField(StrEnum):
+    """The parts of a lead the form asks for, in the order it asks."""
+
+    TITLE = "title"
+    DESCRIPTION = "description"
+    CATEGORY = "category"
+    SKILLS = "skills"
+    BUDGET = "budget"
+    ATTACHMENTS = "attachments"
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of the lead form, with what it offers: the categories to pick from, or
+    popular skills as suggestions."""
+
+    field: LeadField
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StartDraft:
+    pass
+
+
+@dataclass(frozen=True)
+class OwnLead:
+    """An action the buyer takes on one of their leads."""
+
+    lead_id: int
+
+
+@dataclass(frozen=True)
+class AskField:
+    field: LeadField
+
+
+@dataclass(frozen=True)
+class WriteField:
+    """One answer of the lead form (a text, or the name of the tapped category); ``then``
+    is the question the form asks next, whose choices come back with the result."""
+
+    lead_id: int
+    field: LeadField
+    text: str
+    currency: str
+    then: LeadField | None = None
+
+
+@dataclass(frozen=True)
+class Attach:
+    """A file for the lead; ``replace`` drops the files it had (an edit starts over)."""
+
+    lead_id: int
+    attachment: Attachment
+    replace: bool = False
+
+
+@dataclass(frozen=True)
+class OpenLead:
+    lead_id: int
+
+
+@dataclass(frozen=True)
+class FindLeads:
+    words: Sequence[str]
+    offset: int
+    category: str | None = None
+    skill: str | None = None
+
+
+@dataclass(frozen=True)
+class SearchPublic:
+    words: Sequence[str]
+    offset: int
+    size: int
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What a search can be filtered by; ``limit`` caps the skills offered."""
+
+    limit: int = 12
+
+
+@dataclass(frozen=True)
+class MuteAlerts:
+    muted: bool
+
+
+@dataclass(frozen=True)
+class LeadEdit:
+    """A lead after an answer of its form, and the next question if one was wanted."""
+
+    lead: Lead
+    then: Question | None = None
+
+    @property
+    def published(self) -> bool:
+        return self.lead.status is LeadStatus.OPEN
+
+
+@dataclass(frozen=True)
+class Published:
+    lead: Lead
+    alerted: int
+
+
+@dataclass(frozen=True)
+class LeadView:
+    lead: Lead
+    buyer: User
+    viewer: User | None
+
+    @property
+    def own(self) -> bool:
+        return self.viewer is not None and self.lead.buyer_id == self.viewer.id
 
 
 def missing_for_posting(user: User) -> list[str]:
@@ -42,6 +162,13 @@ def missing_for_posting(user: User) -> list[str]:
     return missing
 
 
+def _ensure_may_post(user: User) -> None:
+    missing = missing_for_posting(user)
+    if missing:
+        raise NotAllowed("To post a lead you first need " + " and ".join(missing) + ".")
+    user.ensure_active("post leads")
+
+
 async def _own_lead(uow: UnitOfWork, user: User, lead_id: int) -> Lead:
     lead = await uow.leads.get(lead_id)
     if lead is None or lead.buyer_id != user.id:
@@ -49,303 +176,194 @@ async def _own_lead(uow: UnitOfWork, user: User, lead_id: int) -> Lead:
     return lead
 
 
-async def start_draft(uow: UnitOfWork, telegram_id: int, now: datetime) -> Lead:
-    """Returns the buyer's unfinished draft, or a new empty one."""
-    async with uow:
-        user = await load_user(uow, telegram_id)
-        missing = missing_for_posting(user)
-        if missing:
-            raise NotAllowed("To post a lead you first need " + " and ".join(missing) + ".")
-        assert user.id is not None
-        draft = await uow.leads.draft_of(user.id)
-        if draft is None:
-            draft = await uow.leads.add(Lead(buyer_id=user.id, created_at=now))
-        await uow.commit()
-        return draft
+async def _question(uow: UnitOfWork, field: LeadField | None) -> Question | None:
+    if field is LeadField.CATEGORY:
+        return Question(field, tuple(await uow.categories.names()))
+    if field is LeadField.SKILLS:
+        return Question(field, tuple(await uow.skills.popular(SUGGESTED_SKILLS)))
+    return Question(field) if field is not None else None
 
 
-async def discard_draft(uow: UnitOfWork, telegram_id: int, lead_id: int, now: datetime) -> Lead:
-    """Throws a draft away and starts a fresh one."""
-    async with uow:
-        user = await load_user(uow, telegram_id)
-        lead = await _own_lead(uow, user, lead_id)
-        if lead.status is not LeadStatus.DRAFT:
-            raise NotAllowed("Only a draft can be thrown away.")
-        lead.title = lead.description = lead.category = None
-        lead.skills, lead.budget, lead.attachments = [], None, []
-        lead.created_at = now
-        await uow.leads.save(lead)
-        await uow.commit()
-        return lead
-
-
-async def _tell_sellers_in_talks(
-    uow: UnitOfWork, lead: Lead, notify: RenderChange, now: datetime
-) -> None:
-    threads = await uow.threads.of_lead(lead.id or 0)
+async def _sellers_in_talks(uow: UnitOfWork, lead: Lead) -> tuple[User, ...]:
+    threads = await uow.threads.of_lead(lead.key)
     sellers = await uow.users.get_many({thread.seller_id for thread in threads})
-    await uow.outbox.add_many(
-        [
-            OutboxMessage(
-                kind=OutboxKind.TELEGRAM,
-                recipient=str(seller.telegram_id),
-                payload=notify(lead),
-                created_at=now,
-                user_id=seller.id,
-            )
-            for thread in threads
-            if (seller := sellers.get(thread.seller_id)) is not None
-        ]
-    )
+    return tuple(sellers[t.seller_id] for t in threads if t.seller_id in sellers)
 
 
-@dataclass(frozen=True)
-class LeadEdit:
-    """The result of changing a field: the lead, and whether it was already published."""
-
-    lead: Lead
-    published: bool
-
-
-async def _edit(
-    uow: UnitOfWork,
-    telegram_id: int,
-    lead_id: int,
-    change: Callable[[Lead], None],
-    notify: RenderChange | None,
-) -> LeadEdit:
-    async with uow:
-        user = await load_user(uow, telegram_id)
-        lead = await _own_lead(uow, user, lead_id)
-        if lead.status not in EDITABLE:
-            raise NotAllowed("This lead can no longer be edited.")
-        change(lead)
-        await uow.leads.save(lead)
-        if lead.status is LeadStatus.OPEN and notify is not None:
-            # Sellers already talking about this lead should know what changed.
-            await _tell_sellers_in_talks(uow, lead, notify, datetime.now(UTC))
-        await uow.commit()
-        return LeadEdit(lead, lead.status is LeadStatus.OPEN)
+async def start_draft(uow: UnitOfWork, buyer: User, command: StartDraft, now: datetime) -> Lead:
+    """Returns the buyer's unfinished draft, or a new empty one."""
+    _ensure_may_post(buyer)
+    draft = await uow.leads.draft_of(buyer.key)
+    if draft is None:
+        draft = await uow.leads.add(Lead(buyer_id=buyer.key, created_at=now))
+    return draft
 
 
-async def set_title(
-    uow: UnitOfWork, telegram_id: int, lead_id: int, text: str, notify: RenderChange | None = None
-) -> LeadEdit:
-    title = validate_title(text)
-    return await _edit(
-        uow, telegram_id, lead_id, lambda lead: setattr(lead, "title", title), notify
-    )
+async def resume_draft(uow: UnitOfWork, buyer: User, command: OwnLead, now: datetime) -> LeadEdit:
+    """The draft, with the question of its first missing field (none when it is complete)."""
+    lead = await _own_lead(uow, buyer, command.lead_id)
+    missing = lead.missing
+    return LeadEdit(lead, await _question(uow, LeadField(missing[0]) if missing else None))
 
 
-async def set_description(
-    uow: UnitOfWork, telegram_id: int, lead_id: int, text: str, notify: RenderChange | None = None
-) -> LeadEdit:
-    description = validate_description(text)
-    return await _edit(
-        uow, telegram_id, lead_id, lambda lead: setattr(lead, "description", description), notify
-    )
+async def discard_draft(uow: UnitOfWork, buyer: User, command: OwnLead, now: datetime) -> Lead:
+    """Throws a draft away and starts a fresh one."""
+    lead = await _own_lead(uow, buyer, command.lead_id)
+    lead.start_over(now)
+    await uow.leads.save(lead)
+    return lead
 
 
-async def set_category(
-    uow: UnitOfWork,
-    telegram_id: int,
-    lead_id: int,
-    category: str,
-    notify: RenderChange | None = None,
-) -> LeadEdit:
-    async with uow:
-        if category not in await uow.categories.names():
+async def ask_field(uow: UnitOfWork, buyer: User, command: AskField, now: datetime) -> Question:
+    """One question of the form, with its choices."""
+    question = await _question(uow, command.field)
+    assert question is not None
+    return question
+
+
+async def write_field(uow: UnitOfWork, buyer: User, command: WriteField, now: datetime) -> LeadEdit:
+    """Stores one answer (a wrong one raises InvalidInput); sellers already talking about an
+    open lead are told that it changed."""
+    value = await _answer(uow, command)
+    lead = await _own_lead(uow, buyer, command.lead_id)
+    lead.ensure_editable()
+    setattr(lead, command.field.value, value)
+    await uow.leads.save(lead)
+    if lead.status is LeadStatus.OPEN:
+        uow.record(LeadChanged(lead, await _sellers_in_talks(uow, lead)))
+    return LeadEdit(lead, await _question(uow, command.then))
+
+
+async def _answer(uow: UnitOfWork, command: WriteField) -> object:
+    """The value an answer gives its field, checked and normalized."""
+    text = command.text
+    if command.field is LeadField.TITLE:
+        return validate_title(text)
+    if command.field is LeadField.DESCRIPTION:
+        return validate_description(text)
+    if command.field is LeadField.CATEGORY:
+        if text not in await uow.categories.names():
             raise InvalidInput("That category is not on the list.")
-    return await _edit(
-        uow, telegram_id, lead_id, lambda lead: setattr(lead, "category", category), notify
-    )
+        return text
+    if command.field is LeadField.SKILLS:
+        return await uow.skills.resolve(parse_lead_skills(text))
+    if command.field is LeadField.BUDGET:
+        return parse_money(text, command.currency)
+    raise ValueError(f"the {command.field} of a lead is not answered with text")
 
 
-async def set_skills(
-    uow: UnitOfWork, telegram_id: int, lead_id: int, text: str, notify: RenderChange | None = None
-) -> LeadEdit:
-    names = parse_lead_skills(text)
-    async with uow:
-        skills = await uow.skills.resolve(names)
-        await uow.commit()
-    return await _edit(
-        uow, telegram_id, lead_id, lambda lead: setattr(lead, "skills", skills), notify
-    )
+async def attach(uow: UnitOfWork, buyer: User, command: Attach, now: datetime) -> LeadEdit:
+    """Adds a file to the lead (at most ``MAX_ATTACHMENTS``)."""
+    lead = await _own_lead(uow, buyer, command.lead_id)
+    lead.ensure_editable()
+    if command.replace:
+        lead.attachments = []
+    lead.attach(command.attachment)
+    await uow.leads.save(lead)
+    return LeadEdit(lead)
 
 
-async def set_budget(
-    uow: UnitOfWork,
-    telegram_id: int,
-    lead_id: int,
-    text: str,
-    currency: str,
-    notify: RenderChange | None = None,
-) -> LeadEdit:
-    budget = parse_money(text, currency)
-    return await _edit(
-        uow, telegram_id, lead_id, lambda lead: setattr(lead, "budget", budget), notify
-    )
+async def own_lead(uow: UnitOfWork, buyer: User, command: OwnLead, now: datetime) -> Lead:
+    """One of the buyer's leads."""
+    return await _own_lead(uow, buyer, command.lead_id)
 
 
-async def add_attachment(
-    uow: UnitOfWork,
-    telegram_id: int,
-    lead_id: int,
-    attachment: Attachment,
-    notify: RenderChange | None = None,
-) -> LeadEdit:
-    def attach(lead: Lead) -> None:
-        if len(lead.attachments) >= MAX_ATTACHMENTS:
-            raise InvalidInput(f"A lead can have at most {MAX_ATTACHMENTS} attachments.")
-        lead.attachments.append(attachment)
-
-    return await _edit(uow, telegram_id, lead_id, attach, notify)
+async def start_edit(uow: UnitOfWork, buyer: User, command: OwnLead, now: datetime) -> Lead:
+    """One of the buyer's leads, if it may still be changed."""
+    lead = await _own_lead(uow, buyer, command.lead_id)
+    lead.ensure_editable()
+    return lead
 
 
-async def clear_attachments(uow: UnitOfWork, telegram_id: int, lead_id: int) -> LeadEdit:
-    return await _edit(
-        uow, telegram_id, lead_id, lambda lead: setattr(lead, "attachments", []), None
-    )
+async def publish(uow: UnitOfWork, buyer: User, command: OwnLead, now: datetime) -> Published:
+    """Opens the lead and records, in SQL, every matching seller not yet alerted; the
+    LeadPublished event queues their alerts."""
+    lead = await _own_lead(uow, buyer, command.lead_id)
+    buyer.ensure_active("post leads")
+    lead.ensure_complete()
+    lead.status = next_status(lead.status, Action.PUBLISH, Actor.BUYER)
+    lead.published_at = now
+    await uow.leads.save(lead)
+    alerted = await uow.leads.record_matches(lead, now)
+    uow.record(LeadPublished(lead, alerted))
+    return Published(lead, alerted)
 
 
-@dataclass(frozen=True)
-class Published:
-    lead: Lead
-    alerted: int
-
-
-async def publish(
-    uow: UnitOfWork, telegram_id: int, lead_id: int, now: datetime, render_alert: RenderAlert
-) -> Published:
-    """Opens the lead and queues one alert card for every matching seller not yet alerted."""
-    async with uow:
-        user = await load_user(uow, telegram_id)
-        lead = await _own_lead(uow, user, lead_id)
-        if lead.missing:
-            raise InvalidInput("Before publishing, please add: " + ", ".join(lead.missing) + ".")
-        lead.status = next_status(lead.status, Action.PUBLISH, Actor.BUYER)
-        lead.published_at = now
-        await uow.leads.save(lead)
-        assert lead.id is not None
-        alerted = await uow.leads.record_matches(lead, now)
-        if alerted:
-            await uow.outbox.add(
-                OutboxMessage(
-                    kind=OutboxKind.ALERT_FANOUT,
-                    recipient=f"lead:{lead.id}",
-                    payload={"lead_id": lead.id, "message": render_alert(lead)},
-                    created_at=now,
-                    dedupe_key=f"alerts:{lead.id}",
-                )
-            )
-        await uow.commit()
-        return Published(lead, alerted)
-
-
-async def withdraw(
-    uow: UnitOfWork, telegram_id: int, lead_id: int, notify: RenderChange | None = None
-) -> Lead:
+async def withdraw(uow: UnitOfWork, buyer: User, command: OwnLead, now: datetime) -> Lead:
     """Takes the lead off the market; open offers lapse and sellers in talks are told."""
-    async with uow:
-        user = await load_user(uow, telegram_id)
-        lead = await _own_lead(uow, user, lead_id)
-        lead.status = next_status(lead.status, Action.WITHDRAW, Actor.BUYER)
-        await uow.leads.save(lead)
-        now = datetime.now(UTC)
-        await uow.threads.supersede_open_offers(lead_id, now)
-        if notify is not None:
-            await _tell_sellers_in_talks(uow, lead, notify, now)
-        await uow.commit()
-        return lead
+    lead = await _own_lead(uow, buyer, command.lead_id)
+    lead.status = next_status(lead.status, Action.WITHDRAW, Actor.BUYER)
+    await uow.leads.save(lead)
+    await uow.threads.supersede_open_offers(lead.key, now)
+    uow.record(LeadWithdrawn(lead, await _sellers_in_talks(uow, lead)))
+    return lead
 
 
-@dataclass(frozen=True)
-class LeadView:
-    lead: Lead
-    buyer: User
-    viewer: User
-
-    @property
-    def own(self) -> bool:
-        return self.lead.buyer_id == self.viewer.id
-
-
-async def view_lead(uow: UnitOfWork, telegram_id: int, lead_id: int, now: datetime) -> LeadView:
-    """A lead as one user may see it: drafts only by their owner; sellers' opens are noted."""
-    async with uow:
-        viewer = await load_user(uow, telegram_id)
-        lead = await uow.leads.get(lead_id)
-        if lead is None or (lead.status is LeadStatus.DRAFT and lead.buyer_id != viewer.id):
-            raise NotFound("That lead does not exist.")
-        buyer = await uow.users.get(lead.buyer_id)
-        assert buyer is not None and viewer.id is not None
-        if viewer.is_seller and lead.buyer_id != viewer.id and lead.id is not None:
-            await uow.leads.mark_opened(lead.id, viewer.id, now)
-            await uow.commit()
-        return LeadView(lead, buyer, viewer)
+async def view_lead(
+    uow: UnitOfWork, viewer: User | None, command: OpenLead, now: datetime
+) -> LeadView | None:
+    """A lead as one person may see it (None when there is no such lead for them): drafts
+    only by their owner; a seller's opening is noted. Anyone may open a shared lead, even
+    someone not signed up yet (``viewer`` None)."""
+    lead = await uow.leads.get(command.lead_id)
+    own = viewer is not None and lead is not None and lead.buyer_id == viewer.id
+    if lead is None or (lead.status is LeadStatus.DRAFT and not own):
+        return None
+    buyer = await uow.users.get(lead.buyer_id)
+    assert buyer is not None
+    if viewer is not None and viewer.is_seller and not own:
+        await uow.leads.mark_opened(lead.key, viewer.key, now)
+    return LeadView(lead, buyer, viewer)
 
 
-async def find_leads(
-    uow: UnitOfWork,
-    telegram_id: int,
-    words: Sequence[str],
-    offset: int,
-    category: str | None = None,
-    skill: str | None = None,
-) -> Page[Lead]:
+async def find_leads(uow: UnitOfWork, user: User, command: FindLeads, now: datetime) -> Page[Lead]:
     """Open leads: a search when words or filters are given, else the seller's matches."""
-    async with uow:
-        user = await load_user(uow, telegram_id)
-        assert user.id is not None
-        if not words and not category and not skill and user.is_seller:
-            return await uow.leads.matching_open_for(user.id, offset, PAGE_SIZE)
-        return await uow.leads.search_open(words, category, skill, offset, PAGE_SIZE)
+    if not command.words and not command.category and not command.skill and user.is_seller:
+        return await uow.leads.matching_open_for(user.key, command.offset, PAGE_SIZE)
+    return await uow.leads.search_open(
+        command.words, command.category, command.skill, command.offset, PAGE_SIZE
+    )
 
 
 async def search_public(
-    uow: UnitOfWork, words: Sequence[str], offset: int, size: int
+    uow: UnitOfWork, anyone: User | None, command: SearchPublic, now: datetime
 ) -> Page[Lead]:
     """Open leads for inline mode, where anyone may search."""
-    async with uow:
-        return await uow.leads.search_open(words, None, None, offset, size)
+    return await uow.leads.search_open(command.words, None, None, command.offset, command.size)
 
 
-async def popular_skills(uow: UnitOfWork, limit: int) -> list[str]:
-    """The skills most sellers offer, as suggestions."""
-    async with uow:
-        return await uow.skills.popular(limit)
+async def category_choices(
+    uow: UnitOfWork, user: User, command: Choices, now: datetime
+) -> list[str]:
+    """The categories a search can be filtered by."""
+    return await uow.categories.names()
+
+
+async def skill_choices(uow: UnitOfWork, user: User, command: Choices, now: datetime) -> list[str]:
+    """Skills to filter a search by: the user's own first, then the most popular."""
+    popular = await uow.skills.popular(command.limit)
+    return list(dict.fromkeys(user.profile.skills + popular))[: command.limit]
 
 
 async def matching_sellers_of(
-    uow: UnitOfWork, telegram_id: int, lead_id: int, limit: int = 10
+    uow: UnitOfWork, buyer: User, command: OwnLead, now: datetime
 ) -> list[User]:
     """The best-matching sellers of one of the buyer's own leads."""
-    async with uow:
-        user = await load_user(uow, telegram_id)
-        lead = await _own_lead(uow, user, lead_id)
-        matches = await uow.leads.matching_sellers(lead, limit)
-        sellers = await uow.users.get_many([match.seller_id for match in matches])
-        return [sellers[m.seller_id] for m in matches if m.seller_id in sellers]
+    lead = await _own_lead(uow, buyer, command.lead_id)
+    matches = await uow.leads.matching_sellers(lead, MATCHING_SELLERS)
+    sellers = await uow.users.get_many([match.seller_id for match in matches])
+    return [sellers[m.seller_id] for m in matches if m.seller_id in sellers]
 
 
-async def set_alerts_muted(uow: UnitOfWork, telegram_id: int, muted: bool) -> User:
-    async with uow:
-        user = await load_user(uow, telegram_id)
-        user.alerts_muted = muted
-        await uow.users.save(user)
-        await uow.commit()
-        return user
+async def set_alerts_muted(uow: UnitOfWork, user: User, command: MuteAlerts, now: datetime) -> User:
+    user.alerts_muted = command.muted
+    await uow.users.save(user)
+    return user
 
 
-async def open_leads_of(uow: UnitOfWork, telegram_id: int, limit: int = 20) -> list[Lead]:
-    """The buyer's open leads, newest first (to invite sellers to)."""
-    async with uow:
-        user = await load_user(uow, telegram_id)
-        assert user.id is not None
-        return (await uow.leads.of_buyer(user.id, [LeadStatus.OPEN], 0, limit)).items
-
-
-async def unfinished_draft(uow: UnitOfWork, buyer: User, _: object, now: datetime) -> Lead | None:
+async def unfinished_draft(
+    uow: UnitOfWork, buyer: User, command: object, now: datetime
+) -> Lead | None:
     """A draft the buyer started writing (it has at least a title)."""
     draft = await uow.leads.draft_of(buyer.key)
     return draft if draft is not None and draft.title else None

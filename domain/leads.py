@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from domain import validation
-from domain.errors import InvalidInput
+from domain.errors import InvalidInput, NotAllowed
 from domain.lifecycle import LeadStatus
 from domain.money import Money
 from domain.skills import SkillName, parse_skill_list, skill_key
@@ -17,6 +17,8 @@ MAX_TITLE = 120
 MAX_DESCRIPTION = 4000
 MAX_LEAD_SKILLS = 10
 MAX_ATTACHMENTS = 5
+# A lead can be changed while it is written and while it is open.
+EDITABLE = frozenset({LeadStatus.DRAFT, LeadStatus.OPEN})
 
 
 class AttachmentKind(StrEnum):
@@ -57,6 +59,38 @@ class Lead:
             "budget": self.budget,
         }
         return [name for name, value in required.items() if not value]
+
+    @property
+    def key(self) -> int:
+        """The database id of a stored lead (every loaded lead has one)."""
+        assert self.id is not None, "the lead is not stored yet"
+        return self.id
+
+    @property
+    def editable(self) -> bool:
+        return self.status in EDITABLE
+
+    def ensure_editable(self) -> None:
+        if not self.editable:
+            raise NotAllowed("This lead can no longer be edited.")
+
+    def ensure_complete(self) -> None:
+        """Refuses to publish a draft that still lacks a required field."""
+        if self.missing:
+            raise InvalidInput("Before publishing, please add: " + ", ".join(self.missing) + ".")
+
+    def attach(self, attachment: Attachment) -> None:
+        if len(self.attachments) >= MAX_ATTACHMENTS:
+            raise InvalidInput(f"A lead can have at most {MAX_ATTACHMENTS} attachments.")
+        self.attachments.append(attachment)
+
+    def start_over(self, now: datetime) -> None:
+        """Empties a draft, as if it had just been started."""
+        if self.status is not LeadStatus.DRAFT:
+            raise NotAllowed("Only a draft can be thrown away.")
+        self.title = self.description = self.category = None
+        self.skills, self.budget, self.attachments = [], None, []
+        self.created_at = now
 
 
 def validate_title(raw: str) -> str:

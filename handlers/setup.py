@@ -26,6 +26,7 @@ from handlers.dashboard import view as dashboard
 from handlers.deals import flow as deals
 from handlers.deals import notices as deal_notices
 from handlers.leads import find as leads
+from handlers.leads import notices as lead_notices
 from handlers.leads import post as newlead
 from handlers.menu import general
 from handlers.menu.buttons import MenuButton
@@ -45,6 +46,7 @@ def notifier() -> Notifier:
         deal_notices.NOTICES,
         chat_notices.NOTICES,
         provider_notices.NOTICES,
+        lead_notices.NOTICES,
     )
 
 

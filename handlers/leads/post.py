@@ -3,7 +3,6 @@ budget → attachments → preview with Publish / Edit / Cancel."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from html import escape
 
 from telegram import Update
@@ -15,13 +14,22 @@ from telegram.ext import (
     filters,
 )
 
-from domain import lead_cases, profiles
-from domain.errors import DomainError
-from domain.lead_cases import LeadEdit, RenderChange
+from domain import lead_cases
+from domain.errors import InvalidInput
+from domain.lead_cases import (
+    AskField,
+    Attach,
+    LeadEdit,
+    LeadField,
+    OwnLead,
+    Question,
+    StartDraft,
+    WriteField,
+)
 from domain.leads import Attachment, AttachmentKind, Lead
 from domain.lifecycle import LeadStatus
-from domain.ports import UnitOfWork
 from handlers.core import keyboards, texts
+from handlers.core.callbacks import StaleButton
 from handlers.core.common import (
     NEW_MESSAGE,
     TEXT_ANSWER,
@@ -29,7 +37,6 @@ from handlers.core.common import (
     close_question,
     edit_markup,
     say,
-    telegram_id,
 )
 from handlers.core.context import LeadlineContext
 from handlers.core.conversation import Handlers, persistent_conversation
@@ -52,26 +59,14 @@ from handlers.leads.buttons import (
 from handlers.menu.buttons import MenuNewLead
 
 END = ConversationHandler.END
-TITLE, DESCRIPTION, CATEGORY, SKILLS, BUDGET = (
-    "title",
-    "description",
-    "category",
-    "skills",
-    "budget",
-)
-ATTACHMENTS, PREVIEW, RESUME, CHOOSE_FIELD = "attachments", "preview", "resume", "choose_field"
+TITLE, DESCRIPTION, CATEGORY, SKILLS, BUDGET, ATTACHMENTS = (field.value for field in LeadField)
+PREVIEW, RESUME, CHOOSE_FIELD = "preview", "resume", "choose_field"
 ORDER = [TITLE, DESCRIPTION, CATEGORY, SKILLS, BUDGET, ATTACHMENTS]
 REPLACE_FILES = "lead_replace_files"
 # user_data keys: the lead being written, where an edit returns to ("preview" or "card"),
-# and the step being asked (to repeat it after an unexpected message).
-LEAD_ID, RETURN_TO, ASKING = "lead", "lead_return", "lead_asking"
-
-TextSetter = Callable[[UnitOfWork, int, int, str, RenderChange | None], Awaitable[LeadEdit]]
-
-
-def _notify(context: LeadlineContext) -> RenderChange:
-    bot_username = context.bot.username
-    return lambda lead: lead_views.changed_payload(lead, bot_username)
+# the step being asked (to repeat it after an unexpected message) and what it offered
+# (the categories its buttons stand for, or the skills it suggested).
+LEAD_ID, RETURN_TO, ASKING, CHOICES = "lead", "lead_return", "lead_asking", "lead_choices"
 
 
 def _lead_id(context: LeadlineContext) -> int:
@@ -79,29 +74,47 @@ def _lead_id(context: LeadlineContext) -> int:
     return int(context.user_data.get(LEAD_ID, 0))
 
 
-async def ask(update: Update, context: LeadlineContext, field: str, prefix: str = "") -> str:
+async def ask(
+    update: Update, context: LeadlineContext, question: Question, prefix: str = ""
+) -> str:
     """Asks for one field of the lead and returns the state waiting for it."""
+    field, choices = question.field, list(question.choices)
     markup = None
-    if field == TITLE:
+    if field is LeadField.TITLE:
         text = lead_texts.TITLE_QUESTION
-    elif field == DESCRIPTION:
+    elif field is LeadField.DESCRIPTION:
         text = lead_texts.DESCRIPTION_QUESTION
-    elif field == CATEGORY:
+    elif field is LeadField.CATEGORY:
         text = lead_texts.CATEGORY_QUESTION
-        markup = lead_views.categories(
-            await profiles.category_names(context.uow()), NewLeadCategory
-        )
-    elif field == SKILLS:
-        text = lead_texts.skills_question(await lead_cases.popular_skills(context.uow(), 8))
-    elif field == BUDGET:
+        markup = lead_views.categories(choices, NewLeadCategory)
+    elif field is LeadField.SKILLS:
+        text = lead_texts.skills_question(choices)
+    elif field is LeadField.BUDGET:
         text = lead_texts.budget_question(context.services.currency)
     else:
         text = lead_texts.ATTACHMENT_QUESTION
         markup = lead_views.attachments_done(0)
     await say(update, context, f"{prefix}\n\n{text}" if prefix else text, markup)
     assert context.user_data is not None
-    context.user_data[ASKING] = field
-    return field
+    context.user_data[ASKING] = field.value
+    context.user_data[CHOICES] = choices
+    return field.value
+
+
+def _asked(context: LeadlineContext, field: str) -> Question:
+    """The question last asked for ``field``, to ask it again."""
+    assert context.user_data is not None
+    data = context.user_data
+    choices = data.get(CHOICES, []) if data.get(ASKING) == field else []
+    return Question(LeadField(field), tuple(choices))
+
+
+def _following(context: LeadlineContext, field: str) -> LeadField | None:
+    """The question after ``field``; none when an edit goes back to the preview or card."""
+    assert context.user_data is not None
+    if context.user_data.get(RETURN_TO) or field == ATTACHMENTS:
+        return None
+    return LeadField(ORDER[ORDER.index(field) + 1])
 
 
 async def show_preview(update: Update, context: LeadlineContext, lead: Lead) -> str:
@@ -118,11 +131,10 @@ async def show_preview(update: Update, context: LeadlineContext, lead: Lead) -> 
     return PREVIEW
 
 
-async def _next(update: Update, context: LeadlineContext, edit: LeadEdit, field: str) -> str | int:
+async def _next(update: Update, context: LeadlineContext, edit: LeadEdit) -> str | int:
     """After an answer: the next question, back to the preview, or the edited card."""
     assert context.user_data is not None
-    back = context.user_data.get(RETURN_TO)
-    if back == "card" or edit.published:
+    if context.user_data.get(RETURN_TO) == "card" or edit.published:
         context.user_data.pop(RETURN_TO, None)
         await say(update, context, texts.PROFILE_SAVED)
         await say(
@@ -132,116 +144,103 @@ async def _next(update: Update, context: LeadlineContext, edit: LeadEdit, field:
             lead_views.owner_actions(edit.lead),
         )
         return END
-    if back == "preview" and field != ATTACHMENTS:
+    if edit.then is None:
         return await show_preview(update, context, edit.lead)
-    following = ORDER[ORDER.index(field) + 1] if field != ATTACHMENTS else None
-    if following is None:
-        return await show_preview(update, context, edit.lead)
-    return await ask(update, context, following)
+    return await ask(update, context, edit.then)
 
 
 async def new_lead(update: Update, context: LeadlineContext) -> str | int:
     """Starts a lead, or offers to continue the unfinished draft."""
+    draft = await context.turn.run(lead_cases.start_draft, StartDraft())
     enter_flow(context, "newlead")
     await answer_query(update, context)
-    try:
-        draft = await lead_cases.start_draft(context.uow(), telegram_id(update), context.now())
-    except DomainError as error:
-        await say(update, context, escape(error.sentence))
-        return END
     assert context.user_data is not None
     context.user_data[LEAD_ID] = draft.id
     context.user_data.pop(RETURN_TO, None)
     if draft.title:
         await say(update, context, lead_texts.RESUME_DRAFT, lead_views.resume_or_restart())
         return RESUME
-    return await ask(update, context, TITLE)
+    return await ask(update, context, Question(LeadField.TITLE))
 
 
 async def resume(update: Update, context: LeadlineContext) -> str | int:
     """Continues the draft at its first missing field, or at the preview."""
+    edit = await context.turn.run(lead_cases.resume_draft, OwnLead(_lead_id(context)))
     await answer_query(update, context)
-    view = await lead_cases.view_lead(
-        context.uow(), telegram_id(update), _lead_id(context), context.now()
-    )
-    missing = view.lead.missing
-    if missing:
-        return await ask(update, context, missing[0])
-    return await show_preview(update, context, view.lead)
+    if edit.then is not None:
+        return await ask(update, context, edit.then)
+    return await show_preview(update, context, edit.lead)
 
 
 async def restart(update: Update, context: LeadlineContext) -> str | int:
     """Throws the draft away and asks for a title."""
+    await context.turn.run(lead_cases.discard_draft, OwnLead(_lead_id(context)))
     await answer_query(update, context)
-    await lead_cases.discard_draft(
-        context.uow(), telegram_id(update), _lead_id(context), context.now()
+    return await ask(update, context, Question(LeadField.TITLE))
+
+
+async def _write(
+    update: Update, context: LeadlineContext, field: str, text: str
+) -> LeadEdit | InvalidInput:
+    """Stores one answer; a wrong one comes back as the sentence saying why."""
+    command = WriteField(
+        _lead_id(context),
+        LeadField(field),
+        text,
+        context.services.currency,
+        _following(context, field),
     )
-    return await ask(update, context, TITLE)
+    try:
+        return await context.turn.attempt(lead_cases.write_field, command)
+    except InvalidInput as error:
+        return error
 
 
-async def _text_answer(
-    update: Update, context: LeadlineContext, field: str, setter: TextSetter
-) -> str | int:
+async def _text_answer(update: Update, context: LeadlineContext, field: str) -> str | int:
+    """Stores a typed answer; a wrong one gets a sentence and the same question."""
     message = update.effective_message
     assert message is not None and message.text is not None
-    try:
-        edit = await setter(
-            context.uow(), telegram_id(update), _lead_id(context), message.text, _notify(context)
-        )
-    except DomainError as error:
-        return await ask(update, context, field, prefix=escape(error.sentence))
-    return await _next(update, context, edit, field)
+    edit = await _write(update, context, field, message.text)
+    if isinstance(edit, InvalidInput):
+        return await ask(update, context, _asked(context, field), prefix=escape(edit.sentence))
+    return await _next(update, context, edit)
 
 
 async def title(update: Update, context: LeadlineContext) -> str | int:
     """Stores the title and asks for the description."""
-    return await _text_answer(update, context, TITLE, lead_cases.set_title)
+    return await _text_answer(update, context, TITLE)
 
 
 async def description(update: Update, context: LeadlineContext) -> str | int:
     """Stores the description and asks for the category."""
-    return await _text_answer(update, context, DESCRIPTION, lead_cases.set_description)
+    return await _text_answer(update, context, DESCRIPTION)
 
 
 async def skills(update: Update, context: LeadlineContext) -> str | int:
     """Stores the normalized skills and asks for the budget."""
-    return await _text_answer(update, context, SKILLS, lead_cases.set_skills)
+    return await _text_answer(update, context, SKILLS)
 
 
 async def budget(update: Update, context: LeadlineContext) -> str | int:
     """Stores the budget and asks for attachments."""
-    currency = context.services.currency
-
-    async def setter(
-        uow: UnitOfWork, tid: int, lead_id: int, text: str, notify: RenderChange | None
-    ) -> LeadEdit:
-        return await lead_cases.set_budget(uow, tid, lead_id, text, currency, notify)
-
-    return await _text_answer(update, context, BUDGET, setter)
+    return await _text_answer(update, context, BUDGET)
 
 
 async def category(update: Update, context: LeadlineContext) -> str | int:
     """Stores the tapped category and asks for the skills."""
-    names = await profiles.category_names(context.uow())
+    assert context.user_data is not None
+    offered = list(context.user_data.get(CHOICES, []))
     index = NewLeadCategory.of(update).index
-    if index >= len(names):
-        await answer_query(update, context, texts.STALE_BUTTON)
-        return CATEGORY
-    try:
-        edit = await lead_cases.set_category(
-            context.uow(),
-            telegram_id(update),
-            _lead_id(context),
-            names[index],
-            _notify(context),
-        )
-    except DomainError as error:
-        await answer_query(update, context, error.sentence)
+    if index >= len(offered):
+        raise StaleButton()
+    edit = await _write(update, context, CATEGORY, offered[index])
+    if isinstance(edit, InvalidInput):
+        await answer_query(update, context, edit.sentence)
         return CATEGORY
     await close_question(
-        update, context, texts.chose_html(lead_texts.CATEGORY_QUESTION, names[index])
+        update, context, texts.chose_html(lead_texts.CATEGORY_QUESTION, offered[index])
     )
-    return await _next(update, context, edit, CATEGORY)
+    return await _next(update, context, edit)
 
 
 async def attachment(update: Update, context: LeadlineContext) -> str | int:
@@ -255,13 +254,13 @@ async def attachment(update: Update, context: LeadlineContext) -> str | int:
     else:
         item = Attachment(AttachmentKind.PHOTO, message.photo[-1].file_id, "photo")
     assert context.user_data is not None
-    if context.user_data.pop(REPLACE_FILES, False):
-        await lead_cases.clear_attachments(context.uow(), telegram_id(update), _lead_id(context))
+    # An edit of the files starts over with its first file (so /cancel keeps the old ones).
+    replace = bool(context.user_data.pop(REPLACE_FILES, False))
     try:
-        edit = await lead_cases.add_attachment(
-            context.uow(), telegram_id(update), _lead_id(context), item
+        edit = await context.turn.attempt(
+            lead_cases.attach, Attach(_lead_id(context), item, replace)
         )
-    except DomainError as error:
+    except InvalidInput as error:
         await say(update, context, escape(error.sentence), lead_views.attachments_done(1))
         return ATTACHMENTS
     count = len(edit.lead.attachments)
@@ -276,13 +275,9 @@ async def attachment(update: Update, context: LeadlineContext) -> str | int:
 
 async def attachments_done(update: Update, context: LeadlineContext) -> str | int:
     """Finishes attachments and shows the preview (or the edited card)."""
+    lead = await context.turn.run(lead_cases.own_lead, OwnLead(_lead_id(context)))
     await answer_query(update, context)
-    view = await lead_cases.view_lead(
-        context.uow(), telegram_id(update), _lead_id(context), context.now()
-    )
-    return await _next(
-        update, context, LeadEdit(view.lead, view.lead.status is LeadStatus.OPEN), ATTACHMENTS
-    )
+    return await _next(update, context, LeadEdit(lead))
 
 
 async def not_a_file(update: Update, context: LeadlineContext) -> str:
@@ -292,20 +287,8 @@ async def not_a_file(update: Update, context: LeadlineContext) -> str:
 
 
 async def publish(update: Update, context: LeadlineContext) -> str | int:
-    """Publishes the lead and alerts the matching sellers."""
-    bot_username = context.bot.username
-    try:
-        result = await lead_cases.publish(
-            context.uow(),
-            telegram_id(update),
-            _lead_id(context),
-            context.now(),
-            lambda lead: lead_views.alert_payload(lead, bot_username),
-        )
-    except DomainError as error:
-        await answer_query(update, context, error.sentence, alert=True)
-        return PREVIEW
-    context.services.kick_outbox()
+    """Publishes the lead; its alerts go to the matching sellers through the outbox."""
+    result = await context.turn.run(lead_cases.publish, OwnLead(_lead_id(context)))
     await answer_query(update, context)
     await edit_markup(update, context, None)
     assert context.user_data is not None
@@ -314,7 +297,7 @@ async def publish(update: Update, context: LeadlineContext) -> str | int:
     await say(
         update,
         context,
-        lead_texts.lead_card(result.lead, None, bot_username),
+        lead_texts.lead_card(result.lead, None, context.bot.username),
         lead_views.owner_actions(result.lead),
     )
     return END
@@ -329,45 +312,36 @@ async def choose_field(update: Update, context: LeadlineContext) -> str:
 
 async def edit_published(update: Update, context: LeadlineContext) -> str | int:
     """Starts editing one of the buyer's leads from its card."""
+    lead_id = LeadStartEdit.of(update).lead_id
+    lead = await context.turn.run(lead_cases.start_edit, OwnLead(lead_id))
     enter_flow(context, "newlead")
     await answer_query(update, context)
-    lead_id = LeadStartEdit.of(update).lead_id
-    try:
-        view = await lead_cases.view_lead(
-            context.uow(), telegram_id(update), lead_id, context.now()
-        )
-    except DomainError as error:
-        await say(update, context, escape(error.sentence))
-        return END
-    if not view.own or view.lead.status not in lead_cases.EDITABLE:
-        await say(update, context, "This lead can no longer be edited.")
-        return END
     assert context.user_data is not None
-    context.user_data[LEAD_ID] = view.lead.id
-    context.user_data[RETURN_TO] = "card" if view.lead.status is LeadStatus.OPEN else "preview"
+    context.user_data[LEAD_ID] = lead.id
+    context.user_data[RETURN_TO] = "card" if lead.status is LeadStatus.OPEN else "preview"
     await say(update, context, lead_texts.WHICH_FIELD, lead_views.field_chooser(True))
     return CHOOSE_FIELD
 
 
 async def field_chosen(update: Update, context: LeadlineContext) -> str | int:
     """Asks for the chosen field; attachments start over from none."""
-    await answer_query(update, context)
     field = NewLeadField.of(update).field
     if field not in ORDER:
+        await answer_query(update, context)
         return CHOOSE_FIELD
+    question = await context.turn.run(lead_cases.ask_field, AskField(LeadField(field)))
+    await answer_query(update, context)
     if field == ATTACHMENTS:
         # The old files go only when the first new one arrives: /cancel keeps them.
         assert context.user_data is not None
         context.user_data[REPLACE_FILES] = True
-    return await ask(update, context, field)
+    return await ask(update, context, question)
 
 
 async def discard(update: Update, context: LeadlineContext) -> int:
     """Throws the draft away."""
+    await context.turn.run(lead_cases.discard_draft, OwnLead(_lead_id(context)))
     await answer_query(update, context)
-    await lead_cases.discard_draft(
-        context.uow(), telegram_id(update), _lead_id(context), context.now()
-    )
     await say(update, context, lead_texts.DISCARDED, keyboards.menu())
     return END
 
@@ -380,7 +354,7 @@ async def wrong_input(update: Update, context: LeadlineContext) -> str | None:
     assert context.user_data is not None
     asking = str(context.user_data.get(ASKING, ""))
     if asking in (TITLE, DESCRIPTION, SKILLS, BUDGET):
-        return await ask(update, context, asking, prefix=texts.SEND_TEXT)
+        return await ask(update, context, _asked(context, asking), prefix=texts.SEND_TEXT)
     if asking == ATTACHMENTS:
         return await not_a_file(update, context)
     await say(update, context, texts.USE_BUTTONS)

@@ -6,6 +6,7 @@ from html import escape
 
 from telegram.helpers import create_deep_linked_url
 
+from domain.deals import Bid
 from domain.leads import MAX_ATTACHMENTS, Lead
 from domain.lifecycle import LeadStatus, describe
 from domain.model import User
@@ -32,6 +33,19 @@ NO_LEADS = "No open leads match yet. Try /leads with a few words, e.g. /leads lo
 NO_MATCHING_SELLERS = "No sellers match this lead yet."
 MUTE_ON = "🔕 New-lead alerts are off. You can still find leads with /leads."
 MUTE_OFF = "🔔 New-lead alerts are on."
+NO_SUCH_LEAD = "That lead does not exist."
+WITHDRAW_QUESTION = "Withdraw this lead? Sellers will no longer see it."
+SKILL_FILTER_QUESTION = "Filter by which skill?"
+OPEN_IN_LEADLINE = "Open in Leadline"
+INLINE_UNTITLED = "Lead"
+EDIT, WITHDRAW, BIDS = "✏️ Edit", "🗑 Withdraw", "📨 Bids"
+MATCHING_SELLERS, CONNECT, VIEW = "👥 Matching sellers", "🤝 Connect", "👀 View"
+YES_WITHDRAW, KEEP_OPEN = "Yes, withdraw", "Keep it open"
+PUBLISH, CANCEL = "🚀 Publish", "✖️ Cancel"
+CONTINUE, START_OVER = "Continue", "Start over"
+DONE, SKIP = "Done", "Skip"
+PREVIOUS, NEXT = "◀️ Prev", "Next ▶️"
+FILTER_CATEGORY, FILTER_SKILL, CLEAR_FILTERS = "🗂 Category", "🛠 Skill", "✖️ Clear"
 ALERTS_MAX_DESCRIPTION = 300
 CARD_MAX_DESCRIPTION = 3000
 
@@ -120,5 +134,68 @@ def results_header(words: list[str], total: int, offset: int, size: int) -> str:
     return f"Open leads for {what}: {offset + 1}–{last} of {total}"
 
 
-def missing_fields(missing: list[str]) -> str:
-    return "Before publishing, please add: " + ", ".join(missing) + "."
+def results_header_with_filters(
+    words: list[str], filters: list[str], total: int, offset: int, size: int
+) -> str:
+    """The line above a result list; an empty list without a search gets a hint."""
+    if total == 0 and not words and not filters:
+        return NO_LEADS
+    header = results_header(words, total, offset, size)
+    if filters:
+        header += f"\nFilters: {escape(' · '.join(filters))}"
+    return header
+
+
+def result_button(lead: Lead) -> str:
+    return f"📌 {lead.title or 'Untitled'}"[:60]
+
+
+def inline_description(lead: Lead) -> str:
+    return (lead.budget.format() + " · " if lead.budget else "") + ", ".join(lead.skills)
+
+
+def changed(lead: Lead, bot_username: str) -> str:
+    """Tells a seller already in talks that the buyer changed the lead."""
+    return "✏️ <b>The buyer changed this lead.</b>\n\n" + lead_card(
+        lead, None, bot_username, full=False
+    )
+
+
+def withdrawn_notice(lead: Lead) -> str:
+    """Tells a seller in talks that the buyer withdrew the lead."""
+    return (
+        f"🗑 The buyer withdrew the lead <b>{escape(lead.title or '')}</b>; "
+        "open offers on it have lapsed."
+    )
+
+
+def bids(found: list[Bid]) -> str:
+    lines = ["📨 <b>Bids</b>"]
+    for bid in found:
+        if bid.hired:
+            state = "✅ hired"
+        elif (latest := bid.latest) is not None:
+            state = f"{latest.amount.format()} in {latest.days} day(s), {latest.status.value}"
+        else:
+            state = "no offer yet"
+        lines.append(f"• <b>{escape(bid.seller.name)}</b> — {state}")
+    return "\n".join(lines)
+
+
+def bid_button(bid: Bid) -> str:
+    return f"💬 {bid.seller.name}"[:60]
+
+
+def matching_sellers(sellers: list[User]) -> str:
+    lines = ["👥 <b>Matching sellers</b>, best first:"]
+    for seller in sellers:
+        # Short lines: ten sellers must fit in one message.
+        headline = seller.profile.headline or ""
+        headline = f" — {escape(headline[:60])}" if headline else ""
+        skills = escape(", ".join(seller.profile.skills[:4]))
+        lines.append(f"• <b>{escape(seller.name)}</b>{headline}\n  🛠 {skills}")
+    return "\n".join(lines)
+
+
+def seller_button(seller: User) -> str:
+    return f"👤 {seller.name}"[:60]

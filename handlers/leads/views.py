@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from domain.leads import Lead
+from domain.deals import Bid
+from domain.leads import Attachment, AttachmentKind, Lead
 from domain.lifecycle import LeadStatus
+from domain.model import User
 from domain.ports import Page
+from handlers.chat.buttons import ThreadOpen
+from handlers.core import outgoing
 from handlers.core.callbacks import Button
 from handlers.core.keyboards import button, rows
-from handlers.leads import texts as lead_texts
+from handlers.leads import texts
 from handlers.leads.buttons import (
     LeadBids,
     LeadClearFilters,
@@ -34,70 +37,71 @@ from handlers.leads.buttons import (
     NewLeadRestart,
     NewLeadResume,
 )
+from handlers.providers.buttons import ProviderView
+
+FILE_KINDS: dict[AttachmentKind, outgoing.FileKind] = {
+    AttachmentKind.DOCUMENT: "document",
+    AttachmentKind.PHOTO: "photo",
+}
+
+
+def attachment(item: Attachment) -> outgoing.Payload:
+    """A file of the lead, sent after its card."""
+    return outgoing.file(FILE_KINDS[item.kind], item.file_id)
 
 
 def owner_actions(lead: Lead) -> InlineKeyboardMarkup:
     lead_id = lead.id or 0
     buttons = []
-    if lead.status in (LeadStatus.DRAFT, LeadStatus.OPEN):
-        buttons.append(button("✏️ Edit", LeadStartEdit(lead_id)))
+    if lead.editable:
+        buttons.append(button(texts.EDIT, LeadStartEdit(lead_id)))
     if lead.status is LeadStatus.OPEN:
-        buttons.append(button("🗑 Withdraw", LeadWithdraw(lead_id)))
-    buttons.append(button("📨 Bids", LeadBids(lead_id)))
-    buttons.append(button("👥 Matching sellers", LeadMatchingSellers(lead_id)))
+        buttons.append(button(texts.WITHDRAW, LeadWithdraw(lead_id)))
+    buttons.append(button(texts.BIDS, LeadBids(lead_id)))
+    buttons.append(button(texts.MATCHING_SELLERS, LeadMatchingSellers(lead_id)))
     return rows(*buttons)
 
 
 def seller_actions(lead: Lead) -> InlineKeyboardMarkup | None:
     if lead.status is not LeadStatus.OPEN:
         return None
-    return rows(button("🤝 Connect", LeadConnect(lead.id or 0)))
+    return rows(button(texts.CONNECT, LeadConnect(lead.id or 0)))
 
 
 def alert_actions(lead: Lead) -> InlineKeyboardMarkup:
     lead_id = lead.id or 0
-    return rows(button("👀 View", LeadView(lead_id)), button("🤝 Connect", LeadConnect(lead_id)))
+    return rows(button(texts.VIEW, LeadView(lead_id)), button(texts.CONNECT, LeadConnect(lead_id)))
 
 
-def alert_payload(lead: Lead, bot_username: str) -> dict[str, object]:
-    """The outbox payload of an alert card, the same for every matching seller."""
-    return {
-        "method": "sendMessage",
-        "text": lead_texts.alert(lead, bot_username),
-        "parse_mode": "HTML",
-        "reply_markup": alert_actions(lead).to_dict(),
-        "link_preview_options": {"is_disabled": True},
-    }
-
-
-def changed_payload(lead: Lead, bot_username: str) -> dict[str, object]:
-    """Tells a seller already in talks that the buyer changed the lead."""
-    return {
-        "method": "sendMessage",
-        "text": "✏️ <b>The buyer changed this lead.</b>\n\n"
-        + lead_texts.lead_card(lead, None, bot_username, full=False),
-        "parse_mode": "HTML",
-        "reply_markup": rows(button("👀 View", LeadView(lead.id or 0))).to_dict(),
-        "link_preview_options": {"is_disabled": True},
-    }
-
-
-def withdrawn_payload(lead: Lead) -> dict[str, object]:
-    """Tells a seller in talks that the buyer withdrew the lead."""
-    return {
-        "method": "sendMessage",
-        "text": f"🗑 The buyer withdrew the lead <b>{escape(lead.title or '')}</b>; "
-        "open offers on it have lapsed.",
-        "parse_mode": "HTML",
-    }
+def view_button(lead: Lead) -> InlineKeyboardMarkup:
+    return rows(button(texts.VIEW, LeadView(lead.id or 0)))
 
 
 def confirm_withdraw(lead: Lead) -> InlineKeyboardMarkup:
     lead_id = lead.id or 0
     return rows(
-        button("Yes, withdraw", LeadWithdrawConfirmed(lead_id)),
-        button("Keep it open", LeadView(lead_id)),
+        button(texts.YES_WITHDRAW, LeadWithdrawConfirmed(lead_id)),
+        button(texts.KEEP_OPEN, LeadView(lead_id)),
     )
+
+
+def bids(found: list[Bid]) -> InlineKeyboardMarkup:
+    return rows(
+        *(button(texts.bid_button(bid), ThreadOpen(bid.thread.id or 0)) for bid in found), width=1
+    )
+
+
+def matching_sellers(sellers: list[User]) -> InlineKeyboardMarkup:
+    return rows(
+        *(button(texts.seller_button(seller), ProviderView(seller.id or 0)) for seller in sellers),
+        width=1,
+    )
+
+
+def share(lead: Lead, bot_username: str) -> InlineKeyboardMarkup:
+    """The button under a lead shared in another chat through inline mode."""
+    link = texts.share_link(bot_username, lead)
+    return InlineKeyboardMarkup([[InlineKeyboardButton(texts.OPEN_IN_LEADLINE, url=link)]])
 
 
 def categories(names: list[str], choice: Callable[[int], Button]) -> InlineKeyboardMarkup:
@@ -105,45 +109,44 @@ def categories(names: list[str], choice: Callable[[int], Button]) -> InlineKeybo
 
 
 def field_chooser(include_attachments: bool) -> InlineKeyboardMarkup:
-    fields = [f for f in lead_texts.FIELD_NAMES if include_attachments or f != "attachments"]
-    return rows(*(button(lead_texts.FIELD_NAMES[f], NewLeadField(f)) for f in fields))
+    fields = [f for f in texts.FIELD_NAMES if include_attachments or f != "attachments"]
+    return rows(*(button(texts.FIELD_NAMES[f], NewLeadField(f)) for f in fields))
 
 
 def preview_actions() -> InlineKeyboardMarkup:
     return rows(
-        button("🚀 Publish", NewLeadPublish()),
-        button("✏️ Edit", NewLeadEdit()),
-        button("✖️ Cancel", NewLeadDiscard()),
+        button(texts.PUBLISH, NewLeadPublish()),
+        button(texts.EDIT, NewLeadEdit()),
+        button(texts.CANCEL, NewLeadDiscard()),
         width=3,
     )
 
 
 def resume_or_restart() -> InlineKeyboardMarkup:
-    return rows(button("Continue", NewLeadResume()), button("Start over", NewLeadRestart()))
+    return rows(button(texts.CONTINUE, NewLeadResume()), button(texts.START_OVER, NewLeadRestart()))
 
 
 def attachments_done(count: int) -> InlineKeyboardMarkup:
-    return rows(button("Done" if count else "Skip", NewLeadAttachmentsDone()))
+    return rows(button(texts.DONE if count else texts.SKIP, NewLeadAttachmentsDone()))
 
 
 def results(page: Page[Lead]) -> InlineKeyboardMarkup:
     """One button per lead on the page, then Prev / Next and the filters."""
     keyboard: list[list[InlineKeyboardButton]] = [
-        [button(f"📌 {lead.title or 'Untitled'}"[:60], LeadView(lead.id or 0))]
-        for lead in page.items
+        [button(texts.result_button(lead), LeadView(lead.id or 0))] for lead in page.items
     ]
     nav = []
     if page.has_previous:
-        nav.append(button("◀️ Prev", LeadPage(max(page.offset - page.size, 0))))
+        nav.append(button(texts.PREVIOUS, LeadPage(max(page.offset - page.size, 0))))
     if page.has_next:
-        nav.append(button("Next ▶️", LeadPage(page.offset + page.size)))
+        nav.append(button(texts.NEXT, LeadPage(page.offset + page.size)))
     if nav:
         keyboard.append(nav)
     keyboard.append(
         [
-            button("🗂 Category", LeadFilterCategories()),
-            button("🛠 Skill", LeadFilterSkills()),
-            button("✖️ Clear", LeadClearFilters()),
+            button(texts.FILTER_CATEGORY, LeadFilterCategories()),
+            button(texts.FILTER_SKILL, LeadFilterSkills()),
+            button(texts.CLEAR_FILTERS, LeadClearFilters()),
         ]
     )
     return InlineKeyboardMarkup(keyboard)

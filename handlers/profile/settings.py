@@ -43,6 +43,6 @@ async def toggle_alerts(update: Update, context: LeadlineContext) -> None:
         await answer_query(update, context, texts.NOT_SIGNED_UP)
         return
     muted = switch is Alerts.OFF
-    user = await lead_cases.set_alerts_muted(context.uow(), telegram_id(update), muted)
+    user = await context.turn.run(lead_cases.set_alerts_muted, lead_cases.MuteAlerts(muted))
     await answer_query(update, context, lead_texts.MUTE_ON if muted else lead_texts.MUTE_OFF)
     await edit_text(update, context, _text(user), _keyboard(user))

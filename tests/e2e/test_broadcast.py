@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 
 from bot.runner import RunningBot
 from domain import lead_cases
+from domain.events import Event
+from domain.lead_cases import LeadField, OwnLead, StartDraft, WriteField
 from domain.model import Role, SignupStage, User
 from domain.skills import parse_skill_list
-from handlers.leads.views import alert_payload
 from sandbox import Sandbox
+from tests.acting import act
 from tests.e2e.journeys import sign_up
 
 SELLERS = 300
@@ -39,17 +41,22 @@ async def test_three_hundred_sellers_get_one_alert_each(sandbox: Sandbox, bot: R
     await sign_up(sandbox, buyer, role="Buyer", email="bulk@example.org")
     sandbox.set_flood_limits(True)
     uow = services.uow
-    draft = await lead_cases.start_draft(uow(), buyer.id, now)
-    assert draft.id is not None
-    await lead_cases.set_title(uow(), buyer.id, draft.id, "Python script")
-    await lead_cases.set_description(uow(), buyer.id, draft.id, "Automate a report")
-    await lead_cases.set_category(uow(), buyer.id, draft.id, "Data & Analytics")
-    await lead_cases.set_skills(uow(), buyer.id, draft.id, "python")
-    await lead_cases.set_budget(uow(), buyer.id, draft.id, "300", "USD")
-    username = bot.app.bot.username
-    result = await lead_cases.publish(
-        uow(), buyer.id, draft.id, now, lambda lead: alert_payload(lead, username)
-    )
+    draft = await act(uow(), buyer.id, lead_cases.start_draft, StartDraft(), now)
+    for field, text in (
+        (LeadField.TITLE, "Python script"),
+        (LeadField.DESCRIPTION, "Automate a report"),
+        (LeadField.CATEGORY, "Data & Analytics"),
+        (LeadField.SKILLS, "python"),
+        (LeadField.BUDGET, "300"),
+    ):
+        command = WriteField(draft.key, field, text, "USD")
+        await act(uow(), buyer.id, lead_cases.write_field, command, now)
+    # As the update path does: the use case, then its events become outbox rows.
+    events: list[Event] = []
+    result = await act(uow(), buyer.id, lead_cases.publish, OwnLead(draft.key), now, events)
+    async with uow() as notifying:
+        await services.notifier.publish(notifying, events, now, bot.app.bot.username)
+        await notifying.commit()
     services.kick_outbox()
     assert result.alerted == SELLERS
     # Publishing again (a re-delivered update, a double tap) alerts nobody twice.

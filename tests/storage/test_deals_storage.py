@@ -13,6 +13,7 @@ from domain import deals, lead_cases
 from domain.deals import AnswerDraft, AnswerOffer, DraftField
 from domain.errors import DomainError, NotAllowed
 from domain.events import Event, Hired, LeadFilled
+from domain.lead_cases import OwnLead
 from domain.leads import Lead
 from domain.lifecycle import LeadStatus
 from domain.model import Role
@@ -34,14 +35,14 @@ async def market(uow: SqlUnitOfWork) -> tuple[Lead, int, int]:
     await person(uow, 3, {Role.SELLER}, "Django")
     draft = await posted(uow, 1, "Shop", "Django", "Software Development")
     assert draft.id is not None
-    await lead_cases.publish(uow, 1, draft.id, NOW, lambda lead: {"text": "alert"})
+    await act(uow, 1, lead_cases.publish, OwnLead(draft.id), NOW)
     offers = []
     for seller in (2, 3):
         thread = await act(uow, seller, deals.connect, deals.Connect(draft.id), NOW)
         deal = await offer(uow, seller, deals.StartOffer(thread.id or 0, "USD"), "500", "7")
         offers.append(deal.offer.id or 0)
-    lead = await lead_cases.view_lead(uow, 1, draft.id, NOW)
-    return lead.lead, offers[0], offers[1]
+    lead = await act(uow, 1, lead_cases.own_lead, OwnLead(draft.id), NOW)
+    return lead, offers[0], offers[1]
 
 
 async def offer(
@@ -83,8 +84,8 @@ async def test_counter_supersedes_and_accept_hires(uow: SqlUnitOfWork) -> None:
     assert isinstance(filled, LeadFilled) and [s.telegram_id for s in filled.sellers] == [3]
     assert contract.amount == Money(40_000, "USD") and contract.days == 10
     assert (contract.due_at - contract.started_at).days == 10
-    view = await lead_cases.view_lead(uow, 1, lead.id or 0, NOW)
-    assert view.lead.status is LeadStatus.IN_PROGRESS
+    lead = await act(uow, 1, lead_cases.own_lead, OwnLead(lead.id or 0), NOW)
+    assert lead.status is LeadStatus.IN_PROGRESS
     with pytest.raises(NotAllowed):
         await act(uow, 3, deals.connect, deals.Connect(lead.id or 0), NOW)
 

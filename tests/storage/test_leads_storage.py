@@ -7,20 +7,31 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from domain import lead_cases
+from domain import deals, lead_cases
 from domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from domain.events import Event, LeadChanged, LeadPublished, LeadWithdrawn
+from domain.lead_cases import (
+    Attach,
+    FindLeads,
+    LeadField,
+    OpenLead,
+    OwnLead,
+    Published,
+    StartDraft,
+    WriteField,
+)
 from domain.leads import Attachment, AttachmentKind, Lead
 from domain.lifecycle import LeadStatus
 from domain.model import OutboxKind, Role, SignupStage, User
 from domain.skills import parse_skill_list
+from handlers.core.notify import Notifier
+from handlers.leads import notices
 from storage.outbox import OutboxStore
 from storage.uow import SqlUnitOfWork
+from tests.acting import act
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
-
-
-def alert(lead: Lead) -> dict[str, object]:
-    return {"method": "sendMessage", "text": f"New lead: {lead.title}"}
+BOT = "leadline_bot"
 
 
 async def person(
@@ -44,15 +55,35 @@ async def person(
     return user
 
 
+async def write(uow: SqlUnitOfWork, buyer: int, lead_id: int, field: LeadField, text: str) -> Lead:
+    """One answer of the lead form, as the buyer with telegram id ``buyer``."""
+    command = WriteField(lead_id, field, text, "USD")
+    return (await act(uow, buyer, lead_cases.write_field, command, NOW)).lead
+
+
 async def posted(uow: SqlUnitOfWork, buyer: int, title: str, skills: str, category: str) -> Lead:
-    draft = await lead_cases.start_draft(uow, buyer, NOW)
-    assert draft.id is not None
-    await lead_cases.set_title(uow, buyer, draft.id, title)
-    await lead_cases.set_description(uow, buyer, draft.id, f"About {title}\nwith details")
-    await lead_cases.set_category(uow, buyer, draft.id, category)
-    await lead_cases.set_skills(uow, buyer, draft.id, skills)
-    await lead_cases.set_budget(uow, buyer, draft.id, "$1,200", "USD")
+    """A complete draft of ``buyer`` (a telegram id), written answer by answer."""
+    draft = await act(uow, buyer, lead_cases.start_draft, StartDraft(), NOW)
+    answers = [
+        (LeadField.TITLE, title),
+        (LeadField.DESCRIPTION, f"About {title}\nwith details"),
+        (LeadField.CATEGORY, category),
+        (LeadField.SKILLS, skills),
+        (LeadField.BUDGET, "$1,200"),
+    ]
+    for field, text in answers:
+        draft = await write(uow, buyer, draft.key, field, text)
     return draft
+
+
+async def publish(uow: SqlUnitOfWork, buyer: int, lead_id: int, now: datetime = NOW) -> Published:
+    """Publishes as the update path does: the use case, then its events as outbox rows."""
+    events: list[Event] = []
+    result = await act(uow, buyer, lead_cases.publish, OwnLead(lead_id), now, events)
+    async with uow:
+        await Notifier(notices.NOTICES).publish(uow, events, now, BOT)
+        await uow.commit()
+    return result
 
 
 async def test_a_draft_survives_and_publishing_alerts_each_matching_seller_once(
@@ -66,13 +97,12 @@ async def test_a_draft_survives_and_publishing_alerts_each_matching_seller_once(
     await person(uow, 6, {Role.BUYER}, "Django")  # not a seller
 
     draft = await posted(uow, 1, "Booking site <3", "django, PYTHON", "Software Development")
-    assert draft.id is not None
-    again = await lead_cases.start_draft(uow, 1, NOW)
+    again = await act(uow, 1, lead_cases.start_draft, StartDraft(), NOW)
     assert again.id == draft.id and again.title == "Booking site <3"
     assert again.skills == ["Django", "Python"] and again.budget is not None
 
     async with uow:
-        lead = await uow.leads.get(draft.id)
+        lead = await uow.leads.get(draft.key)
         assert lead is not None
         matches = await uow.leads.matching_sellers(lead, 10)
     assert [(m.seller_id, m.overlap, m.category_match) for m in matches] == [
@@ -81,38 +111,55 @@ async def test_a_draft_survives_and_publishing_alerts_each_matching_seller_once(
         (designer.id, 0, True),
     ]
 
-    result = await lead_cases.publish(uow, 1, draft.id, NOW, alert)
+    result = await publish(uow, 1, draft.key)
     assert result.alerted == 3 and result.lead.status is LeadStatus.OPEN
     async with uow:
         assert await uow.leads.record_matches(result.lead, NOW) == 0  # never twice
     with pytest.raises(NotAllowed):
-        await lead_cases.publish(uow, 1, draft.id, NOW, alert)
+        await publish(uow, 1, draft.key)
 
     # The dispatcher turns the one fan-out row into alerts, in batches, best match first.
     store = OutboxStore(sessions)
     [fanout] = await store.claim(NOW)
     assert fanout.kind is OutboxKind.ALERT_FANOUT
+    assert fanout.payload["lead_id"] == draft.id
     assert await store.expand_alerts(fanout, NOW, limit=2) == 2
     assert await store.expand_alerts(fanout, NOW, limit=2) == 1
     assert await store.expand_alerts(fanout, NOW, limit=2) == 0
     alerts = await store.claim(NOW)
     assert [d.recipient for d in alerts] == ["2", "3", "4"]
-    assert alerts[0].payload == {"method": "sendMessage", "text": "New lead: Booking site <3"}
+    assert all(alert.payload == fanout.payload["message"] for alert in alerts)
+    card = alerts[0].payload
+    assert card["send"] == "text" and "method" not in card
+    assert str(card["text"]).startswith("🔔 <b>New lead for your skills</b>")
+    assert "Booking site &lt;3" in str(card["text"])
 
 
 async def test_publishing_needs_every_required_field(uow: SqlUnitOfWork) -> None:
     await person(uow, 1, {Role.BUYER})
-    draft = await lead_cases.start_draft(uow, 1, NOW)
-    assert draft.id is not None
-    await lead_cases.set_title(uow, 1, draft.id, "Only a title")
+    draft = await act(uow, 1, lead_cases.start_draft, StartDraft(), NOW)
+    await write(uow, 1, draft.key, LeadField.TITLE, "Only a title")
     with pytest.raises(InvalidInput, match="description, category, skills, budget"):
-        await lead_cases.publish(uow, 1, draft.id, NOW, alert)
+        await publish(uow, 1, draft.key)
 
 
 async def test_only_buyers_with_confirmed_email_may_post(uow: SqlUnitOfWork) -> None:
     await person(uow, 7, {Role.SELLER}, "Go")
     with pytest.raises(NotAllowed, match="the buyer role"):
-        await lead_cases.start_draft(uow, 7, NOW)
+        await act(uow, 7, lead_cases.start_draft, StartDraft(), NOW)
+
+
+async def test_a_category_must_be_on_the_list_and_answers_ask_the_next_question(
+    uow: SqlUnitOfWork,
+) -> None:
+    await person(uow, 1, {Role.BUYER})
+    draft = await act(uow, 1, lead_cases.start_draft, StartDraft(), NOW)
+    with pytest.raises(InvalidInput, match="not on the list"):
+        await write(uow, 1, draft.key, LeadField.CATEGORY, "Astrology")
+    command = WriteField(draft.key, LeadField.DESCRIPTION, "Text", "USD", LeadField.CATEGORY)
+    edit = await act(uow, 1, lead_cases.write_field, command, NOW)
+    assert edit.then is not None and "Software Development" in edit.then.choices
+    assert not edit.published
 
 
 async def test_search_finds_open_leads_by_words_skill_and_category(uow: SqlUnitOfWork) -> None:
@@ -120,17 +167,16 @@ async def test_search_finds_open_leads_by_words_skill_and_category(uow: SqlUnitO
     seller = await person(uow, 2, {Role.SELLER}, "Django")
     # One draft at a time: each is published before the next is started.
     booking = await posted(uow, 1, "Django booking engine", "Django", "Software Development")
-    assert booking.id is not None
-    await lead_cases.publish(uow, 1, booking.id, NOW, alert)
+    await publish(uow, 1, booking.key)
     logo = await posted(uow, 1, "Logo for a bakery", "Logo Design", "Design & Creative")
-    assert logo.id is not None
-    await lead_cases.publish(uow, 1, logo.id, NOW + timedelta(minutes=1), alert)
+    await publish(uow, 1, logo.key, NOW + timedelta(minutes=1))
     hidden = await posted(uow, 1, "Django draft never published", "Django", "Legal")
 
     async def titles(
         words: list[str], category: str | None = None, skill: str | None = None
     ) -> list[str | None]:
-        page = await lead_cases.find_leads(uow, 2, words, 0, category, skill)
+        command = FindLeads(words, 0, category, skill)
+        page = await act(uow, 2, lead_cases.find_leads, command, NOW)
         return [lead.title for lead in page.items]
 
     assert await titles(["django", "book"]) == ["Django booking engine"]
@@ -143,17 +189,16 @@ async def test_search_finds_open_leads_by_words_skill_and_category(uow: SqlUnitO
     assert await titles(["logo"]) == ["Logo for a bakery"]  # newest first when several
     assert hidden.id is not None and seller.id is not None
 
-    assert booking.id is not None
-    await lead_cases.withdraw(uow, 1, booking.id)
+    await act(uow, 1, lead_cases.withdraw, OwnLead(booking.key), NOW)
     assert await titles(["django"]) == []
 
 
 async def test_a_stale_write_is_refused(uow: SqlUnitOfWork) -> None:
     await person(uow, 1, {Role.BUYER})
-    draft = await lead_cases.start_draft(uow, 1, NOW)
+    draft = await act(uow, 1, lead_cases.start_draft, StartDraft(), NOW)
     async with uow:
-        first = await uow.leads.get(draft.id or 0)
-        second = await uow.leads.get(draft.id or 0)
+        first = await uow.leads.get(draft.key)
+        second = await uow.leads.get(draft.key)
         assert first is not None and second is not None
         first.title = "first"
         await uow.leads.save(first)
@@ -165,20 +210,23 @@ async def test_a_stale_write_is_refused(uow: SqlUnitOfWork) -> None:
 async def test_others_cannot_touch_a_lead_and_attachments_are_capped(uow: SqlUnitOfWork) -> None:
     await person(uow, 1, {Role.BUYER})
     await person(uow, 9, {Role.BUYER})
-    draft = await lead_cases.start_draft(uow, 1, NOW)
-    assert draft.id is not None
+    draft = await act(uow, 1, lead_cases.start_draft, StartDraft(), NOW)
     with pytest.raises(NotFound):
-        await lead_cases.set_title(uow, 9, draft.id, "mine now")
-    with pytest.raises(NotFound):
-        await lead_cases.view_lead(uow, 9, draft.id, NOW + timedelta(seconds=1))
+        await write(uow, 9, draft.key, LeadField.TITLE, "mine now")
+    later = NOW + timedelta(seconds=1)
+    assert await act(uow, 9, lead_cases.view_lead, OpenLead(draft.key), later) is None
     for i in range(5):
-        await lead_cases.add_attachment(
-            uow, 1, draft.id, Attachment(AttachmentKind.DOCUMENT, f"file{i}", f"brief{i}.pdf")
-        )
+        brief = Attachment(AttachmentKind.DOCUMENT, f"file{i}", f"brief{i}.pdf")
+        await act(uow, 1, lead_cases.attach, Attach(draft.key, brief), NOW)
+    photo = Attachment(AttachmentKind.PHOTO, "p", "photo")
     with pytest.raises(InvalidInput, match="at most 5"):
-        await lead_cases.add_attachment(uow, 1, draft.id, Attachment(AttachmentKind.PHOTO, "p"))
-    view = await lead_cases.view_lead(uow, 1, draft.id, NOW)
+        await act(uow, 1, lead_cases.attach, Attach(draft.key, photo), NOW)
+    view = await act(uow, 1, lead_cases.view_lead, OpenLead(draft.key), NOW)
+    assert view is not None and view.own
     assert [a.file_name for a in view.lead.attachments] == [f"brief{i}.pdf" for i in range(5)]
+    # A new set of files replaces the old one with its first file, in one transaction.
+    edit = await act(uow, 1, lead_cases.attach, Attach(draft.key, photo, replace=True), NOW)
+    assert edit.lead.attachments == [photo]
 
 
 async def test_alerts_not_yet_sent_are_dropped_when_the_lead_is_withdrawn(
@@ -188,11 +236,53 @@ async def test_alerts_not_yet_sent_are_dropped_when_the_lead_is_withdrawn(
     for seller in (2, 3, 4):
         await person(uow, seller, {Role.SELLER}, "Django")
     draft = await posted(uow, 1, "Short-lived", "Django", "Legal")
-    assert draft.id is not None
-    await lead_cases.publish(uow, 1, draft.id, NOW, alert)
-    await lead_cases.withdraw(uow, 1, draft.id)
+    await publish(uow, 1, draft.key)
+    await act(uow, 1, lead_cases.withdraw, OwnLead(draft.key), NOW)
     store = OutboxStore(sessions)
     [fanout] = await store.claim(NOW)
     assert await store.expand_alerts(fanout, NOW, limit=10) == 0
     await store.mark_sent(fanout.id, NOW)  # as the dispatcher does when nothing is left
     assert await store.claim(NOW + timedelta(minutes=5)) == []  # no alert was queued
+
+
+async def test_sellers_in_talks_hear_of_changes_and_of_the_withdrawal(
+    uow: SqlUnitOfWork, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await person(uow, 1, {Role.BUYER})
+    await person(uow, 2, {Role.SELLER}, "Django")
+    await person(uow, 3, {Role.SELLER}, "Django")
+    draft = await posted(uow, 1, "Shop", "Django", "Software Development")
+    events: list[Event] = []
+    await act(uow, 1, lead_cases.publish, OwnLead(draft.key), NOW, events)
+    [published] = events
+    assert isinstance(published, LeadPublished) and published.alerted == 2
+    await act(uow, 2, deals.connect, deals.Connect(draft.key), NOW)
+
+    events.clear()
+    await write(uow, 1, draft.key, LeadField.BUDGET, "650")
+    await act(uow, 1, lead_cases.own_lead, OwnLead(draft.key), NOW, events)
+    assert events == []  # only changes are told
+    command = WriteField(draft.key, LeadField.TITLE, "Shop v2", "USD")
+    edit = await act(uow, 1, lead_cases.write_field, command, NOW, events)
+    assert edit.published and edit.then is None
+    [changed] = events
+    assert isinstance(changed, LeadChanged)
+    assert [s.telegram_id for s in changed.sellers_in_talks] == [2]
+
+    events.clear()
+    await act(uow, 1, lead_cases.withdraw, OwnLead(draft.key), NOW, events)
+    [withdrawn] = events
+    assert isinstance(withdrawn, LeadWithdrawn)
+    assert [s.telegram_id for s in withdrawn.sellers] == [2]
+    with pytest.raises(NotAllowed, match="no longer be edited"):
+        await write(uow, 1, draft.key, LeadField.TITLE, "Too late")
+
+    async with uow:
+        assert await Notifier(notices.NOTICES).publish(uow, [changed, withdrawn], NOW, BOT) == 2
+        await uow.commit()
+    told = await OutboxStore(sessions).claim(NOW)
+    texts = [str(d.payload["text"]) for d in told if d.recipient == "2"]
+    assert all("method" not in d.payload for d in told)
+    assert any(t.startswith("✏️ <b>The buyer changed this lead.</b>") for t in texts)
+    assert any("Shop v2" in t and "650 USD" in t for t in texts)
+    assert any(t.startswith("🗑 The buyer withdrew the lead <b>Shop v2</b>") for t in texts)

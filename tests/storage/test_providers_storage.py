@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from domain import dashboard, lead_cases, sellers
+from domain import dashboard, sellers
 from domain.dashboard import LeadList, ListLeads
 from domain.errors import NotAllowed, NotFound
 from domain.events import Event, SellerInvited
@@ -16,7 +16,7 @@ from handlers.core.notify import Telling
 from handlers.providers import notices
 from storage.uow import SqlUnitOfWork
 from tests.acting import act
-from tests.storage.test_leads_storage import person, posted
+from tests.storage.test_leads_storage import person, posted, publish
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
@@ -56,7 +56,7 @@ async def test_an_invitation_opens_the_conversation_and_is_told_once(
     invite = Invite(seller.id or 0, draft.id)
     with pytest.raises(NotAllowed, match="open lead"):
         await act(uow, 1, sellers.invite, invite, NOW)
-    await lead_cases.publish(uow, 1, draft.id, NOW, lambda lead: {"text": "alert"})
+    await publish(uow, 1, draft.id)
     assert [lead.id for lead in await act(uow, 1, sellers.leads_to_invite_to, None, NOW)] == [
         draft.id
     ]

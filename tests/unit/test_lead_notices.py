@@ -1,0 +1,40 @@
+"""What sellers hear about leads is built from events, as outbox payloads without Bot API
+method names; a lead that matched nobody queues no fan-out row."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from domain.events import LeadChanged, LeadPublished, LeadWithdrawn
+from domain.leads import Lead
+from domain.lifecycle import LeadStatus
+from domain.model import OutboxKind, User
+from handlers.core.notify import Telling
+from handlers.leads import notices
+
+NOW = datetime(2026, 11, 26, tzinfo=UTC)
+TELL = Telling(NOW, "leadline_bot")
+
+
+def lead() -> Lead:
+    return Lead(buyer_id=1, created_at=NOW, id=42, title="<b>Shop</b>", status=LeadStatus.OPEN)
+
+
+def test_publishing_queues_one_fanout_row_only_when_someone_matched() -> None:
+    assert list(notices.published(LeadPublished(lead(), 0), TELL)) == []
+    [row] = notices.published(LeadPublished(lead(), 3), TELL)
+    assert row.kind is OutboxKind.ALERT_FANOUT and row.dedupe_key == "alerts:42"
+    assert row.payload["lead_id"] == 42
+    message = row.payload["message"]
+    assert isinstance(message, dict) and message["send"] == "text"
+    assert "&lt;b&gt;Shop&lt;/b&gt;" in message["text"]
+
+
+def test_sellers_in_talks_are_told_of_changes_and_withdrawals() -> None:
+    sellers = tuple(User(telegram_id=n, first_name=f"S{n}", created_at=NOW, id=n) for n in (2, 3))
+    changed = list(notices.changed(LeadChanged(lead(), sellers), TELL))
+    withdrawn = list(notices.withdrawn(LeadWithdrawn(lead(), sellers), TELL))
+    assert [m.recipient for m in changed + withdrawn] == ["2", "3", "2", "3"]
+    assert all(m.kind is OutboxKind.TELEGRAM and "method" not in m.payload for m in changed)
+    assert str(changed[0].payload["text"]).startswith("✏️ <b>The buyer changed this lead.</b>")
+    assert [m.dedupe_key for m in withdrawn] == ["withdrawn:42:2", "withdrawn:42:3"]
