@@ -33,13 +33,14 @@ from handlers.profile import flow as profile
 from handlers.profile.buttons import SettingsAlerts
 from handlers.providers import find as providers
 from handlers.signup import flow as signup
+from handlers.signup import notices as signup_notices
 
 BOT_COMMANDS = [BotCommand(name, description) for name, description in texts.COMMANDS]
 
 
 def notifier() -> Notifier:
     """What every feature's events say, and to whom."""
-    return Notifier(deal_notices.NOTICES)
+    return Notifier(deal_notices.NOTICES, signup_notices.NOTICES)
 
 
 def register(app: LeadlineApp) -> None:

@@ -110,7 +110,7 @@ async def chat_member_changed(update: Update, context: LeadlineContext) -> None:
     if change is None or change.chat.type != ChatType.PRIVATE:
         return
     blocked = change.new_chat_member.status in {ChatMember.BANNED, ChatMember.LEFT}
-    await accounts.set_reachable(context.uow(), change.chat.id, not blocked)
+    await context.turn.run(accounts.set_reachable, accounts.SetReachable(not blocked))
 
 
 async def on_error(update: object, context: LeadlineContext) -> None:
