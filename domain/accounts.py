@@ -135,8 +135,8 @@ async def start(uow: UnitOfWork, known: User | None, command: Start, now: dateti
     confirms the address. ``known`` is the user the update came from, if stored."""
     user = await open_account(uow, command.who, now, known)
     if is_confirmation_payload(command.payload):
-        confirmed = await confirm_email(uow, user, ConfirmEmail(command.payload), now)
-        return Arrival(confirmed, confirmed=True)
+        after = await confirm_email(uow, user, ConfirmEmail(command.payload), now)
+        return Arrival(after, confirmed=True)
     return Arrival(await progress(uow, user))
 
 

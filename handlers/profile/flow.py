@@ -39,18 +39,6 @@ EDITING = "editing"  # user_data keys: the field being edited,
 THEN_ADD_ROLE = "then_add_role"  # and the role to add once it is saved
 CATEGORIES = "categories"
 
-QUESTIONS: dict[ProfileField, str] = {
-    ProfileField.DISPLAY_NAME: texts.DISPLAY_NAME_QUESTION.removeprefix(
-        "Let's complete your profile. "
-    ),
-    ProfileField.HEADLINE: texts.HEADLINE_QUESTION,
-    ProfileField.SKILLS: texts.SKILLS_QUESTION,
-    ProfileField.LOCATION: texts.LOCATION_QUESTION,
-    ProfileField.TIMEZONE: texts.TIMEZONE_QUESTION,
-    ProfileField.EMAIL: texts.EMAIL_QUESTION,
-    ProfileField.ORGANIZATION: texts.ORGANIZATION_QUESTION,
-}
-
 
 def _me(context: LeadlineContext) -> User:
     """The acting user, who must have finished signing up."""
@@ -67,7 +55,7 @@ def _editing(context: LeadlineContext) -> ProfileField | None:
     """The profile part whose new value is awaited, if any."""
     assert context.user_data is not None
     editing = str(context.user_data.get(EDITING, ""))
-    return ProfileField(editing) if editing in QUESTIONS else None
+    return ProfileField(editing) if editing in profile_texts.QUESTIONS else None
 
 
 def _picker(choice: CategoryChoice) -> InlineKeyboardMarkup:
@@ -93,13 +81,13 @@ async def start_edit(update: Update, context: LeadlineContext) -> str | int:
         choice = await context.turn.run(profiles.category_choice, None)
         await say(update, context, texts.CATEGORIES_QUESTION, _picker(choice))
         return EDIT_CATEGORIES
-    if field not in QUESTIONS:
+    if field not in profile_texts.QUESTIONS:
         await say(update, context, texts.STALE_BUTTON)
         return END
     assert context.user_data is not None
     context.user_data[EDITING] = field
     context.user_data.pop(THEN_ADD_ROLE, None)
-    await say(update, context, f"{QUESTIONS[ProfileField(field)]}\n\n{profile_texts.KEEP_AS_IS}")
+    await say(update, context, profile_texts.edit_question(ProfileField(field)))
     return EDIT_TEXT
 
 
@@ -117,7 +105,7 @@ async def receive_text(update: Update, context: LeadlineContext) -> str | int:
     try:
         edited = await context.turn.attempt(profiles.edit_profile, command)
     except InvalidInput as error:
-        await say(update, context, f"{escape(error.sentence)}\n\n{QUESTIONS[field]}")
+        await say(update, context, f"{escape(error.sentence)}\n\n{profile_texts.QUESTIONS[field]}")
         return EDIT_TEXT
     context.user_data.pop(EDITING, None)
     context.user_data.pop(THEN_ADD_ROLE, None)
@@ -174,7 +162,7 @@ async def add_role(update: Update, context: LeadlineContext) -> str | int:
 async def wrong_input(update: Update, context: LeadlineContext) -> str:
     """Asks again for a text answer when something else was sent."""
     field = _editing(context)
-    question = QUESTIONS[field] if field is not None else ""
+    question = profile_texts.QUESTIONS[field] if field is not None else ""
     await say(update, context, f"{texts.SEND_TEXT}\n\n{question}".strip())
     return EDIT_TEXT
 

@@ -7,7 +7,18 @@ from html import escape
 
 from domain.credentials import Credentials, DocumentKind
 from domain.model import User
+from domain.profiles import ProfileField
+from handlers.core import texts
 
+QUESTIONS: dict[ProfileField, str] = {
+    ProfileField.DISPLAY_NAME: "What name should others see?",
+    ProfileField.HEADLINE: texts.HEADLINE_QUESTION,
+    ProfileField.SKILLS: texts.SKILLS_QUESTION,
+    ProfileField.LOCATION: texts.LOCATION_QUESTION,
+    ProfileField.TIMEZONE: texts.TIMEZONE_QUESTION,
+    ProfileField.EMAIL: texts.EMAIL_QUESTION,
+    ProfileField.ORGANIZATION: texts.ORGANIZATION_QUESTION,
+}
 KEEP_AS_IS = "Send /cancel to keep it as it is."
 RESEND_EMAIL = "📨 Resend email"
 
@@ -42,6 +53,10 @@ BACK_TO_PROFILE = "⬅️ Profile"
 # Settings.
 ALERTS_ON_BUTTON = "🔔 Turn alerts on"
 ALERTS_OFF_BUTTON = "🔕 Mute new-lead alerts"
+
+
+def edit_question(field: ProfileField) -> str:
+    return f"{QUESTIONS[field]}\n\n{KEEP_AS_IS}"
 
 
 def remove_button(number: int) -> str:
