@@ -119,3 +119,16 @@ class LeadWithdrawn(Event):
 
     lead: Lead
     sellers: tuple[User, ...]
+
+
+# Signup and profile: confirming an email address (domain/accounts.py).
+
+
+@dataclass(frozen=True)
+class ConfirmationEmailRequested(Event):
+    """A one-time confirmation link is to be mailed to ``email``. ``token`` is the payload
+    the link carries: it lives only in this event and the email; the database keeps its hash."""
+
+    user: User
+    email: str
+    token: str

@@ -117,11 +117,6 @@ class Choices:
 
 
 @dataclass(frozen=True)
-class MuteAlerts:
-    muted: bool
-
-
-@dataclass(frozen=True)
 class LeadEdit:
     """A lead after an answer of its form, and the next question if one was wanted."""
 
@@ -353,12 +348,6 @@ async def matching_sellers_of(
     matches = await uow.leads.matching_sellers(lead, MATCHING_SELLERS)
     sellers = await uow.users.get_many([match.seller_id for match in matches])
     return [sellers[m.seller_id] for m in matches if m.seller_id in sellers]
-
-
-async def set_alerts_muted(uow: UnitOfWork, user: User, command: MuteAlerts, now: datetime) -> User:
-    user.alerts_muted = command.muted
-    await uow.users.save(user)
-    return user
 
 
 async def unfinished_draft(

@@ -124,14 +124,6 @@ class EmailToken:
     id: int | None = None
 
 
-@dataclass(frozen=True)
-class EmailDraft:
-    to: str
-    subject: str
-    text: str
-    html: str
-
-
 class OutboxKind(StrEnum):
     TELEGRAM = "telegram"
     EMAIL = "email"

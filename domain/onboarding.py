@@ -1,6 +1,10 @@
-"""The order of signup questions and the guards that keep answers in that order."""
+"""The order of signup questions, the guards that keep answers in that order, and what a
+signup step hands back to be asked next."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from domain.errors import NotAllowed, NotFound
 from domain.model import SignupStage, User
@@ -30,11 +34,39 @@ SKIPPABLE = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class TextAnswer:
+    """A typed answer to a signup question or a profile field."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a user is in signup after a step, with what the next question offers: the
+    category names, loaded only when the next question is the category picker."""
+
+    user: User
+    categories: list[str] = field(default_factory=list)
+
+
 async def load_user(uow: UnitOfWork, telegram_id: int) -> User:
     user = await uow.users.get_by_telegram_id(telegram_id)
     if user is None:
         raise NotFound("I don't know you yet; please send /start first.")
     return user
+
+
+async def progress(uow: UnitOfWork, user: User) -> Progress:
+    """The user with what their current question needs."""
+    if user.signup_stage is SignupStage.CATEGORIES:
+        return Progress(user, await uow.categories.names())
+    return Progress(user)
+
+
+async def current_question(uow: UnitOfWork, user: User, _: object, now: datetime) -> Progress:
+    """Where the user is in signup, to ask that question again."""
+    return await progress(uow, user)
 
 
 def answer(user: User, stage: SignupStage) -> None:

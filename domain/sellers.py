@@ -1,31 +1,21 @@
-"""Use cases of a seller's credentials, the public profile, finding providers and inviting."""
+"""Use cases of the public profile, finding providers and inviting (a seller's credentials:
+domain/credential_cases.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.credentials import (
-    Credentials,
-    DocumentKind,
-    ProfileDocument,
-    check_room,
-    parse_education,
-    parse_skill_years,
-    validate_document_title,
-    validate_link,
-)
+from domain.credentials import Credentials
 from domain.errors import NotAllowed, NotFound
 from domain.events import SellerInvited
 from domain.leads import Lead
 from domain.lifecycle import LeadStatus
 from domain.model import User
-from domain.onboarding import load_user
 from domain.ports import Page, UnitOfWork
 
 PAGE_SIZE = 5
 INVITABLE_LEADS = 20
-REMOVABLE = frozenset({"education", "document", "link"})
 
 
 @dataclass(frozen=True)
@@ -74,84 +64,6 @@ class Found:
 class Invite:
     seller_id: int
     lead_id: int
-
-
-async def _seller(uow: UnitOfWork, telegram_id: int) -> User:
-    user = await load_user(uow, telegram_id)
-    if not user.signed_up:
-        raise NotAllowed("Please finish signing up first: send /start.")
-    return user
-
-
-async def credentials_of(uow: UnitOfWork, telegram_id: int) -> Credentials:
-    async with uow:
-        user = await _seller(uow, telegram_id)
-        assert user.id is not None
-        return await uow.sellers.credentials(user.id)
-
-
-async def add_education(uow: UnitOfWork, telegram_id: int, text: str) -> Credentials:
-    entry = parse_education(text)
-    async with uow:
-        user = await _seller(uow, telegram_id)
-        assert user.id is not None
-        check_room(list((await uow.sellers.credentials(user.id)).education), "education entries")
-        await uow.sellers.add_education(user.id, entry)
-        await uow.commit()
-        return await uow.sellers.credentials(user.id)
-
-
-async def add_link(uow: UnitOfWork, telegram_id: int, text: str) -> Credentials:
-    link = validate_link(text)
-    async with uow:
-        user = await _seller(uow, telegram_id)
-        assert user.id is not None
-        check_room(list((await uow.sellers.credentials(user.id)).links), "portfolio links")
-        await uow.sellers.add_link(user.id, link)
-        await uow.commit()
-        return await uow.sellers.credentials(user.id)
-
-
-async def set_skill_years(uow: UnitOfWork, telegram_id: int, text: str) -> Credentials:
-    async with uow:
-        user = await _seller(uow, telegram_id)
-        assert user.id is not None
-        await uow.sellers.set_skill_years(user.id, parse_skill_years(text, user.profile.skills))
-        await uow.commit()
-        return await uow.sellers.credentials(user.id)
-
-
-async def upload_document(
-    uow: UnitOfWork,
-    telegram_id: int,
-    kind: DocumentKind,
-    title: str,
-    file_id: str,
-    file_name: str | None,
-) -> Credentials:
-    """Stores a resume (replacing the old one) or a verification document with its title."""
-    clean_title = validate_document_title(title)
-    async with uow:
-        user = await _seller(uow, telegram_id)
-        assert user.id is not None
-        if kind is not DocumentKind.RESUME:
-            check_room(list((await uow.sellers.credentials(user.id)).verification), "documents")
-        document = ProfileDocument(kind, clean_title, file_id, file_name)
-        await uow.sellers.add_document(user.id, document)
-        await uow.commit()
-        return await uow.sellers.credentials(user.id)
-
-
-async def remove_entry(uow: UnitOfWork, telegram_id: int, kind: str, entry_id: int) -> Credentials:
-    if kind not in REMOVABLE:
-        raise NotFound("That entry does not exist.")
-    async with uow:
-        user = await _seller(uow, telegram_id)
-        assert user.id is not None
-        if not await uow.sellers.remove(user.id, kind, entry_id):
-            raise NotFound("That entry was already removed.")
-        await uow.commit()
-        return await uow.sellers.credentials(user.id)
 
 
 async def public_profile(

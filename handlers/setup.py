@@ -36,6 +36,7 @@ from handlers.profile.buttons import SettingsAlerts
 from handlers.providers import find as providers
 from handlers.providers import notices as provider_notices
 from handlers.signup import flow as signup
+from handlers.signup import notices as signup_notices
 
 BOT_COMMANDS = [BotCommand(name, description) for name, description in texts.COMMANDS]
 
@@ -47,6 +48,7 @@ def notifier() -> Notifier:
         chat_notices.NOTICES,
         provider_notices.NOTICES,
         lead_notices.NOTICES,
+        signup_notices.NOTICES,
     )
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from telegram import Update
 
 from domain import profiles
-from domain.errors import DomainError
-from handlers.core import keyboards, texts
-from handlers.core.common import answer_query, edit_markup, telegram_id
+from handlers.core import keyboards
+from handlers.core.common import answer_query, edit_markup
 from handlers.core.context import LeadlineContext
 
 
@@ -15,18 +14,7 @@ async def toggle(
     update: Update, context: LeadlineContext, index: int, picker: keyboards.CategoryPicker
 ) -> None:
     """Ticks or unticks the tapped category and redraws the picker in place."""
-    names = await profiles.category_names(context.uow())
-    if index >= len(names):
-        await answer_query(update, context, texts.STALE_BUTTON)
-        return
-    try:
-        user = await profiles.toggle_category(context.uow(), telegram_id(update), names[index])
-    except DomainError as error:
-        await answer_query(update, context, error.sentence)
-        return
+    choice = await context.turn.run(profiles.toggle_category, profiles.ToggleCategory(index))
     await answer_query(update, context)
-    await edit_markup(
-        update,
-        context,
-        keyboards.category_picker(names, user.profile.categories, picker),
-    )
+    markup = keyboards.category_picker(choice.categories, choice.user.profile.categories, picker)
+    await edit_markup(update, context, markup)

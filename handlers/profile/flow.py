@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from html import escape
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -14,23 +13,17 @@ from telegram.ext import (
 )
 
 from domain import accounts, profiles
-from domain.errors import DomainError, InvalidInput
+from domain.errors import InvalidInput
 from domain.model import Role, User
-from domain.ports import UnitOfWork
+from domain.profiles import CategoryChoice, ProfileField
 from handlers.core import category_picker, keyboards, texts
-from handlers.core.common import (
-    NEW_MESSAGE,
-    TEXT_ANSWER,
-    answer_query,
-    edit_markup,
-    identity,
-    say,
-    telegram_id,
-)
+from handlers.core.common import NEW_MESSAGE, TEXT_ANSWER, answer_query, edit_markup, say
 from handlers.core.context import LeadlineContext
 from handlers.core.conversation import Handlers, persistent_conversation
 from handlers.core.flows import Flows
 from handlers.core.flows import enter as enter_flow
+from handlers.profile import texts as profile_texts
+from handlers.profile import views
 from handlers.profile.buttons import (
     ProfileAddRole,
     ProfileCategoriesDone,
@@ -38,90 +31,63 @@ from handlers.profile.buttons import (
     ProfileEdit,
     ProfileResendEmail,
 )
-from handlers.signup.emails import confirmation_composer
 
 END = ConversationHandler.END
 EDIT_TEXT = "edit_text"
 EDIT_CATEGORIES = "edit_categories"
-EDITING = "editing"
-THEN_ADD_ROLE = "then_add_role"
-
-TextAction = Callable[[UnitOfWork, int, str], Awaitable[User]]
-
-QUESTIONS: dict[str, str] = {
-    "display_name": texts.DISPLAY_NAME_QUESTION.removeprefix("Let's complete your profile. "),
-    "headline": texts.HEADLINE_QUESTION,
-    "skills": texts.SKILLS_QUESTION,
-    "location": texts.LOCATION_QUESTION,
-    "timezone": texts.TIMEZONE_QUESTION,
-    "email": texts.EMAIL_QUESTION,
-    "organization": texts.ORGANIZATION_QUESTION,
-}
+EDITING = "editing"  # user_data keys: the field being edited,
+THEN_ADD_ROLE = "then_add_role"  # and the role to add once it is saved
+CATEGORIES = "categories"
 
 
-def _setter(context: LeadlineContext, field: str) -> TextAction:
-    if field == "email":
-        compose = confirmation_composer(context.bot.username)
-
-        async def submit(uow: UnitOfWork, tid: int, text: str) -> User:
-            user = await accounts.submit_email(uow, tid, text, context.now(), compose)
-            context.services.kick_outbox()
-            return user
-
-        return submit
-    setters: dict[str, TextAction] = {
-        "display_name": profiles.set_display_name,
-        "headline": profiles.set_headline,
-        "skills": profiles.set_skills,
-        "location": profiles.set_location,
-        "timezone": profiles.set_timezone,
-        "organization": accounts.set_organization_name,
-    }
-    return setters[field]
-
-
-async def _signed_up_user(update: Update, context: LeadlineContext) -> User | None:
-    user = await accounts.open_account(context.uow(), identity(update), context.now())
-    if not user.signed_up:
-        await answer_query(update, context)
-        await say(update, context, texts.NOT_SIGNED_UP)
-        return None
+def _me(context: LeadlineContext) -> User:
+    """The acting user, who must have finished signing up."""
+    user = context.turn.actor
+    user.ensure_signed_up()
     return user
+
+
+async def _card(update: Update, context: LeadlineContext, user: User) -> None:
+    await say(update, context, texts.profile_card(user), keyboards.profile_actions(user))
+
+
+def _editing(context: LeadlineContext) -> ProfileField | None:
+    """The profile part whose new value is awaited, if any."""
+    assert context.user_data is not None
+    editing = str(context.user_data.get(EDITING, ""))
+    return ProfileField(editing) if editing in profile_texts.QUESTIONS else None
+
+
+def _picker(choice: CategoryChoice) -> InlineKeyboardMarkup:
+    chosen = choice.user.profile.categories
+    return keyboards.category_picker(choice.categories, chosen, keyboards.PROFILE_CATEGORIES)
 
 
 async def show_profile(update: Update, context: LeadlineContext) -> int:
     """Shows the user's profile card with a button for each part."""
-    user = await _signed_up_user(update, context)
-    if user is not None:
-        await answer_query(update, context)
-        await say(update, context, texts.profile_card(user), keyboards.profile_actions(user))
+    user = _me(context)
+    await answer_query(update, context)
+    await _card(update, context, user)
     return END
 
 
 async def start_edit(update: Update, context: LeadlineContext) -> str | int:
     """Asks for the new value of the profile part whose button was tapped."""
     enter_flow(context, "profile")
-    user = await _signed_up_user(update, context)
+    _me(context)
     field = ProfileEdit.of(update).field
-    if user is None:
-        return END
     await answer_query(update, context)
-    if field == "categories":
-        names = await profiles.category_names(context.uow())
-        await say(
-            update,
-            context,
-            texts.CATEGORIES_QUESTION,
-            keyboards.category_picker(names, user.profile.categories, keyboards.PROFILE_CATEGORIES),
-        )
+    if field == CATEGORIES:
+        choice = await context.turn.run(profiles.category_choice, None)
+        await say(update, context, texts.CATEGORIES_QUESTION, _picker(choice))
         return EDIT_CATEGORIES
-    if field not in QUESTIONS:
+    if field not in profile_texts.QUESTIONS:
         await say(update, context, texts.STALE_BUTTON)
         return END
     assert context.user_data is not None
     context.user_data[EDITING] = field
     context.user_data.pop(THEN_ADD_ROLE, None)
-    await say(update, context, QUESTIONS[field] + "\n\nSend /cancel to keep it as it is.")
+    await say(update, context, profile_texts.edit_question(ProfileField(field)))
     return EDIT_TEXT
 
 
@@ -130,28 +96,25 @@ async def receive_text(update: Update, context: LeadlineContext) -> str | int:
     assert context.user_data is not None
     message = update.effective_message
     assert message is not None and message.text is not None
-    field = str(context.user_data.get(EDITING, ""))
-    if field not in QUESTIONS:
+    field = _editing(context)
+    if field is None:
         await say(update, context, texts.NOTHING_TO_EDIT)
         return END
+    role = context.user_data.get(THEN_ADD_ROLE)
+    command = profiles.EditProfile(field, message.text, Role(str(role)) if role else None)
     try:
-        user = await _setter(context, field)(context.uow(), telegram_id(update), message.text)
-        role = context.user_data.get(THEN_ADD_ROLE)
-        if role:
-            user = await profiles.add_role(context.uow(), user.telegram_id, Role(str(role)))
-    except DomainError as error:
-        await say(update, context, f"{escape(error.sentence)}\n\n{QUESTIONS[field]}")
+        edited = await context.turn.attempt(profiles.edit_profile, command)
+    except InvalidInput as error:
+        await say(update, context, f"{escape(error.sentence)}\n\n{profile_texts.QUESTIONS[field]}")
         return EDIT_TEXT
     context.user_data.pop(EDITING, None)
-    role = context.user_data.pop(THEN_ADD_ROLE, None)
-    done = texts.ROLE_ADDED.format(role=role) if role else texts.PROFILE_SAVED
-    if field == "email" and user.email != message.text.strip():
-        done = texts.email_sent(message.text.strip())
-        resend = keyboards.rows(keyboards.button("📨 Resend email", ProfileResendEmail()))
-        await say(update, context, done, resend)
+    context.user_data.pop(THEN_ADD_ROLE, None)
+    if edited.confirming is not None:
+        await say(update, context, texts.email_sent(edited.confirming), views.resend_email())
     else:
+        done = texts.ROLE_ADDED.format(role=role) if role else texts.PROFILE_SAVED
         await say(update, context, done)
-    await say(update, context, texts.profile_card(user), keyboards.profile_actions(user))
+    await _card(update, context, edited.user)
     return END
 
 
@@ -164,55 +127,43 @@ async def toggle_category(update: Update, context: LeadlineContext) -> str:
 
 async def categories_hint(update: Update, context: LeadlineContext) -> str:
     """Reminds the user to tick categories and tap Done, showing the picker again."""
-    user = await _signed_up_user(update, context)
-    if user is not None:
-        names = await profiles.category_names(context.uow())
-        picker = keyboards.category_picker(
-            names, user.profile.categories, keyboards.PROFILE_CATEGORIES
-        )
-        await say(update, context, f"{texts.USE_BUTTONS}\n\n{texts.CATEGORIES_QUESTION}", picker)
+    choice = await context.turn.run(profiles.category_choice, None)
+    question = f"{texts.USE_BUTTONS}\n\n{texts.CATEGORIES_QUESTION}"
+    await say(update, context, question, _picker(choice))
     return EDIT_CATEGORIES
 
 
 async def categories_done(update: Update, context: LeadlineContext) -> int:
-    """Closes the picker and shows the updated profile."""
-    user = await _signed_up_user(update, context)
-    if user is None:
-        return END
+    """Closes the picker (each tap was saved) and shows the updated profile."""
+    user = _me(context)
     await answer_query(update, context, texts.PROFILE_SAVED)
     await edit_markup(update, context, None)
-    await say(update, context, texts.profile_card(user), keyboards.profile_actions(user))
+    await _card(update, context, user)
     return END
 
 
 async def add_role(update: Update, context: LeadlineContext) -> str | int:
     """Adds the other role; a buyer becoming a seller is first asked for skills."""
     enter_flow(context, "profile")
-    user = await _signed_up_user(update, context)
-    if user is None:
-        return END
     role = ProfileAddRole.of(update).role
     try:
-        user = await profiles.add_role(context.uow(), user.telegram_id, role)
+        user = await context.turn.attempt(profiles.add_role, profiles.AddRole(role))
     except InvalidInput as error:
         assert context.user_data is not None
         context.user_data[EDITING], context.user_data[THEN_ADD_ROLE] = "skills", role.value
         await answer_query(update, context)
         await say(update, context, f"{escape(error.sentence)}\n\n{texts.SKILLS_QUESTION}")
         return EDIT_TEXT
-    except DomainError as error:
-        await answer_query(update, context, error.sentence)
-        return END
     await answer_query(update, context, texts.ROLE_ADDED.format(role=role.value))
-    await say(update, context, texts.profile_card(user), keyboards.profile_actions(user))
+    await _card(update, context, user)
     return END
 
 
 async def wrong_input(update: Update, context: LeadlineContext) -> str:
     """Asks again for a text answer when something else was sent."""
-    assert context.user_data is not None
-    field = str(context.user_data.get(EDITING, ""))
-    await say(update, context, f"{texts.SEND_TEXT}\n\n{QUESTIONS.get(field, '')}".strip())
+    field = _editing(context)
+    question = profile_texts.QUESTIONS[field] if field is not None else ""
+    await say(update, context, f"{texts.SEND_TEXT}\n\n{question}".strip())
     return EDIT_TEXT
 
 
@@ -255,15 +206,7 @@ def profile_command() -> CommandHandler[LeadlineContext, int]:
 
 async def resend_email(update: Update, context: LeadlineContext) -> None:
     """Sends a fresh link for a new address given here."""
-    compose = confirmation_composer(context.bot.username)
-    try:
-        address = await accounts.resend_confirmation(
-            context.uow(), telegram_id(update), context.now(), compose
-        )
-    except DomainError as error:
-        await answer_query(update, context, error.sentence, alert=True)
-        return
-    context.services.kick_outbox()
+    address = await context.turn.run(accounts.resend_confirmation, accounts.ResendEmail())
     await answer_query(update, context, texts.EMAIL_RESENT)
     await say(update, context, texts.email_resent(address))
 

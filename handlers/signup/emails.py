@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 
 from telegram.helpers import create_deep_linked_url
 
-from domain.model import EmailDraft
 from handlers.core import texts
 
 
-def confirmation_composer(bot_username: str) -> Callable[[str, str], EmailDraft]:
-    """A composer for the confirmation email whose link opens this bot with the token."""
+@dataclass(frozen=True)
+class EmailDraft:
+    to: str
+    subject: str
+    text: str
+    html: str
 
-    def compose(address: str, payload: str) -> EmailDraft:
-        link = create_deep_linked_url(bot_username, payload)
-        subject, text, html = texts.confirmation_email(link)
-        return EmailDraft(to=address, subject=subject, text=text, html=html)
+    def payload(self) -> dict[str, object]:
+        """The outbox payload the dispatcher mails (bot.dispatcher ``_send_email``)."""
+        return {"subject": self.subject, "text": self.text, "html": self.html}
 
-    return compose
+
+def confirmation(bot_username: str, address: str, payload: str) -> EmailDraft:
+    """The confirmation email, whose link opens this bot with the one-time ``payload``."""
+    link = create_deep_linked_url(bot_username, payload)
+    subject, text, html = texts.confirmation_email(link)
+    return EmailDraft(to=address, subject=subject, text=text, html=html)

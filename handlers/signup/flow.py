@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from html import escape
+from typing import TypeVar
 
 from telegram import Update
 from telegram.ext import (
@@ -13,23 +15,17 @@ from telegram.ext import (
     MessageHandler,
 )
 
-from domain import accounts, profiles
-from domain.errors import DomainError
+from domain import accounts, onboarding, profiles
+from domain.errors import InvalidInput, NotAllowed
 from domain.model import SignupStage, User
+from domain.onboarding import Progress, TextAnswer
 from domain.ports import UnitOfWork
-from domain.validation import validate_email
 from handlers.core import category_picker, keyboards, texts
-from handlers.core.common import (
-    NEW_MESSAGE,
-    answer_query,
-    close_question,
-    identity,
-    say,
-    telegram_id,
-)
+from handlers.core.common import NEW_MESSAGE, answer_query, close_question, identity, say
 from handlers.core.context import LeadlineContext
 from handlers.core.conversation import Handlers, persistent_conversation
 from handlers.leads import find as leads
+from handlers.signup import texts as signup_texts
 from handlers.signup.buttons import (
     SignupAccountType,
     SignupButton,
@@ -42,7 +38,6 @@ from handlers.signup.buttons import (
     SignupTelegramName,
     SignupTerms,
 )
-from handlers.signup.emails import confirmation_composer
 
 END = ConversationHandler.END
 # user_data key: the user left signup with /cancel, so messages are not answers.
@@ -51,48 +46,43 @@ BUTTON_STAGES = frozenset(
     {SignupStage.TERMS, SignupStage.ROLE, SignupStage.ACCOUNT_TYPE, SignupStage.CATEGORIES}
 )
 
-TextAction = Callable[[UnitOfWork, int, str], Awaitable[User]]
+C = TypeVar("C")
+Step = Callable[[UnitOfWork, User, C, datetime], Awaitable[Progress]]
 
 
-async def ask(update: Update, context: LeadlineContext, user: User, prefix: str = "") -> str | int:
+async def ask(
+    update: Update, context: LeadlineContext, progress: Progress, prefix: str = ""
+) -> str | int:
     """Sends the question for where the user is in signup and returns that state."""
+    user = progress.user
     if user.signed_up:
         await say(update, context, prefix or texts.MENU, keyboards.menu())
         return END
-    categories = []
-    if user.signup_stage is SignupStage.CATEGORIES:
-        categories = await profiles.category_names(context.uow())
     text = f"{prefix}\n\n{texts.question(user)}" if prefix else texts.question(user)
-    await say(update, context, text, keyboards.signup_question(user, categories))
+    await say(update, context, text, keyboards.signup_question(user, progress.categories))
     return user.signup_stage.value
 
 
-async def _next(update: Update, context: LeadlineContext, user: User) -> str | int:
+async def _next(update: Update, context: LeadlineContext, progress: Progress) -> str | int:
     """Asks the next question, or celebrates when that answer finished signup."""
-    return await ask(update, context, user, prefix=texts.SIGNUP_DONE if user.signed_up else "")
-
-
-async def _current(context: LeadlineContext, update: Update) -> User:
-    return await accounts.open_account(context.uow(), identity(update), context.now())
+    prefix = texts.SIGNUP_DONE if progress.user.signed_up else ""
+    return await ask(update, context, progress, prefix)
 
 
 async def start(update: Update, context: LeadlineContext) -> str | int:
     """Signs a newcomer up, resumes signup, confirms an email link, or shows the menu."""
-    user = await _current(context, update)
+    turn = context.turn
+    payload = context.args[0] if context.args else ""
+    arrival = await accounts.start(
+        turn.uow, turn.user, accounts.Start(identity(update), payload), turn.now
+    )
+    turn.user = user = arrival.user  # a newcomer is known from now on
     if context.user_data is not None:
         context.user_data.pop(PAUSED, None)
-    payload = context.args[0] if context.args else ""
-    if accounts.is_confirmation_payload(payload):
-        try:
-            user = await accounts.confirm_email(
-                context.uow(), user.telegram_id, payload, context.now()
-            )
-        except DomainError as error:
-            await say(update, context, escape(error.sentence))
-        else:
-            await say(update, context, texts.email_confirmed(user.email or ""))
-            if user.signup_stage is SignupStage.DISPLAY_NAME:
-                return await ask(update, context, user)
+    if arrival.confirmed:
+        await say(update, context, texts.email_confirmed(user.email or ""))
+        if user.signup_stage is SignupStage.DISPLAY_NAME:
+            return await ask(update, context, arrival.progress)
     elif (lead := leads.DEEP_LINK.match(payload)) is not None:
         # A shared lead opens for whoever taps the link; newcomers then go on signing up.
         await leads.send_lead(update, context, int(lead.group(1)))
@@ -100,63 +90,53 @@ async def start(update: Update, context: LeadlineContext) -> str | int:
             return END
     if user.signup_stage is SignupStage.TERMS:
         await say(update, context, texts.WELCOME)
-    return await ask(update, context, user)
+    return await ask(update, context, arrival.progress)
 
 
 async def _button_step(
-    update: Update, context: LeadlineContext, action: Callable[[], Awaitable[User]], answer: str
+    update: Update, context: LeadlineContext, step: Step[C], command: C, answer: str
 ) -> str | int:
-    try:
-        user = await action()
-    except DomainError as error:
-        await answer_query(update, context, error.sentence)
-        return await ask(update, context, await _current(context, update))
+    """Takes a button's answer, shows it in place of the buttons, asks the next question."""
+    progress = await context.turn.run(step, command)
     message = update.effective_message
     assert message is not None
     await close_question(update, context, texts.chose_html(message.text_html or "", answer))
-    return await _next(update, context, user)
+    return await _next(update, context, progress)
+
+
+async def _text_step(update: Update, context: LeadlineContext, step: Step[TextAnswer]) -> str | int:
+    """Takes a typed answer and asks the next question, or says what is wrong and asks again."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    try:
+        progress = await context.turn.attempt(step, TextAnswer(message.text))
+    except InvalidInput as error:
+        again = Progress(context.turn.actor)
+        return await ask(update, context, again, prefix=escape(error.sentence))
+    return await _next(update, context, progress)
 
 
 async def accept_terms(update: Update, context: LeadlineContext) -> str | int:
     """Records that the terms were accepted and asks for the role."""
-    tid = telegram_id(update)
     return await _button_step(
-        update,
-        context,
-        lambda: accounts.accept_terms(context.uow(), tid, context.now()),
-        "Accepted",
+        update, context, accounts.accept_terms, accounts.AcceptTerms(), signup_texts.ACCEPTED
     )
 
 
 async def choose_role(update: Update, context: LeadlineContext) -> str | int:
     """Stores the chosen role and asks for the account type."""
-    tid, role = telegram_id(update), SignupRole.of(update).role
-
-    async def action() -> User:
-        return await accounts.choose_role(context.uow(), tid, role)
-
-    return await _button_step(update, context, action, texts.ROLE_NAMES[role])
+    role = SignupRole.of(update).role
+    return await _button_step(
+        update, context, accounts.choose_role, accounts.ChooseRole(role), texts.ROLE_NAMES[role]
+    )
 
 
 async def choose_account_type(update: Update, context: LeadlineContext) -> str | int:
     """Stores individual or organization and asks for the organization name or the email."""
-    tid, kind = telegram_id(update), SignupAccountType.of(update).kind
-
-    async def action() -> User:
-        return await accounts.choose_account_type(context.uow(), tid, kind)
-
-    return await _button_step(update, context, action, texts.ACCOUNT_TYPE_NAMES[kind])
-
-
-async def _text_step(update: Update, context: LeadlineContext, action: TextAction) -> str | int:
-    message = update.effective_message
-    assert message is not None and message.text is not None
-    try:
-        user = await action(context.uow(), telegram_id(update), message.text)
-    except DomainError as error:
-        user = await _current(context, update)
-        return await ask(update, context, user, prefix=escape(error.sentence))
-    return await _next(update, context, user)
+    kind = SignupAccountType.of(update).kind
+    command = accounts.ChooseAccountType(kind)
+    answer = texts.ACCOUNT_TYPE_NAMES[kind]
+    return await _button_step(update, context, accounts.choose_account_type, command, answer)
 
 
 async def organization_name(update: Update, context: LeadlineContext) -> str | int:
@@ -164,20 +144,9 @@ async def organization_name(update: Update, context: LeadlineContext) -> str | i
     return await _text_step(update, context, accounts.set_organization_name)
 
 
-def _submit_email(context: LeadlineContext) -> TextAction:
-    compose = confirmation_composer(context.bot.username)
-
-    async def action(uow: UnitOfWork, tid: int, text: str) -> User:
-        user = await accounts.submit_email(uow, tid, text, context.now(), compose)
-        context.services.kick_outbox()
-        return user
-
-    return action
-
-
 async def email(update: Update, context: LeadlineContext) -> str | int:
     """Stores the address, sends the confirmation email and waits for the link."""
-    return await _text_step(update, context, _submit_email(context))
+    return await _text_step(update, context, accounts.submit_email)
 
 
 async def text_while_waiting(update: Update, context: LeadlineContext) -> str | int:
@@ -185,28 +154,25 @@ async def text_while_waiting(update: Update, context: LeadlineContext) -> str | 
     message = update.effective_message
     assert message is not None and message.text is not None
     try:
-        validate_email(message.text)
-    except DomainError:
-        user = await _current(context, update)
+        progress = await context.turn.attempt(accounts.submit_email, TextAnswer(message.text))
+    except InvalidInput:
+        user = context.turn.actor
         await say(
             update, context, texts.WAITING_FOR_CONFIRMATION, keyboards.signup_question(user, [])
         )
         return SignupStage.CONFIRM_EMAIL.value
-    return await _text_step(update, context, _submit_email(context))
+    return await _next(update, context, progress)
 
 
 async def resend(update: Update, context: LeadlineContext) -> str | int:
     """Sends a fresh confirmation link, replacing the old one."""
-    compose = confirmation_composer(context.bot.username)
     try:
-        address = await accounts.resend_confirmation(
-            context.uow(), telegram_id(update), context.now(), compose
-        )
-    except DomainError as error:
+        address = await context.turn.attempt(accounts.resend_confirmation, accounts.ResendEmail())
+    except NotAllowed as error:
+        # Too soon, or nothing to resend: said in the chat, under the question it concerns.
         await answer_query(update, context)
         await say(update, context, escape(error.sentence))
         return SignupStage.CONFIRM_EMAIL.value
-    context.services.kick_outbox()
     await answer_query(update, context, texts.EMAIL_RESENT)
     await say(update, context, texts.email_resent(address))
     return SignupStage.CONFIRM_EMAIL.value
@@ -214,12 +180,12 @@ async def resend(update: Update, context: LeadlineContext) -> str | int:
 
 async def change_email(update: Update, context: LeadlineContext) -> str | int:
     """Goes back to the email question."""
-    tid = telegram_id(update)
     return await _button_step(
         update,
         context,
-        lambda: accounts.change_signup_email(context.uow(), tid, context.now()),
-        "Change email",
+        accounts.change_signup_email,
+        accounts.ChangeEmail(),
+        signup_texts.CHANGE_EMAIL,
     )
 
 
@@ -230,12 +196,9 @@ async def display_name(update: Update, context: LeadlineContext) -> str | int:
 
 async def use_telegram_name(update: Update, context: LeadlineContext) -> str | int:
     """Takes the Telegram first name as the display name and asks for a headline."""
-    who = identity(update)
+    name = identity(update).first_name
     return await _button_step(
-        update,
-        context,
-        lambda: profiles.use_telegram_name(context.uow(), who.telegram_id),
-        who.first_name,
+        update, context, profiles.use_telegram_name, profiles.UseTelegramName(), name
     )
 
 
@@ -256,12 +219,8 @@ async def location(update: Update, context: LeadlineContext) -> str | int:
 
 async def skip(update: Update, context: LeadlineContext) -> str | int:
     """Skips an optional question and asks the next one."""
-    tid, stage = telegram_id(update), SignupSkip.of(update).stage
-
-    async def action() -> User:
-        return await profiles.skip_step(context.uow(), tid, stage)
-
-    return await _button_step(update, context, action, "Skipped")
+    command = profiles.SkipQuestion(SignupSkip.of(update).stage)
+    return await _button_step(update, context, profiles.skip_step, command, signup_texts.SKIPPED)
 
 
 async def toggle_category(update: Update, context: LeadlineContext) -> str | int:
@@ -273,21 +232,20 @@ async def toggle_category(update: Update, context: LeadlineContext) -> str | int
 
 async def categories_done(update: Update, context: LeadlineContext) -> str | int:
     """Closes the category picker and asks for the location."""
-    tid = telegram_id(update)
-    user = await _current(context, update)
-    chosen = ", ".join(user.profile.categories) or "None"
+    chosen = signup_texts.categories_chosen(context.turn.actor.profile.categories)
     return await _button_step(
-        update, context, lambda: profiles.finish_categories(context.uow(), tid), chosen
+        update, context, profiles.finish_categories, profiles.FinishCategories(), chosen
     )
 
 
 async def wrong_input(update: Update, context: LeadlineContext) -> str | int:
     """Tells the user what kind of answer the question needs and asks it again."""
-    user = await _current(context, update)
-    hint = texts.USE_BUTTONS if user.signup_stage in BUTTON_STAGES else texts.SEND_TEXT
-    if user.signup_stage is SignupStage.CONFIRM_EMAIL:
+    progress = await context.turn.run(onboarding.current_question, None)
+    stage = progress.user.signup_stage
+    hint = texts.USE_BUTTONS if stage in BUTTON_STAGES else texts.SEND_TEXT
+    if stage is SignupStage.CONFIRM_EMAIL:
         hint = texts.WAITING_FOR_CONFIRMATION
-    return await ask(update, context, user, prefix=hint)
+    return await ask(update, context, progress, prefix=hint)
 
 
 async def cancel(update: Update, context: LeadlineContext) -> int:
@@ -330,7 +288,7 @@ async def any_button(update: Update, context: LeadlineContext) -> str | int | No
 
 async def answer_by_stage(update: Update, context: LeadlineContext) -> str | int:
     """Takes a message as the answer to the user's current signup question."""
-    user = await _current(context, update)
+    user = context.turn.actor
     if user.signed_up:
         await say(update, context, texts.UNKNOWN_MESSAGE, keyboards.menu())
         return END

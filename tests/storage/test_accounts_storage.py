@@ -6,19 +6,33 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain import accounts, profiles
 from domain.errors import InvalidInput
-from domain.model import AccountType, EmailDraft, Role, SignupStage
-from storage.outbox import OutboxStore
+from domain.events import ConfirmationEmailRequested, Event
+from domain.model import AccountType, Role, SignupStage, User
+from domain.onboarding import TextAnswer
 from storage.uow import SqlUnitOfWork
+from tests.acting import act
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
 
-def compose(address: str, payload: str) -> EmailDraft:
-    return EmailDraft(address, "Confirm", f"start={payload}", "<p>html</p>")
+async def opened(uow: SqlUnitOfWork, who: accounts.TelegramIdentity, payload: str = "") -> User:
+    """/start, as the update path runs it for someone it may not know yet."""
+    async with uow:
+        known = await uow.users.get_by_telegram_id(who.telegram_id)
+        arrival = await accounts.start(uow, known, accounts.Start(who, payload), NOW)
+        await uow.commit()
+        return arrival.user
+
+
+async def to_email(uow: SqlUnitOfWork, tid: int, role: Role, kind: AccountType) -> None:
+    await opened(uow, accounts.TelegramIdentity(tid, "Zoë", "zoe"))
+    await act(uow, tid, accounts.accept_terms, accounts.AcceptTerms(), NOW)
+    await act(uow, tid, accounts.choose_role, accounts.ChooseRole(role), NOW)
+    await act(uow, tid, accounts.choose_account_type, accounts.ChooseAccountType(kind), NOW)
 
 
 async def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(engine: AsyncEngine) -> None:
@@ -28,27 +42,28 @@ async def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(engine: AsyncE
         assert (await connection.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
 
 
-async def test_a_full_signup_round_trips_through_the_database(
-    uow: SqlUnitOfWork, sessions: async_sessionmaker[AsyncSession]
-) -> None:
-    me = accounts.TelegramIdentity(42, "Zoë", "zoe")
-    await accounts.open_account(uow, me, NOW)
-    await accounts.accept_terms(uow, 42, NOW)
-    await accounts.choose_role(uow, 42, Role.SELLER)
-    await accounts.choose_account_type(uow, 42, AccountType.ORGANIZATION)
-    await accounts.set_organization_name(uow, 42, "<Acme & Co>")
-    await accounts.submit_email(uow, 42, "zoe@example.org", NOW, compose)
-    [email] = await OutboxStore(sessions).claim(NOW)
-    assert email.recipient == "zoe@example.org"
-    payload = str(email.payload["text"]).split("start=")[1]
-    await accounts.confirm_email(uow, 42, payload, NOW + timedelta(minutes=5))
-    await profiles.set_display_name(uow, 42, "Zoë <3")
-    await profiles.set_headline(uow, 42, "Django & <b>Python</b>")
-    await profiles.set_skills(uow, 42, "python, JS, Bubble Tea")
-    await profiles.toggle_category(uow, 42, "Software Development")
-    await profiles.toggle_category(uow, 42, "Legal")
-    await profiles.finish_categories(uow, 42)
-    await profiles.set_location(uow, 42, "Kraków")
+async def test_a_full_signup_round_trips_through_the_database(uow: SqlUnitOfWork) -> None:
+    await to_email(uow, 42, Role.SELLER, AccountType.ORGANIZATION)
+    await act(uow, 42, accounts.set_organization_name, TextAnswer("<Acme & Co>"), NOW)
+    events: list[Event] = []
+    await act(uow, 42, accounts.submit_email, TextAnswer("zoe@example.org"), NOW, events)
+    [email] = events
+    assert isinstance(email, ConfirmationEmailRequested) and email.email == "zoe@example.org"
+    confirm = accounts.ConfirmEmail(email.token)
+    await act(uow, 42, accounts.confirm_email, confirm, NOW + timedelta(minutes=5))
+    for use_case, answer in (
+        (profiles.set_display_name, "Zoë <3"),
+        (profiles.set_headline, "Django & <b>Python</b>"),
+        (profiles.set_skills, "python, JS, Bubble Tea"),
+    ):
+        await act(uow, 42, use_case, TextAnswer(answer), NOW)
+    names = await profiles.category_names(uow)
+    for name in ("Software Development", "Legal"):
+        await act(
+            uow, 42, profiles.toggle_category, profiles.ToggleCategory(names.index(name)), NOW
+        )
+    await act(uow, 42, profiles.finish_categories, profiles.FinishCategories(), NOW)
+    await act(uow, 42, profiles.set_location, TextAnswer("Kraków"), NOW)
 
     user = await accounts.get_user(uow, 42)
     assert user is not None
@@ -65,14 +80,14 @@ async def test_a_full_signup_round_trips_through_the_database(
 
 async def test_skills_are_shared_across_users_by_canonical_key(uow: SqlUnitOfWork) -> None:
     for tid, typed in ((1, "python, Rare Skill"), (2, "PYTHON , rare   skill, py")):
-        await accounts.open_account(uow, accounts.TelegramIdentity(tid, "U"), NOW)
+        await opened(uow, accounts.TelegramIdentity(tid, "U"))
         async with uow:
             user = await uow.users.get_by_telegram_id(tid)
             assert user is not None
             user.signup_stage = SignupStage.DONE
             await uow.users.save(user)
             await uow.commit()
-        await profiles.set_skills(uow, tid, typed)
+        await act(uow, tid, profiles.set_skills, TextAnswer(typed), NOW)
     async with uow:
         one, two = await uow.users.get_by_telegram_id(1), await uow.users.get_by_telegram_id(2)
     assert one is not None and two is not None
@@ -81,7 +96,7 @@ async def test_skills_are_shared_across_users_by_canonical_key(uow: SqlUnitOfWor
 
 
 async def test_leaving_without_commit_rolls_back(uow: SqlUnitOfWork) -> None:
-    await accounts.open_account(uow, accounts.TelegramIdentity(5, "Al"), NOW)
+    await opened(uow, accounts.TelegramIdentity(5, "Al"))
     async with uow:
         user = await uow.users.get_by_telegram_id(5)
         assert user is not None
@@ -91,12 +106,9 @@ async def test_leaving_without_commit_rolls_back(uow: SqlUnitOfWork) -> None:
 
 
 async def test_invalid_input_writes_nothing(uow: SqlUnitOfWork) -> None:
-    await accounts.open_account(uow, accounts.TelegramIdentity(6, "Al"), NOW)
-    await accounts.accept_terms(uow, 6, NOW)
-    await accounts.choose_role(uow, 6, Role.BUYER)
-    await accounts.choose_account_type(uow, 6, AccountType.INDIVIDUAL)
+    await to_email(uow, 6, Role.BUYER, AccountType.INDIVIDUAL)
     with pytest.raises(InvalidInput):
-        await accounts.submit_email(uow, 6, "nope", NOW, compose)
+        await act(uow, 6, accounts.submit_email, TextAnswer("nope"), NOW)
     user = await accounts.get_user(uow, 6)
     assert user is not None and user.email is None and user.signup_stage is SignupStage.EMAIL
 

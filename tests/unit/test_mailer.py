@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from bot.mailer import Mailer
 from bot.settings import EmailSettings
-from handlers.signup.emails import confirmation_composer
+from handlers.signup import emails
 
 
 def test_the_raw_message_carries_the_deep_link_unbroken() -> None:
-    draft = confirmation_composer("leadline_bot")("ann@example.org", "e_" + "A1b2-C3d4_" * 3)
+    draft = emails.confirmation("leadline_bot", "ann@example.org", "e_" + "A1b2-C3d4_" * 3)
     link = "https://t.me/leadline_bot?start=e_" + "A1b2-C3d4_" * 3
     raw = Mailer(EmailSettings())._message(draft.to, draft.subject, draft.text, draft.html)
     source = raw.as_string()
