@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -53,6 +54,23 @@ async def test_claimed_messages_are_not_claimed_again_until_the_lease_ends(
     again = await store.claim(NOW + CLAIM_LEASE + timedelta(seconds=1))
     assert [(d.id, d.attempts) for d in again] == [(first[1].id, 2)]
     assert await store.counts() == {"sent": 1, "sending": 1}
+
+
+async def test_what_a_killed_dispatcher_was_sending_goes_out_at_once_and_in_its_place(
+    uow: SqlUnitOfWork, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    store = OutboxStore(sessions)
+    await enqueue(uow, message("7"), message("7"))
+    claimed = await store.claim(NOW)  # then the process is killed
+    later = NOW + timedelta(seconds=3)
+    async with uow:  # written after the claim, to the same chat
+        await uow.outbox.add(replace(message("7"), created_at=later))
+        await uow.commit()
+    assert await store.take_back() == 2
+    # Due now, not after the lease, and before what was written to that chat after them.
+    again = await store.claim(later + timedelta(seconds=1))
+    assert [d.id for d in again[:2]] == [d.id for d in claimed] and len(again) == 3
+    assert [d.attempts for d in again] == [2, 2, 1]
 
 
 async def test_retry_later_waits_until_its_time(
