@@ -22,6 +22,7 @@ from bot.settings import Settings
 from sandbox import Message, Sandbox, SimUser
 from tests.e2e.journeys import sign_up
 from tests.e2e.test_flows_and_forgery import bid, publish
+from tests.e2e.test_leads import post_lead
 from tests.e2e.test_restart import launch, write_config
 
 BURST = 60
@@ -170,3 +171,78 @@ async def test_a_burst_survives_a_kill_each_message_stored_and_relayed_in_order(
     assert query(settings, "SELECT count(*) FROM outbox WHERE status != 'sent'") == [(0,)]
     # Nothing the seller sent was mistaken for anything but a message to relay.
     assert not [m for m in seller.bot_messages if "burst" in (m.text or "")]
+
+
+async def buyer_and_seller(sandbox: Sandbox, settings: Settings) -> tuple[SimUser, SimUser]:
+    running = await start_bot(settings)
+    try:
+        buyer, seller = sandbox.create_user("Bella"), sandbox.create_user("Sid")
+        await sign_up(sandbox, buyer, role="Buyer", email="bella@example.org")
+        await sign_up(sandbox, seller, role="Seller", email="sid@example.org", skills="Django")
+        await post_lead(buyer, "Kill lead", "django")
+        await buyer.send("1000")
+        await buyer.wait_for_message("Attach a brief")
+        await buyer.tap("Skip")
+        await buyer.wait_for_message("Preview")
+    finally:
+        await running.stop()
+    return buyer, seller
+
+
+async def test_a_tap_killed_right_after_it_was_fetched_is_handled_once_after_the_restart(
+    sandbox: Sandbox, settings: Settings, leadline: Bot
+) -> None:
+    buyer, seller = await buyer_and_seller(sandbox, settings)
+    await leadline.start()
+    await sandbox.wait_for_poller(STARTUP)
+    tap = await buyer.tap("Publish", wait_answer=False)
+    await until(lambda: not sandbox.pending_updates, "the tap is confirmed to Telegram")
+    await leadline.kill()
+    # Stored in the inbox, confirmed to Telegram (which will never send it again), and the
+    # process died before the turn that handles it committed.
+    [(handled,)] = query(settings, "SELECT handled_at FROM inbox ORDER BY update_id DESC LIMIT 1")
+    assert handled is None
+    assert query(settings, "SELECT status FROM leads") == [("draft",)]
+
+    await leadline.start()
+    await buyer.wait_for_message("✅ Published. 1 matching seller was alerted.", timeout=STARTUP)
+    await seller.wait_for_message("New lead for your skills")
+    await asyncio.sleep(1.0)  # room for a repeat to show
+    [tapped] = [q for q in sandbox.callback_queries if q.id == tap.callback_query_id]
+    assert tapped.answered
+    assert len([m for m in buyer.bot_messages if "✅ Published" in (m.text or "")]) == 1
+    assert len([m for m in seller.bot_messages if "New lead" in (m.text or "")]) == 1
+    assert query(settings, "SELECT title, status FROM leads") == [("Kill lead", "open")]
+
+
+async def test_a_kill_right_after_each_step_of_a_flow_resumes_at_the_next_step(
+    sandbox: Sandbox, settings: Settings, leadline: Bot
+) -> None:
+    """The position is saved with the step, before its reply is sent: a kill as soon as a
+    reply arrives (well inside PTB's own persistence interval) never leaves a dead button
+    or an answer taken for the previous question."""
+    buyer, seller = await buyer_and_seller(sandbox, settings)
+    await leadline.start()
+    await buyer.tap("Publish", timeout=STARTUP)
+    alert = await seller.wait_for_message("New lead for your skills")
+    await seller.tap("Connect", message_id=alert.message_id)
+    await seller.wait_for_message("How much do you propose")
+    steps = [
+        (lambda: seller.send("650"), "In how many days"),
+        (lambda: seller.send("9"), "Add a note"),
+        (lambda: seller.tap("Skip"), "Send this offer?"),
+    ]
+    for act, reply in steps:
+        await act()
+        await seller.wait_for_message(reply)
+        await leadline.kill()
+        await leadline.start()
+    confirm = seller.last_bot_message
+    assert confirm is not None and "650 USD in 9 day(s)" in confirm.text
+    answer = await seller.tap("Send offer", timeout=STARTUP)
+    assert answer.text != "That button is no longer active."
+    await seller.wait_for_message("Your offer was sent to Bella")
+    bid = await buyer.wait_for_message("New bid")
+    assert "650 USD" in bid.text and "9 day(s)" in bid.text
+    assert not [m for m in seller.bot_messages if "no longer active" in (m.text or "")]
+    assert query(settings, "SELECT amount_minor, days FROM offers") == [(65000, 9)]
