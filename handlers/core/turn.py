@@ -89,22 +89,25 @@ class Turn:
 
 
 # Keys of updates in flight, by object: the inbox's key is the one to mark handled, even
-# for an update rebuilt from its stored form after a restart.
-_keys_in_flight: dict[int, str] = {}
+# for an update rebuilt from its stored form after a restart. The entry holds the update
+# itself: an update that never finishes (still queued when the app stopped, or its turn
+# died) keeps its entry, and while it does no other object can be given its id, which
+# would hand that object the dead update's key (and the inbox would drop it as a repeat).
+_keys_in_flight: dict[int, tuple[Update, str]] = {}
 
 
 def update_key(update: Update) -> str:
     """The update id plus a digest of its content: a re-delivery has both the same."""
     known = _keys_in_flight.get(id(update))
-    if known is not None:
-        return known
+    if known is not None and known[0] is update:
+        return known[1]
     content = json.dumps(update.to_dict(), sort_keys=True, default=str)
     return f"{update.update_id}:{hashlib.sha256(content.encode()).hexdigest()[:32]}"
 
 
 def expect(update: Update, key: str) -> None:
     """Notes the inbox key of an update about to be handled."""
-    _keys_in_flight[id(update)] = key
+    _keys_in_flight[id(update)] = (update, key)
 
 
 def current(context: LeadlineContext) -> Turn | None:
