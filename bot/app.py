@@ -27,7 +27,7 @@ from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
 
-# Short, so that a restart loses at most this much of a conversation's position.
+# PTB's persistence loop; it writes nothing (each turn stores its own position and data).
 PERSISTENCE_INTERVAL_SECONDS = 1.0
 
 

@@ -86,18 +86,42 @@ async def test_retry_later_waits_until_its_time(
     assert await store.next_due() is None
 
 
-async def test_persistence_keeps_conversations_and_user_data(
-    sessions: async_sessionmaker[AsyncSession],
+async def test_persistence_loads_what_the_turns_wrote(
+    uow: SqlUnitOfWork, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    persistence = SqlPersistence(sessions)
-    await persistence.update_conversation("signup", (10, 10), "email")
-    await persistence.update_conversation("signup", (11, 11), "role")
-    await persistence.update_conversation("signup", (11, 11), None)
-    await persistence.update_conversation("signup", (10, 10), "confirm_email")
-    await persistence.update_user_data(10, {"editing": "headline"})
+    async def step(name: str, key: tuple[int, int], state: str | None) -> None:
+        async with uow:
+            await uow.save_conversation(name, key, state)
+            await uow.commit()
+
+    await step("signup", (10, 10), "email")
+    await step("signup", (11, 11), "role")
+    await step("signup", (11, 11), None)
+    await step("signup", (10, 10), "confirm_email")
+    async with uow:
+        await uow.save_user_data(10, {"editing": "headline"})
+        await uow.commit()
     reopened = SqlPersistence(sessions)
     assert await reopened.get_conversations("signup") == {(10, 10): "confirm_email"}
     assert await reopened.get_conversations("profile") == {}
     assert await reopened.get_user_data() == {10: {"editing": "headline"}}
     await reopened.drop_user_data(10)
     assert await reopened.get_user_data() == {}
+
+
+async def test_ptbs_late_background_write_never_puts_an_older_position_back(
+    uow: SqlUnitOfWork, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """PTB's loop took the position after step N, then its write waited for the lock while
+    step N+1's turn committed: landing now, it must not undo step N+1."""
+    persistence = SqlPersistence(sessions)
+    async with uow:  # step N+1
+        await uow.save_conversation("newlead", (10, 10), "preview")
+        await uow.save_user_data(10, {"flow": "newlead", "step": 2})
+        await uow.commit()
+    await persistence.update_conversation("newlead", (10, 10), "attach")  # step N, late
+    await persistence.update_user_data(10, {"flow": "newlead", "step": 1})
+    await persistence.flush()
+    reopened = SqlPersistence(sessions)
+    assert await reopened.get_conversations("newlead") == {(10, 10): "preview"}
+    assert await reopened.get_user_data() == {10: {"flow": "newlead", "step": 2}}
