@@ -27,9 +27,8 @@ from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
 
-# Each update's conversation position and flow data are written in that update's own
-# transaction (handlers.core.turn); PTB's periodic write is only a safety net.
-PERSISTENCE_INTERVAL_SECONDS = 30.0
+# PTB's persistence loop; it writes nothing (each turn stores its own position and data).
+PERSISTENCE_INTERVAL_SECONDS = 1.0
 
 
 @dataclass

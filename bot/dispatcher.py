@@ -50,7 +50,7 @@ class OutboxDispatcher:
 
     async def start(self) -> None:
         """Takes back what a stopped process was sending, then starts delivering."""
-        taken = await self._store.take_back(self._clock())
+        taken = await self._store.take_back()
         if taken:
             log.info("Taking back %d outbox message(s) the last run was sending", taken)
         self._task = asyncio.create_task(self._run(), name="outbox-dispatcher")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from types import TracebackType
 
 from aiohttp import web
@@ -10,6 +11,7 @@ from aiohttp import web
 from sandbox import actions
 from sandbox.errors import SandboxError, SandboxTimeout
 from sandbox.models import JSON, ApiError, CallbackQuery, Email
+from sandbox.outage import FailedRequest
 from sandbox.server import build_app
 from sandbox.simuser import SimUser
 from sandbox.smtp_sink import SmtpSink
@@ -212,6 +214,32 @@ class Sandbox:
             global_rate=global_rate,
             global_burst=global_burst,
         )
+
+    def fail_requests(
+        self,
+        status: int = 502,
+        seconds: float | None = 10.0,
+        *,
+        methods: Iterable[str] | None = None,
+        get_updates: bool = False,
+    ) -> None:
+        """An outage of Telegram's front: for ``seconds`` (None: until ``end_outage()``) the
+        Bot API answers ``status`` (a 5xx, JSON body like ``{"ok": false, "error_code": 502,
+        "description": "Bad Gateway"}``) and does nothing. ``methods`` limits it to some
+        methods (names as in the Bot API); getUpdates keeps working unless ``get_updates``."""
+        self.world.outage.start(status, seconds, methods, get_updates)
+
+    def end_outage(self) -> None:
+        self.world.outage.end()
+
+    @property
+    def outage_active(self) -> bool:
+        return self.world.outage.active
+
+    @property
+    def failed_requests(self) -> list[FailedRequest]:
+        """Calls answered with the outage's status (not in ``api_errors``: not the bot's fault)."""
+        return list(self.world.outage.failed)
 
     def sent_count(self, chat_id: int) -> int:
         state = self.world.chats.get(chat_id)

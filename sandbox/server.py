@@ -41,6 +41,10 @@ async def bot_api(request: web.Request) -> web.Response:
     if method is None:
         world.record_error(name, {}, 404, "Not Found: method not found")
         return _error(404, "Not Found: method not found")
+    if world.outage.hits(name):
+        # Telegram's front failing: nothing happens, and it is not the bot's mistake.
+        log.info("%s -> %s (outage)", name, world.outage.status)
+        return web.json_response(world.outage.body(), status=world.outage.status)
     params: Params | None = None
     try:
         params = await Params.from_request(request)

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from sandbox.flood import FloodLimiter
 from sandbox.models import JSON, ApiError, CallbackQuery, Email, Message, Notice, StoredFile
+from sandbox.outage import Outage
 from sandbox.updates import UpdateQueue
 
 T = TypeVar("T")
@@ -72,6 +73,7 @@ class World:
         self.bot_settings: dict[str, Any] = {}
         self.strict_html_ampersand = True
         self.flood = FloodLimiter()
+        self.outage = Outage()
         self.version = 0
         self._event = asyncio.Event()
         self.updates = UpdateQueue(self.changed)

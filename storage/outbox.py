@@ -64,14 +64,16 @@ class OutboxStore:
                 row.next_attempt_at = now + CLAIM_LEASE
             return [_delivery(row) for row in rows]
 
-    async def take_back(self, now: datetime) -> int:
-        """At start: what a stopped process had claimed is due now, not when its lease ends.
-        (One process dispatches at a time.)"""
+    async def take_back(self) -> int:
+        """At start: what a stopped process had claimed is due now, not when its lease ends,
+        and in its place in line: due since it was created, so that it goes out before the
+        messages to the same chat that were written after it. (One process dispatches at a
+        time.)"""
         async with self._sessions() as session, session.begin():
             result = await session.execute(
                 update(OutboxRow)
                 .where(OutboxRow.status == "sending")
-                .values(status="pending", next_attempt_at=now)
+                .values(status="pending", next_attempt_at=OutboxRow.created_at)
             )
             return int(result.rowcount)  # type: ignore[attr-defined]
 

@@ -85,26 +85,13 @@ class SqlPersistence(BasePersistence[Data, Data, Data]):
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
-        async with self._sessions() as session, session.begin():
-            if new_state is None:
-                await session.execute(
-                    delete(ConversationRow).where(
-                        ConversationRow.name == name, ConversationRow.key == _encode_key(key)
-                    )
-                )
-                return
-            insert = dialect_insert(session)
-            statement = insert(ConversationRow).values(
-                name=name, key=_encode_key(key), state={"state": new_state}
-            )
-            await session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["name", "key"], set_={"state": statement.excluded.state}
-                )
-            )
+        """The turn writes a conversation's position in the transaction of the step that
+        moved it (``SqlUnitOfWork.save_conversation``). PTB's own write comes later, from a
+        background loop, and can land after a newer step's commit, putting an older position
+        back (a kill then resumes on a dead button); so it writes nothing."""
 
     async def update_user_data(self, user_id: int, data: Data) -> None:
-        await self._store("user_data", str(user_id), deepcopy(data))
+        """Written by the turn with the step that changed it, for the same reason."""
 
     async def update_chat_data(self, chat_id: int, data: Data) -> None:
         await self._store("chat_data", str(chat_id), deepcopy(data))

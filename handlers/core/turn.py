@@ -23,6 +23,7 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from html import escape
+from time import monotonic
 from typing import Any, TypeVar
 
 from telegram import Update
@@ -42,8 +43,13 @@ BotCall = Callable[[], Awaitable[object]]
 C = TypeVar("C")
 R = TypeVar("R")
 UNKNOWN_USER = "I don't know you yet; please send /start first."
-SEND_ATTEMPTS = 5
-# Telegram refuses to answer a button press after about 15 s (after a restart, say).
+# How long a Bot API call is retried while Telegram or the network fails for a moment. A
+# reply is still wanted half a minute late; a button's answer is refused by Telegram once the
+# press is about 15 s old (after a restart, say), so it is not worth retrying past that.
+REPLY_PATIENCE = 30.0
+ANSWER_PATIENCE = 15.0
+# Waits between attempts: 0.5, 1, 2, then every 3 s (an outage ends, the reply follows soon).
+FIRST_BACKOFF, MAX_BACKOFF = 0.5, 3.0
 STALE_QUERY = ("query is too old", "query id is invalid")
 CLAIMED_KEY = "leadline.claimed"
 
@@ -98,22 +104,25 @@ class Turn:
 
 
 # Keys of updates in flight, by object: the inbox's key is the one to mark handled, even
-# for an update rebuilt from its stored form after a restart.
-_keys_in_flight: dict[int, str] = {}
+# for an update rebuilt from its stored form after a restart. The entry holds the update
+# itself: an update that never finishes (still queued when the app stopped, or its turn
+# died) keeps its entry, and while it does no other object can be given its id, which
+# would hand that object the dead update's key (and the inbox would drop it as a repeat).
+_keys_in_flight: dict[int, tuple[Update, str]] = {}
 
 
 def update_key(update: Update) -> str:
     """The update id plus a digest of its content: a re-delivery has both the same."""
     known = _keys_in_flight.get(id(update))
-    if known is not None:
-        return known
+    if known is not None and known[0] is update:
+        return known[1]
     content = json.dumps(update.to_dict(), sort_keys=True, default=str)
     return f"{update.update_id}:{hashlib.sha256(content.encode()).hexdigest()[:32]}"
 
 
 def expect(update: Update, key: str) -> None:
     """Notes the inbox key of an update about to be handled."""
-    _keys_in_flight[id(update)] = key
+    _keys_in_flight[id(update)] = (update, key)
 
 
 def current(context: LeadlineContext) -> Turn | None:
@@ -235,23 +244,28 @@ async def _deliver(update: Update, turn: Turn) -> None:
     query = update.callback_query
     if query is not None:
         answer = turn.answer or Answer()
-        await _send(lambda: query.answer(answer.text, show_alert=answer.alert), "answer")
+        await _send(
+            lambda: query.answer(answer.text, show_alert=answer.alert), "answer", ANSWER_PATIENCE
+        )
     for call in turn.calls:
-        if not await _send(call, "reply"):
+        if not await _send(call, "reply", REPLY_PATIENCE):
             break
 
 
-async def _send(call: BotCall, what: str) -> bool:
-    """Makes one Bot API call, retried while Telegram or the network fails for a moment;
-    False when the chat cannot be reached at all."""
-    for attempt in range(1, SEND_ATTEMPTS + 1):
+async def _send(call: BotCall, what: str, patience: float) -> bool:
+    """Makes one Bot API call, retried with backoff for up to ``patience`` seconds while
+    Telegram or the network fails; False when the chat cannot be reached at all."""
+    deadline = monotonic() + patience
+    attempt = 0
+    while True:
+        attempt += 1
         try:
             await call()
             return True
         except RetryAfter as error:
             wait = error.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            await asyncio.sleep(seconds)
+            failure: Exception = error
         except Forbidden as error:
             log.info("Could not send a %s: %s", what, error.message)
             return False
@@ -262,11 +276,11 @@ async def _send(call: BotCall, what: str) -> bool:
                 log.error("Telegram refused a %s: %s", what, error.message)
             return True
         except NetworkError as error:
-            if attempt == SEND_ATTEMPTS:
-                log.error("Gave up sending a %s after %d attempts: %s", what, attempt, error)
-                return True
-            await asyncio.sleep(0.5 * 2 ** (attempt - 1))
-    return True
+            seconds, failure = min(FIRST_BACKOFF * 2 ** (attempt - 1), MAX_BACKOFF), error
+        if monotonic() + seconds > deadline:
+            log.error("Gave up sending a %s after %d attempts: %s", what, attempt, failure)
+            return True
+        await asyncio.sleep(seconds)
 
 
 def through_turns(handlers: Iterable[BaseHandler[Any, Any, Any]]) -> None:

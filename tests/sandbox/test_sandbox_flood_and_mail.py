@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 from sandbox_testkit import builder
 from telegram import Bot
-from telegram.error import RetryAfter
+from telegram.error import NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter
 
 from sandbox import Sandbox
@@ -80,3 +80,48 @@ async def test_smtp_sink_catches_mail_and_links_act_as_deep_links(sb: Sandbox, b
     await alice.open_link(mail.links[0])
     updates = await bot.get_updates()
     assert updates[-1].message and updates[-1].message.text == "/start confirm_abc123"
+
+
+async def test_an_outage_answers_5xx_for_a_while_and_changes_nothing(sb: Sandbox, bot: Bot) -> None:
+    alice = sb.create_user("Alice")
+    await alice.send("/start")
+    sb.fail_requests(502, seconds=0.5)
+    assert sb.outage_active
+    with pytest.raises(NetworkError, match="Bad Gateway"):
+        await bot.send_message(alice.id, "lost in the outage")
+    async with aiohttp.ClientSession() as http:
+        url = f"{sb.base_url}{sb.bot_token}/answerCallbackQuery"
+        async with http.post(url, json={"callback_query_id": "1"}) as response:
+            body = await response.json()
+    assert response.status == 502
+    assert body == {"ok": False, "error_code": 502, "description": "Bad Gateway"}
+    updates = await bot.get_updates()  # polling still works unless asked otherwise
+    assert updates and updates[-1].message is not None
+    assert [(f.method, f.status) for f in sb.failed_requests] == [
+        ("sendMessage", 502),
+        ("answerCallbackQuery", 502),
+    ]
+    await asyncio.sleep(0.6)
+    assert not sb.outage_active
+    await bot.send_message(alice.id, "after the outage")
+    assert [m.text for m in alice.bot_messages] == ["after the outage"]
+    assert sb.api_errors == []  # an outage is not a mistake of the bot
+
+
+async def test_an_outage_can_pick_methods_take_polling_down_and_end_early(
+    sb: Sandbox, bot: Bot
+) -> None:
+    alice = sb.create_user("Alice")
+    await alice.send("/start")
+    sb.fail_requests(503, seconds=None, methods=["answerCallbackQuery"])
+    await bot.send_message(alice.id, "sending works")
+    with pytest.raises(NetworkError, match="Service Unavailable"):
+        await bot.answer_callback_query("1")
+    sb.fail_requests(500, seconds=None, get_updates=True)
+    with pytest.raises(NetworkError, match="Internal Server Error"):
+        await bot.get_updates()
+    sb.end_outage()
+    await bot.get_updates()
+    with pytest.raises(ValueError):
+        sb.fail_requests(429)
+    assert [f.status for f in sb.failed_requests] == [503, 500]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -55,6 +56,23 @@ async def test_claimed_messages_are_not_claimed_again_until_the_lease_ends(
     assert await store.counts() == {"sent": 1, "sending": 1}
 
 
+async def test_what_a_killed_dispatcher_was_sending_goes_out_at_once_and_in_its_place(
+    uow: SqlUnitOfWork, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    store = OutboxStore(sessions)
+    await enqueue(uow, message("7"), message("7"))
+    claimed = await store.claim(NOW)  # then the process is killed
+    later = NOW + timedelta(seconds=3)
+    async with uow:  # written after the claim, to the same chat
+        await uow.outbox.add(replace(message("7"), created_at=later))
+        await uow.commit()
+    assert await store.take_back() == 2
+    # Due now, not after the lease, and before what was written to that chat after them.
+    again = await store.claim(later + timedelta(seconds=1))
+    assert [d.id for d in again[:2]] == [d.id for d in claimed] and len(again) == 3
+    assert [d.attempts for d in again] == [2, 2, 1]
+
+
 async def test_retry_later_waits_until_its_time(
     uow: SqlUnitOfWork, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
@@ -68,18 +86,42 @@ async def test_retry_later_waits_until_its_time(
     assert await store.next_due() is None
 
 
-async def test_persistence_keeps_conversations_and_user_data(
-    sessions: async_sessionmaker[AsyncSession],
+async def test_persistence_loads_what_the_turns_wrote(
+    uow: SqlUnitOfWork, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    persistence = SqlPersistence(sessions)
-    await persistence.update_conversation("signup", (10, 10), "email")
-    await persistence.update_conversation("signup", (11, 11), "role")
-    await persistence.update_conversation("signup", (11, 11), None)
-    await persistence.update_conversation("signup", (10, 10), "confirm_email")
-    await persistence.update_user_data(10, {"editing": "headline"})
+    async def step(name: str, key: tuple[int, int], state: str | None) -> None:
+        async with uow:
+            await uow.save_conversation(name, key, state)
+            await uow.commit()
+
+    await step("signup", (10, 10), "email")
+    await step("signup", (11, 11), "role")
+    await step("signup", (11, 11), None)
+    await step("signup", (10, 10), "confirm_email")
+    async with uow:
+        await uow.save_user_data(10, {"editing": "headline"})
+        await uow.commit()
     reopened = SqlPersistence(sessions)
     assert await reopened.get_conversations("signup") == {(10, 10): "confirm_email"}
     assert await reopened.get_conversations("profile") == {}
     assert await reopened.get_user_data() == {10: {"editing": "headline"}}
     await reopened.drop_user_data(10)
     assert await reopened.get_user_data() == {}
+
+
+async def test_ptbs_late_background_write_never_puts_an_older_position_back(
+    uow: SqlUnitOfWork, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """PTB's loop took the position after step N, then its write waited for the lock while
+    step N+1's turn committed: landing now, it must not undo step N+1."""
+    persistence = SqlPersistence(sessions)
+    async with uow:  # step N+1
+        await uow.save_conversation("newlead", (10, 10), "preview")
+        await uow.save_user_data(10, {"flow": "newlead", "step": 2})
+        await uow.commit()
+    await persistence.update_conversation("newlead", (10, 10), "attach")  # step N, late
+    await persistence.update_user_data(10, {"flow": "newlead", "step": 1})
+    await persistence.flush()
+    reopened = SqlPersistence(sessions)
+    assert await reopened.get_conversations("newlead") == {(10, 10): "preview"}
+    assert await reopened.get_user_data() == {10: {"flow": "newlead", "step": 2}}

@@ -38,12 +38,14 @@ def test_every_registered_handler_runs_in_a_turn() -> None:
 
 @pytest.fixture(autouse=True)
 def no_waiting(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Waits are recorded and pass at once, on a clock of their own."""
     waits: list[float] = []
 
     async def sleep(seconds: float) -> None:
         waits.append(seconds)
 
     monkeypatch.setattr(asyncio, "sleep", sleep)
+    monkeypatch.setattr(turn, "monotonic", lambda: sum(waits))
     return waits
 
 
@@ -65,32 +67,38 @@ async def test_a_reply_is_retried_through_bad_gateways_and_timeouts(
     no_waiting: list[float],
 ) -> None:
     call = Flaky(NetworkError("Bad Gateway"), TimedOut(), NetworkError("Bad Gateway"))
-    assert await turn._send(call, "reply")
+    assert await turn._send(call, "reply", turn.REPLY_PATIENCE)
     assert call.calls == 4
     assert no_waiting == [0.5, 1.0, 2.0]
 
 
 async def test_a_flood_limit_waits_as_long_as_telegram_asks(no_waiting: list[float]) -> None:
     call = Flaky(RetryAfter(3))
-    assert await turn._send(call, "reply")
+    assert await turn._send(call, "reply", turn.REPLY_PATIENCE)
     assert call.calls == 2 and no_waiting == [3.0]
 
 
-async def test_a_reply_is_given_up_after_its_attempts(caplog: pytest.LogCaptureFixture) -> None:
-    call = Flaky(*[NetworkError("Bad Gateway")] * 10)
+async def test_a_reply_is_given_up_after_half_a_minute(
+    no_waiting: list[float], caplog: pytest.LogCaptureFixture
+) -> None:
+    call = Flaky(*[NetworkError("Bad Gateway")] * 100)
     with caplog.at_level(logging.ERROR):
-        await turn._send(call, "reply")
-    assert call.calls == turn.SEND_ATTEMPTS
+        await turn._send(call, "reply", turn.REPLY_PATIENCE)
+    assert 25 <= sum(no_waiting) <= turn.REPLY_PATIENCE
     assert "Gave up sending a reply" in caplog.text
+    answer = Flaky(*[NetworkError("Bad Gateway")] * 100)
+    no_waiting.clear()
+    await turn._send(answer, "answer", turn.ANSWER_PATIENCE)
+    assert sum(no_waiting) <= turn.ANSWER_PATIENCE
 
 
 async def test_refusals_are_not_retried(caplog: pytest.LogCaptureFixture) -> None:
     blocked = Flaky(Forbidden("Forbidden: bot was blocked by the user"))
-    assert not await turn._send(blocked, "reply")
+    assert not await turn._send(blocked, "reply", turn.REPLY_PATIENCE)
     assert blocked.calls == 1
     old = Flaky(BadRequest("Query is too old and response timeout expired or query id is invalid"))
     with caplog.at_level(logging.ERROR):
-        assert await turn._send(old, "answer")
+        assert await turn._send(old, "answer", turn.ANSWER_PATIENCE)
     assert old.calls == 1 and caplog.text == ""
 
 
