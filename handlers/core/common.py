@@ -28,12 +28,6 @@ def identity(update: Update) -> TelegramIdentity:
     return TelegramIdentity(user.id, user.first_name, user.username)
 
 
-def telegram_id(update: Update) -> int:
-    user = update.effective_user
-    assert user is not None
-    return user.id
-
-
 def turn_of(context: LeadlineContext) -> Turn:
     turn = current(context)
     assert turn is not None, "handlers run inside a turn (handlers.core.turn)"

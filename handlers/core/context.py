@@ -71,11 +71,8 @@ class LeadlineContext(CallbackContext[ExtBot[None], Data, Data, Data]):
         return cast("Turn", turn)
 
     def uow(self) -> UnitOfWork:
-        """The update's unit of work (a use case's block in it is a savepoint), or a new one
-        outside an update (jobs)."""
-        turn = self.turn_state.get(TURN_KEY)
-        if turn is not None:
-            return turn.uow.joined()  # type: ignore[attr-defined,no-any-return]
+        """A unit of work of its own, for a scheduled job (an update has its turn's)."""
+        assert TURN_KEY not in self.turn_state, "inside an update, use context.turn.uow"
         return self.services.uow()
 
     def now(self) -> datetime:

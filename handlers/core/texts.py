@@ -43,6 +43,7 @@ NOTHING_TO_CANCEL = "There is nothing to cancel right now."
 NOTHING_TO_EDIT = "Tap the part of your /profile you want to change first."
 ERROR = "Sorry, something went wrong on our side; please try again."
 NOT_SIGNED_UP = "Please finish signing up first: send /start."
+UNKNOWN_USER = "I don't know you yet; please send /start first."
 WAITING_FOR_CONFIRMATION = (
     "Please open the link in the email I sent to confirm your address. "
     "No email? Check the spam folder, or tap Resend."

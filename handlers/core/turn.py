@@ -33,6 +33,7 @@ from telegram.ext import BaseHandler, ConversationHandler
 from domain.errors import DomainError, NotFound
 from domain.model import User
 from domain.ports import UnitOfWork
+from handlers.core import texts
 from handlers.core.context import TURN_KEY, LeadlineContext, TurnUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,6 @@ BotCall = Callable[[], Awaitable[object]]
 
 C = TypeVar("C")
 R = TypeVar("R")
-UNKNOWN_USER = "I don't know you yet; please send /start first."
 # How long a Bot API call is retried while Telegram or the network fails for a moment. A
 # reply is still wanted half a minute late; a button's answer is refused by Telegram once the
 # press is about 15 s old (after a restart, say), so it is not worth retrying past that.
@@ -74,7 +74,7 @@ class Turn:
     def actor(self) -> User:
         """The user acting, who must have started with /start."""
         if self.user is None:
-            raise NotFound(UNKNOWN_USER)
+            raise NotFound(texts.UNKNOWN_USER)
         return self.user
 
     async def run(

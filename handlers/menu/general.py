@@ -61,10 +61,10 @@ async def menu(update: Update, context: LeadlineContext) -> None:
 async def _known(update: Update, context: LeadlineContext) -> User:
     """The user writing; one who never talked to the bot gets an account, so that the bot
     may write to them later."""
-    user = context.turn.user
-    if user is not None:
-        return user
-    return await accounts.open_account(context.uow(), identity(update), context.turn.now)
+    turn = context.turn
+    if turn.user is None:
+        turn.user = await accounts.open_account(turn.uow, identity(update), turn.now)
+    return turn.user
 
 
 async def help_command(update: Update, context: LeadlineContext) -> None:
