@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import signal
 import sys
 from pathlib import Path
 
@@ -82,7 +81,7 @@ def db_upgrade(config: str) -> None:
 
 
 async def _sandbox(host: str, port: int, data_dir: Path, flood: bool) -> None:
-    from bot.runner import start_bot
+    from bot.runner import start_bot, until_stopped
     from sandbox import Sandbox
 
     token, username = "1000001:SANDBOX-token-for-local-use", "leadline_sandbox_bot"
@@ -103,12 +102,8 @@ async def _sandbox(host: str, port: int, data_dir: Path, flood: bool) -> None:
     bot = await start_bot(settings)
     print(f"\nLeadline sandbox is running. Open {sandbox.web_url} in your browser.")
     print(f"Data: {data_dir} (delete it to start afresh). Stop with Ctrl+C.\n", flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     try:
-        await stop.wait()
+        await until_stopped()
     finally:
         await bot.stop()
         await sandbox.stop()

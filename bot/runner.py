@@ -45,14 +45,19 @@ async def start_bot(settings: Settings) -> RunningBot:
     return RunningBot(app)
 
 
-async def serve(settings: Settings) -> None:
-    """Runs the bot in polling mode until SIGINT or SIGTERM, then stops it cleanly."""
-    bot = await start_bot(settings)
+async def until_stopped() -> None:
+    """Waits for SIGINT (Ctrl+C) or SIGTERM."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+
+
+async def serve(settings: Settings) -> None:
+    """Runs the bot in polling mode until SIGINT or SIGTERM, then stops it cleanly."""
+    bot = await start_bot(settings)
     try:
-        await stop.wait()
+        await until_stopped()
     finally:
         await bot.stop()
