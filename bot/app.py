@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -16,7 +17,7 @@ from bot.mailer import Mailer
 from bot.poller import InboxPoller
 from bot.settings import Settings
 from domain.profiles import sync_categories
-from handlers.core.context import LeadlineApp, LeadlineContext, Services, utc_now
+from handlers.core.context import LeadlineApp, LeadlineContext, Services
 from handlers.menu.general import forget_old_updates
 from handlers.setup import BOT_COMMANDS, notifier, register
 from storage.db import create_engine, session_factory
@@ -39,6 +40,11 @@ class Runtime:
     dispatcher: OutboxDispatcher | None = None
     # Polling mode: updates come through the inbox (webhook mode: PTB's own updater).
     poller: InboxPoller | None = None
+
+
+def utc_now() -> datetime:
+    """The time everything in Leadline is told (tests may build the app with another)."""
+    return datetime.now(UTC)
 
 
 def build_application(settings: Settings) -> LeadlineApp:
@@ -76,6 +82,7 @@ def build_application(settings: Settings) -> LeadlineApp:
     app.bot_data["runtime"] = Runtime(engine=engine, dispatcher=dispatcher, poller=poller)
     app.bot_data["services"] = Services(
         uow=lambda: SqlUnitOfWork(sessions),
+        clock=utc_now,
         notifier=notifier(),
         kick_outbox=dispatcher.kick,
         admin_ids=frozenset(settings.admins.telegram_ids),

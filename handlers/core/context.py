@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -16,10 +16,6 @@ if TYPE_CHECKING:
     from handlers.core.turn import Turn
 
 TURN_KEY = "leadline.turn"  # turn_state: the Turn of the update being handled
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class TurnUnitOfWork(UnitOfWork, Protocol):
@@ -39,13 +35,14 @@ class Services:
     """Long-lived collaborators, built by ``bot/`` and kept in (unpersisted) bot_data."""
 
     uow: Callable[[], TurnUnitOfWork]
+    # The one clock (bot/ builds it): handlers and use cases are told the time.
+    clock: Callable[[], datetime]
     # Turns the events a use case recorded into outbox rows.
     notifier: Notifier = field(default_factory=Notifier)
     kick_outbox: Callable[[], None] = lambda: None
     admin_ids: frozenset[int] = field(default_factory=frozenset)
     currency: str = "USD"
     categories: tuple[str, ...] = ()
-    clock: Callable[[], datetime] = utc_now
 
 
 Data = dict[Any, Any]
