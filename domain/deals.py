@@ -34,7 +34,10 @@ from domain.ports import UnitOfWork
 
 @dataclass(frozen=True)
 class Connect:
+    """A seller's Connect on a lead: the thread opens and their bid begins."""
+
     lead_id: int
+    currency: str
 
 
 @dataclass(frozen=True)
@@ -97,8 +100,8 @@ class Drafting:
     lead: Lead
 
 
-async def connect(uow: UnitOfWork, seller: User, command: Connect, now: datetime) -> Thread:
-    """Opens (or reopens) the seller's thread on an open lead."""
+async def connect(uow: UnitOfWork, seller: User, command: Connect, now: datetime) -> Drafting:
+    """Opens (or reopens) the seller's thread on an open lead and starts writing their bid."""
     seller.ensure_signed_up()
     seller.ensure_seller()
     seller.ensure_active("connect to leads")
@@ -110,7 +113,8 @@ async def connect(uow: UnitOfWork, seller: User, command: Connect, now: datetime
     if lead.status is not LeadStatus.OPEN:
         raise NotAllowed("This lead is no longer open.")
     assert lead.id is not None
-    return await uow.threads.open(lead.id, lead.buyer_id, seller.key, now)
+    thread = await uow.threads.open(lead.id, lead.buyer_id, seller.key, now)
+    return await _start(uow, seller, thread, lead, command.currency, now)
 
 
 async def load_party(uow: UnitOfWork, me: User, thread_id: int) -> tuple[Thread, Lead]:

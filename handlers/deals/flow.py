@@ -45,14 +45,14 @@ FIELDS = {AMOUNT: DraftField.AMOUNT, DAYS: DraftField.DAYS, NOTE: DraftField.NOT
 
 async def connect(update: Update, context: LeadlineContext) -> str:
     """Connect on a lead: opens the thread and asks for the bid."""
-    thread = await context.turn.run(deals.connect, deals.Connect(LeadConnect.of(update).lead_id))
-    return await _start(update, context, deals.StartOffer(thread.id or 0, _currency(context)))
+    command = deals.Connect(LeadConnect.of(update).lead_id, _currency(context))
+    return await _asked_amount(update, context, await context.turn.run(deals.connect, command))
 
 
 async def new_offer(update: Update, context: LeadlineContext) -> str:
     """Make offer on a thread card."""
-    thread_id = ThreadOffer.of(update).thread_id
-    return await _start(update, context, deals.StartOffer(thread_id, _currency(context)))
+    command = deals.StartOffer(ThreadOffer.of(update).thread_id, _currency(context))
+    return await _asked_amount(update, context, await context.turn.run(deals.start_offer, command))
 
 
 async def counter(update: Update, context: LeadlineContext) -> str:
@@ -60,11 +60,6 @@ async def counter(update: Update, context: LeadlineContext) -> str:
     command = deals.CounterOffer(OfferCounter.of(update).offer_id, _currency(context))
     drafting = await context.turn.run(deals.start_counter, command)
     return await _asked_amount(update, context, drafting, texts.COUNTER_PREFIX)
-
-
-async def _start(update: Update, context: LeadlineContext, command: deals.StartOffer) -> str:
-    drafting = await context.turn.run(deals.start_offer, command)
-    return await _asked_amount(update, context, drafting)
 
 
 async def _asked_amount(

@@ -38,8 +38,10 @@ async def market(uow: SqlUnitOfWork) -> tuple[Lead, int, int]:
     await act(uow, 1, lead_cases.publish, OwnLead(draft.id), NOW)
     offers = []
     for seller in (2, 3):
-        thread = await act(uow, seller, deals.connect, deals.Connect(draft.id), NOW)
-        deal = await offer(uow, seller, deals.StartOffer(thread.id or 0, "USD"), "500", "7")
+        drafting = await act(uow, seller, deals.connect, deals.Connect(draft.id, "USD"), NOW)
+        deal = await offer(
+            uow, seller, deals.StartOffer(drafting.draft.thread_id, "USD"), "500", "7"
+        )
         offers.append(deal.offer.id or 0)
     lead = await act(uow, 1, lead_cases.own_lead, OwnLead(draft.id), NOW)
     return lead, offers[0], offers[1]
@@ -87,7 +89,7 @@ async def test_counter_supersedes_and_accept_hires(uow: SqlUnitOfWork) -> None:
     lead = await act(uow, 1, lead_cases.own_lead, OwnLead(lead.id or 0), NOW)
     assert lead.status is LeadStatus.IN_PROGRESS
     with pytest.raises(NotAllowed):
-        await act(uow, 3, deals.connect, deals.Connect(lead.id or 0), NOW)
+        await act(uow, 3, deals.connect, deals.Connect(lead.id or 0, "USD"), NOW)
 
 
 @pytest.mark.parametrize("attempt", range(5))

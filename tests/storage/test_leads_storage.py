@@ -256,7 +256,7 @@ async def test_sellers_in_talks_hear_of_changes_and_of_the_withdrawal(
     await act(uow, 1, lead_cases.publish, OwnLead(draft.key), NOW, events)
     [published] = events
     assert isinstance(published, LeadPublished) and published.alerted == 2
-    await act(uow, 2, deals.connect, deals.Connect(draft.key), NOW)
+    await act(uow, 2, deals.connect, deals.Connect(draft.key, "USD"), NOW)
 
     events.clear()
     await write(uow, 1, draft.key, LeadField.BUDGET, "650")
