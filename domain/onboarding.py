@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from domain.errors import NotAllowed, NotFound
+from domain.errors import NotAllowed
 from domain.model import SignupStage, User
 from domain.ports import UnitOfWork
 
@@ -48,13 +48,6 @@ class Progress:
 
     user: User
     categories: list[str] = field(default_factory=list)
-
-
-async def load_user(uow: UnitOfWork, telegram_id: int) -> User:
-    user = await uow.users.get_by_telegram_id(telegram_id)
-    if user is None:
-        raise NotFound("I don't know you yet; please send /start first.")
-    return user
 
 
 async def progress(uow: UnitOfWork, user: User) -> Progress:

@@ -6,9 +6,9 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TypeVar
 
+from domain.errors import NotFound
 from domain.events import Event
 from domain.model import User
-from domain.onboarding import load_user
 from domain.ports import UnitOfWork
 
 C = TypeVar("C")
@@ -25,7 +25,9 @@ async def act(
 ) -> R:
     """Calls ``use_case`` as the user with ``telegram_id``; ``events`` collects its events."""
     async with uow:
-        user = await load_user(uow, telegram_id)
+        user = await uow.users.get_by_telegram_id(telegram_id)
+        if user is None:
+            raise NotFound("I don't know you yet; please send /start first.")
         result = await use_case(uow, user, command, now)
         if events is not None:
             events.extend(uow.collect_events())
