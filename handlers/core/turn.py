@@ -30,6 +30,8 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import BaseHandler, ConversationHandler
 
+from domain import accounts
+from domain.accounts import TelegramIdentity
 from domain.errors import DomainError, NotFound
 from domain.model import User
 from domain.ports import UnitOfWork
@@ -168,6 +170,10 @@ async def _run(
             await _deliver(update, Turn(uow, None, now))
             return None
         user = await uow.users.get_by_telegram_id(sender.id) if sender else None
+        if user is not None and sender is not None:
+            # The name others see follows the Telegram account's; whoever writes is reachable.
+            who = TelegramIdentity(sender.id, sender.first_name, sender.username)
+            user = await accounts.open_account(uow, who, now, known=user)
         turn = Turn(uow, user, now)
         flow_data = deepcopy(context.user_data) if context.user_data is not None else None
         context.turn_state[TURN_KEY] = turn

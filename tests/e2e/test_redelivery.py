@@ -9,6 +9,7 @@ from telegram import Update
 
 from bot.runner import RunningBot, start_bot
 from bot.settings import Settings
+from domain import accounts
 from sandbox import Sandbox
 from tests.e2e.conftest import BOT_USERNAME, TOKEN
 
@@ -56,3 +57,26 @@ async def test_a_fresh_bot_api_counting_from_one_again_is_not_mistaken_for_repea
         finally:
             await bot.stop()
             await sb.stop()
+
+
+async def test_the_telegram_name_is_kept_current_on_every_update(
+    sandbox: Sandbox, bot: RunningBot, settings: Settings
+) -> None:
+    """Someone renames their Telegram account; the next message they send updates it."""
+    ned = sandbox.create_user("Ned")
+    await ned.send("/menu")
+    await ned.wait_for_message("finish signing up")
+    raw = {
+        "update_id": 987_655,
+        "message": {
+            "message_id": 78,
+            "date": int(time.time()),
+            "chat": {"id": ned.id, "type": "private", "first_name": "Edward"},
+            "from": {"id": ned.id, "is_bot": False, "first_name": "Edward", "username": "ed"},
+            "text": "/help",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+        },
+    }
+    await bot.app.process_update(Update.de_json(raw, bot.app.bot))
+    user = await accounts.get_user(bot.app.bot_data["services"].uow(), ned.id)
+    assert user is not None and (user.first_name, user.username) == ("Edward", "ed")
