@@ -53,9 +53,11 @@ class SkipQuestion:
 
 @dataclass(frozen=True)
 class ToggleCategory:
-    """A tap on the category picker: the category's place in the offered list."""
+    """A tap on the category picker: the category's place in the offered list; ``at_signup``
+    when the tap is on the signup question's picker, which works only while it is asked."""
 
     index: int
+    at_signup: bool = False
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,10 @@ async def toggle_category(
     uow: UnitOfWork, user: User, command: ToggleCategory, now: datetime
 ) -> CategoryChoice:
     """Ticks or unticks one category, at its signup question or from /profile."""
-    require_editable(user, SignupStage.CATEGORIES)
+    if command.at_signup:
+        require_stage(user, SignupStage.CATEGORIES)
+    else:
+        require_editable(user, SignupStage.CATEGORIES)
     names = await uow.categories.names()
     if not 0 <= command.index < len(names):
         raise InvalidInput("That category is not on the list.")
@@ -195,7 +200,8 @@ async def toggle_category(
 async def finish_categories(
     uow: UnitOfWork, user: User, command: FinishCategories, now: datetime
 ) -> Progress:
-    require_editable(user, SignupStage.CATEGORIES)
+    """Done on the signup question's picker; a stale one after signup is refused."""
+    require_stage(user, SignupStage.CATEGORIES)
     answer(user, SignupStage.CATEGORIES)
     await uow.users.save(user)
     return await progress(uow, user)

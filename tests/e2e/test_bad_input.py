@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.runner import RunningBot
 from sandbox import Sandbox, SimUser
+from tests.e2e.journeys import sign_up
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
@@ -115,6 +118,26 @@ async def test_forged_stale_and_garbage_buttons_change_nothing(
     await mal.wait_for_message("What is your email address?")
     await mal.send("/profile")
     await mal.wait_for_message("Please finish signing up first")
+
+
+async def test_the_signup_category_picker_is_stale_once_signup_is_done(
+    sandbox: Sandbox, bot: RunningBot
+) -> None:
+    kay = sandbox.create_user("Kay")
+    await sign_up(sandbox, kay, role="Buyer", email="kay@example.org")
+    picker = next(m for m in kay.bot_messages if "Pick the categories" in (m.text or ""))
+    closed = picker.text
+    for data in ("v1:su:cat:0", "v1:su:cat:1", "v1:su:catdone"):
+        answer = await kay.tap_data(picker.message_id, data)
+        assert (answer.text, answer.show_alert) == ("That question was already answered.", True)
+    await asyncio.sleep(1.0)
+    # The closed question keeps its answer and gets no buttons back; no second "all set".
+    assert kay.message(picker.message_id).text == closed
+    assert not kay.message(picker.message_id).inline_buttons
+    assert sum("You're all set" in (m.text or "") for m in kay.bot_messages) == 1
+    await kay.send("/profile")
+    card = await kay.wait_for_message("Categories:")
+    assert "Categories: —" in card.text
 
 
 async def test_cancel_keeps_answers_and_start_resumes(sandbox: Sandbox, bot: RunningBot) -> None:

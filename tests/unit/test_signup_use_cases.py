@@ -298,3 +298,19 @@ async def test_categories_are_capped_and_a_stale_index_refused(ann: Signup) -> N
         await ann(profiles.toggle_category, profiles.ToggleCategory(999))
     choice = await ann(profiles.toggle_category, profiles.ToggleCategory(0))
     assert len(choice.user.profile.categories) == profiles.MAX_CATEGORIES - 1
+
+
+async def test_the_signup_category_picker_is_refused_once_signup_is_done(ann: Signup) -> None:
+    await ann.confirmed(Role.BUYER)
+    await ann(profiles.set_display_name, TextAnswer("Ann"))
+    await ann.skip(SignupStage.HEADLINE, SignupStage.SKILLS)
+    await ann(profiles.finish_categories, profiles.FinishCategories())
+    await ann.skip(SignupStage.LOCATION)
+    # The old signup picker is still in the chat: its ticks and its Done are stale now.
+    with pytest.raises(NotAllowed, match="already answered"):
+        await ann(profiles.toggle_category, profiles.ToggleCategory(0, at_signup=True))
+    with pytest.raises(NotAllowed, match="already answered"):
+        await ann(profiles.finish_categories, profiles.FinishCategories())
+    # /profile's picker edits them any time.
+    choice = await ann(profiles.toggle_category, profiles.ToggleCategory(0))
+    assert choice.user.signed_up and len(choice.user.profile.categories) == 1
