@@ -17,6 +17,7 @@ from bot.logging_setup import configure_logging, redact
 from bot.preflight import StartupError, check_bot_api, check_smtp
 from bot.runner import serve
 from bot.settings import ConfigError, Settings, load_settings
+from storage.backup import BackupError, backup
 from storage.migrate import upgrade
 
 log = logging.getLogger("leadline")
@@ -117,6 +118,18 @@ def sandbox(host: str, port: int, data_dir: str, flood: bool) -> None:
     asyncio.run(_sandbox(host, port, directory, flood))
 
 
+def db_backup(config: str, target: str) -> None:
+    """Makes an online copy of the SQLite database; a failure is one sentence."""
+    settings = _settings(config)
+    configure_logging()
+    try:
+        size = backup(settings.database.url, Path(target))
+    except BackupError as error:
+        print(f"leadline: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+    print(f"Backed up the database to {target} ({size:,} bytes).")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="leadline", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -131,11 +144,16 @@ def main(argv: list[str] | None = None) -> None:
     db_commands = db_parser.add_subparsers(dest="db_command", required=True)
     upgrade_parser = db_commands.add_parser("upgrade", help="apply migrations")
     upgrade_parser.add_argument("-c", "--config", default="config.toml")
+    backup_parser = db_commands.add_parser("backup", help="copy the SQLite database, online")
+    backup_parser.add_argument("file", help="the new file to write the copy to")
+    backup_parser.add_argument("-c", "--config", default="config.toml")
     args = parser.parse_args(argv)
     if args.command == "run":
         run(args.config)
     elif args.command == "sandbox":
         sandbox(args.host, args.port, args.data, args.flood_limits)
+    elif args.db_command == "backup":
+        db_backup(args.config, args.file)
     else:
         db_upgrade(args.config)
 
