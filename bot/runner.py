@@ -7,8 +7,10 @@ import signal
 from dataclasses import dataclass
 
 from bot.app import build_application
+from bot.leader import Leadership, lock_key
 from bot.settings import Settings
 from handlers.core.context import LeadlineApp
+from storage.db import create_engine
 from storage.migrate import upgrade
 
 
@@ -45,9 +47,9 @@ async def start_bot(settings: Settings) -> RunningBot:
     return RunningBot(app)
 
 
-async def until_stopped() -> None:
-    """Waits for SIGINT (Ctrl+C) or SIGTERM."""
-    stop = asyncio.Event()
+async def until_stopped(stop: asyncio.Event | None = None) -> None:
+    """Waits for SIGINT (Ctrl+C) or SIGTERM (or ``stop`` set by someone else)."""
+    stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
@@ -55,9 +57,19 @@ async def until_stopped() -> None:
 
 
 async def serve(settings: Settings) -> None:
-    """Runs the bot in polling mode until SIGINT or SIGTERM, then stops it cleanly."""
-    bot = await start_bot(settings)
+    """Runs the bot in polling mode until SIGINT or SIGTERM, then stops it cleanly; on
+    PostgreSQL, first waits to be the active process (bot.leader)."""
+    engine = create_engine(settings.database.url)
+    leadership = Leadership(engine, lock_key(settings.telegram.token.get_secret_value()))
     try:
-        await until_stopped()
+        await leadership.acquire()
+        bot = await start_bot(settings)
+        stop = asyncio.Event()
+        leadership.watch(stop.set)
+        try:
+            await until_stopped(stop)
+        finally:
+            await bot.stop()
     finally:
-        await bot.stop()
+        await leadership.release()
+        await engine.dispose()
