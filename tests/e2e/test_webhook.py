@@ -255,3 +255,22 @@ async def test_webhook_mode_without_a_secret_is_refused_at_start(
         "without it anyone who finds the address can forge updates."
     )
     assert sandbox.webhook_info()["url"] == ""
+
+
+async def test_polling_after_webhook_mode_takes_the_webhook_down(
+    sandbox: Sandbox, webhook_settings: Settings, settings: Settings
+) -> None:
+    running = await start_bot(webhook_settings)
+    await sandbox.wait_for_webhook()
+    await running.stop()  # the webhook stays set, as after a crash
+    ned = sandbox.create_user("Ned")
+    await ned.send("/help")  # kept by Telegram for whoever takes it
+    running = await start_bot(settings)
+    try:
+        await ned.wait_for_message(HELP)
+    finally:
+        await running.stop()
+    assert sandbox.webhook_info()["url"] == ""
+    [conflict] = sandbox.api_errors  # the first getUpdates, before deleteWebhook
+    assert (conflict.method, conflict.error_code) == ("getUpdates", 409)
+    assert count(ned, HELP) == 1
