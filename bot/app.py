@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import LinkPreviewOptions
@@ -16,6 +16,7 @@ from bot.dispatcher import OutboxDispatcher
 from bot.mailer import Mailer
 from bot.poller import InboxPoller
 from bot.settings import Settings
+from bot.webhook import WebhookReceiver
 from domain.profiles import sync_categories
 from handlers.core.context import LeadlineApp, LeadlineContext, Services
 from handlers.menu.general import forget_old_updates
@@ -32,14 +33,22 @@ log = logging.getLogger(__name__)
 PERSISTENCE_INTERVAL_SECONDS = 1.0
 
 
+class Receiver(Protocol):
+    """Where updates come from: stored in the inbox, then put on the update queue."""
+
+    async def start(self) -> int: ...
+
+    async def stop(self) -> None: ...
+
+
 @dataclass
 class Runtime:
     """What one running bot owns; ``bot_data['runtime']`` holds it for shutdown."""
 
     engine: AsyncEngine
     dispatcher: OutboxDispatcher | None = None
-    # Polling mode: updates come through the inbox (webhook mode: PTB's own updater).
-    poller: InboxPoller | None = None
+    # Long polling or webhook: either way each update passes the inbox first.
+    receiver: Receiver | None = None
 
 
 def utc_now() -> datetime:
@@ -52,12 +61,12 @@ def build_application(settings: Settings) -> LeadlineApp:
     engine = create_engine(settings.database.url)
     sessions = session_factory(engine)
     telegram = settings.telegram
-    builder = ApplicationBuilder()
-    if telegram.mode == "polling":
-        builder = builder.updater(None)
+    # No PTB updater in either mode: ours store each update in the inbox first.
     app = cast(
         LeadlineApp,
-        builder.token(telegram.token.get_secret_value())
+        ApplicationBuilder()
+        .updater(None)
+        .token(telegram.token.get_secret_value())
         .base_url(telegram.base_url)
         .base_file_url(telegram.base_file_url)
         .persistence(SqlPersistence(sessions, update_interval=PERSISTENCE_INTERVAL_SECONDS))
@@ -76,10 +85,22 @@ def build_application(settings: Settings) -> LeadlineApp:
     )
     mailer = Mailer(settings.email)
     dispatcher = OutboxDispatcher(OutboxStore(sessions), app.bot, mailer, utc_now)
-    poller = None
-    if telegram.mode == "polling":
-        poller = InboxPoller(app.bot, InboxStore(sessions), app.update_queue, utc_now)
-    app.bot_data["runtime"] = Runtime(engine=engine, dispatcher=dispatcher, poller=poller)
+    inbox = InboxStore(sessions)
+    receiver: Receiver
+    if telegram.mode == "webhook":
+        receiver = WebhookReceiver(
+            app.bot,
+            inbox,
+            app.update_queue,
+            utc_now,
+            url=telegram.webhook_url,
+            secret=telegram.webhook_secret.get_secret_value(),
+            listen=telegram.webhook_listen,
+            port=telegram.webhook_port,
+        )
+    else:
+        receiver = InboxPoller(app.bot, inbox, app.update_queue, utc_now)
+    app.bot_data["runtime"] = Runtime(engine=engine, dispatcher=dispatcher, receiver=receiver)
     app.bot_data["services"] = Services(
         uow=lambda: SqlUnitOfWork(sessions),
         clock=utc_now,
@@ -107,15 +128,15 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     runtime = _runtime(app)
     if runtime.dispatcher is not None:
         await runtime.dispatcher.start()
-    if runtime.poller is not None:
-        await runtime.poller.start()
+    if runtime.receiver is not None:
+        await runtime.receiver.start()
     log.info("Leadline is running as @%s", app.bot.username)
 
 
 async def _post_stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     runtime = _runtime(app)
-    if runtime.poller is not None:
-        await runtime.poller.stop()
+    if runtime.receiver is not None:
+        await runtime.receiver.stop()
     if runtime.dispatcher is not None:
         await runtime.dispatcher.stop()
 

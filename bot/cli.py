@@ -9,10 +9,8 @@ import sys
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
-from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 
-from bot.app import build_application
 from bot.logging_setup import configure_logging, redact
 from bot.preflight import StartupError, check_bot_api, check_smtp
 from bot.runner import serve
@@ -36,13 +34,14 @@ def run(config: str) -> None:
     settings = _settings(config)
     telegram = settings.telegram
     configure_logging(telegram.token.get_secret_value(), telegram.webhook_secret.get_secret_value())
-    if telegram.mode == "webhook" and not telegram.webhook_url:
-        print("leadline: telegram.webhook_url is required in webhook mode.", file=sys.stderr)
+    problem = telegram.webhook_problem()
+    if problem is not None:
+        print(f"leadline: {problem}", file=sys.stderr)
         raise SystemExit(2)
     try:
         asyncio.run(check_bot_api(settings))
         check_smtp(settings)
-        _run(settings)
+        asyncio.run(serve(settings))
     except StartupError as error:
         print(f"leadline: {error}", file=sys.stderr)
         raise SystemExit(2) from None
@@ -55,23 +54,6 @@ def run(config: str) -> None:
         reason = redact(first_line, telegram.token.get_secret_value())
         print(f"leadline: could not start: {reason}", file=sys.stderr)
         raise SystemExit(1) from None
-
-
-def _run(settings: Settings) -> None:
-    telegram = settings.telegram
-    if telegram.mode == "webhook":
-        upgrade(settings.database.url)
-        app = build_application(settings)
-        app.run_webhook(
-            listen=telegram.webhook_listen,
-            port=telegram.webhook_port,
-            url_path="telegram",
-            webhook_url=telegram.webhook_url,
-            secret_token=telegram.webhook_secret.get_secret_value() or None,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        asyncio.run(serve(settings))
 
 
 def db_upgrade(config: str) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from telegram import Bot, Update
-from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
+from telegram.error import Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 
 from handlers.core.turn import expect, update_key
 from storage.inbox import InboxStore, Received
@@ -42,15 +42,9 @@ class InboxPoller:
     async def start(self) -> int:
         """Queues the updates left unhandled by the last run, then starts polling; returns
         how many were left."""
-        left = await self._inbox.unhandled()
-        for received in left:
-            update = Update.de_json(received.payload, self._bot)
-            expect(update, received.key)
-            await self._queue.put(update)
-        if left:
-            log.info("Handling %d update(s) received before the restart", len(left))
+        left = await queue_unhandled(self._inbox, self._bot, self._queue)
         self._task = asyncio.create_task(self._poll(), name="inbox-poller")
-        return len(left)
+        return left
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -64,8 +58,12 @@ class InboxPoller:
         # which of those it has already.
         offset: int | None = None
         failures = 0
+        webhook_set = False
         while True:
             try:
+                if webhook_set:
+                    await self._bot.delete_webhook()
+                    webhook_set = False
                 updates = await self._bot.get_updates(
                     offset=offset,
                     timeout=LONG_POLL_SECONDS,
@@ -78,6 +76,13 @@ class InboxPoller:
             except (InvalidToken, Forbidden):
                 log.critical("The Bot API refuses this bot's token; polling stops")
                 raise
+            except Conflict as error:
+                if "webhook" not in str(error).lower():
+                    raise
+                # Webhook mode ran before: Telegram keeps the updates for whoever asks next.
+                log.warning("A webhook is set for this bot; deleting it to poll instead")
+                webhook_set = True
+                continue
             except (TimedOut, NetworkError) as error:
                 failures += 1
                 if failures == 1:
@@ -97,6 +102,18 @@ class InboxPoller:
                         await self._queue.put(update)
             if self._poll_interval:
                 await asyncio.sleep(self._poll_interval)
+
+
+async def queue_unhandled(inbox: InboxStore, bot: Bot, queue: asyncio.Queue[object]) -> int:
+    """Hands the handlers the updates stored but never handled, oldest first."""
+    left = await inbox.unhandled()
+    for received in left:
+        update = Update.de_json(received.payload, bot)
+        expect(update, received.key)
+        await queue.put(update)
+    if left:
+        log.info("Handling %d update(s) received before the restart", len(left))
+    return len(left)
 
 
 def _seconds(wait: object) -> float:

@@ -19,13 +19,12 @@ class RunningBot:
     app: LeadlineApp
 
     async def stop(self) -> None:
-        """Stops cleanly: polling ends, persistence is flushed, the database closed."""
+        """Stops cleanly: no update is taken any more, persistence is flushed, the database
+        closed."""
         app = self.app
-        poller = app.bot_data["runtime"].poller
-        if poller is not None:
-            await poller.stop()
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()
+        receiver = app.bot_data["runtime"].receiver
+        if receiver is not None:
+            await receiver.stop()
         if app.running:
             await app.stop()
             # run_polling() calls these hooks itself; running inside a loop, so do we.
@@ -37,7 +36,8 @@ class RunningBot:
 
 
 async def start_bot(settings: Settings) -> RunningBot:
-    """Migrates the database, then starts polling (through the inbox) in the current loop."""
+    """Migrates the database, then takes updates (by polling or webhook, through the inbox)
+    in the current loop."""
     await asyncio.to_thread(upgrade, settings.database.url)
     app = build_application(settings)
     await app.initialize()
@@ -57,7 +57,7 @@ async def until_stopped(stop: asyncio.Event | None = None) -> None:
 
 
 async def serve(settings: Settings) -> None:
-    """Runs the bot in polling mode until SIGINT or SIGTERM, then stops it cleanly; on
+    """Runs the bot (polling or webhook) until SIGINT or SIGTERM, then stops it cleanly; on
     PostgreSQL, first waits to be the active process (bot.leader)."""
     engine = create_engine(settings.database.url)
     leadership = Leadership(engine, lock_key(settings.telegram.token.get_secret_value()))

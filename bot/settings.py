@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Literal
@@ -36,6 +37,26 @@ class TelegramSettings(_Section):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret: SecretStr = SecretStr("")
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_telegram_accepts(cls, value: SecretStr) -> SecretStr:
+        if not re.fullmatch(r"[A-Za-z0-9_-]{0,256}", value.get_secret_value()):
+            raise ValueError("must be up to 256 of the characters A-Z a-z 0-9 _ -")
+        return value
+
+    def webhook_problem(self) -> str | None:
+        """Why webhook mode cannot start with these settings, as one sentence."""
+        if self.mode != "webhook":
+            return None
+        if not self.webhook_url:
+            return "telegram.webhook_url is required in webhook mode."
+        if not self.webhook_secret.get_secret_value():
+            return (
+                "telegram.webhook_secret is required in webhook mode: "
+                "without it anyone who finds the address can forge updates."
+            )
+        return None
 
     @field_validator("token")
     @classmethod

@@ -37,39 +37,43 @@ async def get_updates(world: World, p: Params) -> list[JSON]:
     )
 
 
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
 async def set_webhook(world: World, p: Params) -> bool:
     url = p.string("url") or ""
     if not url:
-        world.updates.webhook = None
+        world.webhook.delete()
+        if p.flag("drop_pending_updates"):
+            world.updates.drop_pending()
         return True
-    if not url.startswith("https://") and not url.startswith("http://127.0.0.1"):
+    local = url.startswith(("http://127.0.0.1", "http://localhost"))
+    if not url.startswith("https://") and not local:
         # Telegram insists on HTTPS; plain HTTP to localhost is allowed for local trials.
         raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+    secret = p.string("secret_token")
+    if secret and not _SECRET.match(secret):
+        raise bad_request("secret token contains unallowed characters")
+    connections = p.integer("max_connections") or 40
+    if not 1 <= connections <= 100:
+        raise bad_request("bad webhook: max_connections must be between 1 and 100")
     if p.flag("drop_pending_updates"):
         world.updates.drop_pending()
     allowed = p.obj("allowed_updates")
     world.updates.set_allowed(allowed if isinstance(allowed, list) else None)
-    world.updates.webhook = {"url": url, "secret_token": p.string("secret_token")}
-    world.changed()
+    world.webhook.set(url, secret or None, connections)
     return True
 
 
 async def delete_webhook(world: World, p: Params) -> bool:
-    world.updates.webhook = None
+    world.webhook.delete()
     if p.flag("drop_pending_updates"):
         world.updates.drop_pending()
-    world.changed()
     return True
 
 
 async def get_webhook_info(world: World, p: Params) -> JSON:
-    hook = world.updates.webhook or {}
-    return {
-        "url": hook.get("url", ""),
-        "has_custom_certificate": False,
-        "pending_update_count": len(world.updates.pending),
-        "allowed_updates": sorted(world.updates.allowed),
-    }
+    return world.webhook.info()
 
 
 def _scope_key(p: Params) -> str:

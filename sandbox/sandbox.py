@@ -15,6 +15,7 @@ from sandbox.outage import FailedRequest
 from sandbox.server import build_app
 from sandbox.simuser import SimUser
 from sandbox.smtp_sink import SmtpSink
+from sandbox.webhook import Delivery
 from sandbox.world import World
 
 
@@ -60,6 +61,7 @@ class Sandbox:
             await self._smtp.start()
 
     async def stop(self) -> None:
+        await self.world.webhook.close()
         if self._smtp is not None:
             await self._smtp.stop()
         if self._runner is not None:
@@ -183,6 +185,33 @@ class Sandbox:
         wait = self.default_timeout if timeout is None else timeout
         if not await self.world.updates.wait_for_poller(wait):
             raise SandboxTimeout(f"No getUpdates request arrived within {wait} s.")
+
+    async def wait_for_webhook(self, timeout: float | None = None) -> str:
+        """Wait until the bot has set a webhook (it is up and listening); returns its URL."""
+        wait = self.default_timeout if timeout is None else timeout
+        hook = await self.world.wait_for(lambda: self.world.updates.webhook, wait)
+        if hook is None:
+            raise SandboxTimeout(f"No setWebhook request arrived within {wait} s.")
+        return str(hook["url"])
+
+    def webhook_info(self) -> JSON:
+        """What getWebhookInfo would answer now."""
+        return self.world.webhook.info()
+
+    @property
+    def webhook_deliveries(self) -> list[Delivery]:
+        """Every POST to the webhook so far, oldest first, with how it ended."""
+        return list(self.world.webhook.deliveries)
+
+    def lose_webhook_answers(self, count: int = 1) -> None:
+        """The next ``count`` successful webhook answers are lost on the way back: the bot
+        got the update, Telegram thinks it did not, and sends it again."""
+        self.world.webhook.lost_answers += count
+
+    def set_webhook_retry(self, first: float = 0.1, longest: float = 2.0) -> None:
+        """Backoff between attempts to deliver a chat's update: ``first``, doubled per
+        failure, at most ``longest`` seconds (Telegram's own are far longer)."""
+        self.world.webhook.retry_initial, self.world.webhook.retry_max = first, longest
 
     @property
     def api_errors(self) -> list[ApiError]:

@@ -93,6 +93,18 @@ class UpdateQueue:
     def drop_pending(self) -> None:
         self.pending.clear()
 
+    def remove(self, update_id: int) -> None:
+        """Confirms one update (the webhook answered 2xx)."""
+        self.pending = [u for u in self.pending if u["update_id"] != update_id]
+
+    def changed(self) -> None:
+        self._notify()
+
+    def set_webhook(self, hook: JSON | None) -> None:
+        """Sets (or with None deletes) the webhook; a waiting getUpdates gets the 409."""
+        self.webhook = hook
+        self._notify()
+
     def set_allowed(self, allowed: list[str] | None) -> None:
         # Like Telegram, the setting sticks until the next call that specifies it.
         if allowed is not None:
@@ -145,6 +157,8 @@ class UpdateQueue:
             while True:
                 if poll.terminated:
                     raise BotApiError(409, CONFLICT_OTHER)
+                if self.webhook is not None:
+                    raise BotApiError(409, CONFLICT_WEBHOOK)
                 remaining = deadline - loop.time()
                 if self.pending or remaining <= 0:
                     return self.pending[: max(1, min(limit, 100))]

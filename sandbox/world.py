@@ -19,6 +19,7 @@ from sandbox.flood import FloodLimiter
 from sandbox.models import JSON, ApiError, CallbackQuery, Email, Message, Notice, StoredFile
 from sandbox.outage import Outage
 from sandbox.updates import UpdateQueue
+from sandbox.webhook import WebhookSender
 
 T = TypeVar("T")
 
@@ -77,6 +78,7 @@ class World:
         self.version = 0
         self._event = asyncio.Event()
         self.updates = UpdateQueue(self.changed)
+        self.webhook = WebhookSender(self.updates)
         self._user_ids = itertools.count(100_000_001)
         self._ids = itertools.count(1)
 

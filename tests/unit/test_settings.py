@@ -103,3 +103,23 @@ def test_token_never_shows_in_repr_or_logs(
             logger.exception("boom")
     text = caplog.text + "".join(r.exc_text or "" for r in caplog.records)
     assert TOKEN not in text and "<redacted>" in text
+
+
+def test_webhook_mode_needs_an_address_and_a_secret_telegram_accepts(tmp_path: Path) -> None:
+    head = f'[telegram]\ntoken = "{TOKEN}"\nmode = "webhook"\n'
+    settings = load_settings(write(tmp_path, head))
+    assert settings.telegram.webhook_problem() == (
+        "telegram.webhook_url is required in webhook mode."
+    )
+    head += 'webhook_url = "https://bot.example.org/telegram"\n'
+    settings = load_settings(write(tmp_path, head))
+    problem = settings.telegram.webhook_problem()
+    assert problem is not None and problem.startswith("telegram.webhook_secret is required")
+    settings = load_settings(write(tmp_path, head + 'webhook_secret = "Ab_9-x"\n'))
+    assert settings.telegram.webhook_problem() is None
+    with pytest.raises(
+        ConfigError, match=r"telegram\.webhook_secret is invalid: must be up to 256"
+    ):
+        load_settings(write(tmp_path, head + 'webhook_secret = "has:colon"\n'))
+    polling = load_settings(write(tmp_path, f'[telegram]\ntoken = "{TOKEN}"\n'))
+    assert polling.telegram.webhook_problem() is None
