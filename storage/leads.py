@@ -6,7 +6,19 @@ import re
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import Integer, Select, cast, func, literal, or_, select, text, union_all, update
+from sqlalchemy import (
+    Integer,
+    Select,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    true,
+    union_all,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -305,9 +317,11 @@ class SqlLeadRepository:
         )
         # The category's sellers are many: the small partial index of alertable users
         # answers "may this one be alerted" without reading the users table.
+        # `= true()`, not `IS true`: SQLite uses the partial index only for its own term.
+        alertable_by_index = UserRow.alertable == true()
         by_category = (
             select(literal(lead.id), ProfileCategoryRow.user_id, when, literal(SCORE_FOR_CATEGORY))
-            .join(UserRow, (UserRow.id == ProfileCategoryRow.user_id) & (UserRow.alertable == 1))
+            .join(UserRow, (UserRow.id == ProfileCategoryRow.user_id) & alertable_by_index)
             .with_hint(UserRow, "INDEXED BY ix_users_alertable", "sqlite")
             .where(
                 ProfileCategoryRow.category_id == category_id,
