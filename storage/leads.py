@@ -11,6 +11,7 @@ from sqlalchemy import (
     Select,
     cast,
     func,
+    insert,
     literal,
     or_,
     select,
@@ -44,6 +45,7 @@ from storage.models import (
     LeadSkillRow,
     ProfileCategoryRow,
     ProfileSkillRow,
+    SearchNumberRow,
     SkillRow,
     ThreadRow,
     UserRow,
@@ -192,8 +194,9 @@ class SqlLeadRepository:
         if lead.status is not LeadStatus.OPEN:
             return
         if row.search_seq is None:
-            latest = await self._session.scalar(select(func.max(LeadRow.search_seq)))
-            row.search_seq = (latest or 0) + 1
+            row.search_seq = await self._session.scalar(
+                insert(SearchNumberRow).returning(SearchNumberRow.id)
+            )
             await self._session.flush()
         await self._session.execute(
             text(
