@@ -17,12 +17,17 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Debian's Chromium drives the web chat page test (Playwright's own browser download
-# cannot work offline).
+# cannot work offline); Debian's PostgreSQL server runs the storage and end-to-end tests
+# on PostgreSQL too (pytest-postgresql starts a throwaway server per test session).
 system-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "Installing chromium (Debian package) for the browser test"; \
 		$(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { \
+		echo "Installing postgresql (Debian package) for the PostgreSQL tests"; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
 
 sandbox: install
 	$(BIN)/leadline sandbox

@@ -249,9 +249,11 @@ async def accept(uow: UnitOfWork, me: User, command: AnswerOffer, now: datetime)
     lead = deal.lead
     actor = Actor.BUYER if me.id == lead.buyer_id else Actor.SELLER
     lead.status = next_status(lead.status, Action.HIRE, actor)
+    # The lead first: of two accepts at once the second waits on it (and then finds it
+    # changed) instead of each holding an offer the other needs.
+    await uow.leads.save(lead)
     if not await uow.threads.decide(command.offer_id, OfferStatus.ACCEPTED, now):
         raise Conflict("This offer is no longer open.")
-    await uow.leads.save(lead)
     offer = deal.offer
     contract = await uow.threads.add_contract(
         Contract(

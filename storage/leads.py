@@ -6,7 +6,20 @@ import re
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import Integer, Select, cast, func, literal, or_, select, text, union_all, update
+from sqlalchemy import (
+    Integer,
+    Select,
+    cast,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+    true,
+    union_all,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -32,6 +45,7 @@ from storage.models import (
     LeadSkillRow,
     ProfileCategoryRow,
     ProfileSkillRow,
+    SearchNumberRow,
     SkillRow,
     ThreadRow,
     UserRow,
@@ -180,8 +194,9 @@ class SqlLeadRepository:
         if lead.status is not LeadStatus.OPEN:
             return
         if row.search_seq is None:
-            latest = await self._session.scalar(select(func.max(LeadRow.search_seq)))
-            row.search_seq = (latest or 0) + 1
+            row.search_seq = await self._session.scalar(
+                insert(SearchNumberRow).returning(SearchNumberRow.id)
+            )
             await self._session.flush()
         await self._session.execute(
             text(
@@ -305,9 +320,11 @@ class SqlLeadRepository:
         )
         # The category's sellers are many: the small partial index of alertable users
         # answers "may this one be alerted" without reading the users table.
+        # `= true()`, not `IS true`: SQLite uses the partial index only for its own term.
+        alertable_by_index = UserRow.alertable == true()
         by_category = (
             select(literal(lead.id), ProfileCategoryRow.user_id, when, literal(SCORE_FOR_CATEGORY))
-            .join(UserRow, (UserRow.id == ProfileCategoryRow.user_id) & (UserRow.alertable == 1))
+            .join(UserRow, (UserRow.id == ProfileCategoryRow.user_id) & alertable_by_index)
             .with_hint(UserRow, "INDEXED BY ix_users_alertable", "sqlite")
             .where(
                 ProfileCategoryRow.category_id == category_id,

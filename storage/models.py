@@ -279,6 +279,16 @@ class LeadRow(Base):
     )
 
 
+class SearchNumberRow(Base):
+    """Hands out ``leads.search_seq``: each lead entering the full-text index takes the next
+    number the database gives (AUTOINCREMENT on SQLite never gives one twice)."""
+
+    __tablename__ = "search_numbers"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
 class LeadSkillRow(Base):
     __tablename__ = "lead_skills"
 

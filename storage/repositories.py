@@ -241,16 +241,25 @@ class SqlSkillRepository:
         by_key: dict[str, SkillRow] = {alias: row for alias, row in aliased.tuples()}
         direct = await self._session.scalars(select(SkillRow).where(SkillRow.key.in_(keys)))
         by_key.update({row.key: row for row in direct})
+        unknown = {n.key: n.display for n in names if n.key not in by_key}
+        if unknown:
+            # Another user may be adding the same new skill right now: of two inserts one
+            # does nothing, and both then read the row that won.
+            insert = dialect_insert(self._session)
+            await self._session.execute(
+                insert(SkillRow)
+                .values([{"key": key, "name": name} for key, name in unknown.items()])
+                .on_conflict_do_nothing(index_elements=["key"])
+            )
+            added = await self._session.scalars(
+                select(SkillRow).where(SkillRow.key.in_(list(unknown)))
+            )
+            by_key.update({row.key: row for row in added})
         result: list[str] = []
         for name in names:
-            row = by_key.get(name.key)
-            if row is None:
-                row = SkillRow(key=name.key, name=name.display)
-                self._session.add(row)
-                by_key[name.key] = row
+            row = by_key[name.key]
             if row.name not in result:
                 result.append(row.name)
-        await self._session.flush()
         return result
 
     async def popular(self, limit: int) -> list[str]:

@@ -16,6 +16,7 @@ from domain.errors import Conflict
 from domain.money import Money
 from domain.negotiation import Contract, Offer, OfferDraft, OfferStatus, Thread
 from domain.ports import Page, ThreadSummary
+from storage.integrity import violated_constraint
 from storage.models import (
     ContractRow,
     LeadRow,
@@ -298,7 +299,9 @@ class SqlThreadRepository:
             async with self._session.begin_nested():
                 self._session.add(row)
                 await self._session.flush()
-        except IntegrityError:
+        except IntegrityError as error:
+            if violated_constraint(error) != "uq_contracts_lead_id":
+                raise
             raise Conflict("This lead has already been given to a seller.") from None
         return _contract(row)
 

@@ -8,7 +8,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
 
 from domain.errors import Conflict
@@ -24,6 +24,7 @@ from domain.ports import (
     UpdateLog,
     UserRepository,
 )
+from storage.integrity import CONFLICT, lost_race, report_bug
 from storage.leads import SqlLeadRepository
 from storage.models import ConversationRow, PersistenceRow
 from storage.repositories import (
@@ -39,18 +40,17 @@ from storage.sellers import SqlSellerRepository
 from storage.threads import SqlThreadRepository
 
 
-def _lost_race(error: IntegrityError | OperationalError) -> bool:
-    if isinstance(error, IntegrityError):
-        return True
-    text = str(error.orig).lower()
-    return "locked" in text or "busy" in text or "could not serialize" in text
-
-
 def _raise_conflict_for(exc: BaseException | None) -> None:
-    if isinstance(exc, IntegrityError | OperationalError) and _lost_race(exc):
+    """A lost race becomes the conflict sentence; any other integrity error is logged as the
+    bug it is and left to surface as one."""
+    if exc is None:
+        return
+    if lost_race(exc):
         # Two users changed the same thing at once and this one lost: a sentence, not a
-        # crash. (SQLite refuses a stale writer; unique keys refuse a second insert.)
-        raise Conflict("Someone else changed this at the same moment; please try again.") from exc
+        # crash. (The database refused the second writer, or a key the second insert.)
+        raise Conflict(CONFLICT) from exc
+    if isinstance(exc, IntegrityError):
+        report_bug(exc)
 
 
 class SqlUnitOfWork:
@@ -102,7 +102,7 @@ class SqlUnitOfWork:
         assert self._session is not None
         try:
             await self._session.commit()
-        except (IntegrityError, OperationalError) as error:
+        except DBAPIError as error:
             _raise_conflict_for(error)
             raise
 

@@ -35,6 +35,7 @@ async def to_email(uow: SqlUnitOfWork, tid: int, role: Role, kind: AccountType) 
     await act(uow, tid, accounts.choose_account_type, accounts.ChooseAccountType(kind), NOW)
 
 
+@pytest.mark.parametrize("engine_kind", ["sqlite"])  # SQLite's settings: nothing to ask PG
 async def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(engine: AsyncEngine) -> None:
     async with engine.connect() as connection:
         assert (await connection.execute(text("PRAGMA journal_mode"))).scalar() == "wal"

@@ -1,13 +1,17 @@
-"""The outbox store and the PTB persistence on a real SQLite file."""
+"""The outbox store and the PTB persistence, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.model import OutboxKind, OutboxMessage
+from storage.models import OutboxRow
 from storage.outbox import CLAIM_LEASE, OutboxStore
 from storage.persistence import SqlPersistence
 from storage.uow import SqlUnitOfWork
@@ -54,6 +58,21 @@ async def test_claimed_messages_are_not_claimed_again_until_the_lease_ends(
     again = await store.claim(NOW + CLAIM_LEASE + timedelta(seconds=1))
     assert [(d.id, d.attempts) for d in again] == [(first[1].id, 2)]
     assert await store.counts() == {"sent": 1, "sending": 1}
+
+
+@pytest.mark.parametrize("engine_kind", ["postgresql"])  # SQLite has one writer, no row locks
+async def test_a_claim_skips_rows_another_claim_holds_instead_of_waiting(
+    uow: SqlUnitOfWork, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await enqueue(uow, *(message(str(n)) for n in range(5)))
+    async with sessions() as other, other.begin():
+        held = await other.scalars(
+            select(OutboxRow.id).order_by(OutboxRow.id).limit(2).with_for_update()
+        )
+        held_ids = set(held)
+        claimed = await asyncio.wait_for(OutboxStore(sessions).claim(NOW), timeout=5)
+    assert sorted(d.recipient for d in claimed) == ["2", "3", "4"]
+    assert not held_ids & {d.id for d in claimed}
 
 
 async def test_what_a_killed_dispatcher_was_sending_goes_out_at_once_and_in_its_place(

@@ -212,6 +212,11 @@ def _seed() -> None:
     )
     ids = {name: i for i, name in enumerate(KNOWN_SKILLS, start=1)}
     op.bulk_insert(skills, [{"id": i, "key": skill_key(n), "name": n} for n, i in ids.items()])
+    if op.get_bind().dialect.name == "postgresql":
+        # Explicit ids leave PostgreSQL's sequence behind: the next skill would take id 1.
+        op.execute(
+            "SELECT setval(pg_get_serial_sequence('skills', 'id'), (SELECT max(id) FROM skills))"
+        )
     aliases = sa.table(
         "skill_aliases", sa.column("alias_key", sa.String), sa.column("skill_id", sa.Integer)
     )
