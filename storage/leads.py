@@ -37,6 +37,7 @@ from domain.money import Money
 from domain.ports import Page
 from domain.skills import skill_key
 from storage.models import (
+    MAX_ID,
     CategoryRow,
     LeadAlertRow,
     LeadAttachmentRow,
@@ -120,10 +121,12 @@ class SqlLeadRepository:
 
     async def get_many(self, lead_ids: Collection[int]) -> dict[int, Lead]:
         """The leads with these ids, by id."""
-        if not lead_ids:
+        # A number too large for the id column (a forged link) is simply no lead.
+        wanted = {lead_id for lead_id in lead_ids if 0 < lead_id <= MAX_ID}
+        if not wanted:
             return {}
         rows = await self._session.scalars(
-            select(LeadRow).where(LeadRow.id.in_(set(lead_ids))).options(*_LEAD_LOAD)
+            select(LeadRow).where(LeadRow.id.in_(wanted)).options(*_LEAD_LOAD)
         )
         return {row.id: _to_lead(row) for row in rows}
 

@@ -34,6 +34,10 @@ NAMING_CONVENTION = {
 }
 
 
+# Row ids are INTEGER columns: 32 bits on PostgreSQL.
+MAX_ID = 2**31 - 1
+
+
 class UtcDateTime(TypeDecorator[datetime]):
     """Timezone-aware UTC in and out, also on SQLite, which stores datetimes without a zone."""
 

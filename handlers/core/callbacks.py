@@ -33,8 +33,10 @@ from handlers.core import texts
 
 VERSION = "v1"
 _NAME = re.compile(r"[A-Za-z0-9_-]+")
-# Ids are database integers: a longer run of digits can only be forged, and would overflow.
-_NUMBER = re.compile(r"[0-9]{1,12}")
+# Ids are database integers (32 bits on PostgreSQL): a larger number can only be forged,
+# and would not fit the column.
+_NUMBER = re.compile(r"[0-9]{1,10}")
+_LARGEST = 2**31 - 1
 _MAX_BYTES = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
 
 Parser = Callable[[str], Any]
@@ -50,7 +52,7 @@ class StaleButton(DomainError):
 def _parser(kind: object) -> Parser:
     """The function turning one field's text back into its value (None if it cannot)."""
     if kind is int:
-        return lambda text: int(text) if _NUMBER.fullmatch(text) else None
+        return lambda text: int(text) if _NUMBER.fullmatch(text) and int(text) <= _LARGEST else None
     if kind is str:
         return lambda text: text if _NAME.fullmatch(text) else None
     if isinstance(kind, type) and issubclass(kind, StrEnum):

@@ -1,4 +1,5 @@
-"""The real bot over real HTTP against the sandbox, on a real SQLite file."""
+"""The real bot over real HTTP against the sandbox, on a real SQLite file; the journeys of
+the modules marked ``on_both_engines`` run on a PostgreSQL database of their own too."""
 
 from __future__ import annotations
 
@@ -25,8 +26,27 @@ async def sandbox() -> AsyncIterator[Sandbox]:
         await sb.stop()
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.definition.get_closest_marker("on_both_engines") and (
+        "database_url" in metafunc.fixturenames
+    ):
+        metafunc.parametrize("database_kind", ["sqlite", "postgresql"], indirect=True)
+
+
 @pytest.fixture
-def settings(sandbox: Sandbox, tmp_path: Path) -> Settings:
+def database_kind(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def database_url(database_kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    if database_kind == "postgresql":
+        return str(request.getfixturevalue("migrated_postgresql_url"))
+    return f"sqlite+aiosqlite:///{tmp_path / 'leadline.db'}"
+
+
+@pytest.fixture
+def settings(sandbox: Sandbox, database_url: str) -> Settings:
     return Settings.model_validate(
         {
             "telegram": {
@@ -34,7 +54,7 @@ def settings(sandbox: Sandbox, tmp_path: Path) -> Settings:
                 "base_url": sandbox.base_url,
                 "base_file_url": sandbox.base_file_url,
             },
-            "database": {"url": f"sqlite+aiosqlite:///{tmp_path / 'leadline.db'}"},
+            "database": {"url": database_url},
             "email": {"smtp_host": sandbox.smtp_host, "smtp_port": sandbox.smtp_port},
         }
     )

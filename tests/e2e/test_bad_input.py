@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.runner import RunningBot
 from sandbox import Sandbox, SimUser
 from tests.e2e.journeys import sign_up
+
+pytestmark = pytest.mark.on_both_engines  # listed in the README
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.runner import RunningBot
 from sandbox import Sandbox, SimUser
 from tests.e2e.journeys import sign_up
 from tests.e2e.test_leads import post_lead
 from tests.e2e.test_negotiation import offer
+
+pytestmark = pytest.mark.on_both_engines  # listed in the README
 
 
 async def publish(buyer: SimUser, title: str) -> None:

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.runner import RunningBot
 from sandbox import Sandbox, SimUser
 from tests.e2e.journeys import sign_up
+
+pytestmark = pytest.mark.on_both_engines  # listed in the README
 
 
 async def post_lead(

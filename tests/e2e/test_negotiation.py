@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.runner import RunningBot
 from sandbox import Message, Sandbox, SimUser
 from tests.e2e.journeys import sign_up
 from tests.e2e.test_leads import post_lead
+
+pytestmark = pytest.mark.on_both_engines  # listed in the README
 
 
 def button_data(message: Message, label: str) -> str:

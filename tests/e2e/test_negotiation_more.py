@@ -3,11 +3,15 @@ sellers bid from the invitation, and the dashboard shows offers and due dates.""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.runner import RunningBot
 from sandbox import Sandbox
 from tests.e2e.journeys import sign_up
 from tests.e2e.test_leads import post_lead
 from tests.e2e.test_negotiation import offer
+
+pytestmark = pytest.mark.on_both_engines  # listed in the README
 
 
 async def test_edits_bids_withdrawal_invitation_and_dashboard(

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import cast
 
+import pytest
 from sqlalchemy import select
 from telegram import Bot
 
@@ -22,6 +23,8 @@ from storage.migrate import upgrade
 from storage.models import OutboxRow, UserRow
 from storage.outbox import OutboxStore
 from storage.uow import SqlUnitOfWork
+
+pytestmark = pytest.mark.on_both_engines  # listed in the README
 
 
 def telegram_message(chat_id: int, text: str, key: str | None = None) -> OutboxMessage:

@@ -18,6 +18,8 @@ from sandbox import Sandbox
 from storage.models import EmailTokenRow
 from tests.e2e.journeys import sign_up
 
+pytestmark = pytest.mark.on_both_engines  # listed in the README
+
 
 async def test_a_buyer_edits_the_profile_and_becomes_a_seller(
     sandbox: Sandbox, bot: RunningBot

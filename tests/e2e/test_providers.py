@@ -3,10 +3,14 @@ resume and invites the seller to a lead, which then shows under Requested leads.
 
 from __future__ import annotations
 
+import pytest
+
 from bot.runner import RunningBot
 from sandbox import Sandbox, SimUser
 from tests.e2e.journeys import sign_up
 from tests.e2e.test_leads import post_lead
+
+pytestmark = pytest.mark.on_both_engines  # listed in the README
 
 
 async def open_section(seller: SimUser, label: str, heading: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 from telegram import Update
 
 from bot.runner import RunningBot, start_bot
@@ -12,6 +13,8 @@ from bot.settings import Settings
 from domain import accounts
 from sandbox import Sandbox
 from tests.e2e.conftest import BOT_USERNAME, TOKEN
+
+pytestmark = pytest.mark.on_both_engines  # listed in the README
 
 
 async def test_a_redelivered_update_is_skipped(sandbox: Sandbox, bot: RunningBot) -> None:

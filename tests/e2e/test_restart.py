@@ -9,6 +9,8 @@ import socket
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.runner import start_bot
 from bot.settings import Settings
 from domain import accounts
@@ -19,6 +21,8 @@ from storage.uow import SqlUnitOfWork
 from tests.e2e.conftest import TOKEN
 from tests.e2e.journeys import sign_up
 from tests.e2e.test_leads import post_lead
+
+pytestmark = pytest.mark.on_both_engines  # listed in the README
 
 
 async def stage_of(settings: Settings, telegram_id: int) -> SignupStage:

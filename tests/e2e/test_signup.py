@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import update
 
 from bot.runner import RunningBot
 from sandbox import Sandbox
 from storage.models import EmailTokenRow
 from tests.e2e.journeys import confirm_email_from_inbox, sign_up
+
+pytestmark = pytest.mark.on_both_engines  # listed in the README
 
 
 async def test_a_buyer_organization_signs_up_and_confirms_the_email(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
+import pytest
 from telegram.ext import BaseUpdateProcessor
 
 from bot.runner import RunningBot
@@ -28,6 +29,8 @@ from sandbox import Sandbox, SimUser
 from tests.e2e.test_leads import post_lead
 from tests.e2e.test_negotiation import offer
 from tests.statements import counted, watch
+
+pytestmark = pytest.mark.on_both_engines  # listed in the README
 
 BASE = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 # Generous for what each command needs, far below what one query per item would cost.

@@ -1,4 +1,4 @@
-"""Repositories and the unit of work on a real SQLite file."""
+"""Repositories and the unit of work on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 

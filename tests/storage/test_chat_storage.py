@@ -1,4 +1,4 @@
-"""The relayed chat on a real SQLite file: stored before delivered, replies find their thread,
+"""The relayed chat on SQLite and PostgreSQL: stored before delivered, replies find their thread,
 edits are new versions, the transcript holds everything in order."""
 
 from __future__ import annotations

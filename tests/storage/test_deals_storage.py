@@ -1,4 +1,4 @@
-"""Deals on a real SQLite file, including accepts that race each other."""
+"""Deals on SQLite and PostgreSQL, including accepts that race each other."""
 
 from __future__ import annotations
 

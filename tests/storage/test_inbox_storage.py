@@ -1,4 +1,4 @@
-"""The inbox on a real SQLite file: what the poller stores, what a restart replays, and the
+"""The inbox on SQLite and PostgreSQL: what the poller stores, what a restart replays, and the
 keys that tie a stored update to the turn that handles it."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Leads on a real SQLite file: drafts, publishing with alerts, matching, search, conflicts."""
+"""Leads on SQLite and PostgreSQL: drafts, publishing with alerts, matching, search, conflicts."""
 
 from __future__ import annotations
 

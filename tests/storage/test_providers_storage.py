@@ -1,4 +1,4 @@
-"""Finding sellers, their public card and inviting them, on a real SQLite file."""
+"""Finding sellers, their public card and inviting them, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
