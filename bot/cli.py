@@ -16,6 +16,7 @@ from bot.preflight import StartupError, check_bot_api, check_smtp
 from bot.runner import serve
 from bot.settings import ConfigError, Settings, load_settings
 from storage.backup import BackupError, backup
+from storage.copy import CopyError, copy_database
 from storage.migrate import upgrade
 
 log = logging.getLogger("leadline")
@@ -112,6 +113,19 @@ def db_backup(config: str, target: str) -> None:
     print(f"Backed up the database to {target} ({size:,} bytes).")
 
 
+def db_copy(config: str, target: str) -> None:
+    """Copies the configured (SQLite) database into an empty one; a refusal is one sentence."""
+    settings = _settings(config)
+    configure_logging()
+    try:
+        copied = asyncio.run(copy_database(settings.database.url, target))
+    except CopyError as error:
+        print(f"leadline: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+    rows = sum(copied.values())
+    print(f"Copied {rows:,} rows in {len(copied)} tables. Now set database.url to the new one.")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="leadline", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -129,11 +143,16 @@ def main(argv: list[str] | None = None) -> None:
     backup_parser = db_commands.add_parser("backup", help="copy the SQLite database, online")
     backup_parser.add_argument("file", help="the new file to write the copy to")
     backup_parser.add_argument("-c", "--config", default="config.toml")
+    copy_parser = db_commands.add_parser("copy", help="copy the database into an empty one")
+    copy_parser.add_argument("--to", required=True, help="postgresql+asyncpg://… (empty)")
+    copy_parser.add_argument("-c", "--config", default="config.toml")
     args = parser.parse_args(argv)
     if args.command == "run":
         run(args.config)
     elif args.command == "sandbox":
         sandbox(args.host, args.port, args.data, args.flood_limits)
+    elif args.db_command == "copy":
+        db_copy(args.config, args.to)
     elif args.db_command == "backup":
         db_backup(args.config, args.file)
     else:
