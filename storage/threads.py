@@ -274,14 +274,6 @@ class SqlThreadRepository:
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
 
-    async def open_offers_of_lead(self, lead_id: int) -> list[Offer]:
-        rows = await self._session.scalars(
-            select(OfferRow)
-            .join(ThreadRow, ThreadRow.id == OfferRow.thread_id)
-            .where(ThreadRow.lead_id == lead_id, OfferRow.status == OfferStatus.OPEN.value)
-        )
-        return [_offer(row) for row in rows]
-
     async def add_contract(self, contract: Contract) -> Contract:
         row = ContractRow(
             lead_id=contract.lead_id,
