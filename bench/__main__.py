@@ -19,6 +19,7 @@ from sqlalchemy import insert, select, text
 
 from domain.leads import Lead
 from domain.money import Money
+from domain.search import SearchQuery
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import (
@@ -183,7 +184,7 @@ async def measure(
         for _ in range(queries):
             words = rng.sample(WORDS, rng.randint(1, 2))
             started = time.perf_counter()
-            await uow.leads.search_open(words, None, None, 0, 5)
+            await uow.leads.search_open(SearchQuery.parse(" ".join(words)), None, None, 0, 5)
             timings[SEARCH].append((time.perf_counter() - started) * 1000)
     print(f"A new lead matched {statistics.median(matched):,.0f} sellers (median).\n")
     await engine.dispose()

@@ -24,6 +24,7 @@ from domain.lifecycle import Action, Actor, LeadStatus, next_status
 from domain.model import User
 from domain.money import parse_money
 from domain.ports import Page, UnitOfWork
+from domain.search import SearchQuery
 
 PAGE_SIZE = 5
 SUGGESTED_SKILLS = 8
@@ -315,8 +316,9 @@ async def find_leads(uow: UnitOfWork, user: User, command: FindLeads, now: datet
     """Open leads: a search when words or filters are given, else the seller's matches."""
     if not command.words and not command.category and not command.skill and user.is_seller:
         return await uow.leads.matching_open_for(user.key, command.offset, PAGE_SIZE)
+    query = SearchQuery.parse(" ".join(command.words))
     return await uow.leads.search_open(
-        command.words, command.category, command.skill, command.offset, PAGE_SIZE
+        query, command.category, command.skill, command.offset, PAGE_SIZE
     )
 
 
@@ -324,7 +326,8 @@ async def search_public(
     uow: UnitOfWork, anyone: User | None, command: SearchPublic, now: datetime
 ) -> Page[Lead]:
     """Open leads for inline mode, where anyone may search."""
-    return await uow.leads.search_open(command.words, None, None, command.offset, command.size)
+    query = SearchQuery.parse(" ".join(command.words))
+    return await uow.leads.search_open(query, None, None, command.offset, command.size)
 
 
 async def category_choices(

@@ -15,6 +15,7 @@ from domain.leads import Lead, SellerMatch
 from domain.lifecycle import LeadStatus
 from domain.model import EmailToken, OutboxMessage, User
 from domain.negotiation import Contract, Offer, OfferDraft, OfferStatus, Thread
+from domain.search import SearchQuery
 from domain.skills import SkillName
 
 T = TypeVar("T")
@@ -167,13 +168,14 @@ class LeadRepository(Protocol):
 
     async def search_open(
         self,
-        words: Sequence[str],
+        query: SearchQuery,
         category: str | None,
         skill: str | None,
         offset: int,
         size: int,
     ) -> Page[Lead]:
-        """Open leads, newest first, matching every word (as a prefix) and the filters."""
+        """Open leads matching the query and the filters: the best match first (title over
+        skills over description), then the newest; every open lead when the query is empty."""
         ...
 
     async def matching_open_for(self, seller_id: int, offset: int, size: int) -> Page[Lead]: ...

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from storage.db import create_engine
 from storage.migrate import upgrade
 from storage.models import Base
+from storage.search import reindex
 
 BATCH = 1000
 
@@ -46,6 +47,8 @@ async def copy_database(source_url: str, target_url: str) -> dict[str, int]:
             if writer.dialect.name == "postgresql":
                 for table in tables:
                     await _move_sequence(writer, table)
+            # The index is the engine's own (FTS5 or a tsvector): built anew from the leads.
+            await reindex(writer)
     finally:
         await source.dispose()
         await target.dispose()

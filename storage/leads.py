@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import (
+    Float,
     Integer,
     Select,
     cast,
@@ -35,6 +35,7 @@ from domain.leads import (
 from domain.lifecycle import LeadStatus
 from domain.money import Money
 from domain.ports import Page
+from domain.search import SearchQuery
 from domain.skills import skill_key
 from storage.models import (
     MAX_ID,
@@ -53,8 +54,7 @@ from storage.models import (
     UtcDateTime,
 )
 from storage.repositories import dialect_insert
-
-_WORD = re.compile(r"\w+", re.UNICODE)
+from storage.search import BM25, INSERT_FTS, SEARCH_VECTOR, SET_VECTOR, fts5, tsquery, vector_words
 
 
 def _to_lead(row: LeadRow) -> Lead:
@@ -76,18 +76,15 @@ def _to_lead(row: LeadRow) -> Lead:
     )
 
 
+# Ties in a search, and a list without words: the newest first.
+_NEWEST = (LeadRow.published_at.desc(), LeadRow.id.desc())
+
 # What turning a row into a Lead reads: three statements for any number of leads.
 _LEAD_LOAD = (
     joinedload(LeadRow.category),
     selectinload(LeadRow.skills).joinedload(LeadSkillRow.skill),
     selectinload(LeadRow.attachments),
 )
-
-
-def fts_query(words: Sequence[str]) -> str:
-    """An FTS5 query matching every word as a prefix; user text never reaches FTS syntax."""
-    tokens = [token for word in words for token in _WORD.findall(word.lower())]
-    return " ".join(f'"{token}"*' for token in tokens)
 
 
 class SqlLeadRepository:
@@ -187,8 +184,10 @@ class SqlLeadRepository:
         await self._index(row, lead)
 
     async def _index(self, row: LeadRow, lead: Lead) -> None:
-        """Keeps the full-text index holding exactly the open leads, keyed by search_seq."""
+        """Keeps the search index holding exactly the open leads."""
         if not self._sqlite:
+            words = vector_words(row.id, lead.status, lead.title, lead.description, lead.skills)
+            await self._session.execute(SET_VECTOR, words)
             return
         if row.search_seq is not None:
             await self._session.execute(
@@ -202,10 +201,7 @@ class SqlLeadRepository:
             )
             await self._session.flush()
         await self._session.execute(
-            text(
-                "INSERT INTO leads_fts (rowid, title, description, skills) "
-                "VALUES (:seq, :title, :description, :skills)"
-            ),
+            INSERT_FTS,
             {
                 "seq": row.search_seq,
                 "title": lead.title or "",
@@ -361,45 +357,71 @@ class SqlLeadRepository:
 
     async def search_open(
         self,
-        words: Sequence[str],
+        query: SearchQuery,
         category: str | None,
         skill: str | None,
         offset: int,
         size: int,
     ) -> Page[Lead]:
-        match = fts_query(words)
-        if match and self._sqlite and not category and not skill:
-            return await self._search_index(match, offset, size)
-        query = select(LeadRow).where(LeadRow.status == LeadStatus.OPEN.value)
-        if match and self._sqlite:
-            matching = text("SELECT rowid FROM leads_fts WHERE leads_fts MATCH :match")
-            query = query.where(LeadRow.search_seq.in_(matching.bindparams(match=match)))
-        elif match:
-            for word in words:
-                like = f"%{word}%"
-                query = query.where(or_(LeadRow.title.ilike(like), LeadRow.description.ilike(like)))
+        found = select(LeadRow).where(LeadRow.status == LeadStatus.OPEN.value)
         if category:
-            query = query.join(CategoryRow, CategoryRow.id == LeadRow.category_id).where(
+            found = found.join(CategoryRow, CategoryRow.id == LeadRow.category_id).where(
                 CategoryRow.name == category
             )
         if skill:
-            query = query.where(
+            found = found.where(
                 LeadRow.id.in_(
                     select(LeadSkillRow.lead_id)
                     .join(SkillRow, SkillRow.id == LeadSkillRow.skill_id)
                     .where(SkillRow.key == skill_key(skill))
                 )
             )
-        query = query.order_by(LeadRow.published_at.desc(), LeadRow.id.desc())
-        return await self._page(query, offset, size)
+        if query.empty:
+            return await self._page(found.order_by(*_NEWEST), offset, size)
+        if self._sqlite:
+            return await self._search_fts5(found, query, bool(category or skill), offset, size)
+        found = found.where(SEARCH_VECTOR.op("@@")(tsquery(query)))
+        if not query.required:
+            return await self._page(found.order_by(*_NEWEST), offset, size)
+        # Ranked by what is wanted: ts_rank would count a negated word like a wanted one.
+        rank = func.ts_rank(SEARCH_VECTOR, tsquery(SearchQuery(query.required)))
+        return await self._page(found.order_by(rank.desc(), *_NEWEST), offset, size)
+
+    async def _search_fts5(
+        self,
+        found: Select[tuple[LeadRow]],
+        query: SearchQuery,
+        filtered: bool,
+        offset: int,
+        size: int,
+    ) -> Page[Lead]:
+        if not query.required:
+            # FTS5 cannot answer "everything but": the open leads minus its matches.
+            unwanted = text("SELECT rowid FROM leads_fts WHERE leads_fts MATCH :unwanted")
+            excluded = unwanted.bindparams(unwanted=fts5((query.excluded,))).columns(rowid=Integer)
+            found = found.where(LeadRow.search_seq.not_in(excluded))
+            return await self._page(found.order_by(*_NEWEST), offset, size)
+        match = fts5(query.required)
+        if query.excluded:
+            match = f"{match} NOT {fts5((query.excluded,))}"
+        if not filtered:
+            return await self._search_index(match, offset, size)
+        ranked = (
+            text(f"SELECT rowid AS seq, {BM25} AS score FROM leads_fts WHERE leads_fts MATCH :m")
+            .bindparams(m=match)
+            .columns(seq=Integer, score=Float)
+            .subquery()
+        )
+        found = found.join(ranked, ranked.c.seq == LeadRow.search_seq)
+        return await self._page(found.order_by(ranked.c.score, *_NEWEST), offset, size)
 
     async def _search_index(self, match: str, offset: int, size: int) -> Page[Lead]:
-        """Words only: the index alone gives the count and the newest page."""
+        """Words only: the index alone gives the count and the best page."""
         found = text("SELECT count(*) FROM leads_fts WHERE leads_fts MATCH :match")
         total = int(await self._session.scalar(found, {"match": match}) or 0)
         page = text(
             "SELECT rowid FROM leads_fts WHERE leads_fts MATCH :match "
-            "ORDER BY rowid DESC LIMIT :size OFFSET :offset"
+            f"ORDER BY {BM25}, rowid DESC LIMIT :size OFFSET :offset"
         )
         seqs = list(
             await self._session.scalars(page, {"match": match, "size": size, "offset": offset})

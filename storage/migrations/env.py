@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 
 from storage.db import create_engine
 from storage.models import Base, UtcDateTime
+from storage.search import made_by_hand
 
 config = context.config
 target_metadata = Base.metadata
@@ -25,8 +26,8 @@ def _render_item(kind: str, item: Any, autogen_context: Any) -> str | Literal[Fa
 def _include_object(
     item: Any, name: str | None, kind: str, reflected: bool, compare_to: Any
 ) -> bool:
-    """The full-text index and its shadow tables are made by hand, not by the models."""
-    return not (kind == "table" and (name or "").startswith("leads_fts"))
+    """The search index is made by migrations, not by the models."""
+    return not made_by_hand(name, kind)
 
 
 def _run(connection: Connection) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from domain import relay
 from domain.events import Event
+from domain.lead_cases import FindLeads, find_leads
 from domain.model import Role
 from handlers.chat import notices
 from handlers.core.notify import Notifier
@@ -78,6 +79,10 @@ async def test_a_sqlite_marketplace_moves_into_postgresql_whole(
             NOW,
         )
         assert sent.message.id == 2
+        # The search index is PostgreSQL's own, built from the copied leads.
+        command = FindLeads(["shop"], 0)
+        page = await act(SqlUnitOfWork(session_factory(target)), 2, find_leads, command, NOW)
+        assert [lead.title for lead in page.items] == ["Shop"]
     finally:
         await target.dispose()
 
