@@ -57,6 +57,18 @@ class OfferWithdrawn(Event):
     deal: Deal
 
 
+# Contracts: delivery, payment and closing (domain/contract_cases.py).
+
+
+@dataclass(frozen=True)
+class LeadCompleted(Event):
+    """The buyer paid and closed the lead (or an admin resolved its dispute as completed):
+    both sides may now review each other."""
+
+    lead: Lead
+    contract: Contract
+
+
 # Chat: messages relayed between buyer and seller (domain/relay.py).
 
 

@@ -1,0 +1,1 @@
+"""A contract after hiring: delivery, approval and payment, deadlines, cancellation."""
