@@ -312,11 +312,16 @@ async def view_lead(
     return LeadView(lead, buyer, viewer)
 
 
+NO_WORDS = "That search has no words to look for: use letters or digits, e.g. /leads logo design."
+
+
 async def find_leads(uow: UnitOfWork, user: User, command: FindLeads, now: datetime) -> Page[Lead]:
     """Open leads: a search when words or filters are given, else the seller's matches."""
     if not command.words and not command.category and not command.skill and user.is_seller:
         return await uow.leads.matching_open_for(user.key, command.offset, PAGE_SIZE)
     query = SearchQuery.parse(" ".join(command.words))
+    if command.words and query.empty:
+        raise InvalidInput(NO_WORDS)
     return await uow.leads.search_open(
         query, command.category, command.skill, command.offset, PAGE_SIZE
     )
@@ -325,8 +330,11 @@ async def find_leads(uow: UnitOfWork, user: User, command: FindLeads, now: datet
 async def search_public(
     uow: UnitOfWork, anyone: User | None, command: SearchPublic, now: datetime
 ) -> Page[Lead]:
-    """Open leads for inline mode, where anyone may search."""
+    """Open leads for inline mode, where anyone may search; typing no word at all (an
+    empty query) browses the newest, typing only symbols finds nothing."""
     query = SearchQuery.parse(" ".join(command.words))
+    if command.words and query.empty:
+        return Page([], 0, command.offset, command.size)
     return await uow.leads.search_open(query, None, None, command.offset, command.size)
 
 

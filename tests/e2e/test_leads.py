@@ -78,6 +78,12 @@ async def test_a_lead_is_posted_matched_found_shared_edited_and_withdrawn(
     found = await seller.wait_for_message("Open leads for “bakery stripe”: 1–1 of 1")
     await seller.send("/leads nothing-like-this")
     await seller.wait_for_message("No open leads for “nothing-like-this”")
+    for wordless in ("/leads 🍰🍰", "/leads <b>", "/leads % _"):
+        await seller.send(wordless)
+        await seller.wait_for_message("That search has no words to look for")
+    assert await seller.inline_query("🍰 %") == []
+    await seller.send('/leads "booking site" -cheap')
+    await seller.wait_for_message('Open leads for “"booking site" -cheap”: 1–1 of 1')
     results = await seller.inline_query("booking")
     assert [r["title"] for r in results] == ["Booking <site> & more"]
 

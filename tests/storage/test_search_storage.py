@@ -14,6 +14,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain import lead_cases
+from domain.errors import InvalidInput
 from domain.lead_cases import FindLeads, LeadField, OwnLead, StartDraft
 from domain.leads import Lead
 from domain.model import Role
@@ -152,6 +153,9 @@ async def test_percent_underscore_and_syntax_are_never_wildcards(uow: SqlUnitOfW
     assert await found(uow, "bake*") == [BAKERY]
     assert await found(uow, '"); DROP TABLE leads; --') == []
     assert await found(uow, "logo:* | !bakery^ (") == [BAKERY]  # FTS5 and tsquery syntax
+    for wordless in ("%", "_ %", "🍰🍰", "<b>", "-", '""'):
+        with pytest.raises(InvalidInput, match="no words to look for"):
+            await found(uow, wordless)
 
 
 @pytest.mark.usefixtures("market")
