@@ -12,6 +12,7 @@ from telegram.ext import (
     CommandHandler,
     MessageHandler,
     TypeHandler,
+    filters,
 )
 
 from handlers.chat import notices as chat_notices
@@ -81,6 +82,7 @@ def register(app: LeadlineApp) -> None:
         CallbackQueryHandler(general.menu_button, MenuButton.matches),
         CallbackQueryHandler(general.stale_button),
         ChatMemberHandler(general.chat_member_changed, ChatMemberHandler.MY_CHAT_MEMBER),
+        MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, general.unknown_command),
         MessageHandler(NEW_MESSAGE, general.unexpected_message),
     ]
     through_turns(handlers)

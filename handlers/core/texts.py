@@ -197,3 +197,11 @@ UNFINISHED_LEAD = (
 )
 NOT_IN_THREAD = "You are not in a conversation right now; /messages lists them."
 UNKNOWN_MESSAGE = "I'm not sure what to do with that. Pick something from the menu:"
+
+
+def unknown_command(command: str, *, signed_up: bool) -> str:
+    """The answer to a command Leadline does not have (or does not offer this user)."""
+    known = f"I don't know the command {escape(command[:64])}."
+    if not signed_up:
+        return f"{known} Send /start to sign up, or /help to see what Leadline does."
+    return f"{known} /help lists them all; or pick something from the menu:"

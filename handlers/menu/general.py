@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from telegram import ChatMember, Update
+from telegram import ChatMember, MessageEntity, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
@@ -111,6 +111,20 @@ async def unexpected_message(update: Update, context: LeadlineContext) -> None:
         await say(update, context, texts.UNFINISHED_LEAD)
     else:
         await say(update, context, texts.UNKNOWN_MESSAGE, keyboards.menu())
+
+
+async def unknown_command(update: Update, context: LeadlineContext) -> None:
+    """Answers a command no handler took: never silence."""
+    message = update.effective_message
+    assert message is not None
+    # filters.COMMAND: the message starts with a bot_command entity.
+    entities = message.parse_entities([MessageEntity.BOT_COMMAND])
+    command = min(entities.items(), key=lambda item: item[0].offset)[1].partition("@")[0]
+    user = context.turn.user
+    if user is None or not user.signed_up:
+        await say(update, context, texts.unknown_command(command, signed_up=False))
+    else:
+        await say(update, context, texts.unknown_command(command, signed_up=True), keyboards.menu())
 
 
 async def chat_member_changed(update: Update, context: LeadlineContext) -> None:

@@ -165,3 +165,20 @@ async def test_help_and_menu_answer_anyone(sandbox: Sandbox, bot: RunningBot) ->
     await dee.wait_for_message("/profile")
     await dee.send("/menu")
     await dee.wait_for_message("Please finish signing up first")
+
+
+async def test_an_unknown_command_is_answered_never_ignored(
+    sandbox: Sandbox, bot: RunningBot
+) -> None:
+    stranger = sandbox.create_user("Stranger")
+    await stranger.send("/frobnicate@leadline_bot now")
+    answer = await stranger.wait_for_message("I don't know the command /frobnicate.")
+    assert "Send /start to sign up" in answer.text
+
+    seller = sandbox.create_user("Sam")
+    await sign_up(sandbox, seller, role="Seller", email="sam@example.org", skills="Python")
+    await seller.send("/foo")
+    answer = await seller.wait_for_message("I don't know the command /foo.")
+    assert answer.inline_buttons  # the menu, a way on
+    await seller.send("/Deliver_now 42 <b>")
+    await seller.wait_for_message("I don't know the command /Deliver_now.")
