@@ -12,16 +12,17 @@ from handlers.core.notify import Notices, Telling
 
 
 def relayed(event: MessageRelayed, tell: Telling) -> Iterable[OutboxMessage]:
-    delivery = tell.to(
-        event.relay.recipient, views.relayed(event.message, event.relay, event.quote)
-    )
-    # The dispatcher records the id the message gets in the recipient's chat, so that a
-    # reply to it finds its thread.
-    yield replace(delivery, relay_message_id=event.message.id)
+    first, *rest = views.relayed(event.message, event.relay, event.quote)
+    # The dispatcher records the id the (first) message gets in the recipient's chat, so
+    # that an edit finds it; a reply to any part finds the thread by its Reply button.
+    yield replace(tell.to(event.relay.recipient, first), relay_message_id=event.message.id)
+    for payload in rest:
+        yield tell.to(event.relay.recipient, payload)
 
 
 def edited(event: MessageEdited, tell: Telling) -> Iterable[OutboxMessage]:
-    yield tell.to(event.relay.recipient, views.edited(event.version, event.original, event.relay))
+    for payload in views.edited(event.version, event.original, event.relay):
+        yield tell.to(event.relay.recipient, payload)
 
 
 NOTICES: Notices = {

@@ -20,7 +20,6 @@ FLAG = (
     "⚠️ <i>Contains contact details or a link. Keep the deal on Leadline: only what is said "
     "here counts in a dispute.</i>"
 )
-CUT = "… (cut: see the transcript)"
 SENT = "↪️ Sent."
 UNSUPPORTED = (
     "That kind of message is not passed on; send text, a photo, a file, voice, audio or video."
@@ -106,6 +105,16 @@ def edited_as_new(header: str) -> str:
     """The header of an edit sent as a new message (the original's id in the recipient's
     chat was never recorded)."""
     return f"✏️ {header} <i>(edited message)</i>"
+
+
+def part_header(header: str, number: int, count: int) -> str:
+    """The header of one part of a message too long to relay in one."""
+    return f"{header} <i>({number}/{count})</i>"
+
+
+def continued(header: str) -> str:
+    """The header of the text of a file whose caption could not hold it."""
+    return f"{header} <i>(text of the file above)</i>"
 
 
 def caption(header: str, body: str | None) -> str:

@@ -21,7 +21,7 @@ from handlers.chat.buttons import (
 )
 from handlers.core import outgoing
 from handlers.core.keyboards import button, rows
-from handlers.core.limits import clip, units, visible
+from handlers.core.limits import split, units, visible
 from handlers.core.outgoing import FileKind, Payload
 from handlers.deals import texts as deal_texts
 from handlers.deals.buttons import OfferAccept, OfferCounter, OfferDecline, OfferWithdraw
@@ -63,11 +63,6 @@ def thread_list_actions(page: Page[ThreadSummary]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(keyboard)
 
 
-def _fit(text: str, room: int) -> str:
-    """User text cut to fit Telegram's limit; the full text stays in the transcript."""
-    return clip(text, room, texts.CUT)
-
-
 _FILES: dict[MessageKind, FileKind] = {
     MessageKind.PHOTO: "photo",
     MessageKind.DOCUMENT: "document",
@@ -81,44 +76,90 @@ def _reply_button(message: RelayedMessage) -> InlineKeyboardMarkup:
     return rows(button(texts.REPLY_IN_THREAD, ThreadMessage(message.thread_id)))
 
 
-def _text_room(header: str, flag: str) -> int:
-    return MessageLimit.MAX_TEXT_LENGTH - units(visible(header + flag)) - 20
+# Room kept for the part label " (2/3)" and Telegram's counting of the header's entities.
+_MARGIN = 30
 
 
-def _caption(message: RelayedMessage, header: str, flag: str) -> str:
-    room = MessageLimit.CAPTION_LENGTH - units(visible(header + flag)) - 20
-    body = escape(_fit(message.text, room)) if message.text else None
-    return texts.caption(header, body)
+def _room(limit: int, *fixed: str) -> int:
+    return limit - units(visible("".join(fixed))) - _MARGIN
 
 
-def relayed(message: RelayedMessage, relay: Relay, quote: int | None = None) -> Payload:
+def _parts(header: str, body: str, flag: str, limit: int) -> list[tuple[str, str, str]]:
+    """The header, escaped body and flag of each message a body needs: one when it fits;
+    else several, each header numbered, so that the other side gets every character."""
+    pieces = split(body, _room(limit, header, flag))
+    if len(pieces) == 1:
+        return [(header, escape(body), flag)]
+    count = len(pieces)
+    return [
+        (texts.part_header(header, number, count), escape(piece), flag if number == count else "")
+        for number, piece in enumerate(pieces, start=1)
+    ]
+
+
+def _texts(header: str, body: str, flag: str, actions: InlineKeyboardMarkup) -> list[Payload]:
+    """Text messages carrying a whole body, each with the Reply button."""
+    return [
+        outgoing.text(texts.relayed_text(*part), actions)
+        for part in _parts(header, body, flag, MessageLimit.MAX_TEXT_LENGTH)
+    ]
+
+
+def _file(
+    message: RelayedMessage,
+    header: str,
+    flag: str,
+    actions: InlineKeyboardMarkup,
+    quote: int | None = None,
+) -> list[Payload]:
+    """A file with its caption; a caption too long for one follows as text messages."""
+    kind, file_id = _FILES[message.kind], message.file_id or ""
+    body = message.text or ""
+    if units(body) <= _room(MessageLimit.CAPTION_LENGTH, header, flag):
+        caption = texts.caption(header, escape(body) if body else None)
+        return [outgoing.file(kind, file_id, f"{caption}{flag}", actions, quote)]
+    continued = texts.continued(header)
+    return [
+        outgoing.file(kind, file_id, texts.caption(header, None), actions, quote),
+        *_texts(continued, body, flag, actions),
+    ]
+
+
+def relayed(message: RelayedMessage, relay: Relay, quote: int | None = None) -> list[Payload]:
     """What the recipient gets: a header naming the lead and the sender, then the message,
-    shown as a reply to ``quote`` (an id in the recipient's chat) if it answers one."""
+    shown as a reply to ``quote`` (an id in the recipient's chat) if it answers one; a text
+    too long for one message comes in several."""
     header, flag = texts.relay_header(relay), texts.flag(message)
     actions = _reply_button(message)
-    if message.kind is MessageKind.TEXT:
-        body = escape(_fit(message.text or "", _text_room(header, flag)))
-        return outgoing.text(texts.relayed_text(header, body, flag), actions, quote)
-    caption = _caption(message, header, flag)
-    return outgoing.file(
-        _FILES[message.kind], message.file_id or "", f"{caption}{flag}", actions, quote
-    )
+    if message.kind is not MessageKind.TEXT:
+        return _file(message, header, flag, actions, quote)
+    payloads = _texts(header, message.text or "", flag, actions)
+    payloads[0]["quote"] = quote
+    return payloads
 
 
-def edited(version: RelayedMessage, original: RelayedMessage, relay: Relay) -> Payload:
-    """An edit: the recipient's copy is rewritten, or, if its id there is unknown, the new
-    version arrives as a message of its own."""
+def edited(version: RelayedMessage, original: RelayedMessage, relay: Relay) -> list[Payload]:
+    """An edit: the recipient's copy is rewritten when the new version fits in it; else (or
+    if its id there is unknown) the new version arrives as messages of its own."""
     header, flag = texts.relay_header(relay), texts.flag(version)
     actions = _reply_button(version)
     delivered = original.recipient_message_id
+    body = version.text or ""
     if version.kind is MessageKind.TEXT:
-        if delivered is None:
-            header = texts.edited_as_new(header)
-        body = escape(_fit(version.text or "", _text_room(header, flag)))
         if delivered is not None:
-            return outgoing.edited_text(delivered, texts.edited_text(header, body, flag), actions)
-        return outgoing.text(texts.relayed_text(header, body, flag), actions)
-    caption = _caption(version, header, flag)
+            [part, *more] = _parts(header, body, flag, MessageLimit.MAX_TEXT_LENGTH)
+            if not more:
+                return [outgoing.edited_text(delivered, texts.edited_text(*part), actions)]
+        return _texts(texts.edited_as_new(header), body, flag, actions)
+    fits = units(body) <= _room(MessageLimit.CAPTION_LENGTH, header, flag)
+    if delivered is not None and fits:
+        caption = texts.caption(header, escape(body) if body else None)
+        return [outgoing.edited_caption(delivered, texts.edited_caption(caption, flag), actions)]
     if delivered is not None:
-        return outgoing.edited_caption(delivered, texts.edited_caption(caption, flag), actions)
-    return outgoing.file(_FILES[version.kind], version.file_id or "", f"{caption}{flag}", actions)
+        # The file stays; its caption says the new text follows.
+        note = texts.edited_caption(texts.caption(header, None), "")
+        return [
+            outgoing.edited_caption(delivered, note, actions),
+            *_texts(texts.continued(texts.edited_as_new(header)), body, flag, actions),
+        ]
+    return _file(version, texts.edited_as_new(header), flag, actions)

@@ -29,3 +29,31 @@ def clip(text: str, limit: int, ending: str = "…") -> str:
 def visible(html: str) -> str:
     """The text of an HTML message as Telegram counts it: tags gone, entities resolved."""
     return unescape(_TAG.sub("", html))
+
+
+def split(text: str, limit: int) -> list[str]:
+    """The text in pieces of at most ``limit`` UTF-16 units that together hold every
+    character: cut after a line break where one is near the end of a piece, else after a
+    space, else anywhere."""
+    pieces: list[str] = []
+    rest = text
+    while units(rest) > limit:
+        end, used = 0, 0
+        for char in rest:
+            used += units(char)
+            if used > limit:
+                break
+            end += 1
+        end = max(end, 1)  # a character wider than the limit still moves on
+        window = rest[:end]
+        # A natural break in the last third of the piece keeps words and lines whole.
+        for mark in ("\n", " "):
+            at = window.rfind(mark)
+            if at >= end * 2 // 3:
+                end = at + 1
+                break
+        pieces.append(rest[:end])
+        rest = rest[end:]
+    if rest or not pieces:
+        pieces.append(rest)
+    return pieces

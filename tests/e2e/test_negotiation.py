@@ -156,6 +156,15 @@ async def test_bid_counter_counter_accept_chat_and_transcript(
         await send(b"media " + kind.encode())
         relayed = await sid.wait_for_message(predicate=lambda m, k=kind: m.media_kind == k)
         assert relayed.caption is not None and relayed.caption.startswith("💬 Bella")
+    # The longest text a user can send does not fit under the header: it comes in parts.
+    longest = " ".join(f"<w{n}>" for n in range(820))[:4096]
+    await buyer.send(longest)
+    second = await sid.wait_for_message("(2/2)")
+    first_part = next(m for m in sid.bot_messages if "(1/2)" in (m.text or ""))
+    assert first_part.message_id < second.message_id
+    bodies = [part.text.partition("\n\n")[2] for part in (first_part, second)]
+    # Cut at a space, which Telegram trims from the end of the first part.
+    assert " ".join(bodies) == longest
     first = next(m for m in buyer.chat if not m.from_bot and m.text == "Hello <b>Sid</b> & welcome")
     await buyer.edit(first.message_id, "Hello Sid, welcome aboard")
     await sid.wait_for_message(predicate=lambda m: "welcome aboard" in m.content and m.edited)

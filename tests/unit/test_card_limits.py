@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from domain.chat import MessageKind, Relay, RelayedMessage
 from domain.credentials import (
     Credentials,
@@ -18,8 +21,9 @@ from domain.model import Profile, Role, User
 from domain.money import Money
 from domain.negotiation import Deal, Offer, Thread
 from domain.sellers import PublicProfile
+from handlers.chat import texts as chat_texts
 from handlers.chat import views as chat_views
-from handlers.core.limits import clip, units, visible
+from handlers.core.limits import clip, split, units, visible
 from handlers.deals import texts as deal_texts
 from handlers.leads import texts as lead_texts
 from handlers.providers import texts as provider_texts
@@ -99,18 +103,44 @@ def test_bid_card_and_relayed_messages_fit() -> None:
     offer = Offer(9, 1, Money(10**9, "USD"), 365, NOW, note="<" * 1000, id=7)
     deal = Deal(biggest_lead(), thread, offer, biggest_user(), biggest_user())
     assert length(deal_texts.bid_card(deal, counter=True)) <= 4096
-    for kind, text, limit, field in (
-        (MessageKind.TEXT, "<&" * 2048, 4096, "text"),
-        (MessageKind.TEXT, "😀" * 4000, 4096, "text"),
-        (MessageKind.PHOTO, "<&" * 512, 1024, "caption"),
-        (MessageKind.PHOTO, "😀" * 1000, 1024, "caption"),
+    for kind, text in (
+        (MessageKind.TEXT, "<&" * 2048),
+        (MessageKind.TEXT, "😀" * 4000),
+        (MessageKind.TEXT, "word " * 819 + "x"),  # the longest text Telegram lets a user send
+        (MessageKind.TEXT, "short"),
+        (MessageKind.PHOTO, "<&" * 512),
+        (MessageKind.PHOTO, "😀" * 1000),
+        (MessageKind.PHOTO, "line\n" * 800),  # Premium users' captions run to 4096
+        (MessageKind.PHOTO, "caption"),
     ):
         message = RelayedMessage(9, 1, 2, kind, NOW, 5, text=text, file_id="f", flagged=True)
         relay = Relay(biggest_lead(), biggest_user(), biggest_user())
         original = RelayedMessage(9, 1, 2, kind, NOW, 4, recipient_message_id=8, id=3)
-        for payload in (
+        for payloads in (
             chat_views.relayed(message, relay),
             chat_views.edited(message, original, relay),
             chat_views.edited(message, RelayedMessage(9, 1, 2, kind, NOW, 4, id=3), relay),
         ):
-            assert length(str(payload[field])) <= limit
+            for payload in payloads:
+                if "caption" in payload:
+                    assert length(str(payload["caption"])) <= 1024
+                else:
+                    assert length(str(payload["text"])) <= 4096
+            # Nothing is cut: every character arrives, in order, across the parts.
+            received = "".join(_body(payload) for payload in payloads)
+            assert received == text
+
+
+def _body(payload: dict[str, object]) -> str:
+    """The user's text in one relayed payload: what follows the header's blank line."""
+    shown = visible(str(payload.get("text") or payload.get("caption") or ""))
+    body = shown.partition("\n\n")[2]
+    # An edited caption ends "(edited)", after the body and before the flag.
+    return body.removesuffix("\n\n" + visible(chat_texts.FLAG)).removesuffix(" (edited)")
+
+
+@given(st.text(min_size=1, max_size=3000), st.integers(min_value=2, max_value=400))
+def test_split_keeps_every_character_within_the_limit(text: str, limit: int) -> None:
+    pieces = split(text, limit)
+    assert "".join(pieces) == text
+    assert all(0 < units(piece) <= limit for piece in pieces)
