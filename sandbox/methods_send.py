@@ -15,9 +15,12 @@ from sandbox.world import ChatState, World
 MEDIA_KINDS = ("document", "photo", "voice", "video", "audio", "animation", "sticker", "video_note")
 
 
-def _deliver(world: World, state: ChatState, p: Params, **fields: Any) -> JSON:
+def deliver(
+    world: World, state: ChatState, p: Params, *, invoice: bool = False, **fields: Any
+) -> JSON:
     """Shared tail of every send: markup, reply, flood check, then store."""
-    markup = compose.reply_markup(p)
+    markup = compose.reply_markup(p, allow_reply_keyboards=not invoice)
+    compose.check_pay_button(markup, invoice)
     reply_to = compose.reply_target(state, p)
     world.flood.check(state.user["id"])
     inline = compose.apply_markup(state, markup)
@@ -31,7 +34,7 @@ def _deliver(world: World, state: ChatState, p: Params, **fields: Any) -> JSON:
 async def send_message(world: World, p: Params) -> JSON:
     state = compose.writable_chat(world, p)
     text, entities = compose.message_text(world, p)
-    return _deliver(world, state, p, text=text, entities=entities)
+    return deliver(world, state, p, text=text, entities=entities)
 
 
 def _send_media(kind: str) -> Any:
@@ -39,7 +42,7 @@ def _send_media(kind: str) -> Any:
         state = compose.writable_chat(world, p)
         caption, caption_entities = compose.caption(world, p)
         stored = compose.resolve_file(world, p, kind, kind)
-        return _deliver(
+        return deliver(
             world,
             state,
             p,
@@ -102,7 +105,7 @@ async def copy_message(world: World, p: Params) -> JSON:
     }
     if p.has("caption"):
         fields["caption"], fields["caption_entities"] = compose.caption(world, p)
-    result = _deliver(world, state, p, **fields)
+    result = deliver(world, state, p, **fields)
     return {"message_id": result["message_id"]}
 
 
@@ -135,22 +138,6 @@ async def send_chat_action(world: World, p: Params) -> bool:
     return True
 
 
-async def send_invoice(world: World, p: Params) -> JSON:
-    state = compose.writable_chat(world, p)
-    prices = p.obj("prices") or []
-    if not isinstance(prices, list) or not prices:
-        raise bad_request("PRICES_EMPTY")
-    total = sum(int(price.get("amount", 0)) for price in prices)
-    invoice = {
-        "title": p.string("title") or "",
-        "description": p.string("description") or "",
-        "start_parameter": p.string("start_parameter") or "",
-        "currency": p.string("currency") or "",
-        "total_amount": total,
-    }
-    return _deliver(world, state, p, extra={"invoice": invoice, "_payload": p.string("payload")})
-
-
 SEND_METHODS = {
     "sendmessage": send_message,
     **{f"send{kind.replace('_', '')}": _send_media(kind) for kind in MEDIA_KINDS},
@@ -158,5 +145,4 @@ SEND_METHODS = {
     "copymessage": copy_message,
     "forwardmessage": forward_message,
     "sendchataction": send_chat_action,
-    "sendinvoice": send_invoice,
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -59,6 +60,7 @@ class _Poll:
 class UpdateQueue:
     def __init__(self, on_change: Callable[[], None]) -> None:
         self.pending: list[JSON] = []
+        self.history: dict[int, JSON] = {}  # every update ever queued, by update_id
         self.next_update_id = 1
         self.allowed = set(DEFAULT_TYPES)
         self.webhook: JSON | None = None
@@ -76,11 +78,20 @@ class UpdateQueue:
         """Queue an update unless the bot's allowed_updates excludes its type."""
         if kind not in self.allowed:
             return None
-        update = {"update_id": self.next_update_id, kind: payload}
+        update_id = self.next_update_id
         self.next_update_id += 1
+        update: JSON = {"update_id": update_id, kind: payload}
         self.pending.append(update)
+        self.history[update_id] = copy.deepcopy(update)
         self._notify()
         return update
+
+    def repeat(self, update_id: int) -> JSON | None:
+        """Queue an earlier update again: same content, next update_id (so a bot that has
+        already confirmed the first one still gets it, as after a lost confirmation)."""
+        original = self.history[update_id]
+        kind = next(key for key in original if key != "update_id")
+        return self.push(kind, copy.deepcopy(original[kind]))
 
     def confirm(self, offset: int | None) -> None:
         if offset is None:
