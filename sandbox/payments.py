@@ -129,7 +129,8 @@ def _charge(world: World, payment: Payment) -> None:
                 "invoice_payload": payment.invoice_payload,
                 "telegram_payment_charge_id": payment.telegram_payment_charge_id,
                 "provider_payment_charge_id": payment.provider_payment_charge_id,
-            }
+            },
+            "_invoice_message_id": payment.invoice_message_id,
         },
     )
     payment.receipt_message_id = receipt.message_id
