@@ -95,6 +95,9 @@ def _source(world: World, p: Params) -> Message:
 async def copy_message(world: World, p: Params) -> JSON:
     state = compose.writable_chat(world, p)
     source = _source(world, p)
+    if source.invoice is not None or source.successful_payment is not None:
+        # Like service messages, invoices can't be copied (they can be forwarded).
+        raise bad_request("message can't be copied")
     fields: dict[str, Any] = {
         "text": source.text,
         "entities": copy.deepcopy(source.entities),
@@ -112,8 +115,12 @@ async def copy_message(world: World, p: Params) -> JSON:
 async def forward_message(world: World, p: Params) -> JSON:
     state = compose.writable_chat(world, p)
     source = _source(world, p)
+    if source.successful_payment is not None:
+        raise bad_request("message can't be forwarded")
     world.flood.check(state.user["id"])
     origin: JSON = {"type": "user", "sender_user": source.sender, "date": source.date}
+    # A forwarded invoice can be paid by whoever receives it.
+    invoice = {k: copy.deepcopy(v) for k, v in source.extra.items() if k in ("invoice", "_invoice")}
     message = world.add_message(
         state,
         True,
@@ -123,7 +130,7 @@ async def forward_message(world: World, p: Params) -> JSON:
         media=copy.deepcopy(source.media),
         caption=source.caption,
         caption_entities=copy.deepcopy(source.caption_entities),
-        extra={"forward_origin": origin},
+        extra={"forward_origin": origin, **invoice},
     )
     return world.message_to_api(message)
 

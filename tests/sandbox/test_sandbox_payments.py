@@ -396,6 +396,20 @@ async def test_tapping_the_pay_button_pays(sb: Sandbox, bot: Bot, shop: Shop) ->
     assert tapped.payment is not None and tapped.payment.ok
 
 
+async def test_invoices_forward_but_do_not_copy(sb: Sandbox, bot: Bot, shop: Shop) -> None:
+    alice, bob = await started(sb), await started(sb, "Bob")
+    message_id = await invoice(bot, alice, "contract:42")
+    with pytest.raises(BadRequest, match=r"(?i)message can't be copied"):
+        await bot.copy_message(bob.id, alice.id, message_id)
+    forwarded = await bot.forward_message(bob.id, alice.id, message_id)
+    assert forwarded.invoice is not None and forwarded.invoice.total_amount == 47_250
+    outcome = await bob.pay(forwarded.message_id)
+    assert outcome.ok and outcome.user_id == bob.id and outcome.invoice_payload == "contract:42"
+    receipt = outcome.receipt_message_id
+    with pytest.raises(BadRequest, match=r"(?i)message can't be forwarded"):
+        await bot.forward_message(alice.id, bob.id, receipt or 0)
+
+
 async def test_a_bot_that_does_not_take_pre_checkout_queries_cannot_be_paid(
     sb: Sandbox, bot: Bot
 ) -> None:
