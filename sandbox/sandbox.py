@@ -283,13 +283,26 @@ class Sandbox:
     def pending_updates(self) -> list[JSON]:
         return list(self.world.updates.pending)
 
-    def repeat_update(self, update_id: int) -> JSON:
+    async def wait_until_delivered(self, timeout: float | None = None) -> None:
+        """Wait until the bot has taken every queued update: confirmed by a later getUpdates
+        or answered 2xx by its webhook. (Taken is not handled: PTB confirms a batch when it
+        asks for the next one; a reply of the bot is the sign it has handled something.)"""
+        wait = self.default_timeout if timeout is None else timeout
+        updates = self.world.updates
+        if await self.world.wait_for(lambda: None if updates.pending else True, wait) is None:
+            raise SandboxTimeout(
+                f"The bot has not taken {len(updates.pending)} updates within {wait} s."
+            )
+
+    def repeat_update(self, update_id: int, *, new_id: bool = False) -> JSON:
         """Telegram sends an update the bot already had once more (say, the
-        successful_payment message of ``payment.update_id``): same content, a new
-        update_id, delivered by getUpdates or the webhook like any other. Returns it."""
+        successful_payment message of ``payment.update_id``), as it does when the bot's
+        confirmation was lost: unchanged, same update_id, by getUpdates (even if already
+        confirmed) or the webhook. ``new_id=True``: the same content under the next
+        update_id, which update-id bookkeeping cannot recognise. Returns the update."""
         if update_id not in self.world.updates.history:
             raise SandboxError(f"no update {update_id} was ever queued")
-        repeated = self.world.updates.repeat(update_id)
+        repeated = self.world.updates.repeat(update_id, new_id)
         if repeated is None:
             raise SandboxError(f"the bot's allowed_updates excludes the type of update {update_id}")
         return repeated
