@@ -1,7 +1,15 @@
 """Offline stand-in for Telegram: Bot API server, web chat page, SMTP sink, scripted users."""
 
 from sandbox.errors import BotApiError, SandboxError, SandboxTimeout
-from sandbox.models import ApiError, CallbackQuery, Email, Message, MessageVersion, TapResult
+from sandbox.models import (
+    ApiError,
+    CallbackQuery,
+    Email,
+    Message,
+    MessageVersion,
+    Payment,
+    TapResult,
+)
 from sandbox.sandbox import Sandbox
 from sandbox.simuser import SimUser
 
@@ -12,6 +20,7 @@ __all__ = [
     "Email",
     "Message",
     "MessageVersion",
+    "Payment",
     "Sandbox",
     "SandboxError",
     "SandboxTimeout",

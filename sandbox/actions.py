@@ -169,36 +169,3 @@ def inline_query(world: World, state: ChatState, query: str, offset: str = "") -
         },
     )
     return query_id
-
-
-def pre_checkout(world: World, state: ChatState, message: Message) -> str:
-    invoice = message.extra.get("invoice")
-    if not invoice:
-        raise SandboxError(f"message {message.message_id} is not an invoice")
-    query_id = str(world.next_id() * 7727)
-    world.precheckout_answers[query_id] = {}
-    world.updates.push(
-        "pre_checkout_query",
-        {
-            "id": query_id,
-            "from": state.user,
-            "currency": invoice["currency"],
-            "total_amount": invoice["total_amount"],
-            "invoice_payload": message.extra.get("_payload") or "",
-        },
-    )
-    return query_id
-
-
-def successful_payment(world: World, state: ChatState, message: Message) -> Message:
-    invoice = message.extra["invoice"]
-    payment = {
-        "currency": invoice["currency"],
-        "total_amount": invoice["total_amount"],
-        "invoice_payload": message.extra.get("_payload") or "",
-        "telegram_payment_charge_id": f"sbx_{world.next_id()}",
-        "provider_payment_charge_id": f"sbx_provider_{world.next_id()}",
-    }
-    paid = world.add_message(state, False, extra={"successful_payment": payment})
-    _push_message(world, state, paid)
-    return paid

@@ -120,6 +120,18 @@ def _check_button(button: Any) -> JSON:
     return dict(button)
 
 
+def check_pay_button(markup: JSON | None, invoice: bool) -> None:
+    """A Pay button only on an invoice, and there always first; an invoice's own keyboard
+    must start with one (without a keyboard Telegram shows a default Pay button)."""
+    rows = (markup or {}).get("inline_keyboard") or []
+    buttons = [button for row in rows for button in row]
+    paying = [index for index, button in enumerate(buttons) if "pay" in button]
+    if invoice and buttons and paying[:1] != [0]:
+        raise bad_request("REPLY_MARKUP_BUY_EMPTY")
+    if paying and (not invoice or paying != [0]):
+        raise bad_request("BUTTON_TYPE_INVALID")
+
+
 def inline_keyboard(markup: Any) -> JSON:
     rows = markup.get("inline_keyboard")
     if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):

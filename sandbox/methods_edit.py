@@ -24,6 +24,7 @@ def _apply_edit(
     caption: bool = False,
     content_changed: bool = True,
 ) -> JSON:
+    compose.check_pay_button(markup, message.invoice is not None)
     message.history.append(message.version())
     if text is not None and not caption:
         message.text, message.entities = text, entities or []
@@ -145,18 +146,6 @@ async def answer_inline_query(world: World, p: Params) -> bool:
     return True
 
 
-async def answer_pre_checkout_query(world: World, p: Params) -> bool:
-    query_id = p.string("pre_checkout_query_id") or ""
-    if query_id not in world.precheckout_answers or world.precheckout_answers[query_id]:
-        raise bad_request(QUERY_INVALID)
-    ok = p.flag("ok")
-    if not ok and not p.string("error_message"):
-        raise bad_request("error_message is empty")
-    world.precheckout_answers[query_id] = {"ok": ok, "error_message": p.string("error_message")}
-    world.changed()
-    return True
-
-
 EDIT_METHODS = {
     "editmessagetext": edit_message_text,
     "editmessagecaption": edit_message_caption,
@@ -165,5 +154,4 @@ EDIT_METHODS = {
     "deletemessages": delete_messages,
     "answercallbackquery": answer_callback_query,
     "answerinlinequery": answer_inline_query,
-    "answerprecheckoutquery": answer_pre_checkout_query,
 }

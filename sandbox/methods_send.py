@@ -15,9 +15,12 @@ from sandbox.world import ChatState, World
 MEDIA_KINDS = ("document", "photo", "voice", "video", "audio", "animation", "sticker", "video_note")
 
 
-def _deliver(world: World, state: ChatState, p: Params, **fields: Any) -> JSON:
+def deliver(
+    world: World, state: ChatState, p: Params, *, invoice: bool = False, **fields: Any
+) -> JSON:
     """Shared tail of every send: markup, reply, flood check, then store."""
-    markup = compose.reply_markup(p)
+    markup = compose.reply_markup(p, allow_reply_keyboards=not invoice)
+    compose.check_pay_button(markup, invoice)
     reply_to = compose.reply_target(state, p)
     world.flood.check(state.user["id"])
     inline = compose.apply_markup(state, markup)
@@ -31,7 +34,7 @@ def _deliver(world: World, state: ChatState, p: Params, **fields: Any) -> JSON:
 async def send_message(world: World, p: Params) -> JSON:
     state = compose.writable_chat(world, p)
     text, entities = compose.message_text(world, p)
-    return _deliver(world, state, p, text=text, entities=entities)
+    return deliver(world, state, p, text=text, entities=entities)
 
 
 def _send_media(kind: str) -> Any:
@@ -39,7 +42,7 @@ def _send_media(kind: str) -> Any:
         state = compose.writable_chat(world, p)
         caption, caption_entities = compose.caption(world, p)
         stored = compose.resolve_file(world, p, kind, kind)
-        return _deliver(
+        return deliver(
             world,
             state,
             p,
@@ -92,6 +95,9 @@ def _source(world: World, p: Params) -> Message:
 async def copy_message(world: World, p: Params) -> JSON:
     state = compose.writable_chat(world, p)
     source = _source(world, p)
+    if source.invoice is not None or source.successful_payment is not None:
+        # Like service messages, invoices can't be copied (they can be forwarded).
+        raise bad_request("message can't be copied")
     fields: dict[str, Any] = {
         "text": source.text,
         "entities": copy.deepcopy(source.entities),
@@ -102,15 +108,19 @@ async def copy_message(world: World, p: Params) -> JSON:
     }
     if p.has("caption"):
         fields["caption"], fields["caption_entities"] = compose.caption(world, p)
-    result = _deliver(world, state, p, **fields)
+    result = deliver(world, state, p, **fields)
     return {"message_id": result["message_id"]}
 
 
 async def forward_message(world: World, p: Params) -> JSON:
     state = compose.writable_chat(world, p)
     source = _source(world, p)
+    if source.successful_payment is not None:
+        raise bad_request("message can't be forwarded")
     world.flood.check(state.user["id"])
     origin: JSON = {"type": "user", "sender_user": source.sender, "date": source.date}
+    # A forwarded invoice can be paid by whoever receives it.
+    invoice = {k: copy.deepcopy(v) for k, v in source.extra.items() if k in ("invoice", "_invoice")}
     message = world.add_message(
         state,
         True,
@@ -120,7 +130,7 @@ async def forward_message(world: World, p: Params) -> JSON:
         media=copy.deepcopy(source.media),
         caption=source.caption,
         caption_entities=copy.deepcopy(source.caption_entities),
-        extra={"forward_origin": origin},
+        extra={"forward_origin": origin, **invoice},
     )
     return world.message_to_api(message)
 
@@ -135,22 +145,6 @@ async def send_chat_action(world: World, p: Params) -> bool:
     return True
 
 
-async def send_invoice(world: World, p: Params) -> JSON:
-    state = compose.writable_chat(world, p)
-    prices = p.obj("prices") or []
-    if not isinstance(prices, list) or not prices:
-        raise bad_request("PRICES_EMPTY")
-    total = sum(int(price.get("amount", 0)) for price in prices)
-    invoice = {
-        "title": p.string("title") or "",
-        "description": p.string("description") or "",
-        "start_parameter": p.string("start_parameter") or "",
-        "currency": p.string("currency") or "",
-        "total_amount": total,
-    }
-    return _deliver(world, state, p, extra={"invoice": invoice, "_payload": p.string("payload")})
-
-
 SEND_METHODS = {
     "sendmessage": send_message,
     **{f"send{kind.replace('_', '')}": _send_media(kind) for kind in MEDIA_KINDS},
@@ -158,5 +152,4 @@ SEND_METHODS = {
     "copymessage": copy_message,
     "forwardmessage": forward_message,
     "sendchataction": send_chat_action,
-    "sendinvoice": send_invoice,
 }

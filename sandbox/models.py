@@ -66,6 +66,18 @@ class Message:
         return self.edit_date is not None
 
     @property
+    def invoice(self) -> JSON | None:
+        """The Invoice object of an invoice message (title, description, currency, total)."""
+        invoice: JSON | None = self.extra.get("invoice")
+        return invoice
+
+    @property
+    def successful_payment(self) -> JSON | None:
+        """The SuccessfulPayment object of the service message a payment leaves in the chat."""
+        payment: JSON | None = self.extra.get("successful_payment")
+        return payment
+
+    @property
     def inline_buttons(self) -> list[list[JSON]]:
         if not self.reply_markup:
             return []
@@ -92,6 +104,13 @@ class Message:
         label = f"#{self.message_id} {who}"
         if self.media_kind:
             label += f" [{self.media_kind}]"
+        if self.invoice:
+            invoice = self.invoice
+            total = f"{invoice['total_amount']} {invoice['currency']}"
+            label += f" [invoice {invoice['title']!r} {total}]"
+        if self.successful_payment:
+            paid = self.successful_payment
+            label += f" [successful_payment {paid['total_amount']} {paid['currency']}]"
         if self.edited:
             label += " (edited)"
         if self.deleted:
@@ -165,7 +184,7 @@ class TapResult:
     """What tapping a button did. For inline callback buttons, `text`/`show_alert`
     are the bot's answerCallbackQuery."""
 
-    kind: str  # "callback" | "reply_keyboard" | "deep_link" | "url"
+    kind: str  # "callback" | "reply_keyboard" | "deep_link" | "url" | "pay"
     message_id: int | None = None
     callback_query_id: str | None = None
     answered: bool = False
@@ -173,6 +192,7 @@ class TapResult:
     show_alert: bool = False
     url: str | None = None
     sent: Message | None = None
+    payment: Payment | None = None  # kind "pay": the payment that tap started and its outcome
 
 
 @dataclass
@@ -183,3 +203,38 @@ class Notice:
     user_id: int
     kind: str  # "toast" | "alert" | "url"
     text: str
+
+
+@dataclass
+class Payment:
+    """One press of an invoice's Pay button: the pre_checkout_query the bot got, its answer,
+    and what came of it.
+
+    ``status`` is "pending" (waiting for answerPreCheckoutQuery), "paid" (ok=True: the
+    successful_payment message is in the chat), "declined" (ok=False; ``error_message`` is
+    what the payer was shown) or "expired" (no answer within the deadline: no payment).
+    """
+
+    id: str  # the pre_checkout_query id
+    user_id: int
+    invoice_message_id: int
+    currency: str
+    total_amount: int
+    invoice_payload: str
+    created: float = field(default_factory=time.time)
+    status: str = "pending"
+    error_message: str | None = None
+    pre_checkout_update_id: int | None = None  # None: allowed_updates kept it from the bot
+    telegram_payment_charge_id: str | None = None
+    provider_payment_charge_id: str | None = None
+    receipt_message_id: int | None = None  # the successful_payment message in the chat
+    update_id: int | None = None  # the message update that carried successful_payment
+    expiry: asyncio.TimerHandle | None = field(default=None, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "paid"
+
+    @property
+    def pending(self) -> bool:
+        return self.status == "pending"

@@ -8,9 +8,9 @@ from types import TracebackType
 
 from aiohttp import web
 
-from sandbox import actions
+from sandbox import actions, payments
 from sandbox.errors import SandboxError, SandboxTimeout
-from sandbox.models import JSON, ApiError, CallbackQuery, Email
+from sandbox.models import JSON, ApiError, CallbackQuery, Email, Payment
 from sandbox.outage import FailedRequest
 from sandbox.server import build_app
 from sandbox.simuser import SimUser
@@ -33,9 +33,13 @@ class Sandbox:
         smtp_port: int | None = 0,
         default_timeout: float = 10.0,
         strict_html_ampersand: bool = True,
+        provider_token: str | None = None,
+        pre_checkout_timeout: float = 10.0,
     ) -> None:
         self.world = World(bot_token, bot_username, bot_name)
         self.world.strict_html_ampersand = strict_html_ampersand
+        self.world.provider_token = provider_token
+        self.world.pre_checkout_timeout = pre_checkout_timeout
         self.host = host
         self.port = port
         self.default_timeout = default_timeout
@@ -61,6 +65,7 @@ class Sandbox:
             await self._smtp.start()
 
     async def stop(self) -> None:
+        payments.cancel_timers(self.world)
         await self.world.webhook.close()
         if self._smtp is not None:
             await self._smtp.stop()
@@ -277,6 +282,46 @@ class Sandbox:
     @property
     def pending_updates(self) -> list[JSON]:
         return list(self.world.updates.pending)
+
+    async def wait_until_delivered(self, timeout: float | None = None) -> None:
+        """Wait until the bot has taken every queued update: confirmed by a later getUpdates
+        or answered 2xx by its webhook. (Taken is not handled: PTB confirms a batch when it
+        asks for the next one; a reply of the bot is the sign it has handled something.)"""
+        wait = self.default_timeout if timeout is None else timeout
+        updates = self.world.updates
+        if await self.world.wait_for(lambda: None if updates.pending else True, wait) is None:
+            raise SandboxTimeout(
+                f"The bot has not taken {len(updates.pending)} updates within {wait} s."
+            )
+
+    def repeat_update(self, update_id: int, *, new_id: bool = False) -> JSON:
+        """Telegram sends an update the bot already had once more (say, the
+        successful_payment message of ``payment.update_id``), as it does when the bot's
+        confirmation was lost: unchanged, same update_id, by getUpdates (even if already
+        confirmed) or the webhook. ``new_id=True``: the same content under the next
+        update_id, which update-id bookkeeping cannot recognise. Returns the update."""
+        if update_id not in self.world.updates.history:
+            raise SandboxError(f"no update {update_id} was ever queued")
+        repeated = self.world.updates.repeat(update_id, new_id)
+        if repeated is None:
+            raise SandboxError(f"the bot's allowed_updates excludes the type of update {update_id}")
+        return repeated
+
+    # -- payments --------------------------------------------------------------------------
+
+    @property
+    def payments(self) -> list[Payment]:
+        """Every press of Pay so far (all users), oldest first, with its outcome."""
+        return list(self.world.payments.values())
+
+    @property
+    def pre_checkout_timeout(self) -> float:
+        """Seconds the bot has to answer a pre_checkout_query (Telegram: 10)."""
+        return self.world.pre_checkout_timeout
+
+    @pre_checkout_timeout.setter
+    def pre_checkout_timeout(self, seconds: float) -> None:
+        self.world.pre_checkout_timeout = seconds
 
     def commands(self) -> list[JSON]:
         """The bot's default-scope commands as set with setMyCommands."""

@@ -12,13 +12,14 @@ from aiohttp import web
 from sandbox.errors import BotApiError
 from sandbox.methods_bot import BOT_METHODS
 from sandbox.methods_edit import EDIT_METHODS
+from sandbox.methods_pay import PAY_METHODS
 from sandbox.methods_send import SEND_METHODS
 from sandbox.params import Params
 from sandbox.web_api import add_web_routes
 from sandbox.world import World
 
 Method = Callable[[World, Params], Awaitable[Any]]
-METHODS: dict[str, Method] = {**BOT_METHODS, **SEND_METHODS, **EDIT_METHODS}
+METHODS: dict[str, Method] = {**BOT_METHODS, **SEND_METHODS, **EDIT_METHODS, **PAY_METHODS}
 WEB_DIR = Path(__file__).parent / "web"
 WORLD_KEY = web.AppKey("world", World)
 log = logging.getLogger("sandbox.api")

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
 
-from sandbox import actions
+from sandbox import actions, payments
 from sandbox.errors import SandboxError, SandboxTimeout
-from sandbox.models import JSON, CallbackQuery, Email, Message, TapResult
+from sandbox.models import JSON, CallbackQuery, Email, Message, Payment, TapResult
 from sandbox.world import ChatState, World
 
 MessagePredicate = Callable[[Message], bool]
@@ -304,6 +303,10 @@ class SimUser:
                 return TapResult(kind="url", message_id=message.message_id, url=button["url"])
             sent = actions.open_deep_link(self._world, self._state, payload)
             return TapResult(kind="deep_link", message_id=message.message_id, sent=sent)
+        if data is None and "pay" in button:
+            payment = payments.start(self._world, self._state, message.message_id)
+            outcome = await self._outcome(payment)
+            return TapResult(kind="pay", message_id=message.message_id, payment=outcome)
         if data is None and "callback_data" not in button:
             raise SandboxError(f"button {button!r} is neither a callback nor a url button")
         query = actions.tap_callback(
@@ -341,16 +344,39 @@ class SimUser:
         results: list[JSON] = answer["results"]
         return results
 
-    async def pay(self, message_id: int, *, timeout: float | None = None) -> Message | None:
-        """Pay an invoice: pre-checkout query, then successful_payment if the bot said ok."""
-        message = self.message(message_id)
-        query_id = actions.pre_checkout(self._world, self._state, message)
-        answers = self._world.precheckout_answers
-        answer: Any = await self._world.wait_for(
-            lambda: answers[query_id] or None, self._timeout(timeout)
-        )
-        if answer is None:
-            raise SandboxTimeout("The bot did not answer the pre-checkout query.")
-        if not answer["ok"]:
-            return None
-        return actions.successful_payment(self._world, self._state, message)
+    async def pay(self, message_id: int | None = None) -> Payment:
+        """Pay an invoice like Telegram: the bot gets a pre_checkout_query; this waits until
+        it answers (or its 10 s run out) and returns the outcome. ``status`` "paid": the
+        bot also got the message with successful_payment (``update_id``); "declined":
+        ``error_message`` is what the bot answered; "expired": no answer in time.
+        Without ``message_id``, the newest invoice not paid yet."""
+        if message_id is None:
+            message_id = payments.newest_unpaid_invoice(self._world, self._state).message_id
+        payment = payments.start(self._world, self._state, message_id)
+        return await self._outcome(payment)
+
+    async def _outcome(self, payment: Payment) -> Payment:
+        # The world's own timer ends the payment at the deadline; a little slack on top.
+        wait = self._world.pre_checkout_timeout + 5.0
+        done = await self._world.wait_for(lambda: None if payment.pending else payment, wait)
+        if done is None:
+            raise SandboxTimeout(f"Payment {payment.id} neither ended nor expired.\n{self.dump()}")
+        return done
+
+    async def wait_for_invoice(
+        self, title_contains: str | None = None, *, timeout: float | None = None
+    ) -> Message:
+        """The next invoice from the bot (whose title contains ``title_contains``)."""
+
+        def wanted(message: Message) -> bool:
+            invoice = message.invoice
+            return invoice is not None and (
+                title_contains is None or title_contains in invoice["title"]
+            )
+
+        return await self.wait_for_message(predicate=wanted, timeout=timeout)
+
+    @property
+    def payments(self) -> list[Payment]:
+        """This user's payments, oldest first."""
+        return [p for p in self._world.payments.values() if p.user_id == self.id]

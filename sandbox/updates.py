@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -59,6 +60,8 @@ class _Poll:
 class UpdateQueue:
     def __init__(self, on_change: Callable[[], None]) -> None:
         self.pending: list[JSON] = []
+        self.history: dict[int, JSON] = {}  # every update ever queued, by update_id
+        self._replays: set[int] = set()  # repeated updates not handed out again yet
         self.next_update_id = 1
         self.allowed = set(DEFAULT_TYPES)
         self.webhook: JSON | None = None
@@ -76,19 +79,47 @@ class UpdateQueue:
         """Queue an update unless the bot's allowed_updates excludes its type."""
         if kind not in self.allowed:
             return None
-        update = {"update_id": self.next_update_id, kind: payload}
+        update_id = self.next_update_id
         self.next_update_id += 1
+        update: JSON = {"update_id": update_id, kind: payload}
         self.pending.append(update)
+        self.history[update_id] = copy.deepcopy(update)
         self._notify()
         return update
 
+    def repeat(self, update_id: int, new_id: bool) -> JSON | None:
+        """Queue an earlier update again, unchanged, as Telegram does when it did not get
+        (or lost) the bot's confirmation; even one getUpdates has already confirmed is
+        handed out once more. With ``new_id`` it is the same content under the next
+        update_id instead."""
+        original = self.history[update_id]
+        kind = next(key for key in original if key != "update_id")
+        if new_id or kind not in self.allowed:
+            return self.push(kind, copy.deepcopy(original[kind]))
+        again = copy.deepcopy(original)
+        self._replays.add(update_id)
+        self.pending = [u for u in self.pending if u["update_id"] != update_id] + [again]
+        self.pending.sort(key=lambda u: int(u["update_id"]))
+        self._notify()
+        return again
+
     def confirm(self, offset: int | None) -> None:
+        before = len(self.pending)
+        self._confirm(offset)
+        if len(self.pending) != before:
+            self._on_change()  # someone may be waiting for the bot to take its updates
+
+    def _confirm(self, offset: int | None) -> None:
         if offset is None:
             return
         if offset < 0:
             self.pending = self.pending[offset:]
         else:
-            self.pending = [u for u in self.pending if u["update_id"] >= offset]
+            # A repeated update survives the confirmation that covered it the first time.
+            again = self._replays
+            self.pending = [
+                u for u in self.pending if u["update_id"] >= offset or u["update_id"] in again
+            ]
 
     def drop_pending(self) -> None:
         self.pending.clear()
@@ -96,6 +127,7 @@ class UpdateQueue:
     def remove(self, update_id: int) -> None:
         """Confirms one update (the webhook answered 2xx)."""
         self.pending = [u for u in self.pending if u["update_id"] != update_id]
+        self._replays.discard(update_id)
 
     def changed(self) -> None:
         self._notify()
@@ -161,7 +193,9 @@ class UpdateQueue:
                     raise BotApiError(409, CONFLICT_WEBHOOK)
                 remaining = deadline - loop.time()
                 if self.pending or remaining <= 0:
-                    return self.pending[: max(1, min(limit, 100))]
+                    batch = self.pending[: max(1, min(limit, 100))]
+                    self._replays.difference_update(u["update_id"] for u in batch)
+                    return batch
                 await self.wait_changed(remaining)
         finally:
             poll.done = True

@@ -8,7 +8,8 @@ from typing import Any
 from aiohttp import web
 from aiohttp.web_request import FileField
 
-from sandbox import actions
+from sandbox import actions, payments
+from sandbox.currencies import format_amount
 from sandbox.errors import SandboxError
 from sandbox.models import JSON, Email, Message
 from sandbox.world import ChatState, World
@@ -28,8 +29,8 @@ def _message_json(world: World, message: Message) -> JSON:
         "media_kind": message.media_kind,
         "reply_markup": message.reply_markup,
         "edited": message.edited,
-        "invoice": message.extra.get("invoice"),
-        "paid": "successful_payment" in message.extra,
+        "invoice": _invoice_json(world, message),
+        "service": _service_text(world, message),
     }
     media = message.media[-1] if isinstance(message.media, list) else message.media
     if isinstance(media, dict) and "file_id" in media:
@@ -49,6 +50,41 @@ def _message_json(world: World, message: Message) -> JSON:
     return data
 
 
+def _invoice_json(world: World, message: Message) -> JSON | None:
+    """The invoice as the payer sees it: its total formatted, and whether it is paid."""
+    invoice = message.invoice
+    if invoice is None:
+        return None
+    tries = payments.payments_for(world, world.chats[message.chat_id], message.message_id)
+    status = "unpaid"
+    if any(p.ok for p in tries):
+        status = "paid"
+    elif any(p.pending for p in tries):
+        status = "pending"
+    total = format_amount(invoice["total_amount"], invoice["currency"])
+    return {**invoice, "total_text": total, "status": status}
+
+
+def _service_text(world: World, message: Message) -> str | None:
+    """Telegram's line for a payment in the chat, where a bubble would be."""
+    paid = message.successful_payment
+    if paid is None:
+        return None
+    state = world.chats[message.chat_id]
+    invoice = state.messages[message.extra["_invoice_message_id"]].invoice or {}
+    total = format_amount(paid["total_amount"], paid["currency"])
+    bot = world.bot_user["first_name"]
+    return f"You successfully transferred {total} to {bot} for {invoice.get('title', '')}"
+
+
+def _preview(message: Message) -> str:
+    if message.invoice:
+        return f"[invoice] {message.invoice['title']}"
+    if message.successful_payment:
+        return "[payment]"
+    return message.content or f"[{message.media_kind or 'message'}]"
+
+
 def _user_json(state: ChatState) -> JSON:
     visible = [m for m in state.messages.values() if not m.deleted]
     last = visible[-1] if visible else None
@@ -56,7 +92,7 @@ def _user_json(state: ChatState) -> JSON:
         **state.user,
         "blocked": state.blocked,
         "started": state.started,
-        "preview": (last.content or f"[{last.media_kind or 'message'}]") if last else "",
+        "preview": _preview(last) if last else "",
         "addresses": sorted(state.addresses),
     }
 
@@ -188,6 +224,11 @@ def add_web_routes(app: web.Application, world: World) -> None:
             lambda: actions.tap_callback(world, state, message, button.get("callback_data")).id,
         )
 
+    async def pay(request: web.Request) -> web.Response:
+        state, body = state_of(request), await _body(request)
+        message_id = int(body["message_id"])
+        return await guarded(request, lambda: payments.start(world, state, message_id).id)
+
     async def open_link(request: web.Request) -> web.Response:
         state, body = state_of(request), await _body(request)
         payload = actions.deep_link_payload(world, str(body.get("url", "")))
@@ -237,6 +278,7 @@ def add_web_routes(app: web.Application, world: World) -> None:
     app.router.add_post(f"{base}/users/{{uid}}/upload", upload)
     app.router.add_post(f"{base}/users/{{uid}}/tap", tap)
     app.router.add_post(f"{base}/users/{{uid}}/link", open_link)
+    app.router.add_post(f"{base}/users/{{uid}}/pay", pay)
     app.router.add_post(f"{base}/users/{{uid}}/block", block)
     app.router.add_post(f"{base}/users/{{uid}}/edit", edit)
     app.router.add_get(f"{base}/files/{{file_id}}", file)

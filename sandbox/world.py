@@ -16,7 +16,16 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sandbox.flood import FloodLimiter
-from sandbox.models import JSON, ApiError, CallbackQuery, Email, Message, Notice, StoredFile
+from sandbox.models import (
+    JSON,
+    ApiError,
+    CallbackQuery,
+    Email,
+    Message,
+    Notice,
+    Payment,
+    StoredFile,
+)
 from sandbox.outage import Outage
 from sandbox.updates import UpdateQueue
 from sandbox.webhook import WebhookSender
@@ -65,7 +74,11 @@ class World:
         self.files: dict[str, StoredFile] = {}
         self.callbacks: dict[str, CallbackQuery] = {}
         self.inline_answers: dict[str, JSON] = {}
-        self.precheckout_answers: dict[str, JSON] = {}
+        self.payments: dict[str, Payment] = {}  # by pre_checkout_query id, oldest first
+        # Telegram gives the bot 10 s to answer a pre_checkout_query; tests may shorten it.
+        self.pre_checkout_timeout = 10.0
+        # None: any non-empty provider_token is accepted; else only this one.
+        self.provider_token: str | None = None
         self.errors: list[ApiError] = []
         self.emails: list[Email] = []
         self.notices: list[Notice] = []

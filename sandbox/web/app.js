@@ -123,9 +123,15 @@ function mediaNode(message) {
 
 function inlineKeyboard(message) {
   const rows = (message.reply_markup && message.reply_markup.inline_keyboard) || [];
+  if (message.invoice && !rows.length) {
+    // Without a keyboard of its own an invoice gets Telegram's default Pay button.
+    return el("div", { class: "inline-keyboard" }, el("div", { class: "kb-row" },
+      payButton(message, `Pay ${message.invoice.total_text}`)));
+  }
   if (!rows.length) return null;
   return el("div", { class: "inline-keyboard" }, ...rows.map((row, r) => el("div", { class: "kb-row" },
-    ...row.map((button, c) => el("button", { class: "inline-button", "data-testid": "inline-button",
+    ...row.map((button, c) => button.pay && message.invoice ? payButton(message, button.text) :
+      el("button", { class: "inline-button", "data-testid": "inline-button",
       "aria-label": button.text, title: button.url || button.callback_data || "",
       onclick: () => tapInline(message, button, r, c) }, button.text,
       button.url ? el("span", { class: "arrow" }, " ↗") : null)))));
@@ -141,7 +147,34 @@ async function tapInline(message, button, row, col) {
   }
 }
 
+function invoiceNode(invoice) {
+  const status = { paid: "Paid ✓", pending: "Waiting for the bot to confirm…", unpaid: "" }[invoice.status];
+  return el("div", { class: "invoice", "data-testid": "invoice" },
+    el("div", { class: "invoice-title" }, invoice.title),
+    el("div", { class: "invoice-description" }, invoice.description),
+    el("div", { class: "invoice-total", "data-testid": "invoice-total" }, invoice.total_text),
+    status ? el("div", { class: `invoice-status ${invoice.status}`, "data-testid": "invoice-status" }, status) : null);
+}
+
+// Telegram shows "Pay <total>" until the invoice is paid, then "Receipt".
+function payButton(message, label) {
+  const invoice = message.invoice;
+  const text = invoice.status === "paid" ? "Receipt" : invoice.status === "pending" ? "Processing…" : label;
+  return el("button", { class: "inline-button pay-button", "data-testid": "pay-button", "aria-label": text,
+    disabled: invoice.status === "unpaid" ? null : "", onclick: () => payInvoice(message) }, text);
+}
+
+async function payInvoice(message) {
+  await post(`/users/${ui.userId}/pay`, { message_id: message.message_id });
+}
+
+function serviceNode(message) {
+  return el("div", { class: "service", "data-testid": "service-message", "data-message-id": message.message_id },
+    message.service);
+}
+
 function messageNode(message) {
+  if (message.service) return serviceNode(message);
   const side = message.from_bot ? "in" : "out";
   const bubble = el("div", { class: `bubble ${side}`, "data-testid": message.from_bot ? "bot-message" : "user-message",
     "data-message-id": message.message_id });
@@ -152,12 +185,7 @@ function messageNode(message) {
   const text = message.text !== null ? message.text : message.caption;
   const entities = message.text !== null ? message.entities : message.caption_entities;
   if (text) bubble.append(el("div", { class: "text", "data-testid": "message-text" }, renderFormatted(text, entities)));
-  if (message.invoice) {
-    const inv = message.invoice;
-    bubble.append(el("div", { class: "invoice" }, el("strong", {}, inv.title), el("div", {}, inv.description),
-      el("div", {}, `${(inv.total_amount / 100).toFixed(2)} ${inv.currency}`)));
-  }
-  if (message.paid) bubble.append(el("div", { class: "text" }, "✅ Payment sent"));
+  if (message.invoice) bubble.append(invoiceNode(message.invoice));
   const time = new Date(message.date * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   bubble.append(el("div", { class: "meta" }, message.edited ? el("span", { class: "edited", "data-testid": "edited" }, "edited ") : null,
     time, el("button", { class: "link reply-link", "data-testid": "reply-to", "aria-label": "Reply",

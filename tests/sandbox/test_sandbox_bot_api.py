@@ -254,5 +254,7 @@ async def test_inline_queries_and_payments(sb: Sandbox, bot: Bot) -> None:
     assert (query.invoice_payload, query.total_amount) == ("lead:42", 12_000)
     await bot.answer_pre_checkout_query(query.id, ok=True)
     paid = await paying
-    assert paid is not None and paid.extra["successful_payment"]["total_amount"] == 12_000
+    assert paid.ok and paid.total_amount == 12_000
+    receipt = alice.message(paid.receipt_message_id or 0).successful_payment
+    assert receipt is not None and receipt["invoice_payload"] == "lead:42"
     assert sb.api_errors == []
