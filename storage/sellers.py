@@ -30,6 +30,7 @@ from storage.models import (
     UserRow,
 )
 from storage.repositories import dialect_insert
+from storage.reviews import completed_counts, star_totals
 
 
 class SqlSellerRepository:
@@ -132,8 +133,11 @@ class SqlSellerRepository:
     async def find(
         self, skills: Sequence[str], category: str | None, exclude: int, offset: int, size: int
     ) -> Page[int]:
-        """Signed-up active sellers with the skills or the category, best first: more of
-        the asked skills, then the category, then the longest-standing account."""
+        """Signed-up active sellers with the skills or the category, best first: the better
+        average of their stars in the asked skills (every skill when none is asked), as
+        shown to one decimal, and on a tie the more of those stars; then more completed
+        leads; then more of the asked skills, then the category, then the longest-standing
+        account."""
         keys = [skill_key(name) for name in skills]
         hits = union_all(
             select(
@@ -151,19 +155,40 @@ class SqlSellerRepository:
             .join(CategoryRow, CategoryRow.id == ProfileCategoryRow.category_id)
             .where(CategoryRow.name == (category or "")),
         ).subquery()
+        stars = star_totals(keys)
+        completed = completed_counts()
         overlap = func.sum(hits.c.overlap)
         in_category = func.max(hits.c.category)
+        ratings = func.coalesce(func.max(stars.c.ratings), 0)
+        # The average in tenths, rounded half up, in integers (the same on both engines);
+        # 0 for a seller without stars in these skills, below every real average (10–50).
+        tenths = func.coalesce(
+            (20 * func.max(stars.c.total) + func.max(stars.c.ratings))
+            // (2 * func.max(stars.c.ratings)),
+            0,
+        )
+        done = func.coalesce(func.max(completed.c.completed), 0)
         query = (
             select(UserRow.id)
             .join(hits, hits.c.user_id == UserRow.id)
             .join(UserRoleRow, (UserRoleRow.user_id == UserRow.id) & (UserRoleRow.role == "seller"))
+            .outerjoin(stars, stars.c.subject_id == UserRow.id)
+            .outerjoin(completed, completed.c.seller_id == UserRow.id)
             .where(
                 UserRow.status == "active",
                 UserRow.signup_stage == "done",
                 UserRow.id != exclude,
             )
             .group_by(UserRow.id)
-            .order_by(overlap.desc(), in_category.desc(), UserRow.created_at, UserRow.id)
+            .order_by(
+                tenths.desc(),
+                ratings.desc(),
+                done.desc(),
+                overlap.desc(),
+                in_category.desc(),
+                UserRow.created_at,
+                UserRow.id,
+            )
         )
         total = await self._session.scalar(select(func.count()).select_from(query.subquery()))
         ids = await self._session.scalars(query.offset(offset).limit(size))
