@@ -106,7 +106,8 @@ def completed_lines(listing: LeadListing, viewer: User) -> list[str]:
 
 
 def _review(review: Review | None, lead: Lead) -> str:
-    """"Python 5★ · Django 4★ “Great”", cut so that five leads always fit one message."""
+    """What a review gave (Python 5★ · Django 4★ “Great”), cut so that five leads always fit
+    one message."""
     if review is None:
         return "not yet"
     if review.side is ReviewSide.SELLER:

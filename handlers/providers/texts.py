@@ -53,9 +53,10 @@ def found(result: Found) -> str:
 def _stars_in(reputation: Reputation, search: Search) -> str:
     """The seller's stars in each asked skill they have some in (for a category, in their
     three most rated skills), and their completed leads."""
-    asked = {skill_key(skill) for skill in search.skills}
     rated = reputation.rated()
-    skills = [s for s in rated if skill_key(s) in asked] if asked else rated[:3]
+    skills = [s for asked in search.skills for s in rated if skill_key(s) == skill_key(asked)]
+    if not search.skills:
+        skills = rated[:3]
     stars = ", ".join(f"{escape(skill)} {tally(reputation.of(skill))}" for skill in skills)
     return f"{stars or NO_STARS} · {completed(reputation.completed)}"
 
