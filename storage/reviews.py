@@ -7,7 +7,16 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Subquery, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    ScalarSelect,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.lifecycle import LeadStatus
@@ -34,35 +43,41 @@ def _review(row: ReviewRow, stars: dict[str, int]) -> Review:
     )
 
 
-def star_totals(skill_keys: Sequence[str] = ()) -> Subquery:
-    """(subject_id, total, ratings): each seller's submitted stars, in these skills only
-    when any are named."""
-    query = (
-        select(
-            ReviewRow.subject_id.label("subject_id"),
-            func.sum(ReviewStarRow.stars).label("total"),
-            func.count().label("ratings"),
-        )
-        .select_from(ReviewStarRow)
-        .join(ReviewRow, ReviewRow.id == ReviewStarRow.review_id)
-        .where(ReviewRow.submitted_at.is_not(None))
-        .group_by(ReviewRow.subject_id)
-    )
+def star_ranking(
+    subject: ColumnElement[int], skill_keys: Sequence[str] = ()
+) -> tuple[ScalarSelect[int], ScalarSelect[int]]:
+    """For the seller in ``subject`` (a column of the outer query): the average of their
+    submitted stars in tenths, rounded half up (NULL without stars), and how many stars that
+    is; in these skills only when any are named. Correlated, so each seller costs one index
+    look-up, however many reviews the marketplace holds."""
+    where = [ReviewRow.subject_id == subject, ReviewRow.submitted_at.is_not(None)]
     if skill_keys:
-        query = query.join(SkillRow, SkillRow.id == ReviewStarRow.skill_id).where(
-            SkillRow.key.in_(list(skill_keys))
-        )
-    return query.subquery()
-
-
-def completed_counts() -> Subquery:
-    """(seller_id, completed): how many of each seller's leads were completed."""
+        asked = select(SkillRow.id).where(SkillRow.key.in_(list(skill_keys)))
+        where.append(ReviewStarRow.skill_id.in_(asked))
+    ratings = func.count()
+    stars = (
+        select(ReviewStarRow.review_id)
+        .join(ReviewRow, ReviewRow.id == ReviewStarRow.review_id)
+        .where(*where)
+    )
+    # Integer arithmetic, the same on both engines; NULL (never an error) for no stars.
+    tenths = (20 * func.sum(ReviewStarRow.stars) + ratings) // func.nullif(
+        2 * ratings, 0, type_=Integer
+    )
     return (
-        select(ContractRow.seller_id.label("seller_id"), func.count().label("completed"))
+        stars.with_only_columns(tenths).scalar_subquery(),
+        stars.with_only_columns(ratings).scalar_subquery(),
+    )
+
+
+def completed_count(seller: ColumnElement[int]) -> ScalarSelect[int]:
+    """How many leads of the seller in ``seller`` (an outer column) were completed."""
+    return (
+        select(func.count())
+        .select_from(ContractRow)
         .join(LeadRow, LeadRow.id == ContractRow.lead_id)
-        .where(LeadRow.status == LeadStatus.COMPLETED.value)
-        .group_by(ContractRow.seller_id)
-        .subquery()
+        .where(ContractRow.seller_id == seller, LeadRow.status == LeadStatus.COMPLETED.value)
+        .scalar_subquery()
     )
 
 
@@ -171,11 +186,11 @@ class SqlReviewRepository:
         stars: dict[int, dict[str, StarTally]] = defaultdict(dict)
         for seller_id, name, total, count in found.tuples():
             stars[seller_id][name] = StarTally(int(total), int(count))
-        completed = completed_counts()
         counts = await self._session.execute(
-            select(completed.c.seller_id, completed.c.completed).where(
-                completed.c.seller_id.in_(ids)
-            )
+            select(ContractRow.seller_id, func.count())
+            .join(LeadRow, LeadRow.id == ContractRow.lead_id)
+            .where(ContractRow.seller_id.in_(ids), LeadRow.status == LeadStatus.COMPLETED.value)
+            .group_by(ContractRow.seller_id)
         )
         done = {seller_id: int(count) for seller_id, count in counts.tuples()}
         return {

@@ -30,7 +30,7 @@ from storage.models import (
     UserRow,
 )
 from storage.repositories import dialect_insert
-from storage.reviews import completed_counts, star_totals
+from storage.reviews import completed_count, star_ranking
 
 
 class SqlSellerRepository:
@@ -155,41 +155,34 @@ class SqlSellerRepository:
             .join(CategoryRow, CategoryRow.id == ProfileCategoryRow.category_id)
             .where(CategoryRow.name == (category or "")),
         ).subquery()
-        stars = star_totals(keys)
-        completed = completed_counts()
-        overlap = func.sum(hits.c.overlap)
-        in_category = func.max(hits.c.category)
-        ratings = func.coalesce(func.max(stars.c.ratings), 0)
-        # The average in tenths, rounded half up, in integers (the same on both engines);
-        # 0 for a seller without stars in these skills, below every real average (10–50).
-        tenths = func.coalesce(
-            (20 * func.max(stars.c.total) + func.max(stars.c.ratings))
-            // (2 * func.max(stars.c.ratings)),
-            0,
-        )
-        done = func.coalesce(func.max(completed.c.completed), 0)
-        query = (
-            select(UserRow.id)
+        matched = (
+            select(
+                UserRow.id.label("id"),
+                UserRow.created_at.label("created_at"),
+                func.sum(hits.c.overlap).label("overlap"),
+                func.max(hits.c.category).label("in_category"),
+            )
             .join(hits, hits.c.user_id == UserRow.id)
             .join(UserRoleRow, (UserRoleRow.user_id == UserRow.id) & (UserRoleRow.role == "seller"))
-            .outerjoin(stars, stars.c.subject_id == UserRow.id)
-            .outerjoin(completed, completed.c.seller_id == UserRow.id)
             .where(
                 UserRow.status == "active",
                 UserRow.signup_stage == "done",
                 UserRow.id != exclude,
             )
-            .group_by(UserRow.id)
-            .order_by(
-                tenths.desc(),
-                ratings.desc(),
-                done.desc(),
-                overlap.desc(),
-                in_category.desc(),
-                UserRow.created_at,
-                UserRow.id,
-            )
+            .group_by(UserRow.id, UserRow.created_at)
+            .subquery()
         )
-        total = await self._session.scalar(select(func.count()).select_from(query.subquery()))
+        tenths, ratings = star_ranking(matched.c.id, keys)
+        query = select(matched.c.id).order_by(
+            # 0 for a seller without stars in these skills, below every average (10–50).
+            func.coalesce(tenths, 0).desc(),
+            ratings.desc(),
+            completed_count(matched.c.id).desc(),
+            matched.c.overlap.desc(),
+            matched.c.in_category.desc(),
+            matched.c.created_at,
+            matched.c.id,
+        )
+        total = await self._session.scalar(select(func.count()).select_from(matched))
         ids = await self._session.scalars(query.offset(offset).limit(size))
         return Page(list(ids), int(total or 0), offset, size)
