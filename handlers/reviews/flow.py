@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -74,7 +74,12 @@ async def star(update: Update, context: LeadlineContext) -> None:
     command = Rate(pressed.lead_id, pressed.aspect, pressed.stars)
     card = await context.turn.run(review_cases.rate, command)
     await answer_query(update, context, texts.rated(card.aspects[pressed.aspect], pressed.stars))
-    await edit_text(update, context, texts.card(card, _zone(context)), views.card(card))
+    keyboard = views.card(card)
+    query = update.callback_query
+    shown = query.message if query is not None else None
+    if isinstance(shown, Message) and shown.reply_markup == keyboard:
+        return  # the same star again: the card already shows it
+    await edit_text(update, context, texts.card(card, _zone(context)), keyboard)
 
 
 async def aspect(update: Update, context: LeadlineContext) -> None:

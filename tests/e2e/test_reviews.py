@@ -120,6 +120,8 @@ async def test_stars_per_skill_a_rating_of_the_buyer_and_where_they_show(
     assert answer.text == "Tap 1 to 5 stars in the row under “Django”."
     card = await tap_star(bella, card, 1, 3)
     card = await tap_star(bella, card, 1, 5)  # changed in place before submitting
+    answer = await bella.tap_data(card.message_id, card.inline_buttons[1][4]["callback_data"])
+    assert answer.text == "Python: 5 stars"  # the same star again: nothing to redraw
     card = await tap_star(bella, card, 3, 4)
     assert labels(card, 1) == ["1⭐", "2⭐", "3⭐", "4⭐", "5⭐"]
     answer = await bella.tap("Submit", message_id=card.message_id)
@@ -130,6 +132,11 @@ async def test_stars_per_skill_a_rating_of_the_buyer_and_where_they_show(
         "Python ★★★★★ · Django ★★★★☆" in summary.text and "You can change it until" in summary.text
     )
     await bella.wait_for_message("Add a comment for Sid?")
+    await bella.send("x" * 1001)
+    again = await bella.wait_for_message("at most 1000 characters; yours has 1001.")
+    assert "Add a comment for Sid?" in again.text  # one sentence, then the same question
+    await bella.send_photo(b"a photo")
+    await bella.wait_for_message("Please answer with a text message.")
     await bella.send("Great <work> & fast!")
     await bella.wait_for_message("Sid will read your comment")
 
