@@ -9,8 +9,9 @@ from enum import StrEnum
 from domain.leads import Lead
 from domain.lifecycle import LeadStatus
 from domain.model import User
-from domain.negotiation import Offer
+from domain.negotiation import Contract, Offer
 from domain.ports import Page, UnitOfWork
+from domain.reviews import Reputation, Review, StarTally
 
 PAGE_SIZE = 5
 
@@ -34,7 +35,9 @@ class Dashboard:
     user: User
     counts: dict[LeadStatus, int]
     requested: int
-    stars: dict[str, int] = field(default_factory=dict)
+    # A seller's stars per skill and completed leads; what sellers rated a buyer.
+    reputation: Reputation | None = None
+    buyer_rating: StarTally | None = None
 
 
 @dataclass(frozen=True)
@@ -51,16 +54,25 @@ class LeadListing:
     page: Page[Lead]
     offers: dict[int, Offer] = field(default_factory=dict)
     due: dict[int, datetime] = field(default_factory=dict)
+    # Completed leads: the other side, the viewer's review of them and theirs of the viewer
+    # (once given), and the leads whose review the viewer can still give or change.
+    others: dict[int, User] = field(default_factory=dict)
+    given: dict[int, Review] = field(default_factory=dict)
+    received: dict[int, Review] = field(default_factory=dict)
+    reviewable: set[int] = field(default_factory=set)
 
 
 async def dashboard(uow: UnitOfWork, user: User, _: object, now: datetime) -> Dashboard:
-    """The counts of the user's leads, the leads they were asked about, and their stars."""
+    """The counts of the user's leads, the leads they were asked about, their stars as a
+    seller and their rating as a buyer."""
     user.ensure_signed_up()
     counts = await uow.leads.status_counts(user.key) if user.is_buyer else {}
     requested = (await uow.leads.requested_for(user.key, 0, 1)).total if user.is_seller else 0
-    # Stars are awarded when leads are closed; until then every skill has none.
-    stars = {skill: 0 for skill in user.profile.skills} if user.is_seller else {}
-    return Dashboard(user, counts, requested, stars)
+    reputation = (await uow.reviews.reputations([user.key]))[user.key] if user.is_seller else None
+    rating = None
+    if user.is_buyer:
+        rating = (await uow.reviews.buyer_ratings([user.key])).get(user.key, StarTally())
+    return Dashboard(user, counts, requested, reputation, rating)
 
 
 async def lead_list(uow: UnitOfWork, user: User, command: ListLeads, now: datetime) -> LeadListing:
@@ -69,6 +81,8 @@ async def lead_list(uow: UnitOfWork, user: User, command: ListLeads, now: dateti
         return await _requested(uow, user, command.offset)
     if command.kind is LeadList.IN_PROGRESS:
         return await _in_progress(uow, user, command.offset)
+    if command.kind is LeadList.COMPLETED:
+        return await _completed(uow, user, command.offset, now)
     page = await uow.leads.of_buyer(user.key, _STATUSES[command.kind], command.offset, PAGE_SIZE)
     return LeadListing(page)
 
@@ -88,16 +102,55 @@ async def _requested(uow: UnitOfWork, seller: User, offset: int) -> LeadListing:
     return LeadListing(page, offers=offers)
 
 
-async def _in_progress(uow: UnitOfWork, user: User, offset: int) -> LeadListing:
-    """Contracts on either side: the buyer's hires and the seller's jobs."""
+async def _contracted(uow: UnitOfWork, user: User, kind: LeadList) -> list[tuple[Lead, Contract]]:
+    """The leads of the user's contracts, on either side, in one of ``kind``'s statuses."""
     contracts = await uow.threads.contracts_of(user.key)
     leads = await uow.leads.get_many({contract.lead_id for contract in contracts})
+    return [
+        (lead, contract)
+        for contract in contracts
+        if (lead := leads.get(contract.lead_id)) is not None and lead.status in _STATUSES[kind]
+    ]
+
+
+async def _in_progress(uow: UnitOfWork, user: User, offset: int) -> LeadListing:
+    """Contracts on either side: the buyer's hires and the seller's jobs."""
     running = [
         (lead, contract.due_at)
-        for contract in contracts
-        if (lead := leads.get(contract.lead_id)) is not None
-        and lead.status in _STATUSES[LeadList.IN_PROGRESS]
+        for lead, contract in await _contracted(uow, user, LeadList.IN_PROGRESS)
     ]
     chosen = running[offset : offset + PAGE_SIZE]
     page = Page([lead for lead, _ in chosen], len(running), offset, PAGE_SIZE)
     return LeadListing(page, due={lead.id or 0: due for lead, due in chosen})
+
+
+async def _completed(uow: UnitOfWork, user: User, offset: int, now: datetime) -> LeadListing:
+    """Completed and cancelled contracts on either side, the latest hire first, with the
+    reviews each way."""
+    closed = sorted(
+        await _contracted(uow, user, LeadList.COMPLETED),
+        key=lambda found: -(found[1].id or 0),
+    )
+    chosen = closed[offset : offset + PAGE_SIZE]
+    page = Page([lead for lead, _ in chosen], len(closed), offset, PAGE_SIZE)
+    other_ids = {
+        lead.key: contract.seller_id if contract.buyer_id == user.id else contract.buyer_id
+        for lead, contract in chosen
+    }
+    others = await uow.users.get_many(set(other_ids.values()))
+    reviews = await uow.reviews.of_leads(list(other_ids))
+    given = {r.lead_id: r for r in reviews if r.author_id == user.id}
+    received = {r.lead_id: r for r in reviews if r.subject_id == user.id and r.submitted}
+    completed = {lead.key for lead, _ in chosen if lead.status is LeadStatus.COMPLETED}
+    reviewable = {
+        lead_id
+        for lead_id in completed
+        if (mine := given.get(lead_id)) is None or mine.editable(now)
+    }
+    return LeadListing(
+        page,
+        others={lead_id: others[uid] for lead_id, uid in other_ids.items() if uid in others},
+        given={lead_id: review for lead_id, review in given.items() if review.submitted},
+        received=received,
+        reviewable=reviewable,
+    )

@@ -30,6 +30,7 @@ from domain.negotiation import (
     validate_note,
 )
 from domain.ports import UnitOfWork
+from domain.reviews import StarTally
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,13 @@ async def send_draft(uow: UnitOfWork, me: User, command: SendDraft, now: datetim
     assert other is not None
     await uow.threads.drop_draft(me.key)
     deal = Deal(lead, thread, offer, me, other)
-    uow.record(OfferMade(deal, counter))
+    # The card shows the author's record: a seller's stars, a buyer's rating by sellers.
+    if me.key == thread.seller_id:
+        reputation = (await uow.reviews.reputations([me.key]))[me.key]
+        uow.record(OfferMade(deal, counter, reputation=reputation))
+    else:
+        rating = (await uow.reviews.buyer_ratings([me.key])).get(me.key, StarTally())
+        uow.record(OfferMade(deal, counter, buyer_rating=rating))
     return deal
 
 

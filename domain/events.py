@@ -7,12 +7,13 @@ transaction, so the news and the change it reports are written together or not a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from domain.chat import Relay, RelayedMessage
 from domain.leads import Lead
 from domain.model import User
 from domain.negotiation import Contract, Deal, Thread
+from domain.reviews import Reputation, ReviewCard, StarTally
 
 
 @dataclass(frozen=True)
@@ -25,10 +26,13 @@ class Event:
 
 @dataclass(frozen=True)
 class OfferMade(Event):
-    """A bid, or a counter to the other side's open offer."""
+    """A bid, or a counter to the other side's open offer. The card shows the author's
+    record: a seller's ``reputation``, or a buyer's ``buyer_rating`` (sellers' ratings)."""
 
     deal: Deal
     counter: bool
+    reputation: Reputation | None = None
+    buyer_rating: StarTally | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,31 @@ class LeadCompleted(Event):
     contract: Contract
 
 
+# Reviews: stars per skill and the seller's rating of the buyer (domain/review_cases.py).
+
+
+@dataclass(frozen=True)
+class ReviewsOpened(Event):
+    """A completed lead's reviews are open: the buyer is asked for stars, the seller for a
+    rating of the buyer."""
+
+    by_buyer: ReviewCard
+    by_seller: ReviewCard
+
+
+@dataclass(frozen=True)
+class ReviewGiven(Event):
+    """A review was submitted (``first``) or changed within its 48 hours."""
+
+    card: ReviewCard
+    first: bool
+
+
+@dataclass(frozen=True)
+class ReviewCommented(Event):
+    card: ReviewCard
+
+
 # Chat: messages relayed between buyer and seller (domain/relay.py).
 
 
@@ -104,6 +133,8 @@ class SellerInvited(Event):
     seller: User
     lead: Lead
     thread: Thread
+    # What sellers who worked for the buyer said of them.
+    buyer_rating: StarTally = field(default_factory=StarTally)
 
 
 # Leads: publishing, changing and withdrawing a lead (domain/lead_cases.py).

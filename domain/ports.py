@@ -15,6 +15,7 @@ from domain.leads import Lead, SellerMatch
 from domain.lifecycle import LeadStatus
 from domain.model import EmailToken, OutboxMessage, User
 from domain.negotiation import Contract, Offer, OfferDraft, OfferStatus, Thread
+from domain.reviews import Reputation, Review, StarTally
 from domain.search import SearchQuery
 from domain.skills import SkillName
 
@@ -95,6 +96,7 @@ class UnitOfWork(Protocol):
     leads: LeadRepository
     sellers: SellerRepository
     threads: ThreadRepository
+    reviews: ReviewRepository
 
     async def __aenter__(self) -> Self: ...
 
@@ -291,3 +293,29 @@ class ThreadRepository(Protocol):
     async def save_draft(self, user_id: int, draft: OfferDraft, now: datetime) -> None: ...
 
     async def drop_draft(self, user_id: int) -> None: ...
+
+
+class ReviewRepository(Protocol):
+    async def get(self, lead_id: int, author_id: int) -> Review | None: ...
+
+    async def open(self, review: Review) -> Review:
+        """The review of this side of the lead: the stored one, else ``review`` stored as a
+        draft (so there is never more than one per side, whoever asks at once)."""
+        ...
+
+    async def save(self, review: Review, now: datetime) -> None:
+        """Writes the stars, the comment and when it was submitted."""
+        ...
+
+    async def of_leads(self, lead_ids: Collection[int]) -> list[Review]:
+        """Every review (drafts too) of these leads."""
+        ...
+
+    async def reputations(self, seller_ids: Collection[int]) -> dict[int, Reputation]:
+        """Each seller's stars per skill (submitted reviews) and completed leads; a seller
+        with neither has an empty reputation."""
+        ...
+
+    async def buyer_ratings(self, buyer_ids: Collection[int]) -> dict[int, StarTally]:
+        """What sellers rated each buyer (submitted reviews); no entry for a buyer never rated."""
+        ...

@@ -3,7 +3,7 @@ domain/credential_cases.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.credentials import Credentials
@@ -13,6 +13,7 @@ from domain.leads import Lead
 from domain.lifecycle import LeadStatus
 from domain.model import User
 from domain.ports import Page, UnitOfWork
+from domain.reviews import Reputation, StarTally
 
 PAGE_SIZE = 5
 INVITABLE_LEADS = 20
@@ -24,8 +25,7 @@ class PublicProfile:
 
     user: User
     credentials: Credentials
-    stars: dict[str, int]
-    completed: int
+    reputation: Reputation
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,8 @@ class FindInCategory:
 class Found:
     search: Search
     page: Page[User]
+    # The stars and completed leads of each seller on the page, by user id.
+    reputations: dict[int, Reputation] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -69,13 +71,13 @@ class Invite:
 async def public_profile(
     uow: UnitOfWork, viewer: User, command: ViewSeller, now: datetime
 ) -> PublicProfile:
-    """A seller's public card. Stars and completed leads come from closed contracts; until
-    leads can be closed, every skill has none."""
+    """A seller's public card, with the stars per skill and the completed leads."""
     user = await uow.users.get(command.seller_id)
     if user is None or not user.is_seller or not user.signed_up:
         raise NotFound("That seller does not exist.")
     credentials = await uow.sellers.credentials(user.key)
-    return PublicProfile(user, credentials, {s: 0 for s in user.profile.skills}, 0)
+    reputation = (await uow.reviews.reputations([user.key]))[user.key]
+    return PublicProfile(user, credentials, reputation)
 
 
 async def categories_to_search(
@@ -87,7 +89,8 @@ async def categories_to_search(
 
 
 async def find(uow: UnitOfWork, viewer: User, command: FindSellers, now: datetime) -> Found:
-    """One page of the sellers who match, best match first (the viewer left out)."""
+    """One page of the sellers who match, best first (the viewer left out): stars in the
+    asked skills, then completed leads, then how many of the skills they have."""
     viewer.ensure_signed_up()
     search = command.search
     page = await uow.sellers.find(
@@ -95,7 +98,8 @@ async def find(uow: UnitOfWork, viewer: User, command: FindSellers, now: datetim
     )
     found = await uow.users.get_many(page.items)
     users = [found[uid] for uid in page.items if uid in found]
-    return Found(search, Page(users, page.total, page.offset, page.size))
+    reputations = await uow.reviews.reputations(page.items)
+    return Found(search, Page(users, page.total, page.offset, page.size), reputations)
 
 
 async def find_in_category(
@@ -129,5 +133,6 @@ async def invite(uow: UnitOfWork, buyer: User, command: Invite, now: datetime) -
         return False
     # An invitation opens the conversation, as a seller's Connect would.
     thread = await uow.threads.open(command.lead_id, lead.buyer_id, seller.key, now)
-    uow.record(SellerInvited(buyer, seller, lead, thread))
+    rating = (await uow.reviews.buyer_ratings([buyer.key])).get(buyer.key)
+    uow.record(SellerInvited(buyer, seller, lead, thread, rating or StarTally()))
     return True

@@ -36,6 +36,8 @@ from handlers.profile import flow as profile
 from handlers.profile.buttons import SettingsAlerts
 from handlers.providers import find as providers
 from handlers.providers import notices as provider_notices
+from handlers.reviews import flow as reviews
+from handlers.reviews import notices as review_notices
 from handlers.signup import flow as signup
 from handlers.signup import notices as signup_notices
 
@@ -50,6 +52,8 @@ def notifier() -> Notifier:
         provider_notices.NOTICES,
         lead_notices.NOTICES,
         signup_notices.NOTICES,
+        review_notices.NOTICES,
+        reactions=[review_notices.REACTIONS],
     )
 
 
@@ -64,11 +68,13 @@ def register(app: LeadlineApp) -> None:
         profile.build(flows),
         newlead.build(flows),
         deals.build(flows),
+        reviews.build(flows),
         chat.build(flows),
         credentials.build(flows),
         credentials.remove_handler(),
         *providers.handlers(),
         *deals.handlers(),
+        *reviews.handlers(),
         *chat.handlers(),
         profile.profile_command(),
         profile.resend_handler(),

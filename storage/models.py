@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     DateTime,
     ForeignKey,
     Index,
@@ -478,3 +479,41 @@ class OfferDraftRow(Base):
     days: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime]
+
+
+class ReviewRow(Base):
+    """One side's review of the other on a completed lead: a draft until ``submitted_at``.
+    The buyer's stars are rows of ``review_stars``; the seller's rating of the buyer is
+    ``rating``."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        # One review per side per lead.
+        UniqueConstraint("lead_id", "side"),
+        CheckConstraint("side IN ('buyer', 'seller')", name="side"),
+        CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    side: Mapped[str] = mapped_column(String(8))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    rating: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    submitted_at: Mapped[datetime | None]
+
+
+class ReviewStarRow(Base):
+    """The buyer's stars in one skill of the lead."""
+
+    __tablename__ = "review_stars"
+    __table_args__ = (CheckConstraint("stars BETWEEN 1 AND 5", name="stars"),)
+
+    review_id: Mapped[int] = mapped_column(
+        ForeignKey("reviews.id", ondelete="CASCADE"), primary_key=True
+    )
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id"), primary_key=True, index=True)
+    stars: Mapped[int] = mapped_column(Integer)

@@ -30,6 +30,7 @@ from storage.models import (
     UserRow,
 )
 from storage.repositories import dialect_insert
+from storage.reviews import completed_count, star_ranking
 
 
 class SqlSellerRepository:
@@ -132,8 +133,11 @@ class SqlSellerRepository:
     async def find(
         self, skills: Sequence[str], category: str | None, exclude: int, offset: int, size: int
     ) -> Page[int]:
-        """Signed-up active sellers with the skills or the category, best first: more of
-        the asked skills, then the category, then the longest-standing account."""
+        """Signed-up active sellers with the skills or the category, best first: the better
+        average of their stars in the asked skills (every skill when none is asked), as
+        shown to one decimal, and on a tie the more of those stars; then more completed
+        leads; then more of the asked skills, then the category, then the longest-standing
+        account."""
         keys = [skill_key(name) for name in skills]
         hits = union_all(
             select(
@@ -151,10 +155,13 @@ class SqlSellerRepository:
             .join(CategoryRow, CategoryRow.id == ProfileCategoryRow.category_id)
             .where(CategoryRow.name == (category or "")),
         ).subquery()
-        overlap = func.sum(hits.c.overlap)
-        in_category = func.max(hits.c.category)
-        query = (
-            select(UserRow.id)
+        matched = (
+            select(
+                UserRow.id.label("id"),
+                UserRow.created_at.label("created_at"),
+                func.sum(hits.c.overlap).label("overlap"),
+                func.max(hits.c.category).label("in_category"),
+            )
             .join(hits, hits.c.user_id == UserRow.id)
             .join(UserRoleRow, (UserRoleRow.user_id == UserRow.id) & (UserRoleRow.role == "seller"))
             .where(
@@ -162,9 +169,20 @@ class SqlSellerRepository:
                 UserRow.signup_stage == "done",
                 UserRow.id != exclude,
             )
-            .group_by(UserRow.id)
-            .order_by(overlap.desc(), in_category.desc(), UserRow.created_at, UserRow.id)
+            .group_by(UserRow.id, UserRow.created_at)
+            .subquery()
         )
-        total = await self._session.scalar(select(func.count()).select_from(query.subquery()))
+        tenths, ratings = star_ranking(matched.c.id, keys)
+        query = select(matched.c.id).order_by(
+            # 0 for a seller without stars in these skills, below every average (10–50).
+            func.coalesce(tenths, 0).desc(),
+            ratings.desc(),
+            completed_count(matched.c.id).desc(),
+            matched.c.overlap.desc(),
+            matched.c.in_category.desc(),
+            matched.c.created_at,
+            matched.c.id,
+        )
+        total = await self._session.scalar(select(func.count()).select_from(matched))
         ids = await self._session.scalars(query.offset(offset).limit(size))
         return Page(list(ids), int(total or 0), offset, size)

@@ -18,6 +18,7 @@ from domain.ports import (
     EmailTokenRepository,
     LeadRepository,
     OutboxRepository,
+    ReviewRepository,
     SellerRepository,
     SkillRepository,
     ThreadRepository,
@@ -36,6 +37,7 @@ from storage.repositories import (
     SqlUserRepository,
     dialect_insert,
 )
+from storage.reviews import SqlReviewRepository
 from storage.sellers import SqlSellerRepository
 from storage.threads import SqlThreadRepository
 
@@ -63,6 +65,7 @@ class SqlUnitOfWork:
     leads: LeadRepository
     sellers: SellerRepository
     threads: ThreadRepository
+    reviews: ReviewRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -82,6 +85,7 @@ class SqlUnitOfWork:
         self.leads = SqlLeadRepository(session)
         self.sellers = SqlSellerRepository(session)
         self.threads = SqlThreadRepository(session)
+        self.reviews = SqlReviewRepository(session)
         return self
 
     async def __aexit__(

@@ -3,11 +3,15 @@
 Each feature declares what its events say and to whom (a ``Notices`` mapping from event
 type to a function returning outbox messages); ``handlers.setup`` gathers them into the
 application's one ``Notifier``, which the update path calls just before it commits.
+
+A feature may also react to another's event with more work in the same transaction (a
+``Reactions`` mapping to domain functions taking the unit of work): completing a lead opens
+its reviews. The events a reaction records are told like any other.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -39,29 +43,39 @@ class Telling:
 
 Notice = Callable[[Any, Telling], Iterable[OutboxMessage]]
 Notices = Mapping[type[Event], Notice]
+Reaction = Callable[[UnitOfWork, Any, datetime], Awaitable[None]]
+Reactions = Mapping[type[Event], Reaction]
 
 
 class Notifier:
-    def __init__(self, *notices: Notices) -> None:
+    def __init__(self, *notices: Notices, reactions: Iterable[Reactions] = ()) -> None:
         self._notices: dict[type[Event], list[Notice]] = {}
         for mapping in notices:
             for kind, notice in mapping.items():
                 self._notices.setdefault(kind, []).append(notice)
+        self._reactions: dict[type[Event], list[Reaction]] = {}
+        for reacting in reactions:
+            for kind, reaction in reacting.items():
+                self._reactions.setdefault(kind, []).append(reaction)
 
     def knows(self, kind: type[Event]) -> bool:
-        return kind in self._notices
+        return kind in self._notices or kind in self._reactions
 
     async def publish(
         self, uow: UnitOfWork, events: Iterable[Event], now: datetime, bot_username: str
     ) -> int:
-        """Queues what each event says; returns how many outbox rows were written."""
+        """Runs the reactions to the events, then queues what each event (theirs too) says;
+        returns how many outbox rows were written."""
         telling = Telling(now, bot_username)
-        messages = [
-            message
-            for event in events
-            for notice in self._notices.get(type(event), ())
-            for message in notice(event, telling)
-        ]
+        pending = list(events)
+        messages: list[OutboxMessage] = []
+        while pending:
+            event = pending.pop(0)
+            for reaction in self._reactions.get(type(event), ()):
+                await reaction(uow, event, now)
+                pending += uow.collect_events()
+            for notice in self._notices.get(type(event), ()):
+                messages += notice(event, telling)
         if messages:
             # One statement however many people hear of it.
             await uow.outbox.add_many(messages)

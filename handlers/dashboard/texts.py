@@ -8,6 +8,10 @@ from domain.dashboard import Dashboard, LeadList, LeadListing
 from domain.leads import Lead
 from domain.lifecycle import LeadStatus
 from domain.model import User
+from domain.reviews import Review, ReviewSide, aspects
+from domain.skills import skill_key
+from handlers.core.limits import clip
+from handlers.reviews import texts as review_texts
 
 BACK = "⬅️ Dashboard"
 UNTITLED = "Untitled draft"
@@ -23,7 +27,16 @@ TITLES = {
     LeadList.REQUESTED: "Requested leads",
     LeadList.COMPLETED: "Completed leads",
 }
-MARKS = {LeadStatus.IN_PROGRESS: "✅ ", LeadStatus.DRAFT: "📝 ", LeadStatus.WITHDRAWN: "🗑 "}
+MARKS = {
+    LeadStatus.IN_PROGRESS: "✅ ",
+    LeadStatus.DRAFT: "📝 ",
+    LeadStatus.WITHDRAWN: "🗑 ",
+    LeadStatus.COMPLETED: "🏁 ",
+    LeadStatus.CANCELLED: "✖️ ",
+}
+REVIEW = "⭐ Review"
+# What the Completed list shows of a title and of a review, so five leads fit one message.
+SHOWN_TITLE, SHOWN_REVIEW = 80, 240
 
 
 def summary(board: Dashboard) -> str:
@@ -33,9 +46,21 @@ def summary(board: Dashboard) -> str:
             f"{board.counts.get(status, 0)} {label}" for status, label in COUNT_LABELS.items()
         )
         lines.append(f"📌 My leads: {counts}")
-    if board.user.is_seller:
+        if board.buyer_rating is not None:
+            rating = board.buyer_rating
+            given = review_texts.tally(rating) if rating.count else "not rated yet"
+            lines.append(f"🤝 My rating as a buyer: {given}")
+    if board.user.is_seller and board.reputation is not None:
+        reputation = board.reputation
         lines.append(f"📨 Requested leads: {board.requested}")
-        stars = " · ".join(f"{escape(skill)} {count}★" for skill, count in board.stars.items())
+        lines.append(f"🏁 Completed leads as a seller: {reputation.completed}")
+        # The profile's skills, then others the seller earned stars in on leads.
+        skills = list(board.user.profile.skills)
+        mine = {skill_key(skill) for skill in skills}
+        skills += [skill for skill in reputation.rated() if skill_key(skill) not in mine]
+        stars = " · ".join(
+            f"{escape(skill)}: {review_texts.tally(reputation.of(skill))}" for skill in skills
+        )
         lines.append(f"⭐ My stars: {stars or 'no skills yet'}")
     return "\n".join(lines)
 
@@ -62,3 +87,37 @@ def _note(lead_id: int, listing: LeadListing, viewer: User) -> str | None:
         return f"{who} {offer.amount.format()}, {offer.status.value}"
     due = listing.due.get(lead_id)
     return f"due {due:%d %b %Y}" if due is not None else None
+
+
+def completed_lines(listing: LeadListing, viewer: User) -> list[str]:
+    """Each completed or cancelled lead: with whom, and the stars given and received."""
+    lines: list[str] = []
+    for lead in listing.page.items:
+        other = listing.others.get(lead.key)
+        who = f", with {escape(other.name)}" if other is not None else ""
+        state = "completed" if lead.status is LeadStatus.COMPLETED else "cancelled"
+        title = f"<b>{escape(clip(lead.title or '', SHOWN_TITLE))}</b>"
+        lines.append(f"{MARKS.get(lead.status, '')}{title} — {state}{who}")
+        if lead.status is not LeadStatus.COMPLETED:
+            continue
+        lines.append(f"   ⭐ You gave: {_review(listing.given.get(lead.key), lead)}")
+        lines.append(f"   ⭐ You got: {_review(listing.received.get(lead.key), lead)}")
+    return lines
+
+
+def _review(review: Review | None, lead: Lead) -> str:
+    """What a review gave (Python 5★ · Django 4★ “Great”), cut so that five leads always fit
+    one message."""
+    if review is None:
+        return "not yet"
+    if review.side is ReviewSide.SELLER:
+        stars = " · ".join(f"{value}★" for value in review.stars.values())
+    else:
+        rated = [skill for skill in aspects(lead, review.side) if skill in review.stars]
+        stars = " · ".join(f"{skill} {review.stars[skill]}★" for skill in rated)
+    comment = f" “{review.comment}”" if review.comment else ""
+    return escape(clip(stars + comment, SHOWN_REVIEW))
+
+
+def review_button(lead: Lead) -> str:
+    return f"{REVIEW}: {lead.title or ''}"[:60]

@@ -17,6 +17,7 @@ from handlers.core.keyboards import button
 from handlers.dashboard import texts
 from handlers.dashboard.buttons import DashboardList, DashboardOpen
 from handlers.leads.buttons import LeadView
+from handlers.reviews.buttons import ReviewStart
 
 
 def _menu(board: Dashboard) -> InlineKeyboardMarkup:
@@ -33,10 +34,12 @@ def _menu(board: Dashboard) -> InlineKeyboardMarkup:
 
 def _list_keyboard(kind: LeadList, listing: LeadListing, viewer: User) -> InlineKeyboardMarkup:
     page = listing.page
-    keyboard: list[list[InlineKeyboardButton]] = [
-        [button(texts.lead_line(lead, listing, viewer)[:64], LeadView(lead.id or 0))]
-        for lead in page.items
-    ]
+    keyboard: list[list[InlineKeyboardButton]] = []
+    for lead in page.items:
+        row = [button(texts.lead_line(lead, listing, viewer)[:64], LeadView(lead.key))]
+        if lead.key in listing.reviewable:
+            row.append(button(texts.REVIEW, ReviewStart(lead.key)))
+        keyboard.append(row)
     nav = []
     if page.has_previous:
         previous = DashboardList(kind, max(page.offset - page.size, 0))
@@ -61,8 +64,11 @@ async def show_list(update: Update, context: LeadlineContext) -> None:
     pressed = DashboardList.of(update)
     listing = await context.turn.run(dashboard.lead_list, ListLeads(pressed.kind, pressed.offset))
     await answer_query(update, context)
-    text = texts.list_header(pressed.kind, listing)
-    await say(update, context, text, _list_keyboard(pressed.kind, listing, context.turn.actor))
+    viewer = context.turn.actor
+    lines = [texts.list_header(pressed.kind, listing)]
+    if pressed.kind is LeadList.COMPLETED:
+        lines += texts.completed_lines(listing, viewer)
+    await say(update, context, "\n".join(lines), _list_keyboard(pressed.kind, listing, viewer))
 
 
 def handlers() -> list[BaseHandler[Update, LeadlineContext, Any]]:

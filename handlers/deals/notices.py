@@ -13,7 +13,8 @@ from handlers.deals import texts, views
 
 def offer_made(event: OfferMade, tell: Telling) -> Iterable[OutboxMessage]:
     deal = event.deal
-    card = outgoing.text(texts.bid_card(deal, event.counter), views.bid_actions(deal))
+    text = texts.bid_card(deal, event.counter, event.reputation, event.buyer_rating)
+    card = outgoing.text(text, views.bid_actions(deal))
     yield tell.to(deal.recipient, card)
 
 

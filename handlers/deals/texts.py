@@ -6,6 +6,10 @@ from html import escape
 
 from domain.leads import Lead
 from domain.negotiation import Contract, Deal, Offer, OfferDraft
+from domain.reviews import Reputation, StarTally
+from handlers.providers.texts import buyer_rating as rated_buyer
+from handlers.providers.texts import completed
+from handlers.reviews.texts import NO_STARS, tally
 
 DAYS_QUESTION = "In how many days will the work be done? (1–365)"
 NOTE_QUESTION = "Add a note for the other side (what is included, how you will work), or tap Skip."
@@ -63,16 +67,29 @@ def offer_lines(offer: Offer, lead: Lead) -> list[str]:
     return lines
 
 
-def bid_card(deal: Deal, counter: bool) -> str:
+def bid_card(
+    deal: Deal,
+    counter: bool,
+    reputation: Reputation | None = None,
+    buyer_rating: StarTally | None = None,
+) -> str:
+    """An offer as its recipient sees it, with the author's record: a seller's stars in the
+    lead's skills and completed leads, or what sellers rated the buyer."""
     kind = "🔁 <b>Counter-offer</b>" if counter else "💼 <b>New bid</b>"
     lines = [
         f"{kind} on <b>{escape(deal.lead.title or '')}</b>",
         f"From: <b>{escape(deal.author.name)}</b>",
     ]
-    if deal.author.is_seller and deal.author.id == deal.thread.seller_id:
-        skills = [s for s in deal.lead.skills if s in deal.author.profile.skills]
-        stars = " · ".join(f"{escape(s)} 0★" for s in skills) or "no stars yet"
-        lines.append(f"⭐ {stars} · completed leads: 0")
+    if deal.author.id == deal.thread.seller_id:
+        earned = reputation or Reputation()
+        stars = " · ".join(
+            f"{escape(skill)} {tally(earned.of(skill))}"
+            for skill in deal.lead.skills
+            if earned.of(skill).count or skill in deal.author.profile.skills
+        )
+        lines.append(f"⭐ {stars or NO_STARS} · {completed(earned.completed)}")
+    else:
+        lines.append(rated_buyer(deal.author, buyer_rating or StarTally()))
     return "\n".join([*lines, "", *offer_lines(deal.offer, deal.lead)])
 
 

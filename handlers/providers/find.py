@@ -43,7 +43,7 @@ async def _show(update: Update, context: LeadlineContext, found: Found) -> None:
     search = found.search
     context.user_data[SEARCH] = {"skills": list(search.skills), "category": search.category}
     markup = views.results(found.page) if found.page.total else None
-    await say(update, context, texts.found(search, found.page), markup)
+    await say(update, context, texts.found(found), markup)
 
 
 async def find(update: Update, context: LeadlineContext) -> None:

@@ -13,7 +13,7 @@ from handlers.providers import texts, views
 
 def invited(event: SellerInvited, tell: Telling) -> Iterable[OutboxMessage]:
     notice = outgoing.text(
-        texts.invited(event.buyer, event.lead.title),
+        texts.invited(event.buyer, event.lead.title, event.buyer_rating),
         views.invitation_actions(event.lead, event.thread),
     )
     yield tell.to(event.seller, notice, key=f"invite:{event.lead.id}:{event.seller.id}")

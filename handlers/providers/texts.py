@@ -7,8 +7,10 @@ from html import escape
 
 from domain.credentials import Credentials
 from domain.model import User
-from domain.ports import Page
-from domain.sellers import PublicProfile, Search
+from domain.reviews import Reputation, StarTally
+from domain.sellers import Found, PublicProfile, Search
+from domain.skills import skill_key
+from handlers.reviews.texts import NO_STARS, tally
 
 ASK = (
     "Which skills are you looking for? Send <code>/providers logo design, figma</code>, "
@@ -31,11 +33,32 @@ def _asked(search: Search) -> str:
     return escape(", ".join(search.skills) or search.category or "")
 
 
-def found(search: Search, page: Page[User]) -> str:
+def completed(count: int) -> str:
+    return f"{count} completed lead" + ("" if count == 1 else "s")
+
+
+def found(result: Found) -> str:
+    """The page of sellers, best first, each with their stars in what was asked."""
+    search, page = result.search, result.page
     if page.total == 0:
         return f"No sellers found for “{_asked(search)}” yet."
     last = min(page.offset + page.size, page.total)
-    return f"Sellers for “{_asked(search)}”: {page.offset + 1}–{last} of {page.total}"
+    lines = [f"Sellers for “{_asked(search)}”: {page.offset + 1}–{last} of {page.total}"]
+    for user in page.items:
+        reputation = result.reputations.get(user.key, Reputation())
+        lines.append(f"• <b>{escape(user.name)}</b> — {_stars_in(reputation, search)}")
+    return "\n".join(lines)
+
+
+def _stars_in(reputation: Reputation, search: Search) -> str:
+    """The seller's stars in each asked skill they have some in (for a category, in their
+    three most rated skills), and their completed leads."""
+    rated = reputation.rated()
+    skills = [s for asked in search.skills for s in rated if skill_key(s) == skill_key(asked)]
+    if not search.skills:
+        skills = rated[:3]
+    stars = ", ".join(f"{escape(skill)} {tally(reputation.of(skill))}" for skill in skills)
+    return f"{stars or NO_STARS} · {completed(reputation.completed)}"
 
 
 def seller_button(user: User) -> str:
@@ -46,9 +69,18 @@ def lead_button(title: str | None) -> str:
     return f"📌 {title}"[:60]
 
 
-def invited(buyer: User, title: str | None) -> str:
-    """What the invited seller reads."""
-    return f"📨 <b>{escape(buyer.name)}</b> invited you to a lead: <b>{escape(title or '')}</b>"
+def invited(buyer: User, title: str | None, rating: StarTally) -> str:
+    """What the invited seller reads, with what sellers said of the buyer."""
+    return (
+        f"📨 <b>{escape(buyer.name)}</b> invited you to a lead: <b>{escape(title or '')}</b>\n"
+        f"{buyer_rating(buyer, rating)}"
+    )
+
+
+def buyer_rating(buyer: User, rating: StarTally) -> str:
+    """⭐ Bella as a buyer: 4.5★ (2) — what sellers who worked for them gave."""
+    given = tally(rating) if rating.count else "not rated yet"
+    return f"⭐ {escape(buyer.name)} as a buyer: {given}"
 
 
 def public_card(profile: PublicProfile) -> str:
@@ -60,21 +92,34 @@ def public_card(profile: PublicProfile) -> str:
     if user.organization_name:
         lines.append(f"🏢 {escape(user.organization_name)}")
     lines.append("")
-    if user.profile.skills:
+    reputation = profile.reputation
+    skills = _card_skills(user.profile.skills, reputation)
+    if skills:
         lines.append("<b>Skills</b>")
-        for skill in user.profile.skills[:SHOWN_SKILLS]:
+        for skill in skills[:SHOWN_SKILLS]:
             years = credentials.skill_years.get(skill)
             experience = f" · {years} yr" if years is not None else ""
-            lines.append(f"• {escape(skill)} — {profile.stars.get(skill, 0)}★{experience}")
+            lines.append(f"• {escape(skill)} — {tally(reputation.of(skill))}{experience}")
+        hidden = len(skills) - SHOWN_SKILLS
+        if hidden > 0:
+            lines.append(f"… and {hidden} more")
     if user.profile.categories:
         lines.append(f"🗂 {escape(', '.join(user.profile.categories))}")
     lines += _credentials(credentials)
     lines.append("")
     verified = "✅ email verified" if user.email_verified else "email not verified"
     place = f" · 📍 {escape(user.profile.location)}" if user.profile.location else ""
-    lines.append(f"Completed leads: {profile.completed} · {verified}{place}")
+    lines.append(f"Completed leads: {reputation.completed} · {verified}{place}")
     lines.append(f"<i>Member since {user.created_at:%B %Y}</i>")
     return "\n".join(lines)
+
+
+def _card_skills(profile_skills: list[str], reputation: Reputation) -> list[str]:
+    """The skills a card lists: those with stars first (the most rated first, the profile's
+    and others the seller earned stars in on leads), then the profile's other skills."""
+    rated = reputation.rated()
+    keys = {skill_key(skill) for skill in rated}
+    return rated + [skill for skill in profile_skills if skill_key(skill) not in keys]
 
 
 def _more(total: int) -> list[str]:

@@ -77,7 +77,7 @@ async def test_bid_counter_counter_accept_chat_and_transcript(
 
     bid = await buyer.wait_for_message("New bid")
     assert "450 USD" in bid.text and "7 day(s)" in bid.text and "From: Sid" in bid.text
-    assert "Django 0★" in bid.text
+    assert "⭐ Django no stars yet · 0 completed leads" in bid.text
     await buyer.tap("Counter", message_id=bid.message_id)
     await offer(buyer, "400", "10", "Can you <do> it & faster?")
 

@@ -81,8 +81,8 @@ async def test_credentials_public_card_and_invitation(sandbox: Sandbox, bot: Run
     await buyer.tap("Sara", message_id=results.message_id)
     card = await buyer.wait_for_message("Completed leads: 0")
     for expected in (
-        "Python — 0★ · 5 yr",
-        "Django — 0★ · 3 yr",
+        "Python — no stars yet · 5 yr",
+        "Django — no stars yet · 3 yr",
         "✅ email verified",
         "TU <Berlin> & Co",
         "My <work>: https://example.org/work",
@@ -104,7 +104,7 @@ async def test_credentials_public_card_and_invitation(sandbox: Sandbox, bot: Run
 
     await seller.send("/dashboard")
     board = await seller.wait_for_message("Dashboard")
-    assert "Requested leads: 1" in board.text and "Python 0★" in board.text
+    assert "Requested leads: 1" in board.text and "Python: no stars yet" in board.text
     await seller.tap("Requested leads")
     listing = await seller.wait_for_message("Requested leads")
     assert any("Django shop" in b["text"] for r in listing.inline_buttons for b in r)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from hypothesis import given
@@ -15,18 +16,24 @@ from domain.credentials import (
     PortfolioLink,
     ProfileDocument,
 )
+from domain.dashboard import LeadList, LeadListing
 from domain.leads import Attachment, AttachmentKind, Lead
 from domain.lifecycle import LeadStatus
 from domain.model import Profile, Role, User
 from domain.money import Money
 from domain.negotiation import Deal, Offer, Thread
+from domain.ports import Page
+from domain.reviews import Reputation, Review, ReviewCard, ReviewSide, StarTally
 from domain.sellers import PublicProfile
 from handlers.chat import texts as chat_texts
 from handlers.chat import views as chat_views
 from handlers.core.limits import clip, split, units, visible
+from handlers.dashboard import texts as dashboard_texts
 from handlers.deals import texts as deal_texts
 from handlers.leads import texts as lead_texts
 from handlers.providers import texts as provider_texts
+from handlers.reviews import texts as review_texts
+from handlers.reviews import views as review_views
 
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
 
@@ -77,7 +84,9 @@ def test_public_card_fits() -> None:
         links=[PortfolioLink("https://x.org/" + "p" * 280, "T" * 80)] * 10,
         skill_years={f"Skill <{i}> " + "s" * 30: 60 for i in range(30)},
     )
-    card = provider_texts.public_card(PublicProfile(biggest_user(), credentials, {}, 999))
+    earned = {f"Earned <{i}> " + "e" * 28: StarTally(5 * 99_999, 99_999) for i in range(30)}
+    reputation = Reputation(earned, completed=99_999)
+    card = provider_texts.public_card(PublicProfile(biggest_user(), credentials, reputation))
     assert length(card) <= 4096
 
 
@@ -102,7 +111,11 @@ def test_bid_card_and_relayed_messages_fit() -> None:
     thread = Thread(lead_id=1, buyer_id=2, seller_id=1, created_at=NOW, id=9)
     offer = Offer(9, 1, Money(10**9, "USD"), 365, NOW, note="<" * 1000, id=7)
     deal = Deal(biggest_lead(), thread, offer, biggest_user(), biggest_user())
-    assert length(deal_texts.bid_card(deal, counter=True)) <= 4096
+    earned = Reputation({"S" * 40: StarTally(5 * 99_999, 99_999)}, completed=99_999)
+    assert length(deal_texts.bid_card(deal, counter=True, reputation=earned)) <= 4096
+    buyer = replace(deal, thread=replace(thread, seller_id=2))
+    rating = StarTally(5 * 99_999, 99_999)
+    assert length(deal_texts.bid_card(buyer, counter=True, buyer_rating=rating)) <= 4096
     for kind, text in (
         (MessageKind.TEXT, "<&" * 2048),
         (MessageKind.TEXT, "😀" * 4000),
@@ -144,3 +157,69 @@ def test_split_keeps_every_character_within_the_limit(text: str, limit: int) -> 
     pieces = split(text, limit)
     assert "".join(pieces) == text
     assert all(0 < units(piece) <= limit for piece in pieces)
+
+
+def test_review_cards_and_notices_fit() -> None:
+    lead = biggest_lead()
+    lead.skills = [f"<{i}>" + "s" * 37 for i in range(10)]
+    for side in ReviewSide:
+        stars = {skill: 5 for skill in lead.skills} if side is ReviewSide.BUYER else {}
+        review = Review(lead.key, side, 1, 1, NOW, stars=stars, comment="<" * 1000)
+        review.submitted_at = NOW
+        if side is ReviewSide.SELLER:
+            review.stars = {"as a buyer": 5}
+        card = ReviewCard(review, lead, biggest_user(), biggest_user())
+        for text in (
+            review_texts.card(card, "Europe/Berlin"),
+            review_texts.summary(card, "America/Argentina/ComodRivadavia"),
+            review_texts.awarded(card, first=False),
+            review_texts.comment_notice(card),
+            review_texts.comment_question(card),
+        ):
+            assert length(text) <= 4096
+        keyboard = review_views.card(card).inline_keyboard
+        assert sum(len(row) for row in keyboard) <= 100  # Telegram's most buttons
+
+
+def test_the_completed_list_fits() -> None:
+    leads = []
+    for index in range(5):
+        lead = biggest_lead()
+        lead.id, lead.status = index + 1, LeadStatus.COMPLETED
+        leads.append(lead)
+    comment = "<" * 1000
+    given = {
+        lead.key: Review(
+            lead.key,
+            ReviewSide.BUYER,
+            1,
+            2,
+            NOW,
+            stars=dict.fromkeys(lead.skills, 5),
+            comment=comment,
+            submitted_at=NOW,
+        )
+        for lead in leads
+    }
+    received = {
+        lead.key: Review(
+            lead.key,
+            ReviewSide.SELLER,
+            2,
+            1,
+            NOW,
+            stars={"as a buyer": 4},
+            comment=comment,
+            submitted_at=NOW,
+        )
+        for lead in leads
+    }
+    listing = LeadListing(
+        Page(leads, 999, 0, 5),
+        others={lead.key: biggest_user() for lead in leads},
+        given=given,
+        received=received,
+    )
+    lines = [dashboard_texts.list_header(LeadList.COMPLETED, listing)]
+    lines += dashboard_texts.completed_lines(listing, biggest_user())
+    assert length("\n".join(lines)) <= 4096
