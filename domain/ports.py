@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import Generic, Protocol, Self, TypeVar
 
 from domain.chat import RelayedMessage
+from domain.contracts import ContractStep, Payment
 from domain.credentials import Credentials, Education, PortfolioLink, ProfileDocument
 from domain.events import Event
 from domain.leads import Lead, SellerMatch
@@ -95,6 +96,7 @@ class UnitOfWork(Protocol):
     leads: LeadRepository
     sellers: SellerRepository
     threads: ThreadRepository
+    contracts: ContractRepository
 
     async def __aenter__(self) -> Self: ...
 
@@ -291,3 +293,28 @@ class ThreadRepository(Protocol):
     async def save_draft(self, user_id: int, draft: OfferDraft, now: datetime) -> None: ...
 
     async def drop_draft(self, user_id: int) -> None: ...
+
+
+class ContractRepository(Protocol):
+    """Contracts after hiring (a contract is made by ``ThreadRepository.add_contract``)."""
+
+    async def get(self, contract_id: int) -> Contract | None: ...
+
+    async def save(self, contract: Contract) -> Contract:
+        """Writes the contract if nobody changed it since it was read (else Conflict);
+        returns it at its new version."""
+        ...
+
+    async def add_step(self, step: ContractStep) -> ContractStep: ...
+
+    async def get_step(self, step_id: int) -> ContractStep | None: ...
+
+    async def steps(self, contract_id: int) -> list[ContractStep]:
+        """The contract's history, oldest first."""
+        ...
+
+    async def add_payment(self, payment: Payment) -> Payment | None:
+        """Records a payment; None when its Telegram charge id was recorded before."""
+        ...
+
+    async def payments(self, contract_id: int) -> list[Payment]: ...

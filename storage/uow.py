@@ -15,6 +15,7 @@ from domain.errors import Conflict
 from domain.events import Event
 from domain.ports import (
     CategoryRepository,
+    ContractRepository,
     EmailTokenRepository,
     LeadRepository,
     OutboxRepository,
@@ -24,6 +25,7 @@ from domain.ports import (
     UpdateLog,
     UserRepository,
 )
+from storage.contracts import SqlContractRepository
 from storage.integrity import CONFLICT, lost_race, report_bug
 from storage.leads import SqlLeadRepository
 from storage.models import ConversationRow, PersistenceRow
@@ -63,6 +65,7 @@ class SqlUnitOfWork:
     leads: LeadRepository
     sellers: SellerRepository
     threads: ThreadRepository
+    contracts: ContractRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -82,6 +85,7 @@ class SqlUnitOfWork:
         self.leads = SqlLeadRepository(session)
         self.sellers = SqlSellerRepository(session)
         self.threads = SqlThreadRepository(session)
+        self.contracts = SqlContractRepository(session)
         return self
 
     async def __aexit__(
