@@ -1,5 +1,5 @@
-"""Use cases of a contract after hiring: delivering, asking for changes, approving, paying
-(confirmed by the buyer or reported by a Telegram invoice), new due dates and cancelling.
+"""Use cases of a contract after hiring: its card, delivering, asking for changes, new due
+dates and cancelling (paying is in domain/payment_cases.py, on the helpers here).
 
 Each use case runs inside the update's unit of work (the caller commits) as the acting
 user, takes one small command, and records what the other side should hear as events.
@@ -13,29 +13,24 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from domain.billing import Payment
 from domain.contracts import (
-    Bill,
     ContractStep,
     Engagement,
     Move,
-    Payment,
-    PaymentMethod,
     Proposal,
     Stage,
     StepKind,
     allowed,
     answer_move,
-    bill,
     check,
     check_answer,
     check_new_due_date,
     days_later,
     new_due_date,
     open_proposal,
-    read_invoice_payload,
     stage_of,
     validate_change_note,
-    validate_payment_note,
 )
 from domain.errors import NotAllowed, NotFound
 from domain.events import (
@@ -43,21 +38,15 @@ from domain.events import (
     CancellationRefused,
     ChangesRequested,
     ContractCancelled,
-    ContractPaid,
-    DeliveryApproved,
     ExtensionAnswered,
     ExtensionProposed,
-    LeadCompleted,
     WorkDelivered,
 )
 from domain.lifecycle import Action, Actor, next_status
 from domain.model import User
-from domain.money import Money
 from domain.ports import UnitOfWork
 
 NO_CONTRACT = "That contract does not exist."
-NOT_OUR_INVOICE = "This invoice is not one of Leadline's."
-AMOUNT_CHANGED = "The amount has changed since this invoice was made; tap Approve for a new one."
 
 
 @dataclass(frozen=True)
@@ -82,44 +71,6 @@ class AskMove:
 class RequestChanges:
     contract_id: int
     note: str
-
-
-@dataclass(frozen=True)
-class Approve:
-    contract_id: int
-    fee_percent: float
-
-
-@dataclass(frozen=True)
-class ConfirmPayment:
-    """The buyer confirms having paid per the agreed terms: a method, and what they typed
-    (required for ``OTHER``, which is how they named the method)."""
-
-    contract_id: int
-    method: PaymentMethod
-    note: str | None
-    fee_percent: float
-
-
-@dataclass(frozen=True)
-class CheckInvoice:
-    """Telegram's pre-checkout query: the invoice's payload and what is about to be charged."""
-
-    payload: str
-    currency: str
-    total_minor: int
-    fee_percent: float
-
-
-@dataclass(frozen=True)
-class InvoicePaid:
-    """Telegram's successful_payment, with both charge ids."""
-
-    payload: str
-    currency: str
-    total_minor: int
-    telegram_payment_charge_id: str
-    provider_payment_charge_id: str
 
 
 @dataclass(frozen=True)
@@ -169,44 +120,9 @@ class ContractCard:
 
 
 @dataclass(frozen=True)
-class Billing:
-    """What the buyer is to pay after approving; ``first`` when this approval is new."""
-
-    engagement: Engagement
-    bill: Bill
-    first: bool
-
-
-@dataclass(frozen=True)
-class Completion:
-    engagement: Engagement
-    payment: Payment
-
-
-@dataclass(frozen=True)
-class InvoiceOutcome:
-    """A payment Telegram reported; ``completed`` unless the lead had moved on meanwhile."""
-
-    engagement: Engagement
-    payment: Payment
-    completed: bool
-
-
-@dataclass(frozen=True)
 class Proposed:
     engagement: Engagement
     proposal: ContractStep
-
-
-@dataclass(frozen=True)
-class PaymentForm:
-    """What the buyer says about their payment before confirming it: the method, and what
-    they typed (the method itself, for ``OTHER``; else a reference)."""
-
-    contract_id: int
-    method: PaymentMethod
-    note: str | None
-    fee_percent: float
 
 
 @dataclass(frozen=True)
@@ -217,7 +133,7 @@ class Answered:
     accepted: bool
 
 
-async def _engagement(uow: UnitOfWork, me: User, contract_id: int) -> tuple[Engagement, Actor]:
+async def engagement_of(uow: UnitOfWork, me: User, contract_id: int) -> tuple[Engagement, Actor]:
     """A contract with its lead and sides, if ``me`` is one of them."""
     contract = await uow.contracts.get(contract_id)
     if contract is None or me.key not in (contract.buyer_id, contract.seller_id):
@@ -231,16 +147,16 @@ async def _engagement(uow: UnitOfWork, me: User, contract_id: int) -> tuple[Enga
     return engagement, side
 
 
-async def _checked(
+async def checked(
     uow: UnitOfWork, me: User, contract_id: int, move: Move, now: datetime
 ) -> tuple[Engagement, Actor]:
-    engagement, side = await _engagement(uow, me, contract_id)
+    engagement, side = await engagement_of(uow, me, contract_id)
     check(stage_of(engagement.lead.status, engagement.contract, now), side, move)
     return engagement, side
 
 
 async def _card(uow: UnitOfWork, me: User, contract_id: int, now: datetime) -> ContractCard:
-    engagement, side = await _engagement(uow, me, contract_id)
+    engagement, side = await engagement_of(uow, me, contract_id)
     contract = engagement.contract
     return ContractCard(
         engagement,
@@ -252,7 +168,7 @@ async def _card(uow: UnitOfWork, me: User, contract_id: int, now: datetime) -> C
     )
 
 
-async def _advance(
+async def advance(
     uow: UnitOfWork, engagement: Engagement, action: Action, side: Actor, **changes: Any
 ) -> Engagement:
     """Moves the lead on (lifecycle table) and writes the contract's changes; the lead
@@ -264,13 +180,13 @@ async def _advance(
     return replace(engagement, lead=lead, contract=contract)
 
 
-async def _touch(uow: UnitOfWork, engagement: Engagement, **changes: Any) -> Engagement:
+async def touch(uow: UnitOfWork, engagement: Engagement, **changes: Any) -> Engagement:
     """Writes the contract (at least its version: a step of its history was added)."""
     contract = await uow.contracts.save(replace(engagement.contract, **changes))
     return replace(engagement, contract=contract)
 
 
-async def _log(
+async def log_step(
     uow: UnitOfWork,
     engagement: Engagement,
     kind: StepKind,
@@ -314,12 +230,12 @@ async def ask(uow: UnitOfWork, me: User, command: AskMove, now: datetime) -> Con
 async def deliver(uow: UnitOfWork, me: User, command: OpenContract, now: datetime) -> Engagement:
     """The seller delivers (their message and files went before, as chat); the buyer is
     asked to approve it or to ask for changes."""
-    engagement, side = await _checked(uow, me, command.contract_id, Move.DELIVER, now)
+    engagement, side = await checked(uow, me, command.contract_id, Move.DELIVER, now)
     me.ensure_active("deliver work")
-    engagement = await _advance(
+    engagement = await advance(
         uow, engagement, Action.DELIVER, side, delivered_at=now, approved_at=None
     )
-    await _log(uow, engagement, StepKind.DELIVERED, me, now)
+    await log_step(uow, engagement, StepKind.DELIVERED, me, now)
     uow.record(WorkDelivered(engagement))
     return engagement
 
@@ -328,121 +244,12 @@ async def request_changes(
     uow: UnitOfWork, me: User, command: RequestChanges, now: datetime
 ) -> Engagement:
     """The buyer sends the delivery back with a note; the lead is in progress again."""
-    engagement, side = await _checked(uow, me, command.contract_id, Move.REQUEST_CHANGES, now)
+    engagement, side = await checked(uow, me, command.contract_id, Move.REQUEST_CHANGES, now)
     note = validate_change_note(command.note)
-    engagement = await _advance(uow, engagement, Action.REQUEST_CHANGES, side)
-    await _log(uow, engagement, StepKind.CHANGES_REQUESTED, me, now, note=note)
+    engagement = await advance(uow, engagement, Action.REQUEST_CHANGES, side)
+    await log_step(uow, engagement, StepKind.CHANGES_REQUESTED, me, now, note=note)
     uow.record(ChangesRequested(engagement, note))
     return engagement
-
-
-async def approve(uow: UnitOfWork, me: User, command: Approve, now: datetime) -> Billing:
-    """The buyer approves the delivery (once; approving again shows the bill again)."""
-    engagement, _ = await _checked(uow, me, command.contract_id, Move.APPROVE, now)
-    first = engagement.contract.approved_at is None
-    if first:
-        engagement = await _touch(uow, engagement, approved_at=now)
-        await _log(uow, engagement, StepKind.APPROVED, me, now)
-        uow.record(DeliveryApproved(engagement))
-    return Billing(engagement, bill(engagement.contract.amount, command.fee_percent), first)
-
-
-def _payment_note(method: PaymentMethod, note: str | None) -> str | None:
-    """What the buyer typed about the payment, checked (InvalidInput)."""
-    checked = validate_payment_note(note) if note is not None else None
-    if method is PaymentMethod.TELEGRAM or (method is PaymentMethod.OTHER and checked is None):
-        raise NotAllowed("Please tap how you paid, or type it.")
-    return checked
-
-
-async def payment_form(uow: UnitOfWork, me: User, command: PaymentForm, now: datetime) -> Billing:
-    """Checks how the buyer says they paid (a wrong note raises InvalidInput); returns the
-    bill to confirm."""
-    engagement, _ = await _checked(uow, me, command.contract_id, Move.PAY, now)
-    _payment_note(command.method, command.note)
-    return Billing(engagement, bill(engagement.contract.amount, command.fee_percent), False)
-
-
-async def confirm_payment(
-    uow: UnitOfWork, me: User, command: ConfirmPayment, now: datetime
-) -> Completion:
-    """The buyer confirms having paid per the agreed terms: recorded with the time, and the
-    lead is completed."""
-    engagement, _ = await _checked(uow, me, command.contract_id, Move.PAY, now)
-    note = _payment_note(command.method, command.note)
-    billed = bill(engagement.contract.amount, command.fee_percent)
-    payment = await uow.contracts.add_payment(
-        Payment(engagement.contract.key, command.method, billed.amount, billed.fee, now, note)
-    )
-    assert payment is not None  # only a Telegram charge can be a repeat
-    engagement = await _complete(uow, engagement, me, payment, now)
-    return Completion(engagement, payment)
-
-
-async def _complete(
-    uow: UnitOfWork, engagement: Engagement, me: User, payment: Payment, now: datetime
-) -> Engagement:
-    engagement = await _advance(uow, engagement, Action.CLOSE, Actor.BUYER, completed_at=now)
-    await _log(uow, engagement, StepKind.COMPLETED, me, now)
-    uow.record(ContractPaid(engagement, payment))
-    uow.record(LeadCompleted(engagement.lead, engagement.contract))
-    return engagement
-
-
-async def _invoiced(
-    uow: UnitOfWork, me: User, payload: str, currency: str, total_minor: int
-) -> tuple[Engagement, Actor, Money]:
-    """The contract an invoice bills, and the total it billed (checked against Telegram's)."""
-    found = read_invoice_payload(payload)
-    if found is None:
-        raise NotFound(NOT_OUR_INVOICE)
-    contract_id, billed = found
-    engagement, side = await _engagement(uow, me, contract_id)
-    if billed != Money(total_minor, currency):
-        raise NotAllowed(AMOUNT_CHANGED)
-    return engagement, side, billed
-
-
-async def check_invoice(uow: UnitOfWork, me: User, command: CheckInvoice, now: datetime) -> Bill:
-    """Telegram asks before charging: the contract must still await this very payment."""
-    engagement, side, billed = await _invoiced(
-        uow, me, command.payload, command.currency, command.total_minor
-    )
-    check(stage_of(engagement.lead.status, engagement.contract, now), side, Move.PAY)
-    due = bill(engagement.contract.amount, command.fee_percent)
-    if due.total != billed:
-        raise NotAllowed(AMOUNT_CHANGED)
-    return due
-
-
-async def record_invoice_payment(
-    uow: UnitOfWork, me: User, command: InvoicePaid, now: datetime
-) -> InvoiceOutcome | None:
-    """Records what Telegram charged, with both charge ids, once: a repeated update finds
-    the charge recorded and changes nothing (None). The lead is completed if it still
-    awaited the payment; money taken is recorded whatever happened meanwhile."""
-    engagement, side, billed = await _invoiced(
-        uow, me, command.payload, command.currency, command.total_minor
-    )
-    amount = engagement.contract.amount
-    payment = await uow.contracts.add_payment(
-        Payment(
-            engagement.contract.key,
-            PaymentMethod.TELEGRAM,
-            amount,
-            Money(billed.minor - amount.minor, billed.currency),
-            now,
-            telegram_payment_charge_id=command.telegram_payment_charge_id,
-            provider_payment_charge_id=command.provider_payment_charge_id,
-        )
-    )
-    if payment is None:
-        return None
-    stage = stage_of(engagement.lead.status, engagement.contract, now)
-    if Move.PAY not in allowed(stage, side):
-        return InvoiceOutcome(engagement, payment, completed=False)
-    engagement = await _complete(uow, engagement, me, payment, now)
-    return InvoiceOutcome(engagement, payment, completed=True)
 
 
 async def cancel_overdue(
@@ -450,9 +257,9 @@ async def cancel_overdue(
 ) -> Engagement:
     """The buyer cancels a lead whose due date passed without a delivery; the seller is
     told no payment is due."""
-    engagement, side = await _checked(uow, me, command.contract_id, Move.CANCEL, now)
-    engagement = await _advance(uow, engagement, Action.CANCEL, side, cancelled_at=now)
-    await _log(uow, engagement, StepKind.CANCELLED, me, now)
+    engagement, side = await checked(uow, me, command.contract_id, Move.CANCEL, now)
+    engagement = await advance(uow, engagement, Action.CANCEL, side, cancelled_at=now)
+    await log_step(uow, engagement, StepKind.CANCELLED, me, now)
     uow.record(ContractCancelled(engagement, me, agreed=False))
     return engagement
 
@@ -462,7 +269,7 @@ async def propose_extension(
 ) -> Proposed:
     """The buyer proposes a new due date (replacing one not answered yet); a wrong date
     raises InvalidInput."""
-    engagement, _ = await _checked(uow, me, command.contract_id, Move.EXTEND, now)
+    engagement, _ = await checked(uow, me, command.contract_id, Move.EXTEND, now)
     me.ensure_active("change contracts")
     contract = engagement.contract
     if command.days is not None:
@@ -470,8 +277,8 @@ async def propose_extension(
         check_new_due_date(due_at, contract, now)
     else:
         due_at = new_due_date(command.text or "", contract, now, me.profile.timezone)
-    engagement = await _touch(uow, engagement)
-    proposal = await _log(uow, engagement, StepKind.EXTENSION_PROPOSED, me, now, due_at=due_at)
+    engagement = await touch(uow, engagement)
+    proposal = await log_step(uow, engagement, StepKind.EXTENSION_PROPOSED, me, now, due_at=due_at)
     uow.record(ExtensionProposed(engagement, proposal))
     return Proposed(engagement, proposal)
 
@@ -480,7 +287,7 @@ async def propose_cancellation(
     uow: UnitOfWork, me: User, command: OpenContract, now: datetime
 ) -> Proposed:
     """Either side proposes cancelling by mutual agreement; the other side answers."""
-    engagement, _ = await _checked(uow, me, command.contract_id, Move.PROPOSE_CANCELLATION, now)
+    engagement, _ = await checked(uow, me, command.contract_id, Move.PROPOSE_CANCELLATION, now)
     me.ensure_active("change contracts")
     steps = await uow.contracts.steps(engagement.contract.key)
     pending = open_proposal(steps, Proposal.CANCELLATION)
@@ -488,8 +295,8 @@ async def propose_cancellation(
         if pending.actor_id == me.id:
             raise NotAllowed("You have proposed this already; the other side has not answered yet.")
         raise NotAllowed("The other side has proposed cancelling already; answer their proposal.")
-    engagement = await _touch(uow, engagement)
-    proposal = await _log(uow, engagement, StepKind.CANCELLATION_PROPOSED, me, now)
+    engagement = await touch(uow, engagement)
+    proposal = await log_step(uow, engagement, StepKind.CANCELLATION_PROPOSED, me, now)
     uow.record(CancellationProposed(engagement, proposal, me))
     return Proposed(engagement, proposal)
 
@@ -502,20 +309,20 @@ async def answer_proposal(
     proposal = await uow.contracts.get_step(command.step_id)
     if proposal is None:
         raise NotFound("That proposal does not exist.")
-    engagement, side = await _engagement(uow, me, proposal.contract_id)
+    engagement, side = await engagement_of(uow, me, proposal.contract_id)
     kind = check_answer(proposal, await uow.contracts.steps(proposal.contract_id), me.key)
     check(stage_of(engagement.lead.status, engagement.contract, now), side, answer_move(kind))
     if kind is Proposal.EXTENSION:
         engagement = await _answer_extension(uow, engagement, proposal, me, command.accept, now)
     elif command.accept:
-        engagement = await _advance(
+        engagement = await advance(
             uow, engagement, Action.CANCEL_BY_AGREEMENT, side, cancelled_at=now
         )
-        await _log(uow, engagement, StepKind.CANCELLATION_AGREED, me, now)
+        await log_step(uow, engagement, StepKind.CANCELLATION_AGREED, me, now)
         uow.record(ContractCancelled(engagement, me, agreed=True))
     else:
-        engagement = await _touch(uow, engagement)
-        await _log(uow, engagement, StepKind.CANCELLATION_REFUSED, me, now)
+        engagement = await touch(uow, engagement)
+        await log_step(uow, engagement, StepKind.CANCELLATION_REFUSED, me, now)
         uow.record(CancellationRefused(engagement, proposal, me))
     return Answered(engagement, proposal, kind, command.accept)
 
@@ -532,11 +339,11 @@ async def _answer_extension(
     if accept:
         if proposal.due_at <= now:
             raise NotAllowed("That date has passed already; the buyer can propose a new one.")
-        engagement = await _touch(uow, engagement, due_at=proposal.due_at)
+        engagement = await touch(uow, engagement, due_at=proposal.due_at)
         kind = StepKind.EXTENSION_ACCEPTED
     else:
-        engagement = await _touch(uow, engagement)
+        engagement = await touch(uow, engagement)
         kind = StepKind.EXTENSION_DECLINED
-    await _log(uow, engagement, kind, me, now, due_at=proposal.due_at)
+    await log_step(uow, engagement, kind, me, now, due_at=proposal.due_at)
     uow.record(ExtensionAnswered(engagement, proposal, accept))
     return engagement

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.billing import Payment
 from domain.chat import Relay, RelayedMessage
-from domain.contracts import ContractStep, Engagement, Payment
+from domain.contracts import ContractStep, Engagement
 from domain.leads import Lead
 from domain.model import User
 from domain.negotiation import Contract, Deal, Thread

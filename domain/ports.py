@@ -8,8 +8,9 @@ from datetime import datetime
 from types import TracebackType
 from typing import Generic, Protocol, Self, TypeVar
 
+from domain.billing import Payment
 from domain.chat import RelayedMessage
-from domain.contracts import ContractStep, Payment
+from domain.contracts import ContractStep
 from domain.credentials import Credentials, Education, PortfolioLink, ProfileDocument
 from domain.events import Event
 from domain.leads import Lead, SellerMatch

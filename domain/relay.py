@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
+from domain.billing import Payment
 from domain.chat import MessageKind, Relay, RelayedMessage, off_platform
-from domain.contracts import ContractStep, Payment
+from domain.contracts import ContractStep
 from domain.deals import load_party
 from domain.events import MessageEdited, MessageRelayed
 from domain.leads import Lead

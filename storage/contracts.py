@@ -8,7 +8,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.contracts import ContractStep, Payment, PaymentMethod, StepKind
+from domain.billing import Payment, PaymentMethod
+from domain.contracts import ContractStep, StepKind
 from domain.errors import Conflict
 from domain.money import Money
 from domain.negotiation import Contract

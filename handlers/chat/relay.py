@@ -31,7 +31,7 @@ from domain.relay import (
 )
 from handlers.chat import texts, views
 from handlers.chat.buttons import ThreadMessage, ThreadOpen, ThreadPage, ThreadTranscript
-from handlers.contracts import texts as contract_texts
+from handlers.contracts import history as contract_history
 from handlers.contracts import views as contract_views
 from handlers.core import keyboards
 from handlers.core import texts as common_texts
@@ -182,7 +182,7 @@ async def open_thread(update: Update, context: LeadlineContext) -> None:
         contract = await context.turn.run(
             contract_cases.contract_card, OpenContract(view.contract.key)
         )
-        card = f"{card}\n{contract_texts.status_lines(contract)}"
+        card = f"{card}\n{contract_history.status_lines(contract)}"
         markup = views.thread_actions(view, contract_views.card_buttons(contract))
     await say(update, context, card, markup)
 

@@ -21,7 +21,7 @@ from domain.relay import (
     ThreadView,
     Transcript,
 )
-from handlers.contracts.texts import transcript_payment, transcript_step
+from handlers.contracts.history import transcript_payment, transcript_step
 from handlers.deals.texts import offer_lines
 
 REMINDER = (

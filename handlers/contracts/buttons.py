@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.contracts import PaymentMethod
+from domain.billing import PaymentMethod
 from handlers.core.callbacks import Button
 
 CONTRACT = "ct"

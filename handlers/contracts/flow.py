@@ -14,20 +14,18 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
 
-from domain import contract_cases, relay
+from domain import contract_cases, payment_cases, relay
+from domain.billing import PaymentMethod
 from domain.contract_cases import (
-    Approve,
     AskMove,
-    Billing,
-    ConfirmPayment,
     ContractCard,
     OpenContract,
-    PaymentForm,
     ProposeExtension,
     RequestChanges,
 )
-from domain.contracts import Move, PaymentMethod
+from domain.contracts import Move
 from domain.errors import InvalidInput, NotAllowed
+from domain.payment_cases import Approve, Billing, ConfirmPayment, PaymentForm
 from domain.relay import SendMessage
 from handlers.chat import texts as chat_texts
 from handlers.chat.relay import RELAYABLE, message_content
@@ -173,7 +171,7 @@ async def changes_note(update: Update, context: LeadlineContext) -> int | str:
 async def approve(update: Update, context: LeadlineContext) -> int | str:
     """Approve (or Pay): the bill and how the buyer paid, or a Telegram invoice."""
     contract_id = ContractApprove.of(update).contract_id
-    billing = await context.turn.run(contract_cases.approve, Approve(contract_id, _fee(context)))
+    billing = await context.turn.run(payment_cases.approve, Approve(contract_id, _fee(context)))
     await answer_query(update, context, texts.APPROVED_ALERT if billing.first else None)
     token = context.services.payment_provider_token
     if token:
@@ -205,7 +203,7 @@ async def _confirm_question(
     note gets a sentence and the question again."""
     try:
         billing = await context.turn.attempt(
-            contract_cases.payment_form, PaymentForm(contract_id, method, note, _fee(context))
+            payment_cases.payment_form, PaymentForm(contract_id, method, note, _fee(context))
         )
     except InvalidInput as error:
         return await _ask_again(update, context, contract_id, error.sentence)
@@ -223,15 +221,13 @@ async def _ask_again(
     method = payment[1] if payment is not None and payment[0] == contract_id else None
     billing: Billing
     if method is None:
-        billing = await context.turn.run(
-            contract_cases.approve, Approve(contract_id, _fee(context))
-        )
+        billing = await context.turn.run(payment_cases.approve, Approve(contract_id, _fee(context)))
         text, markup = texts.bill_card(billing), views.payment_methods(contract_id)
         state = PAY_METHOD
     else:
         note = payment[2] if payment is not None else None
         billing = await context.turn.run(
-            contract_cases.payment_form, PaymentForm(contract_id, method, note, _fee(context))
+            payment_cases.payment_form, PaymentForm(contract_id, method, note, _fee(context))
         )
         text = texts.payment_confirmation(billing, method, note)
         markup, state = views.payment_confirmation(contract_id), PAY_CONFIRM
@@ -289,7 +285,7 @@ async def confirm_paid(update: Update, context: LeadlineContext) -> int:
         await context.turn.run(contract_cases.ask, AskMove(contract_id, Move.PAY))
         raise NotAllowed(PICK_METHOD_FIRST)
     command = ConfirmPayment(contract_id, payment[1], payment[2], _fee(context))
-    completion = await context.turn.run(contract_cases.confirm_payment, command)
+    completion = await context.turn.run(payment_cases.confirm_payment, command)
     _leave(context)
     await answer_query(update, context)
     await edit_markup(update, context, None)

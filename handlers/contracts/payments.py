@@ -18,10 +18,10 @@ from typing import Any
 from telegram import LabeledPrice, Update
 from telegram.ext import BaseHandler, MessageHandler, PreCheckoutQueryHandler, filters
 
-from domain import contract_cases
-from domain.contract_cases import Billing, CheckInvoice, InvoicePaid
-from domain.contracts import invoice_payload
+from domain import payment_cases
+from domain.billing import invoice_payload
 from domain.errors import DomainError
+from domain.payment_cases import Billing, CheckInvoice, InvoicePaid
 from handlers.contracts import texts
 from handlers.core.common import later, say
 from handlers.core.context import LeadlineContext
@@ -66,7 +66,7 @@ async def pre_checkout(update: Update, context: LeadlineContext) -> None:
         context.services.service_fee_percent,
     )
     try:
-        await context.turn.run(contract_cases.check_invoice, command)
+        await context.turn.run(payment_cases.check_invoice, command)
     except DomainError as error:
         sentence = error.sentence
         later(context, lambda: query.answer(ok=False, error_message=sentence))
@@ -87,7 +87,7 @@ async def paid(update: Update, context: LeadlineContext) -> None:
         payment.telegram_payment_charge_id,
         payment.provider_payment_charge_id,
     )
-    outcome = await context.turn.run(contract_cases.record_invoice_payment, command)
+    outcome = await context.turn.run(payment_cases.record_invoice_payment, command)
     if outcome is None:
         return  # Telegram repeated the update: this charge is recorded already
     await say(update, context, texts.invoice_paid(outcome))

@@ -6,16 +6,9 @@ from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from domain.billing import PICKABLE_METHODS, PaymentMethod
 from domain.contract_cases import ContractCard
-from domain.contracts import (
-    PICKABLE_METHODS,
-    ContractStep,
-    Engagement,
-    Move,
-    PaymentMethod,
-    Stage,
-    days_later,
-)
+from domain.contracts import ContractStep, Engagement, Move, Stage, days_later
 from handlers.chat.buttons import ThreadMessage
 from handlers.contracts import texts
 from handlers.contracts.buttons import (

@@ -18,7 +18,7 @@ from domain.contract_cases import OpenLeadContract
 from domain.lead_cases import Choices, FindLeads, OpenLead, OwnLead, SearchPublic
 from domain.model import User
 from domain.ports import UnitOfWork
-from handlers.contracts import texts as contract_texts
+from handlers.contracts import history as contract_history
 from handlers.contracts import views as contract_views
 from handlers.core import outgoing, texts
 from handlers.core.callbacks import StaleButton
@@ -180,7 +180,7 @@ async def send_lead(update: Update, context: LeadlineContext, lead_id: int) -> N
     contract = await _as_anyone(context, contract_cases.card_of_lead, OpenLeadContract(lead_id))
     card = lead_texts.lead_card(lead, view.buyer, context.bot.username, full=contract is None)
     if contract is not None:
-        card = f"{card}\n\n{contract_texts.contract_section(contract)}"
+        card = f"{card}\n\n{contract_history.contract_section(contract)}"
         actions = contract_views.lead_card_actions(contract, actions)
     await say(update, context, card, actions)
     chat = update.effective_chat

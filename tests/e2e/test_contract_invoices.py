@@ -9,7 +9,7 @@ from pydantic import SecretStr
 
 from bot.runner import RunningBot
 from bot.settings import PaymentSettings, Settings
-from domain.contracts import Payment, PaymentMethod
+from domain.billing import Payment, PaymentMethod
 from domain.money import Money
 from sandbox import Message, Sandbox
 from tests.e2e.test_contracts import hired, the_contract, thread_card

@@ -11,19 +11,16 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from domain import contract_cases, deals, relay
+from domain import contract_cases, deals, payment_cases, relay
+from domain.billing import Payment, PaymentMethod, invoice_payload
 from domain.contract_cases import (
     AnswerProposal,
-    Approve,
-    CheckInvoice,
-    ConfirmPayment,
-    InvoicePaid,
     OpenContract,
     OpenLeadContract,
     ProposeExtension,
     RequestChanges,
 )
-from domain.contracts import Payment, PaymentMethod, Stage, StepKind, invoice_payload
+from domain.contracts import Stage, StepKind
 from domain.deals import AnswerOffer
 from domain.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from domain.events import (
@@ -42,6 +39,7 @@ from domain.events import (
 from domain.lifecycle import LeadStatus
 from domain.money import Money
 from domain.negotiation import Contract
+from domain.payment_cases import Approve, CheckInvoice, ConfirmPayment, InvoicePaid
 from domain.relay import ExportTranscript, PaidHere, Stepped
 from storage.models import ContractPaymentRow
 from storage.uow import SqlUnitOfWork
@@ -100,13 +98,13 @@ async def test_deliver_change_deliver_approve_pay_completes_the_lead(uow: SqlUni
     await act(uow, SELLER, contract_cases.deliver, deliver, at[2], events)
     pay = ConfirmPayment(contract.key, PaymentMethod.BANK_TRANSFER, "ref 8812", FEE)
     with pytest.raises(NotAllowed, match="approve the delivery first"):
-        await act(uow, BUYER, contract_cases.confirm_payment, pay, at[3])
+        await act(uow, BUYER, payment_cases.confirm_payment, pay, at[3])
     approve = Approve(contract.key, FEE)
-    billing = await act(uow, BUYER, contract_cases.approve, approve, at[3], events)
+    billing = await act(uow, BUYER, payment_cases.approve, approve, at[3], events)
     assert billing.first and billing.bill.total == Money(55_000, "USD")
-    again = await act(uow, BUYER, contract_cases.approve, approve, at[4], events)
+    again = await act(uow, BUYER, payment_cases.approve, approve, at[4], events)
     assert not again.first  # approving again only shows the bill
-    completion = await act(uow, BUYER, contract_cases.confirm_payment, pay, at[5], events)
+    completion = await act(uow, BUYER, payment_cases.confirm_payment, pay, at[5], events)
 
     assert await lead_status(uow, contract) is LeadStatus.COMPLETED
     assert completion.payment.total == Money(55_000, "USD")
@@ -132,7 +130,7 @@ async def test_deliver_change_deliver_approve_pay_completes_the_lead(uow: SqlUni
         StepKind.COMPLETED,
     ]
     with pytest.raises(NotAllowed, match="This lead is completed"):
-        await act(uow, BUYER, contract_cases.confirm_payment, pay, at[5])
+        await act(uow, BUYER, payment_cases.confirm_payment, pay, at[5])
     of_lead = OpenLeadContract(contract.lead_id)
     card = await act(uow, BUYER, contract_cases.card_of_lead, of_lead, at[5])
     assert card is not None and card.stage is Stage.COMPLETED and len(card.payments) == 1
@@ -152,7 +150,7 @@ async def invoice(uow: SqlUnitOfWork, contract: Contract, charge: str) -> Invoic
 async def approved(uow: SqlUnitOfWork) -> Contract:
     contract = await hired(uow)
     await delivered(uow, contract)
-    await act(uow, BUYER, contract_cases.approve, Approve(contract.key, FEE), NOW)
+    await act(uow, BUYER, payment_cases.approve, Approve(contract.key, FEE), NOW)
     return contract
 
 
@@ -163,23 +161,23 @@ async def test_the_pre_checkout_check_wants_the_contract_awaiting_this_payment(
     payload = invoice_payload(contract, Money(55_000, "USD"))
     asked = CheckInvoice(payload, "USD", 55_000, FEE)
     with pytest.raises(NotAllowed, match="Nothing has been delivered"):
-        await act(uow, BUYER, contract_cases.check_invoice, asked, NOW)
+        await act(uow, BUYER, payment_cases.check_invoice, asked, NOW)
     await delivered(uow, contract)
     with pytest.raises(NotAllowed, match="approve the delivery first"):
-        await act(uow, BUYER, contract_cases.check_invoice, asked, NOW)
-    await act(uow, BUYER, contract_cases.approve, Approve(contract.key, FEE), NOW)
-    assert (await act(uow, BUYER, contract_cases.check_invoice, asked, NOW)).total.minor == 55_000
+        await act(uow, BUYER, payment_cases.check_invoice, asked, NOW)
+    await act(uow, BUYER, payment_cases.approve, Approve(contract.key, FEE), NOW)
+    assert (await act(uow, BUYER, payment_cases.check_invoice, asked, NOW)).total.minor == 55_000
     for wrong in (
         CheckInvoice(payload, "USD", 55_001, FEE),  # not what the invoice billed
         CheckInvoice(payload, "EUR", 55_000, FEE),
         CheckInvoice(payload, "USD", 55_000, 12.0),  # the fee changed since
     ):
         with pytest.raises(NotAllowed, match="amount has changed"):
-            await act(uow, BUYER, contract_cases.check_invoice, wrong, NOW)
+            await act(uow, BUYER, payment_cases.check_invoice, wrong, NOW)
     with pytest.raises(NotFound):
-        await act(uow, BUYER, contract_cases.check_invoice, CheckInvoice("x", "USD", 1, FEE), NOW)
+        await act(uow, BUYER, payment_cases.check_invoice, CheckInvoice("x", "USD", 1, FEE), NOW)
     with pytest.raises(NotAllowed, match="Only the buyer pays"):
-        await act(uow, SELLER, contract_cases.check_invoice, asked, NOW)
+        await act(uow, SELLER, payment_cases.check_invoice, asked, NOW)
 
 
 async def test_a_repeated_successful_payment_is_recorded_once(
@@ -188,14 +186,14 @@ async def test_a_repeated_successful_payment_is_recorded_once(
     contract = await approved(uow)
     paid = await invoice(uow, contract, "tg-charge-1")
     first_events: list[Event] = []
-    outcome = await act(uow, BUYER, contract_cases.record_invoice_payment, paid, NOW, first_events)
+    outcome = await act(uow, BUYER, payment_cases.record_invoice_payment, paid, NOW, first_events)
     assert outcome is not None and outcome.completed
     assert outcome.payment.telegram_payment_charge_id == "tg-charge-1"
     assert outcome.payment.provider_payment_charge_id == "p-tg-charge-1"
     assert outcome.payment.method is PaymentMethod.TELEGRAM
     assert outcome.payment.fee == Money(5_000, "USD")
     repeat_events: list[Event] = []
-    repeat = await act(uow, BUYER, contract_cases.record_invoice_payment, paid, NOW, repeat_events)
+    repeat = await act(uow, BUYER, payment_cases.record_invoice_payment, paid, NOW, repeat_events)
     assert repeat is None and repeat_events == []
     assert [type(event) for event in first_events] == [ContractPaid, LeadCompleted]
     assert await payments(sessions) == 1
@@ -210,7 +208,7 @@ async def test_the_same_payment_reported_twice_at_once_is_recorded_once(
     paid = await invoice(uow, contract, f"tg-charge-{attempt}")
     results = await asyncio.gather(
         *(
-            act(SqlUnitOfWork(sessions), BUYER, contract_cases.record_invoice_payment, paid, NOW)
+            act(SqlUnitOfWork(sessions), BUYER, payment_cases.record_invoice_payment, paid, NOW)
             for _ in range(2)
         ),
         return_exceptions=True,
@@ -257,7 +255,7 @@ async def test_a_payment_arriving_after_the_lead_ended_is_still_recorded(
     answer = AnswerProposal(proposed.proposal.key, True)
     await act(uow, BUYER, contract_cases.answer_proposal, answer, NOW)
     paid = await invoice(uow, contract, "late")
-    outcome = await act(uow, BUYER, contract_cases.record_invoice_payment, paid, NOW)
+    outcome = await act(uow, BUYER, payment_cases.record_invoice_payment, paid, NOW)
     assert outcome is not None and not outcome.completed
     assert await payments(sessions) == 1
     assert await lead_status(uow, contract) is LeadStatus.CANCELLED

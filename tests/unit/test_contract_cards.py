@@ -7,22 +7,14 @@ from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
-from domain.contract_cases import Billing, ContractCard
-from domain.contracts import (
-    MAX_CHANGE_NOTE,
-    MAX_PAYMENT_NOTE,
-    Bill,
-    ContractStep,
-    Engagement,
-    Payment,
-    PaymentMethod,
-    Stage,
-    StepKind,
-)
+from domain.billing import MAX_PAYMENT_NOTE, Bill, Payment, PaymentMethod
+from domain.contract_cases import ContractCard
+from domain.contracts import MAX_CHANGE_NOTE, ContractStep, Engagement, Stage, StepKind
 from domain.lifecycle import Actor, LeadStatus
 from domain.money import Money
 from domain.negotiation import Contract
-from handlers.contracts import texts
+from domain.payment_cases import Billing
+from handlers.contracts import history, texts
 from handlers.leads import texts as lead_texts
 from tests.unit.test_card_limits import NOW, biggest_lead, biggest_user, length
 
@@ -69,7 +61,7 @@ def biggest_card(reader_id: int = 1) -> ContractCard:
 def test_the_biggest_lead_card_with_its_contract_fits() -> None:
     card = biggest_card()
     lead_card = lead_texts.lead_card(card.engagement.lead, BUYER, "bot", full=False)
-    whole = f"{lead_card}\n\n{texts.contract_section(card)}"
+    whole = f"{lead_card}\n\n{history.contract_section(card)}"
     assert length(whole) <= 4096
     assert "<&>" not in whole and "&amp;&amp;" in whole
 
@@ -87,7 +79,7 @@ def test_the_biggest_notices_fit() -> None:
         texts.payment_confirmation(billing, PaymentMethod.CARD, payment.note),
         texts.paid_notice(engagement, payment),
         texts.cancelled_notice(engagement, BUYER, agreed=False, reader=SELLER),
-        texts.status_lines(card),
+        history.status_lines(card),
     ):
         assert length(text) <= 4096
         assert "<&>" not in text

@@ -11,22 +11,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from domain.billing import bill, invoice_payload, read_invoice_payload, validate_payment_note
 from domain.contracts import (
     ContractStep,
     Move,
     Proposal,
     Stage,
     StepKind,
-    bill,
     check,
     check_answer,
-    invoice_payload,
     new_due_date,
     open_proposal,
-    read_invoice_payload,
     stage_of,
     validate_change_note,
-    validate_payment_note,
 )
 from domain.errors import InvalidInput, NotAllowed
 from domain.lifecycle import Action, Actor, LeadStatus, next_status
