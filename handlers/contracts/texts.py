@@ -185,14 +185,19 @@ def bill_card(billing: Billing) -> str:
 
 
 def payment_confirmation(billing: Billing, method: PaymentMethod, note: str | None) -> str:
-    how = escape(note) if method is PaymentMethod.OTHER and note else METHOD_WORDS[method]
-    if note and method is not PaymentMethod.OTHER:
+    typed = method is PaymentMethod.OTHER
+    how = escape(note) if typed and note else METHOD_WORDS[method]
+    if note and not typed:
         how += f" ({escape(note)})"
+    more = (
+        "To word it differently, send it again."
+        if typed
+        else "You can add a reference (like a transaction id) by sending it now."
+    )
     return (
         f"Please confirm: you paid <b>{billing.bill.total.format()}</b> to "
         f"{name_of(billing.engagement.seller)} by <b>{how}</b>, per the agreed terms. "
-        "This completes the lead.\n\n"
-        "You can add a reference (like a transaction id) by sending it now."
+        f"This completes the lead.\n\n{more}"
     )
 
 
