@@ -109,6 +109,8 @@ def build_application(settings: Settings) -> LeadlineApp:
         admin_ids=frozenset(settings.admins.telegram_ids),
         currency=settings.marketplace.currency,
         categories=tuple(settings.marketplace.categories),
+        service_fee_percent=settings.marketplace.service_fee_percent,
+        payment_provider_token=settings.payments.provider_token.get_secret_value(),
     )
     register(app)
     return app

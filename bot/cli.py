@@ -64,6 +64,9 @@ def db_upgrade(config: str) -> None:
     print("Database is up to date.")
 
 
+SANDBOX_PROVIDER_TOKEN = "1000001:TEST:sandbox-payments"
+
+
 async def _sandbox(host: str, port: int, data_dir: Path, flood: bool) -> None:
     from bot.runner import start_bot, until_stopped
     from sandbox import Sandbox
@@ -81,6 +84,8 @@ async def _sandbox(host: str, port: int, data_dir: Path, flood: bool) -> None:
             },
             "database": {"url": f"sqlite+aiosqlite:///{data_dir / 'sandbox.db'}"},
             "email": {"smtp_host": sandbox.smtp_host, "smtp_port": sandbox.smtp_port},
+            # The sandbox takes any provider token: buyers pay by (pretend) invoice there.
+            "payments": {"provider_token": SANDBOX_PROVIDER_TOKEN},
         }
     )
     bot = await start_bot(settings)

@@ -101,6 +101,11 @@ class MarketplaceSettings(_Section):
         return names
 
 
+class PaymentSettings(_Section):
+    # From @BotFather's Payments; set, buyers pay by Telegram invoice.
+    provider_token: SecretStr = SecretStr("")
+
+
 class AdminSettings(_Section):
     telegram_ids: list[int] = Field(default_factory=list)
 
@@ -115,6 +120,7 @@ class Settings(BaseSettings):
     email: EmailSettings = Field(default_factory=EmailSettings)
     marketplace: MarketplaceSettings = Field(default_factory=MarketplaceSettings)
     admins: AdminSettings = Field(default_factory=AdminSettings)
+    payments: PaymentSettings = Field(default_factory=PaymentSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from domain.billing import Payment
 from domain.chat import Relay, RelayedMessage
+from domain.contracts import ContractStep, Engagement
 from domain.leads import Lead
 from domain.model import User
 from domain.negotiation import Contract, Deal, Thread
@@ -71,6 +73,83 @@ class LeadCompleted(Event):
 
     lead: Lead
     contract: Contract
+
+
+@dataclass(frozen=True)
+class WorkDelivered(Event):
+    """The seller delivered (their message and files went before, as chat): the buyer
+    approves the work or asks for changes."""
+
+    engagement: Engagement
+
+
+@dataclass(frozen=True)
+class ChangesRequested(Event):
+    """The buyer sent the delivery back with a note; the lead is in progress again."""
+
+    engagement: Engagement
+    note: str
+
+
+@dataclass(frozen=True)
+class DeliveryApproved(Event):
+    """The buyer approved the delivery; the payment is next."""
+
+    engagement: Engagement
+
+
+@dataclass(frozen=True)
+class ContractPaid(Event):
+    """The buyer confirmed the payment (or Telegram reported it): the lead is completed.
+    Recorded just before LeadCompleted."""
+
+    engagement: Engagement
+    payment: Payment
+
+
+@dataclass(frozen=True)
+class ContractCancelled(Event):
+    """The lead was cancelled: by the buyer after the due date passed without a delivery,
+    or by ``by`` agreeing to the other side's proposal (``agreed``). No payment is due."""
+
+    engagement: Engagement
+    by: User
+    agreed: bool
+
+
+@dataclass(frozen=True)
+class ExtensionProposed(Event):
+    """The buyer proposed a new due date (``proposal.due_at``); the seller answers."""
+
+    engagement: Engagement
+    proposal: ContractStep
+
+
+@dataclass(frozen=True)
+class ExtensionAnswered(Event):
+    """The seller accepted or declined the new due date the buyer proposed."""
+
+    engagement: Engagement
+    proposal: ContractStep
+    accepted: bool
+
+
+@dataclass(frozen=True)
+class CancellationProposed(Event):
+    """``by`` proposed cancelling by mutual agreement; the other side answers."""
+
+    engagement: Engagement
+    proposal: ContractStep
+    by: User
+
+
+@dataclass(frozen=True)
+class CancellationRefused(Event):
+    """``by`` refused the other side's proposal to cancel; the contract goes on."""
+
+    engagement: Engagement
+    proposal: ContractStep
+    by: User
 
 
 # Reviews: stars per skill and the seller's rating of the buyer (domain/review_cases.py).

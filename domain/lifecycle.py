@@ -30,6 +30,7 @@ class Action(StrEnum):
     RESOLVE_COMPLETED = "resolve_completed"
     RESOLVE_CANCELLED = "resolve_cancelled"
     REQUEST_CHANGES = "request_changes"
+    CANCEL_BY_AGREEMENT = "cancel_by_agreement"
 
 
 class Actor(StrEnum):
@@ -58,8 +59,12 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.DELIVER: _t({S.IN_PROGRESS}, S.DELIVERED, Actor.SELLER),
     Action.REQUEST_CHANGES: _t({S.DELIVERED}, S.IN_PROGRESS, Actor.BUYER),
     Action.CLOSE: _t({S.DELIVERED}, S.COMPLETED, Actor.BUYER),
-    # Cancelling also needs the deadline passed or both sides agreeing; the use case checks it.
+    # The buyer alone, once the due date passed without a delivery (domain/contracts.py).
     Action.CANCEL: _t({S.IN_PROGRESS, S.DELIVERED}, S.CANCELLED, Actor.BUYER),
+    # Either side, agreeing to the other side's proposal to cancel.
+    Action.CANCEL_BY_AGREEMENT: _t(
+        {S.IN_PROGRESS, S.DELIVERED}, S.CANCELLED, Actor.BUYER, Actor.SELLER
+    ),
     Action.DISPUTE: _t({S.IN_PROGRESS, S.DELIVERED}, S.DISPUTED, Actor.BUYER, Actor.SELLER),
     Action.RESOLVE_COMPLETED: _t({S.DISPUTED}, S.COMPLETED, Actor.ADMIN),
     Action.RESOLVE_CANCELLED: _t({S.DISPUTED}, S.CANCELLED, Actor.ADMIN),
@@ -103,4 +108,5 @@ _PAST = {
     Action.RESOLVE_COMPLETED: "resolved",
     Action.RESOLVE_CANCELLED: "resolved",
     Action.REQUEST_CHANGES: "sent back for changes",
+    Action.CANCEL_BY_AGREEMENT: "cancelled",
 }

@@ -87,6 +87,19 @@ class Contract:
     started_at: datetime
     due_at: datetime
     id: int | None = None
+    # The latest delivery, the buyer's approval of it, and how the contract ended
+    # (domain/contracts.py); ``version`` guards against two changes at once.
+    delivered_at: datetime | None = None
+    approved_at: datetime | None = None
+    completed_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    version: int = 0
+
+    @property
+    def key(self) -> int:
+        """The database id of a stored contract (every loaded contract has one)."""
+        assert self.id is not None, "the contract is not stored yet"
+        return self.id
 
 
 # Who may do what with an offer: (status, latest?, side) -> allowed actions.

@@ -8,7 +8,9 @@ from datetime import datetime
 from types import TracebackType
 from typing import Generic, Protocol, Self, TypeVar
 
+from domain.billing import Payment
 from domain.chat import RelayedMessage
+from domain.contracts import ContractStep
 from domain.credentials import Credentials, Education, PortfolioLink, ProfileDocument
 from domain.events import Event
 from domain.leads import Lead, SellerMatch
@@ -97,6 +99,7 @@ class UnitOfWork(Protocol):
     sellers: SellerRepository
     threads: ThreadRepository
     reviews: ReviewRepository
+    contracts: ContractRepository
 
     async def __aenter__(self) -> Self: ...
 
@@ -319,3 +322,28 @@ class ReviewRepository(Protocol):
     async def buyer_ratings(self, buyer_ids: Collection[int]) -> dict[int, StarTally]:
         """What sellers rated each buyer (submitted reviews); no entry for a buyer never rated."""
         ...
+
+
+class ContractRepository(Protocol):
+    """Contracts after hiring (a contract is made by ``ThreadRepository.add_contract``)."""
+
+    async def get(self, contract_id: int) -> Contract | None: ...
+
+    async def save(self, contract: Contract) -> Contract:
+        """Writes the contract if nobody changed it since it was read (else Conflict);
+        returns it at its new version."""
+        ...
+
+    async def add_step(self, step: ContractStep) -> ContractStep: ...
+
+    async def get_step(self, step_id: int) -> ContractStep | None: ...
+
+    async def steps(self, contract_id: int) -> list[ContractStep]:
+        """The contract's history, oldest first."""
+        ...
+
+    async def add_payment(self, payment: Payment) -> Payment | None:
+        """Records a payment; None when its Telegram charge id was recorded before."""
+        ...
+
+    async def payments(self, contract_id: int) -> list[Payment]: ...

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
+from domain.billing import Payment
 from domain.chat import MessageKind, Relay, RelayedMessage, off_platform
+from domain.contracts import ContractStep
 from domain.deals import load_party
 from domain.events import MessageEdited, MessageRelayed
 from domain.leads import Lead
@@ -279,7 +281,28 @@ class Said:
     author: User
 
 
-Entry = Opened | Offered | Decided | HiredHere | Said
+@dataclass(frozen=True)
+class PaidHere:
+    """A payment of the thread's contract (the buyer's, confirmed or through Telegram)."""
+
+    rank: ClassVar[int] = 5
+    at: datetime
+    payment: Payment
+    author: User
+
+
+@dataclass(frozen=True)
+class Stepped:
+    """A step of the thread's contract: a delivery, a request for changes, an approval, a
+    proposal and its answer, the end."""
+
+    rank: ClassVar[int] = 6
+    at: datetime
+    step: ContractStep
+    author: User | None
+
+
+Entry = Opened | Offered | Decided | HiredHere | Said | PaidHere | Stepped
 
 
 @dataclass(frozen=True)
@@ -300,7 +323,7 @@ async def transcript(
     uow: UnitOfWork, me: User, command: ExportTranscript, now: datetime
 ) -> Transcript:
     """The whole record of a thread: messages (every version), offers and their outcome,
-    and the hiring, in time order."""
+    the hiring and what happened to the contract since, in time order."""
     thread, lead = await load_party(uow, me, command.thread_id)
     assert thread.id is not None
     parties = await uow.users.get_many({thread.buyer_id, thread.seller_id})
@@ -315,6 +338,11 @@ async def transcript(
     contract = await _contract(uow, thread, lead)
     if contract is not None:
         entries.append(HiredHere(contract.started_at, contract))
+        for payment in await uow.contracts.payments(contract.key):
+            entries.append(PaidHere(payment.paid_at, payment, buyer))
+        for step in await uow.contracts.steps(contract.key):
+            author = parties.get(step.actor_id) if step.actor_id is not None else None
+            entries.append(Stepped(step.at, step, author))
     for message in await uow.threads.messages(thread.id):
         entries.append(Said(message.created_at, message, record.author(message.sender_id)))
     entries.sort(key=lambda entry: (entry.at, entry.rank))

@@ -17,6 +17,10 @@ from telegram.ext import (
 
 from handlers.chat import notices as chat_notices
 from handlers.chat import relay as chat
+from handlers.contracts import actions as contract_actions
+from handlers.contracts import flow as contracts
+from handlers.contracts import notices as contract_notices
+from handlers.contracts import payments as contract_payments
 from handlers.core import texts
 from handlers.core.common import NEW_MESSAGE
 from handlers.core.context import LeadlineApp, LeadlineContext
@@ -48,6 +52,7 @@ def notifier() -> Notifier:
     """What every feature's events say, and to whom."""
     return Notifier(
         deal_notices.NOTICES,
+        contract_notices.NOTICES,
         chat_notices.NOTICES,
         provider_notices.NOTICES,
         lead_notices.NOTICES,
@@ -64,17 +69,21 @@ def register(app: LeadlineApp) -> None:
     handlers: list[BaseHandler[Update, LeadlineContext, Any]] = [
         # Edits are looked at apart from the flows, whatever conversation the user is in.
         chat.edits_handler(),
+        # A payment is recorded whatever flow the buyer is in.
+        *contract_payments.handlers(),
         signup.build(),
         profile.build(flows),
         newlead.build(flows),
         deals.build(flows),
         reviews.build(flows),
+        contracts.build(flows),
         chat.build(flows),
         credentials.build(flows),
         credentials.remove_handler(),
         *providers.handlers(),
         *deals.handlers(),
         *reviews.handlers(),
+        *contract_actions.handlers(),
         *chat.handlers(),
         profile.profile_command(),
         profile.resend_handler(),

@@ -29,6 +29,8 @@ LOST_RACE_CONSTRAINTS: frozenset[str] = frozenset(
         "uq_users_telegram_id",  # one account per Telegram user, opened twice at once
         "uq_skills_key",  # the same new skill typed by two users at once
         "pk_inbox",  # the same update recorded twice at once
+        # Telegram's payment reported twice at once (the repository also catches it).
+        "uq_contract_payments_telegram_payment_charge_id",
     }
 )
 

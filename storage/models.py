@@ -438,6 +438,50 @@ class ContractRow(Base):
     days: Mapped[int] = mapped_column(Integer)
     started_at: Mapped[datetime]
     due_at: Mapped[datetime]
+    # The latest delivery, the buyer's approval of it, and how the contract ended.
+    delivered_at: Mapped[datetime | None]
+    approved_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    # Every change of the contract is written only at the version it was read.
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+
+
+class ContractStepRow(Base):
+    """What happened to a contract, append-only: deliveries, requests for changes, the
+    approval, proposals of a new due date or of a cancellation and their answers, the end."""
+
+    __tablename__ = "contract_steps"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(
+        ForeignKey("contracts.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(24))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime]
+    note: Mapped[str | None] = mapped_column(Text)
+    due_at: Mapped[datetime | None]
+
+
+class ContractPaymentRow(Base):
+    """A payment of a contract: confirmed by the buyer, or reported by Telegram with both
+    charge ids. Telegram may repeat a payment's update; its charge id is recorded once."""
+
+    __tablename__ = "contract_payments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(
+        ForeignKey("contracts.id", ondelete="CASCADE"), index=True
+    )
+    method: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(String(200))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    fee_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    paid_at: Mapped[datetime]
+    telegram_payment_charge_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    provider_payment_charge_id: Mapped[str | None] = mapped_column(String(255))
 
 
 class MessageRow(Base):

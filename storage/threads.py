@@ -57,7 +57,7 @@ def _offer(row: OfferRow) -> Offer:
     )
 
 
-def _contract(row: ContractRow) -> Contract:
+def contract_of(row: ContractRow) -> Contract:
     return Contract(
         id=row.id,
         lead_id=row.lead_id,
@@ -69,6 +69,11 @@ def _contract(row: ContractRow) -> Contract:
         days=row.days,
         started_at=row.started_at,
         due_at=row.due_at,
+        delivered_at=row.delivered_at,
+        approved_at=row.approved_at,
+        completed_at=row.completed_at,
+        cancelled_at=row.cancelled_at,
+        version=row.version,
     )
 
 
@@ -295,11 +300,11 @@ class SqlThreadRepository:
             if violated_constraint(error) != "uq_contracts_lead_id":
                 raise
             raise Conflict("This lead has already been given to a seller.") from None
-        return _contract(row)
+        return contract_of(row)
 
     async def contract_of_lead(self, lead_id: int) -> Contract | None:
         row = await self._session.scalar(select(ContractRow).where(ContractRow.lead_id == lead_id))
-        return _contract(row) if row else None
+        return contract_of(row) if row else None
 
     async def contracts_of(self, user_id: int) -> list[Contract]:
         rows = await self._session.scalars(
@@ -307,7 +312,7 @@ class SqlThreadRepository:
             .where(or_(ContractRow.buyer_id == user_id, ContractRow.seller_id == user_id))
             .order_by(ContractRow.due_at)
         )
-        return [_contract(row) for row in rows]
+        return [contract_of(row) for row in rows]
 
     async def add_message(self, message: RelayedMessage) -> RelayedMessage:
         row = MessageRow(

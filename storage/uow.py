@@ -15,6 +15,7 @@ from domain.errors import Conflict
 from domain.events import Event
 from domain.ports import (
     CategoryRepository,
+    ContractRepository,
     EmailTokenRepository,
     LeadRepository,
     OutboxRepository,
@@ -25,6 +26,7 @@ from domain.ports import (
     UpdateLog,
     UserRepository,
 )
+from storage.contracts import SqlContractRepository
 from storage.integrity import CONFLICT, lost_race, report_bug
 from storage.leads import SqlLeadRepository
 from storage.models import ConversationRow, PersistenceRow
@@ -66,6 +68,7 @@ class SqlUnitOfWork:
     sellers: SellerRepository
     threads: ThreadRepository
     reviews: ReviewRepository
+    contracts: ContractRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -86,6 +89,7 @@ class SqlUnitOfWork:
         self.sellers = SqlSellerRepository(session)
         self.threads = SqlThreadRepository(session)
         self.reviews = SqlReviewRepository(session)
+        self.contracts = SqlContractRepository(session)
         return self
 
     async def __aexit__(

@@ -16,8 +16,9 @@ from telegram.ext import (
     filters,
 )
 
-from domain import relay
+from domain import contract_cases, relay
 from domain.chat import MessageKind
+from domain.contract_cases import OpenContract
 from domain.relay import (
     Content,
     EditMessage,
@@ -30,6 +31,8 @@ from domain.relay import (
 )
 from handlers.chat import texts, views
 from handlers.chat.buttons import ThreadMessage, ThreadOpen, ThreadPage, ThreadTranscript
+from handlers.contracts import history as contract_history
+from handlers.contracts import views as contract_views
 from handlers.core import keyboards
 from handlers.core import texts as common_texts
 from handlers.core.common import NEW_MESSAGE, answer_query, later, say
@@ -68,7 +71,7 @@ def _parts(message: Message) -> tuple[MessageKind, str | None, str | None, str |
     return MessageKind.TEXT, message.text, None, None
 
 
-def _content(message: Message) -> Content:
+def message_content(message: Message) -> Content:
     """What a user sends: kind, text or caption, file id and name, and the message replied to."""
     replying_to = message.reply_to_message.message_id if message.reply_to_message else None
     kind, text, file_id, file_name = _parts(message)
@@ -97,7 +100,7 @@ async def in_thread(update: Update, context: LeadlineContext) -> str:
     message = update.effective_message
     assert message is not None and context.user_data is not None
     thread_id = int(context.user_data.get(CURRENT, 0))
-    relayed = await context.turn.run(relay.send, SendMessage(thread_id, _content(message)))
+    relayed = await context.turn.run(relay.send, SendMessage(thread_id, message_content(message)))
     await _relayed(update, context, relayed)
     return IN_THREAD
 
@@ -132,7 +135,7 @@ async def reply(update: Update, context: LeadlineContext) -> None:
         # A reply to something else while writing in a thread stays in that thread.
         current = context.user_data.get(CURRENT)
         fallback = int(current) if current and context.user_data.get(FLOW_KEY) == "chat" else None
-    relayed = await context.turn.run(relay.reply, SendReply(_content(message), fallback))
+    relayed = await context.turn.run(relay.reply, SendReply(message_content(message), fallback))
     if relayed is None:
         await say(update, context, common_texts.UNKNOWN_MESSAGE, keyboards.menu())
         return
@@ -174,7 +177,14 @@ async def open_thread(update: Update, context: LeadlineContext) -> None:
     """Opens a thread card with what the user may do in it."""
     view = await context.turn.run(relay.view_thread, OpenThread(ThreadOpen.of(update).thread_id))
     await answer_query(update, context)
-    await say(update, context, texts.thread_card(view), views.thread_actions(view))
+    card, markup = texts.thread_card(view), views.thread_actions(view)
+    if view.contract is not None:
+        contract = await context.turn.run(
+            contract_cases.contract_card, OpenContract(view.contract.key)
+        )
+        card = f"{card}\n{contract_history.status_lines(contract)}"
+        markup = views.thread_actions(view, contract_views.card_buttons(contract))
+    await say(update, context, card, markup)
 
 
 async def transcript(update: Update, context: LeadlineContext) -> None:

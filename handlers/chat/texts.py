@@ -9,7 +9,19 @@ from html import escape
 from domain.chat import Relay, RelayedMessage
 from domain.model import User
 from domain.ports import Page, ThreadSummary
-from domain.relay import Decided, Entry, HiredHere, Offered, Opened, Said, ThreadView, Transcript
+from domain.relay import (
+    Decided,
+    Entry,
+    HiredHere,
+    Offered,
+    Opened,
+    PaidHere,
+    Said,
+    Stepped,
+    ThreadView,
+    Transcript,
+)
+from handlers.contracts.history import transcript_payment, transcript_step
 from handlers.deals.texts import offer_lines
 
 REMINDER = (
@@ -165,6 +177,10 @@ def _line(record: Transcript, entry: Entry) -> str:
                 what = f"(edit {message.version} of message #{message.original_id}) {what}"
             flagged = " [flagged: contact details]" if message.flagged else ""
             return f"#{message.id} {_role(record, author)}: {what}{flagged}"
+        case PaidHere(payment=payment, author=author):
+            return transcript_payment(payment, _role(record, author))
+        case Stepped(step=step, author=author):
+            return transcript_step(step, _role(record, author) if author else "Leadline")
 
 
 def transcript(record: Transcript, now: datetime) -> str:

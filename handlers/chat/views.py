@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -27,7 +28,10 @@ from handlers.deals import texts as deal_texts
 from handlers.deals.buttons import OfferAccept, OfferCounter, OfferDecline, OfferWithdraw
 
 
-def thread_actions(view: ThreadView) -> InlineKeyboardMarkup:
+def thread_actions(
+    view: ThreadView, contract_buttons: Sequence[InlineKeyboardButton] = ()
+) -> InlineKeyboardMarkup:
+    """Message, what can be done with the offer or the contract now, Transcript."""
     thread = view.thread.id or 0
     buttons = [button(texts.MESSAGE, ThreadMessage(thread))]
     latest = view.latest
@@ -43,6 +47,7 @@ def thread_actions(view: ThreadView) -> InlineKeyboardMarkup:
                 ]
         else:
             buttons.append(button(texts.MAKE_OFFER, ThreadOffer(thread)))
+    buttons += contract_buttons
     buttons.append(button(texts.TRANSCRIPT, ThreadTranscript(thread)))
     return rows(*buttons)
 

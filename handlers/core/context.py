@@ -43,6 +43,10 @@ class Services:
     admin_ids: frozenset[int] = field(default_factory=frozenset)
     currency: str = "USD"
     categories: tuple[str, ...] = ()
+    # Closing a contract: the platform's fee on top of the agreed amount, and the payment
+    # provider's token (empty: buyers confirm paying per the agreed terms themselves).
+    service_fee_percent: float = 10.0
+    payment_provider_token: str = ""
 
 
 Data = dict[Any, Any]

@@ -15,11 +15,13 @@ from handlers.reviews import texts as review_texts
 
 BACK = "⬅️ Dashboard"
 UNTITLED = "Untitled draft"
-COUNT_LABELS = {
-    LeadStatus.DRAFT: "draft",
-    LeadStatus.OPEN: "open",
-    LeadStatus.IN_PROGRESS: "in progress",
-    LeadStatus.COMPLETED: "completed",
+# What the summary counts, each label with the statuses it adds up.
+COUNT_LABELS: dict[str, tuple[LeadStatus, ...]] = {
+    "draft": (LeadStatus.DRAFT,),
+    "open": (LeadStatus.OPEN,),
+    "in progress": (LeadStatus.IN_PROGRESS, LeadStatus.DELIVERED, LeadStatus.DISPUTED),
+    "completed": (LeadStatus.COMPLETED,),
+    "cancelled": (LeadStatus.CANCELLED,),
 }
 TITLES = {
     LeadList.MINE: "My leads",
@@ -29,10 +31,11 @@ TITLES = {
 }
 MARKS = {
     LeadStatus.IN_PROGRESS: "✅ ",
-    LeadStatus.DRAFT: "📝 ",
-    LeadStatus.WITHDRAWN: "🗑 ",
+    LeadStatus.DELIVERED: "📦 ",
     LeadStatus.COMPLETED: "🏁 ",
     LeadStatus.CANCELLED: "✖️ ",
+    LeadStatus.DRAFT: "📝 ",
+    LeadStatus.WITHDRAWN: "🗑 ",
 }
 REVIEW = "⭐ Review"
 # What the Completed list shows of a title and of a review, so five leads fit one message.
@@ -43,7 +46,8 @@ def summary(board: Dashboard) -> str:
     lines = [f"📊 <b>Dashboard</b> — {escape(board.user.name)}"]
     if board.user.is_buyer:
         counts = " · ".join(
-            f"{board.counts.get(status, 0)} {label}" for status, label in COUNT_LABELS.items()
+            f"{sum(board.counts.get(status, 0) for status in statuses)} {label}"
+            for label, statuses in COUNT_LABELS.items()
         )
         lines.append(f"📌 My leads: {counts}")
         if board.buyer_rating is not None:

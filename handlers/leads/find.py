@@ -13,10 +13,13 @@ from uuid import uuid4
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, InlineQueryHandler
 
-from domain import deals, lead_cases
+from domain import contract_cases, deals, lead_cases
+from domain.contract_cases import OpenLeadContract
 from domain.lead_cases import Choices, FindLeads, OpenLead, OwnLead, SearchPublic
 from domain.model import User
 from domain.ports import UnitOfWork
+from handlers.contracts import history as contract_history
+from handlers.contracts import views as contract_views
 from handlers.core import outgoing, texts
 from handlers.core.callbacks import StaleButton
 from handlers.core.common import answer_query, edit_markup, later, say
@@ -172,9 +175,14 @@ async def send_lead(update: Update, context: LeadlineContext, lead_id: int) -> N
         return
     lead = view.lead
     actions = lead_views.owner_actions(lead) if view.own else lead_views.seller_actions(lead)
-    await say(
-        update, context, lead_texts.lead_card(lead, view.buyer, context.bot.username), actions
-    )
+    # The two sides of its contract also see the contract: what happened, what they can do
+    # (the description is shortened to make room).
+    contract = await _as_anyone(context, contract_cases.card_of_lead, OpenLeadContract(lead_id))
+    card = lead_texts.lead_card(lead, view.buyer, context.bot.username, full=contract is None)
+    if contract is not None:
+        card = f"{card}\n\n{contract_history.contract_section(contract)}"
+        actions = contract_views.lead_card_actions(contract, actions)
+    await say(update, context, card, actions)
     chat = update.effective_chat
     assert chat is not None
     bot = context.bot

@@ -29,13 +29,31 @@ def write(tmp_path: Path, body: str) -> Path:
 
 def test_the_example_file_has_every_section_and_only_lacks_a_token(tmp_path: Path) -> None:
     example = (Path(__file__).resolve().parents[2] / "config.example.toml").read_text()
-    config = write(tmp_path, example.replace('token = ""', f'token = "{TOKEN}"'))
+    config = write(tmp_path, example.replace('token = ""', f'token = "{TOKEN}"', 1))
     settings = load_settings(config)
     assert settings.telegram.token.get_secret_value() == TOKEN
     assert settings.telegram.base_url == "https://api.telegram.org/bot"
     assert settings.email.smtp_port == 25
     assert settings.marketplace.currency == "USD"
     assert settings.admins.telegram_ids == []
+    assert settings.payments.provider_token.get_secret_value() == ""
+
+
+def test_a_payment_provider_token_is_a_secret_from_the_file_or_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    provider = "284685063:TEST:provider-secret"
+    config = write(
+        tmp_path, f'[telegram]\ntoken = "{TOKEN}"\n[payments]\nprovider_token = "{provider}"\n'
+    )
+    settings = load_settings(config)
+    assert settings.payments.provider_token.get_secret_value() == provider
+    assert provider not in repr(settings) and provider not in str(settings.payments)
+    monkeypatch.setenv("LEADLINE_PAYMENTS__PROVIDER_TOKEN", "from-env")
+    assert load_settings(config).payments.provider_token.get_secret_value() == "from-env"
+    typo = write(tmp_path, f'[telegram]\ntoken = "{TOKEN}"\n[payments]\nprovider = "x"\n')
+    with pytest.raises(ConfigError, match=r"Unknown configuration key payments\.provider in"):
+        load_settings(typo)
 
 
 def test_environment_overrides_a_key_of_the_file(

@@ -1,0 +1,101 @@
+"""Paying for a contract: the bill (the agreed amount, the platform's fee on top, the
+total), how the buyer paid, and the payload that ties a Telegram invoice to its contract."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+from domain.errors import InvalidInput
+from domain.money import Money
+from domain.negotiation import Contract
+
+MAX_PAYMENT_NOTE = 200
+
+
+@dataclass(frozen=True)
+class Bill:
+    amount: Money
+    fee: Money
+    fee_percent: Decimal
+
+    @property
+    def total(self) -> Money:
+        return Money(self.amount.minor + self.fee.minor, self.amount.currency)
+
+
+def bill(amount: Money, fee_percent: float | Decimal) -> Bill:
+    """The fee is ``fee_percent`` of the agreed amount in whole minor units, rounded to the
+    nearest one, halves up (10% of 0.05 USD is 0.01 USD): money never leaves integers."""
+    percent = Decimal(str(fee_percent))
+    exact = Decimal(amount.minor) * percent / 100
+    fee = int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return Bill(amount, Money(fee, amount.currency), percent)
+
+
+class PaymentMethod(StrEnum):
+    BANK_TRANSFER = "bank_transfer"
+    CARD = "card"
+    PAYPAL = "paypal"
+    CASH = "cash"
+    OTHER = "other"  # typed by the buyer (the note says which)
+    TELEGRAM = "telegram"  # a Telegram invoice, paid through the payment provider
+
+
+# The methods a buyer picks from with a tap; anything else they type.
+PICKABLE_METHODS = (
+    PaymentMethod.BANK_TRANSFER,
+    PaymentMethod.CARD,
+    PaymentMethod.PAYPAL,
+    PaymentMethod.CASH,
+)
+
+
+@dataclass(frozen=True)
+class Payment:
+    """A payment the buyer confirmed (or Telegram reported), recorded with its time."""
+
+    contract_id: int
+    method: PaymentMethod
+    amount: Money
+    fee: Money
+    paid_at: datetime
+    note: str | None = None
+    telegram_payment_charge_id: str | None = None
+    provider_payment_charge_id: str | None = None
+    id: int | None = None
+
+    @property
+    def total(self) -> Money:
+        return Money(self.amount.minor + self.fee.minor, self.amount.currency)
+
+
+def validate_payment_note(raw: str) -> str:
+    text = " ".join(raw.split())
+    if not text:
+        raise InvalidInput("Please type how you paid, or tap one of the methods.")
+    if len(text) > MAX_PAYMENT_NOTE:
+        raise InvalidInput(
+            f"Please keep it to {MAX_PAYMENT_NOTE} characters; yours has {len(text)}."
+        )
+    return text
+
+
+# An invoice's payload names the contract and the total it asks for, so that the payment
+# Telegram reports is matched to what was billed.
+_PAYLOAD = re.compile(r"^ct1:(\d{1,10}):(\d{1,15}):([A-Z]{3})$")
+
+
+def invoice_payload(contract: Contract, total: Money) -> str:
+    return f"ct1:{contract.key}:{total.minor}:{total.currency}"
+
+
+def read_invoice_payload(payload: str) -> tuple[int, Money] | None:
+    """(contract id, total billed) from an invoice payload; None if it is not ours."""
+    found = _PAYLOAD.match(payload)
+    if found is None:
+        return None
+    return int(found[1]), Money(int(found[2]), found[3])
