@@ -13,6 +13,7 @@ from domain.chat import Relay, RelayedMessage
 from domain.leads import Lead
 from domain.model import User
 from domain.negotiation import Contract, Deal, Thread
+from domain.nudges import Nudge
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,16 @@ class LeadCompleted(Event):
 
     lead: Lead
     contract: Contract
+
+
+# Nudges: reminders the scheduled sweep derived from the database (domain/nudge_cases.py).
+
+
+@dataclass(frozen=True)
+class NudgeDue(Event):
+    """A reminder fell due and was claimed (once, ever) while its reason held."""
+
+    nudge: Nudge
 
 
 # Chat: messages relayed between buyer and seller (domain/relay.py).

@@ -17,6 +17,7 @@ from domain.ports import (
     CategoryRepository,
     EmailTokenRepository,
     LeadRepository,
+    NudgeRepository,
     OutboxRepository,
     SellerRepository,
     SkillRepository,
@@ -27,6 +28,7 @@ from domain.ports import (
 from storage.integrity import CONFLICT, lost_race, report_bug
 from storage.leads import SqlLeadRepository
 from storage.models import ConversationRow, PersistenceRow
+from storage.nudges import SqlNudgeRepository
 from storage.repositories import (
     SqlCategoryRepository,
     SqlEmailTokenRepository,
@@ -63,6 +65,7 @@ class SqlUnitOfWork:
     leads: LeadRepository
     sellers: SellerRepository
     threads: ThreadRepository
+    nudges: NudgeRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -82,6 +85,7 @@ class SqlUnitOfWork:
         self.leads = SqlLeadRepository(session)
         self.sellers = SqlSellerRepository(session)
         self.threads = SqlThreadRepository(session)
+        self.nudges = SqlNudgeRepository(session)
         return self
 
     async def __aexit__(
