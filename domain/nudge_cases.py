@@ -40,34 +40,9 @@ async def sweep(uow: UnitOfWork, command: Sweep, now: datetime) -> list[Nudge]:
         full = len(claimed) >= command.limit
         marks[kind] = max(c.anchor_at for c in claimed) if full else due.until
     await uow.nudges.mark_swept(marks)
-    nudges = await _with_names(uow, claims)
+    nudges = await uow.nudges.described([claim.id for claim in claims])
     for nudge in nudges:
         uow.record(NudgeDue(nudge))
-    return nudges
-
-
-async def _with_names(uow: UnitOfWork, claims: list[Claim]) -> list[Nudge]:
-    """The people and leads the claimed nudges name, loaded in a few batched queries."""
-    people = {c.recipient_id for c in claims} | {c.other_id for c in claims if c.other_id}
-    users = await uow.users.get_many(people)
-    leads = await uow.leads.get_many({c.lead_id for c in claims if c.lead_id is not None})
-    nudges = []
-    for claim in claims:
-        recipient = users.get(claim.recipient_id)
-        if recipient is None:  # pragma: no cover - the claim joined the user
-            continue
-        nudges.append(
-            Nudge(
-                id=claim.id,
-                kind=claim.kind,
-                subject_id=claim.subject_id,
-                recipient=recipient,
-                anchor_at=claim.anchor_at,
-                lead=leads.get(claim.lead_id) if claim.lead_id is not None else None,
-                thread_id=claim.thread_id,
-                other=users.get(claim.other_id) if claim.other_id is not None else None,
-            )
-        )
     return nudges
 
 

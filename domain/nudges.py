@@ -12,9 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from domain.leads import Lead
-from domain.model import User
-
 
 class NudgeKind(StrEnum):
     DEADLINE_NEAR = "deadline_near"  # seller and buyer, before a contract's due date
@@ -35,8 +32,9 @@ ESSENTIAL = frozenset(NudgeKind) - frozenset(MUTABLE)
 
 # Each sweep claims at most this many nudges of a kind, oldest anchor first, so that a sweep
 # stays short however far behind it is (the first sweep ever, a long stop); the rest follow
-# in the next sweeps.
-CLAIM_LIMIT = 500
+# in the next sweeps. With the default 60 s that is up to 500 bulk messages a minute, well
+# within what Telegram lets a bot send besides its replies.
+CLAIM_LIMIT = 100
 # A sweep looks this far behind where the last one stopped: an update's transaction that
 # wrote an anchor just before the last sweep but committed after it is not missed. Nudges
 # already claimed in that overlap are skipped by their unique key.
@@ -90,27 +88,47 @@ def window(
 
 @dataclass(frozen=True)
 class Claim:
-    """A nudge the sweep just claimed (its row is written, its reason held)."""
+    """A nudge the sweep just claimed: its row is written, its reason held."""
 
     id: int
-    kind: NudgeKind
-    subject_id: int  # the contract, offer, lead or confirmation link it is about
-    recipient_id: int
     anchor_at: datetime
-    lead_id: int | None = None
-    thread_id: int | None = None  # the conversation it concerns, if any
-    other_id: int | None = None  # the other side (the seller, the bidder …), if any
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone a nudge is sent to or names: enough to address them and say the time."""
+
+    id: int
+    telegram_id: int
+    name: str
+    timezone: str = "UTC"
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class LeadRef:
+    """The lead a nudge is about, as its message names it."""
+
+    id: int
+    title: str
+    buyer_id: int
 
 
 @dataclass(frozen=True)
 class Nudge:
-    """A claimed nudge with what its message names."""
+    """A claimed nudge with what its message names (read in one query for a whole sweep:
+    a sweep after a long stop names hundreds of people and leads)."""
 
     id: int
     kind: NudgeKind
-    subject_id: int
-    recipient: User
+    subject_id: int  # the contract, offer, lead or confirmation link it is about
+    recipient: Person
     anchor_at: datetime
-    lead: Lead | None = None
-    thread_id: int | None = None
-    other: User | None = None
+    lead: LeadRef | None = None
+    thread_id: int | None = None  # the conversation it concerns, if any
+    other: Person | None = None  # the other side (the seller, the bidder …), if any
+
+    @property
+    def to_buyer(self) -> bool:
+        """Whether the recipient is the buyer of the lead it is about."""
+        return self.lead is not None and self.lead.buyer_id == self.recipient.id

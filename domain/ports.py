@@ -15,7 +15,7 @@ from domain.leads import Lead, SellerMatch
 from domain.lifecycle import LeadStatus
 from domain.model import EmailToken, OutboxMessage, User
 from domain.negotiation import Contract, Offer, OfferDraft, OfferStatus, Thread
-from domain.nudges import Claim, NudgeKind, Window
+from domain.nudges import Claim, Nudge, NudgeKind, Window
 from domain.search import SearchQuery
 from domain.skills import SkillName
 
@@ -93,6 +93,11 @@ class NudgeRepository(Protocol):
         ...
 
     async def mark_swept(self, marks: Mapping[NudgeKind, datetime]) -> None: ...
+
+    async def described(self, nudge_ids: Sequence[int]) -> list[Nudge]:
+        """The claimed nudges with the people and leads they name, in one query, in the
+        order of ``nudge_ids``."""
+        ...
 
     async def muted(self, user_id: int) -> frozenset[NudgeKind]: ...
 

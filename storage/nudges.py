@@ -11,7 +11,7 @@ since the last one, not the size of the marketplace.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -39,7 +39,7 @@ from sqlalchemy.orm import aliased
 from domain.lifecycle import LeadStatus
 from domain.model import SignupStage, UserStatus
 from domain.negotiation import OfferStatus
-from domain.nudges import MUTABLE, Claim, NudgeKind, Window
+from domain.nudges import MUTABLE, Claim, LeadRef, Nudge, NudgeKind, Person, Window
 from storage.models import (
     ContractRow,
     EmailTokenRow,
@@ -48,6 +48,7 @@ from storage.models import (
     NudgeRow,
     NudgeSweepRow,
     OfferRow,
+    ProfileRow,
     ThreadRow,
     UserRow,
     UtcDateTime,
@@ -186,6 +187,23 @@ CANDIDATES: dict[NudgeKind, Candidates] = {
 }
 
 
+def _person(user: Any, profile: Any) -> list[Any]:
+    return [
+        user.id,
+        user.telegram_id,
+        user.first_name,
+        profile.display_name,
+        profile.timezone,
+        user.email,
+    ]
+
+
+def _described_person(values: Sequence[Any]) -> Person:
+    """A person from ``_person``'s columns: the display name if chosen, like ``User.name``."""
+    user_id, telegram_id, first_name, display_name, timezone, email = values
+    return Person(user_id, telegram_id, display_name or first_name, timezone or "UTC", email)
+
+
 def _sqlite_span(start: Any, end: Any) -> ColumnElement[float]:
     return (func.julianday(end) - func.julianday(start)) * 86400.0
 
@@ -264,24 +282,56 @@ class SqlNudgeRepository:
             )
             # Two sweeps at once (a standby taking over): the second claims nothing twice.
             .on_conflict_do_nothing()
-            .returning(
-                NudgeRow.id,
-                NudgeRow.subject_id,
-                NudgeRow.recipient_id,
-                NudgeRow.anchor_at,
-                NudgeRow.lead_id,
-                NudgeRow.thread_id,
-                NudgeRow.other_id,
-            )
+            .returning(NudgeRow.id, NudgeRow.anchor_at)
         )
         rows = await self._session.execute(statement)
         return sorted(
-            (
-                Claim(id_, kind, subject, recipient, anchor, lead, thread, other)
-                for id_, subject, recipient, anchor, lead, thread, other in rows.tuples()
-            ),
+            (Claim(id_, anchor) for id_, anchor in rows.tuples()),
             key=lambda claim: (claim.anchor_at, claim.id),
         )
+
+    async def described(self, nudge_ids: Sequence[int]) -> list[Nudge]:
+        if not nudge_ids:
+            return []
+        recipient, other = aliased(UserRow), aliased(UserRow)
+        recipient_profile, other_profile = aliased(ProfileRow), aliased(ProfileRow)
+        query = (
+            select(
+                NudgeRow.id,
+                NudgeRow.kind,
+                NudgeRow.subject_id,
+                NudgeRow.anchor_at,
+                NudgeRow.thread_id,
+                *_person(recipient, recipient_profile),
+                LeadRow.id,
+                LeadRow.title,
+                LeadRow.buyer_id,
+                *_person(other, other_profile),
+            )
+            .join(recipient, recipient.id == NudgeRow.recipient_id)
+            .outerjoin(recipient_profile, recipient_profile.user_id == recipient.id)
+            .outerjoin(LeadRow, LeadRow.id == NudgeRow.lead_id)
+            .outerjoin(other, other.id == NudgeRow.other_id)
+            .outerjoin(other_profile, other_profile.user_id == other.id)
+        )
+        found: dict[int, Nudge] = {}
+        for start in range(0, len(nudge_ids), 1000):
+            batch = nudge_ids[start : start + 1000]
+            rows = await self._session.execute(query.where(NudgeRow.id.in_(batch)))
+            for row in rows.tuples():
+                id_, kind, subject, anchor, thread = row[:5]
+                lead_id, title, buyer = row[11:14]
+                found[id_] = Nudge(
+                    id=id_,
+                    kind=NudgeKind(kind),
+                    subject_id=subject,
+                    recipient=_described_person(row[5:11]),
+                    anchor_at=anchor,
+                    lead=LeadRef(lead_id, title or "", buyer) if lead_id is not None else None,
+                    thread_id=thread,
+                    other=_described_person(row[14:20]) if row[14] is not None else None,
+                )
+        return [found[id_] for id_ in nudge_ids if id_ in found]
 
     async def mark_swept(self, marks: Mapping[NudgeKind, datetime]) -> None:
         if not marks:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from domain.events import NudgeDue
-from domain.model import OutboxMessage
+from domain.model import OutboxKind, OutboxMessage
 from domain.nudges import Nudge, NudgeKind
 from handlers.core import outgoing
 from handlers.core.notify import Notices, Telling
@@ -27,8 +27,15 @@ RENDERERS: dict[NudgeKind, Callable[[Nudge, datetime], str]] = {
 def nudge_due(event: NudgeDue, tell: Telling) -> Iterable[OutboxMessage]:
     nudge = event.nudge
     body = RENDERERS[nudge.kind](nudge, tell.now)
-    # The key repeats the nudge's own: even a sweep run twice queues it once.
-    yield tell.to(nudge.recipient, outgoing.text(body, views.actions(nudge)), f"nudge:{nudge.id}")
+    yield OutboxMessage(
+        kind=OutboxKind.TELEGRAM,
+        recipient=str(nudge.recipient.telegram_id),
+        payload=outgoing.text(body, views.actions(nudge)),
+        created_at=tell.now,
+        # The key repeats the nudge's own: even a sweep run twice queues it once.
+        dedupe_key=f"nudge:{nudge.id}",
+        user_id=nudge.recipient.id,
+    )
 
 
 NOTICES: Notices = {NudgeDue: nudge_due}

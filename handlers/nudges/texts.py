@@ -7,8 +7,7 @@ from datetime import datetime, timedelta
 from html import escape
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from domain.model import User
-from domain.nudges import MUTABLE, Nudge, NudgeKind
+from domain.nudges import MUTABLE, Nudge, NudgeKind, Person
 
 CONVERSATION = "💬 Conversation"
 OPEN_OFFER = "💬 See the offer"
@@ -53,9 +52,9 @@ def span(length: timedelta) -> str:
     return _units(seconds, "second")
 
 
-def moment(at: datetime, user: User) -> str:
-    """A date and time in the user's timezone, naming the zone."""
-    zone_name = user.profile.timezone or "UTC"
+def moment(at: datetime, person: Person) -> str:
+    """A date and time in the person's timezone, naming the zone."""
+    zone_name = person.timezone or "UTC"
     try:
         zone = ZoneInfo(zone_name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -74,8 +73,7 @@ def _other(nudge: Nudge) -> str:
 def deadline_near(nudge: Nudge, now: datetime) -> str:
     left = span(nudge.anchor_at - now)
     due = moment(nudge.anchor_at, nudge.recipient)
-    seller = nudge.lead is not None and nudge.lead.buyer_id != nudge.recipient.id
-    if seller:
+    if not nudge.to_buyer:
         return (
             f"⏰ <b>Deadline in {left}</b>\n"
             f"<b>{_title(nudge)}</b> for {_other(nudge)} is due {due}.\n"
@@ -102,10 +100,9 @@ def delivery_waiting(nudge: Nudge, now: datetime) -> str:
 
 
 def review_pending(nudge: Nudge, now: datetime) -> str:
-    buyer = nudge.lead is not None and nudge.lead.buyer_id == nudge.recipient.id
     what = (
         f"award {_other(nudge)} stars for each skill"
-        if buyer
+        if nudge.to_buyer
         else f"rate {_other(nudge)} as a buyer"
     )
     return (

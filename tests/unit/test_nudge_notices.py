@@ -9,9 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from domain.events import NudgeDue
-from domain.leads import Lead
-from domain.model import Profile, Role, SignupStage, User
-from domain.nudges import MUTABLE, Nudge, NudgeKind
+from domain.nudges import MUTABLE, LeadRef, Nudge, NudgeKind, Person
 from handlers.core.callbacks import Button
 from handlers.core.limits import units, visible
 from handlers.core.notify import Telling
@@ -20,27 +18,12 @@ from handlers.nudges import notices, texts, views
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
 
-def person(user_id: int, name: str, **changes: object) -> User:
-    user = User(
-        telegram_id=1000 + user_id,
-        first_name=name,
-        created_at=NOW,
-        id=user_id,
-        roles={Role.BUYER, Role.SELLER},
-        signup_stage=SignupStage.DONE,
-        email=f"{name.lower()}@example.org",
-        profile=Profile(display_name=name, timezone="Europe/Berlin"),
-    )
-    for field, value in changes.items():
-        setattr(user, field, value)
-    return user
+BUYER = Person(1, 1001, "<Bea & Co>", "Europe/Berlin", "bea@example.org")
+SELLER = Person(2, 1002, "Sol <3", "Europe/Berlin", "sol@example.org")
+LEAD = LeadRef(42, "Shop <rebuild> & more " + "x" * 98, buyer_id=1)
 
 
-BUYER, SELLER = person(1, "<Bea & Co>"), person(2, "Sol <3")
-LEAD = Lead(buyer_id=1, created_at=NOW, id=42, title="Shop <rebuild> & more " + "x" * 98)
-
-
-def nudge(kind: NudgeKind, recipient: User = BUYER, anchor: timedelta = -timedelta(0)) -> Nudge:
+def nudge(kind: NudgeKind, recipient: Person = BUYER, anchor: timedelta = -timedelta(0)) -> Nudge:
     other = SELLER if recipient is BUYER else BUYER
     return Nudge(
         id=7,
