@@ -149,9 +149,9 @@ def lead_without_bids(window: Window, span: Span) -> Select[Any]:
 
 def email_unconfirmed(window: Window, span: Span) -> Select[Any]:
     """Someone still signing up whose newest confirmation link is unused (a fresh one is a
-    button away, even if it expired). Once per address: a link sent again, or a reminder
-    about it, is not reminded of again. (A signed-up user changing address keeps the
-    confirmed one meanwhile, and the link says itself when it lapses.)"""
+    button away, even if it expired). Once per address: a link sent again to the same
+    address is not reminded of again. (A signed-up user giving a new address in /profile
+    keeps the confirmed one meanwhile, so gets no reminder.)"""
     token, newer, same = EmailTokenRow, aliased(EmailTokenRow), aliased(EmailTokenRow)
     reminded = (
         select(same.id)
