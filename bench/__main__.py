@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, text
 
+from bench import nudges
 from domain.leads import Lead
 from domain.money import Money
 from domain.search import SearchQuery
@@ -225,6 +226,7 @@ def main() -> None:
             f"| {name} | {len(values)} | {statistics.median(values):.1f} | {p95:.1f} "
             f"| {target:.0f} | {'yes' if p95 <= target else 'NO'} |"
         )
+    nudges.run()  # the nudge sweep (bench/nudges.py)
 
 
 if __name__ == "__main__":

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, cast
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -15,11 +15,12 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot.dispatcher import OutboxDispatcher
 from bot.mailer import Mailer
 from bot.poller import InboxPoller
-from bot.settings import Settings
+from bot.settings import NudgeSettings, Settings
 from bot.webhook import WebhookReceiver
 from domain.profiles import sync_categories
 from handlers.core.context import LeadlineApp, LeadlineContext, Services
 from handlers.menu.general import forget_old_updates
+from handlers.nudges.job import sweep_nudges
 from handlers.setup import BOT_COMMANDS, notifier, register
 from storage.db import create_engine, session_factory
 from storage.inbox import InboxStore
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 
 # PTB's persistence loop; it writes nothing (each turn stores its own position and data).
 PERSISTENCE_INTERVAL_SECONDS = 1.0
+NUDGES_FIRST_SWEEP = timedelta(seconds=1)
 
 
 class Receiver(Protocol):
@@ -49,6 +51,7 @@ class Runtime:
     dispatcher: OutboxDispatcher | None = None
     # Long polling or webhook: either way each update passes the inbox first.
     receiver: Receiver | None = None
+    nudges: NudgeSettings = field(default_factory=NudgeSettings)
 
 
 def utc_now() -> datetime:
@@ -100,7 +103,9 @@ def build_application(settings: Settings) -> LeadlineApp:
         )
     else:
         receiver = InboxPoller(app.bot, inbox, app.update_queue, utc_now)
-    app.bot_data["runtime"] = Runtime(engine=engine, dispatcher=dispatcher, receiver=receiver)
+    app.bot_data["runtime"] = Runtime(
+        engine=engine, dispatcher=dispatcher, receiver=receiver, nudges=settings.nudges
+    )
     app.bot_data["services"] = Services(
         uow=lambda: SqlUnitOfWork(sessions),
         clock=utc_now,
@@ -125,9 +130,18 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     services = app.bot_data["services"]
     if services.categories:
         await sync_categories(services.uow(), list(services.categories))
+    runtime = _runtime(app)
     if app.job_queue is not None:
         app.job_queue.run_repeating(forget_old_updates, interval=3600, first=60)
-    runtime = _runtime(app)
+        # Nudges are derived from the database, so the first sweep right after a start
+        # sends what fell due while the bot was stopped.
+        app.job_queue.run_repeating(
+            sweep_nudges,
+            interval=runtime.nudges.sweep_interval,
+            first=NUDGES_FIRST_SWEEP,
+            data=runtime.nudges.timings(),
+            name="nudges",
+        )
     if runtime.dispatcher is not None:
         await runtime.dispatcher.start()
     if runtime.receiver is not None:

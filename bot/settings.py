@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import re
 import tomllib
+from datetime import timedelta
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -15,6 +24,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from domain.nudges import NudgeTimings
 from domain.taxonomy import DEFAULT_CATEGORIES
 
 ENV_PREFIX = "LEADLINE_"
@@ -110,6 +120,80 @@ class AdminSettings(_Section):
     telegram_ids: list[int] = Field(default_factory=list)
 
 
+_DURATION = re.compile(r"(?:[0-9]+[smhd])+")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+DURATION_EXAMPLE = '"90s", "30m", "2h" or "1d"'
+
+
+def parse_duration(text: str) -> timedelta:
+    """ "90s", "30m", "2h", "1d" (or several: "1h30m") as a timedelta; ValueError otherwise."""
+    compact = text.strip().lower()
+    if not _DURATION.fullmatch(compact):
+        raise ValueError(f"must be a duration such as {DURATION_EXAMPLE}")
+    parts = re.findall(r"([0-9]+)([smhd])", compact)
+    try:
+        return sum((timedelta(**{_UNITS[unit]: int(n)}) for n, unit in parts), timedelta())
+    except OverflowError:
+        raise ValueError(f"must be a duration such as {DURATION_EXAMPLE}") from None
+
+
+def format_duration(span: timedelta) -> str:
+    """The shortest way to write ``span`` in configuration terms ("90s", "2h", "1d")."""
+    seconds = int(span.total_seconds())
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds and seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+class NudgeSettings(_Section):
+    """When reminders fall due; each a duration such as "90s", "30m", "2h" or "1d"."""
+
+    sweep_interval: timedelta = timedelta(seconds=60)
+    deadline_warning_before: timedelta = timedelta(hours=24)
+    delivery_approval_after: timedelta = timedelta(hours=48)
+    review_reminder_after: timedelta = timedelta(hours=24)
+    offer_reminder_after: timedelta = timedelta(hours=48)
+    stale_lead_after: timedelta = timedelta(days=7)
+    email_reminder_after: timedelta = timedelta(hours=24)
+
+    # A sweep at least hourly keeps nudges on time; a reminder at most a year away.
+    BOUNDS: ClassVar[dict[str, tuple[timedelta, timedelta]]] = {
+        "sweep_interval": (timedelta(seconds=1), timedelta(hours=1)),
+    }
+    REMINDER_BOUNDS: ClassVar[tuple[timedelta, timedelta]] = (
+        timedelta(seconds=1),
+        timedelta(days=365),
+    )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _duration(cls, value: object, info: ValidationInfo) -> timedelta:
+        if isinstance(value, timedelta):
+            span = value
+        elif isinstance(value, str):
+            span = parse_duration(value)
+        else:
+            raise ValueError(f"must be a duration in quotes, such as {DURATION_EXAMPLE}")
+        low, high = cls.BOUNDS.get(str(info.field_name), cls.REMINDER_BOUNDS)
+        if not low <= span <= high:
+            raise ValueError(
+                f"must be from {format_duration(low)} to {format_duration(high)}, "
+                f"not {format_duration(span)}"
+            )
+        return span
+
+    def timings(self) -> NudgeTimings:
+        return NudgeTimings(
+            deadline_warning_before=self.deadline_warning_before,
+            delivery_approval_after=self.delivery_approval_after,
+            review_reminder_after=self.review_reminder_after,
+            offer_reminder_after=self.offer_reminder_after,
+            stale_lead_after=self.stale_lead_after,
+            email_reminder_after=self.email_reminder_after,
+        )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid", case_sensitive=False
@@ -121,6 +205,7 @@ class Settings(BaseSettings):
     marketplace: MarketplaceSettings = Field(default_factory=MarketplaceSettings)
     admins: AdminSettings = Field(default_factory=AdminSettings)
     payments: PaymentSettings = Field(default_factory=PaymentSettings)
+    nudges: NudgeSettings = Field(default_factory=NudgeSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -15,6 +15,7 @@ from domain.contracts import ContractStep, Engagement
 from domain.leads import Lead
 from domain.model import User
 from domain.negotiation import Contract, Deal, Thread
+from domain.nudges import Nudge
 from domain.reviews import Reputation, ReviewCard, StarTally
 
 
@@ -175,6 +176,16 @@ class ReviewGiven(Event):
 @dataclass(frozen=True)
 class ReviewCommented(Event):
     card: ReviewCard
+
+
+# Nudges: reminders the scheduled sweep derived from the database (domain/nudge_cases.py).
+
+
+@dataclass(frozen=True)
+class NudgeDue(Event):
+    """A reminder fell due and was claimed (once, ever) while its reason held."""
+
+    nudge: Nudge
 
 
 # Chat: messages relayed between buyer and seller (domain/relay.py).

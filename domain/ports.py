@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -17,6 +17,7 @@ from domain.leads import Lead, SellerMatch
 from domain.lifecycle import LeadStatus
 from domain.model import EmailToken, OutboxMessage, User
 from domain.negotiation import Contract, Offer, OfferDraft, OfferStatus, Thread
+from domain.nudges import Claim, Nudge, NudgeKind, Window
 from domain.reviews import Reputation, Review, StarTally
 from domain.search import SearchQuery
 from domain.skills import SkillName
@@ -78,6 +79,34 @@ class OutboxRepository(Protocol):
         ...
 
 
+class NudgeRepository(Protocol):
+    @property
+    def kinds(self) -> tuple[NudgeKind, ...]:
+        """The kinds of nudges this storage derives (one query each)."""
+        ...
+
+    async def swept_until(self) -> dict[NudgeKind, datetime]:
+        """Where the last sweep of each kind stopped, in anchor time."""
+        ...
+
+    async def claim(self, window: Window, limit: int) -> list[Claim]:
+        """Claims, oldest anchor first, up to ``limit`` nudges of the window's kind whose
+        reason holds now, that were never claimed, for active users who did not mute the
+        kind; the check and the claim are one statement."""
+        ...
+
+    async def mark_swept(self, marks: Mapping[NudgeKind, datetime]) -> None: ...
+
+    async def described(self, nudge_ids: Sequence[int]) -> list[Nudge]:
+        """The claimed nudges with the people and leads they name, in one query, in the
+        order of ``nudge_ids``."""
+        ...
+
+    async def muted(self, user_id: int) -> frozenset[NudgeKind]: ...
+
+    async def set_muted(self, user_id: int, kind: NudgeKind, muted: bool) -> None: ...
+
+
 class UpdateLog(Protocol):
     async def mark_handled(self, key: str, now: datetime) -> bool:
         """Marks an update handled; False when it was handled before (a re-delivery)."""
@@ -100,6 +129,7 @@ class UnitOfWork(Protocol):
     threads: ThreadRepository
     reviews: ReviewRepository
     contracts: ContractRepository
+    nudges: NudgeRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -35,6 +35,8 @@ from handlers.leads import notices as lead_notices
 from handlers.leads import post as newlead
 from handlers.menu import general
 from handlers.menu.buttons import MenuButton
+from handlers.nudges import notices as nudge_notices
+from handlers.nudges.buttons import NudgeMute
 from handlers.profile import credentials, settings
 from handlers.profile import flow as profile
 from handlers.profile.buttons import SettingsAlerts
@@ -58,6 +60,7 @@ def notifier() -> Notifier:
         lead_notices.NOTICES,
         signup_notices.NOTICES,
         review_notices.NOTICES,
+        nudge_notices.NOTICES,
         reactions=[review_notices.REACTIONS],
     )
 
@@ -91,6 +94,7 @@ def register(app: LeadlineApp) -> None:
         *dashboard.handlers(),
         CommandHandler("settings", settings.show),
         CallbackQueryHandler(settings.toggle_alerts, SettingsAlerts.matches),
+        CallbackQueryHandler(settings.toggle_nudges, NudgeMute.matches),
         CommandHandler("menu", general.menu),
         CommandHandler("help", general.help_command),
         CommandHandler("cancel", general.nothing_to_cancel),

@@ -190,7 +190,8 @@ class EmailTokenRow(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(String(254))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime]
+    # Indexed for the nudge sweep, which reads the links sent in a window of time.
+    created_at: Mapped[datetime] = mapped_column(index=True)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
 
@@ -409,6 +410,8 @@ class ThreadRow(Base):
 
 class OfferRow(Base):
     __tablename__ = "offers"
+    # The nudge sweep reads the open offers made in a window of time.
+    __table_args__ = (Index("ix_offers_status_created_at", "status", "created_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"), index=True)
@@ -437,11 +440,13 @@ class ContractRow(Base):
     currency: Mapped[str] = mapped_column(String(3))
     days: Mapped[int] = mapped_column(Integer)
     started_at: Mapped[datetime]
-    due_at: Mapped[datetime]
+    # Indexed for the nudge sweep, which reads the contracts due in a window of time.
+    due_at: Mapped[datetime] = mapped_column(index=True)
     # The latest delivery, the buyer's approval of it, and how the contract ended.
-    delivered_at: Mapped[datetime | None]
+    # Indexed, like due_at, for the nudge sweep.
+    delivered_at: Mapped[datetime | None] = mapped_column(index=True)
     approved_at: Mapped[datetime | None]
-    completed_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None] = mapped_column(index=True)
     cancelled_at: Mapped[datetime | None]
     # Every change of the contract is written only at the version it was read.
     version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
@@ -561,3 +566,45 @@ class ReviewStarRow(Base):
     )
     skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id"), primary_key=True, index=True)
     stars: Mapped[int] = mapped_column(Integer)
+
+
+class NudgeRow(Base):
+    """A nudge a sweep claimed and queued: its key makes each reason (kind, subject,
+    recipient, anchor) nudge once, ever. ``anchor_at`` is in the key so that a moved due
+    date, or a second delivery, is a reason of its own."""
+
+    __tablename__ = "nudges"
+    __table_args__ = (UniqueConstraint("kind", "subject_id", "recipient_id", "anchor_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    recipient_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    anchor_at: Mapped[datetime]
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
+    other_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    queued_at: Mapped[datetime]
+
+
+class NudgeSweepRow(Base):
+    """Where the last sweep of a kind stopped, in anchor time (so that a changed duration
+    neither skips nor repeats a nudge)."""
+
+    __tablename__ = "nudge_sweeps"
+
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    swept_until: Mapped[datetime]
+
+
+class NudgeMuteRow(Base):
+    """A kind of nudge a user muted in /settings."""
+
+    __tablename__ = "nudge_mutes"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)

@@ -18,6 +18,7 @@ from domain.ports import (
     ContractRepository,
     EmailTokenRepository,
     LeadRepository,
+    NudgeRepository,
     OutboxRepository,
     ReviewRepository,
     SellerRepository,
@@ -30,6 +31,7 @@ from storage.contracts import SqlContractRepository
 from storage.integrity import CONFLICT, lost_race, report_bug
 from storage.leads import SqlLeadRepository
 from storage.models import ConversationRow, PersistenceRow
+from storage.nudges import SqlNudgeRepository
 from storage.repositories import (
     SqlCategoryRepository,
     SqlEmailTokenRepository,
@@ -69,6 +71,7 @@ class SqlUnitOfWork:
     threads: ThreadRepository
     reviews: ReviewRepository
     contracts: ContractRepository
+    nudges: NudgeRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -90,6 +93,7 @@ class SqlUnitOfWork:
         self.threads = SqlThreadRepository(session)
         self.reviews = SqlReviewRepository(session)
         self.contracts = SqlContractRepository(session)
+        self.nudges = SqlNudgeRepository(session)
         return self
 
     async def __aexit__(
