@@ -2,9 +2,8 @@
 never after its reason has gone, and one that fell due while the bot was stopped comes
 once after the start.
 
-Deadlines are days away and their closing flows (Delivered, Cancel, Extend) belong to the
-contracts part, so those tests move a contract's due date, or its lead's status, in the
-database directly, as those flows will."""
+Deadlines are days away: those tests move a contract's due date (and its lead's status) in
+the database directly, so that a day passes in seconds."""
 
 from __future__ import annotations
 
@@ -25,6 +24,7 @@ from sandbox import Sandbox, SimUser
 from storage.db import create_engine, session_factory
 from storage.models import ContractRow, LeadRow
 from tests.e2e.journeys import confirm_email_from_inbox, sign_up
+from tests.e2e.test_contracts import hired, thread_card
 from tests.e2e.test_leads import post_lead
 from tests.e2e.test_negotiation import offer
 
@@ -34,6 +34,7 @@ pytestmark = pytest.mark.on_both_engines  # listed in the README
 FAR = "365d"
 NO_BIDS, WAITING_OFFER = "Still no bids", "An offer is waiting for your answer"
 NEAR, PASSED, UNCONFIRMED = "Deadline in", "The deadline has passed", "not confirmed yet"
+DELIVERY_WAITING, REVIEW_PENDING = "A delivery is waiting for your approval", "How did it go?"
 
 
 def nudging(settings: Settings, **durations: str) -> Settings:
@@ -256,3 +257,40 @@ async def test_a_kind_muted_in_settings_is_not_sent_and_essential_ones_stay(
         assert refused.text == "This reminder cannot be muted: someone is waiting on you."
         await buyer.tap("Remind: leads without bids", message_id=card.message_id)
         await buyer.wait_for_message("Open leads without bids: on")
+
+
+async def test_a_waiting_delivery_and_a_pending_review_are_each_nudged_once(
+    sandbox: Sandbox, settings: Settings
+) -> None:
+    nudges = nudging(settings, delivery_approval_after="3s", review_reminder_after="3s")
+    async with running(sandbox, nudges):
+        buyer, seller = await hired(sandbox)
+        card = await thread_card(seller)
+        await seller.tap("Delivered", message_id=card.message_id)
+        await seller.wait_for_message("Delivering")
+        await seller.tap("Send delivery")
+        await seller.wait_for_message("Delivered.")
+        delivery = await buyer.wait_for_message("delivered")
+
+        waiting = await buyer.wait_for_message(DELIVERY_WAITING, timeout=20)
+        assert "Sid delivered" in waiting.content
+        await buyer.tap("Approve", message_id=delivery.message_id)
+        bill = await buyer.wait_for_message("Approved.")
+        await buyer.tap("Bank transfer", message_id=bill.message_id)
+        confirm = await buyer.wait_for_message("Please confirm")
+        await buyer.tap("Yes, I paid", message_id=confirm.message_id)
+        await buyer.wait_for_message("Completed!")
+
+        # The buyer gives the stars at once; the seller leaves the buyer unrated.
+        stars = await buyer.wait_for_message("Rate the work of Sid")
+        await buyer.tap_data(stars.message_id, stars.inline_buttons[1][4]["callback_data"])
+        await buyer.wait_for_message(predicate=lambda m: "5⭐" in " ".join(m.button_texts()))
+        await buyer.tap("Submit", message_id=stars.message_id)
+        await buyer.wait_for_message("Add a comment for Sid?")
+        reminder = await seller.wait_for_message(REVIEW_PENDING, timeout=20)
+        assert "rate Bella as a buyer" in reminder.content
+        await asyncio.sleep(4)
+        assert count(buyer, DELIVERY_WAITING) == 1 and count(seller, DELIVERY_WAITING) == 0
+        assert count(seller, REVIEW_PENDING) == 1 and count(buyer, REVIEW_PENDING) == 0
+        await seller.tap("Rate now", message_id=reminder.message_id)
+        await seller.wait_for_message("Rate Bella as a buyer")

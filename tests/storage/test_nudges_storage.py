@@ -10,15 +10,21 @@ import pytest
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from domain import deals, lead_cases, nudge_cases
+from domain import contract_cases, deals, lead_cases, nudge_cases, payment_cases, review_cases
+from domain.billing import PaymentMethod
+from domain.contract_cases import OpenContract, RequestChanges
 from domain.deals import AnswerOffer
 from domain.errors import NotAllowed
+from domain.events import Event
 from domain.lead_cases import OwnLead
 from domain.lifecycle import LeadStatus
 from domain.model import EmailToken, Role, SignupStage, User, UserStatus
 from domain.nudges import Nudge, NudgeKind, NudgeTimings
+from domain.payment_cases import Approve, ConfirmPayment
+from domain.review_cases import Rate, SubmitReview
 from handlers.core.notify import Notifier
 from handlers.nudges import notices
+from handlers.setup import notifier
 from storage.models import ContractRow, LeadRow, NudgeRow, NudgeSweepRow, OutboxRow, UserRow
 from storage.uow import SqlUnitOfWork
 from tests.acting import act
@@ -316,3 +322,67 @@ async def test_essential_nudges_cannot_be_muted(uow: SqlUnitOfWork) -> None:
             NOW,
         )
     assert await act(uow, 1, nudge_cases.muted_nudges, None, NOW) == frozenset()
+
+
+async def complete(uow: SqlUnitOfWork, contract_id: int, at: datetime) -> None:
+    """Seller 2 delivers, buyer 1 approves and confirms the payment at ``at``; the
+    completion's reactions open both reviews, as the update path does."""
+    await act(uow, 2, contract_cases.deliver, OpenContract(contract_id), at)
+    await act(uow, 1, payment_cases.approve, Approve(contract_id, 10), at)
+    events: list[Event] = []
+    paid = ConfirmPayment(contract_id, PaymentMethod.BANK_TRANSFER, None, 10)
+    await act(uow, 1, payment_cases.confirm_payment, paid, at, events)
+    async with uow:
+        await notifier().publish(uow, events, at, "bot")
+        await uow.commit()
+
+
+def only(kind: NudgeKind, nudges: list[Nudge]) -> list[int]:
+    """The recipients' telegram ids of the nudges of one kind."""
+    return sorted(n.recipient.telegram_id for n in nudges if n.kind is kind)
+
+
+async def test_a_delivery_awaiting_approval_is_nudged_once_per_delivery(
+    uow: SqlUnitOfWork,
+) -> None:
+    _, contract = await hired(uow)
+    waiting = NudgeKind.DELIVERY_WAITING
+    await act(uow, 2, contract_cases.deliver, OpenContract(contract), NOW + DAY)
+    assert only(waiting, await sweep(uow, NOW + DAY + 47 * HOUR)) == []
+    assert only(waiting, await sweep(uow, NOW + 3 * DAY + SECOND)) == [1]
+    assert only(waiting, await sweep(uow, NOW + 4 * DAY)) == []
+    # Sent back, delivered again: a new delivery waits, a new reason.
+    changes = RequestChanges(contract, "The logo needs a darker blue.")
+    await act(uow, 1, contract_cases.request_changes, changes, NOW + 4 * DAY)
+    assert only(waiting, await sweep(uow, NOW + 5 * DAY)) == []
+    await act(uow, 2, contract_cases.deliver, OpenContract(contract), NOW + 5 * DAY)
+    # Approved before its reminder fell due: the reason has gone.
+    await act(uow, 1, payment_cases.approve, Approve(contract, 10), NOW + 6 * DAY)
+    assert only(waiting, await sweep(uow, NOW + 30 * DAY)) == []
+
+
+async def test_a_second_delivery_left_waiting_is_nudged_again(uow: SqlUnitOfWork) -> None:
+    _, contract = await hired(uow)
+    await act(uow, 2, contract_cases.deliver, OpenContract(contract), NOW + HOUR)
+    changes = RequestChanges(contract, "Please add the tagline.")
+    await act(uow, 1, contract_cases.request_changes, changes, NOW + 2 * HOUR)
+    await act(uow, 2, contract_cases.deliver, OpenContract(contract), NOW + 3 * HOUR)
+    due = await sweep(uow, NOW + 3 * HOUR + 48 * HOUR + SECOND)
+    # The first delivery was sent back before its time; the second one waits.
+    assert only(NudgeKind.DELIVERY_WAITING, due) == [1]
+    [nudge] = [n for n in due if n.kind is NudgeKind.DELIVERY_WAITING]
+    assert nudge.anchor_at == NOW + 3 * HOUR
+
+
+async def test_each_side_is_reminded_of_its_review_until_it_is_given(
+    uow: SqlUnitOfWork,
+) -> None:
+    lead, contract = await hired(uow)
+    await complete(uow, contract, NOW + DAY)
+    pending = NudgeKind.REVIEW_PENDING
+    assert only(pending, await sweep(uow, NOW + DAY + 23 * HOUR)) == []
+    # The buyer gives their stars in time; the seller does not.
+    await act(uow, 1, review_cases.rate, Rate(lead, 0, 5), NOW + DAY + HOUR)
+    await act(uow, 1, review_cases.submit, SubmitReview(lead), NOW + DAY + HOUR)
+    assert only(pending, await sweep(uow, NOW + 2 * DAY + SECOND)) == [2]
+    assert only(pending, await sweep(uow, NOW + 9 * DAY)) == []
