@@ -115,8 +115,9 @@ _REFUSALS = {
     OfferStatus.ACCEPTED: "This offer was already accepted.",
     OfferStatus.DECLINED: "This offer was declined.",
     OfferStatus.WITHDRAWN: "This offer was withdrawn.",
-    OfferStatus.SUPERSEDED: "This offer was superseded by a newer one.",
+    OfferStatus.SUPERSEDED: "This offer lapsed: the lead is no longer open.",
 }
+_REPLACED = "A newer offer replaced this one."
 
 
 def check(offer: Offer, latest: bool, user_id: int, thread: Thread, action: OfferAction) -> None:
@@ -124,10 +125,10 @@ def check(offer: Offer, latest: bool, user_id: int, thread: Thread, action: Offe
     side = offer.side(user_id, thread)
     if side is Side.OUTSIDER:
         raise NotAllowed("This offer is not yours to answer.")
+    if not latest:
+        raise NotAllowed(_REPLACED)
     if offer.status is not OfferStatus.OPEN:
         raise NotAllowed(_REFUSALS[offer.status])
-    if not latest:
-        raise NotAllowed(_REFUSALS[OfferStatus.SUPERSEDED])
     if action not in RULES.get((offer.status, latest, side), frozenset()):
         if side is Side.AUTHOR:
             raise NotAllowed("This is your own offer; the other side answers it.")

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from html import escape
 
 from domain.chat import Relay, RelayedMessage
+from domain.lifecycle import LeadStatus
 from domain.model import User
 from domain.ports import Page, ThreadSummary
 from domain.relay import (
@@ -22,6 +23,8 @@ from domain.relay import (
     Transcript,
 )
 from handlers.contracts.history import transcript_payment, transcript_step
+from handlers.core.texts import plural
+from handlers.deals import texts as deal_texts
 from handlers.deals.texts import offer_lines
 
 REMINDER = (
@@ -67,8 +70,14 @@ def thread_card(view: ThreadView) -> str:
         )
     elif view.latest is not None:
         who = "you" if view.latest.author_id == view.me.id else escape(view.other.name)
-        lines += ["", f"Latest offer by {who} ({view.latest.status.value}):"]
+        state = deal_texts.offer_state(view.latest.status)
+        lines += ["", f"Latest offer by {who} ({state}):"]
         lines += offer_lines(view.latest, view.lead)
+    if view.contract is None and view.lead.status not in (LeadStatus.OPEN, LeadStatus.DRAFT):
+        gone = (
+            "was withdrawn" if view.lead.status is LeadStatus.WITHDRAWN else "went to someone else"
+        )
+        lines += ["", f"This lead {gone}; it takes no more offers."]
     return "\n".join(lines)
 
 
@@ -158,14 +167,14 @@ def _line(record: Transcript, entry: Entry) -> str:
             note = f" — note: {offer.note}" if offer.note else ""
             return (
                 f"{_role(record, author)} offered {offer.amount.format()} "
-                f"in {offer.days} days (offer {number}){note}"
+                f"in {plural(offer.days, 'day')} (offer {number}){note}"
             )
         case Decided(number=number, status=status):
-            return f"Offer {number} {status.value}"
+            return f"Offer {number} {deal_texts.offer_state(status)}"
         case HiredHere(contract=contract):
             return (
-                f"Hired: {contract.amount.format()}, {contract.days} "
-                f"days, due {_utc(contract.due_at)}"
+                f"Hired: {contract.amount.format()}, {plural(contract.days, 'day')}, "
+                f"due {_utc(contract.due_at)}"
             )
         case Said(message=message, author=author):
             what = message.text or ""

@@ -13,6 +13,7 @@ from domain.contracts import MAX_EXTENSION_DAYS, ContractStep, Engagement
 from domain.model import User
 from domain.payment_cases import Billing, Completion, InvoiceOutcome
 from handlers.core.limits import clip
+from handlers.core.texts import plural
 
 DELIVERED = "📦 Delivered"
 SEND_DELIVERY = "✅ Send delivery"
@@ -92,7 +93,7 @@ def name_of(user: User) -> str:
 
 
 def days(count: int) -> str:
-    return f"{count} day" if count == 1 else f"{count} days"
+    return plural(count, "day")
 
 
 def bill_lines(bill: Bill) -> list[str]:

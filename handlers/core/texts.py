@@ -91,6 +91,11 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 )
 
 
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """ "1 day", "3 days", "1,200 sellers": the count with the word in the right form."""
+    return f"{count:,} {word if count == 1 else words or word + 's'}"
+
+
 def email_sent(address: str) -> str:
     return (
         f"📧 I sent a confirmation link to <b>{escape(address)}</b>. Open it to confirm your "

@@ -8,9 +8,11 @@ from domain.dashboard import Dashboard, LeadList, LeadListing
 from domain.leads import Lead
 from domain.lifecycle import LeadStatus
 from domain.model import User
+from domain.negotiation import OfferStatus
 from domain.reviews import Review, ReviewSide, aspects
 from domain.skills import skill_key
 from handlers.core.limits import clip
+from handlers.deals import texts as deal_texts
 from handlers.reviews import texts as review_texts
 
 BACK = "⬅️ Dashboard"
@@ -79,16 +81,30 @@ def list_header(kind: LeadList, listing: LeadListing) -> str:
 
 def lead_line(lead: Lead, listing: LeadListing, viewer: User) -> str:
     """A lead's button label: its mark, its title, and what is going on with it."""
-    note = _note(lead.id or 0, listing, viewer)
-    title = f"{MARKS.get(lead.status, '')}{lead.title or UNTITLED}"
-    return title + (f" — {note}" if note else "")
+    missed = _missed(lead, listing)
+    note = missed or _note(lead.id or 0, listing, viewer)
+    # A lead that went to someone else is no success of the viewer's: no ✅.
+    mark = "" if missed else MARKS.get(lead.status, "")
+    return f"{mark}{lead.title or UNTITLED}" + (f" — {note}" if note else "")
+
+
+def _missed(lead: Lead, listing: LeadListing) -> str | None:
+    """What became of a lead a seller bid on and was not hired for, or None."""
+    offer = listing.offers.get(lead.id or 0)
+    if offer is None or offer.status is OfferStatus.ACCEPTED:
+        return None
+    if lead.status is LeadStatus.WITHDRAWN:
+        return "withdrawn by the buyer"
+    if lead.status in (LeadStatus.OPEN, LeadStatus.DRAFT):
+        return None
+    return "went to another seller"
 
 
 def _note(lead_id: int, listing: LeadListing, viewer: User) -> str | None:
     offer = listing.offers.get(lead_id)
     if offer is not None:
         who = "your offer" if offer.author_id == viewer.id else "their offer"
-        return f"{who} {offer.amount.format()}, {offer.status.value}"
+        return f"{who} {offer.amount.format()}, {deal_texts.offer_state(offer.status)}"
     due = listing.due.get(lead_id)
     return f"due {due:%d %b %Y}" if due is not None else None
 

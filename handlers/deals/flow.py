@@ -41,6 +41,7 @@ END = ConversationHandler.END
 AMOUNT, DAYS, NOTE, CONFIRM = "amount", "days", "note", "confirm"
 FOLLOWING = {AMOUNT: DAYS, DAYS: NOTE, NOTE: CONFIRM}
 FIELDS = {AMOUNT: DraftField.AMOUNT, DAYS: DraftField.DAYS, NOTE: DraftField.NOTE}
+AS_BUYER = "offer_as_buyer"  # user_data: whether the offer being written is a buyer's counter
 
 
 async def connect(update: Update, context: LeadlineContext) -> str:
@@ -67,9 +68,18 @@ async def _asked_amount(
 ) -> str:
     """The offer form has begun (a draft row): asks the amount."""
     enter_flow(context, "offer")
+    assert context.user_data is not None
+    # The questions speak to a buyer countering differently from a seller bidding.
+    buyer = context.turn.user is not None and drafting.lead.buyer_id == context.turn.user.id
+    context.user_data[AS_BUYER] = buyer
     await answer_query(update, context)
-    await say(update, context, texts.offer_for(drafting.lead, _currency(context), prefix))
+    text = texts.offer_for(drafting.lead, _currency(context), prefix, buyer=buyer)
+    await say(update, context, text)
     return AMOUNT
+
+
+def _as_buyer(context: LeadlineContext) -> bool:
+    return bool(context.user_data and context.user_data.get(AS_BUYER))
 
 
 def _currency(context: LeadlineContext) -> str:
@@ -122,11 +132,11 @@ async def _ask(
     """Asks one question of the offer form (the confirmation shows the whole offer)."""
     markup = None
     if question == AMOUNT:
-        text = texts.amount_question(_currency(context))
+        text = texts.amount_question(_currency(context), buyer=_as_buyer(context))
     elif question == DAYS:
         text = texts.DAYS_QUESTION
     elif question == NOTE:
-        text, markup = texts.NOTE_QUESTION, views.skip_note()
+        text, markup = texts.note_question(buyer=_as_buyer(context)), views.skip_note()
     else:
         assert draft is not None
         text, markup = texts.confirm(draft), views.confirm()

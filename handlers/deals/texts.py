@@ -5,14 +5,18 @@ from __future__ import annotations
 from html import escape
 
 from domain.leads import Lead
-from domain.negotiation import Contract, Deal, Offer, OfferDraft
+from domain.negotiation import Contract, Deal, Offer, OfferDraft, OfferStatus
 from domain.reviews import Reputation, StarTally
+from handlers.core.texts import plural
 from handlers.providers.texts import buyer_rating as rated_buyer
 from handlers.providers.texts import completed
 from handlers.reviews.texts import NO_STARS, tally
 
 DAYS_QUESTION = "In how many days will the work be done? (1–365)"
-NOTE_QUESTION = "Add a note for the other side (what is included, how you will work), or tap Skip."
+_NOTE_QUESTIONS = {
+    False: "Add a note for the buyer (what is included, how you will work), or tap Skip.",
+    True: "Add a note for the seller (the scope, what you expect), or tap Skip.",
+}
 SKIP = "Skip"
 SEND = "📨 Send offer"
 CANCEL = "✖️ Cancel"
@@ -28,22 +32,44 @@ NEW_OFFER = "💼 New offer"
 SELLER_PROFILE = "👤 Seller's profile"
 
 
-def amount_question(currency: str) -> str:
-    return f"How much do you propose, in {currency}?"
+# What became of an offer, as the people in the thread say it.
+_OFFER_STATES = {
+    OfferStatus.OPEN: "waiting for an answer",
+    OfferStatus.ACCEPTED: "accepted",
+    OfferStatus.DECLINED: "declined",
+    OfferStatus.WITHDRAWN: "withdrawn",
+    OfferStatus.SUPERSEDED: "no longer open",
+}
 
 
-def offer_for(lead: Lead, currency: str, prefix: str = "") -> str:
+def offer_state(status: OfferStatus) -> str:
+    """An offer's state in plain words ("superseded" is a word nobody uses)."""
+    return _OFFER_STATES[status]
+
+
+def amount_question(currency: str, *, buyer: bool) -> str:
+    """The amount asked of a seller bidding, or of a buyer countering."""
+    verb = "offer" if buyer else "propose"
+    return f"How much do you {verb}, in {currency}?"
+
+
+def note_question(*, buyer: bool) -> str:
+    return _NOTE_QUESTIONS[buyer]
+
+
+def offer_for(lead: Lead, currency: str, prefix: str = "", *, buyer: bool = False) -> str:
     """The first question of the form, naming the lead and its budget."""
     budget = f" (budget {lead.budget.format()})" if lead.budget else ""
     return (
         f"{prefix}Your offer for <b>{escape(lead.title or '')}</b>{budget}.\n"
-        f"{amount_question(currency)}"
+        f"{amount_question(currency, buyer=buyer)}"
     )
 
 
 def confirm(draft: OfferDraft) -> str:
     assert draft.amount is not None and draft.days is not None
-    lines = [f"Send this offer?\n\n💰 <b>{draft.amount.format()}</b> in <b>{draft.days}</b> day(s)"]
+    days = plural(draft.days, "day")
+    lines = [f"Send this offer?\n\n💰 <b>{draft.amount.format()}</b> in <b>{days}</b>"]
     if draft.note:
         lines.append(f"📝 {escape(draft.note)}")
     return "\n".join(lines)
@@ -58,7 +84,7 @@ def declined_by_me(deal: Deal) -> str:
 
 
 def offer_lines(offer: Offer, lead: Lead) -> list[str]:
-    lines = [f"💰 <b>{offer.amount.format()}</b> in <b>{offer.days}</b> day(s)"]
+    lines = [f"💰 <b>{offer.amount.format()}</b> in <b>{plural(offer.days, 'day')}</b>"]
     budget = lead.budget
     if budget and offer.amount.currency == budget.currency and offer.amount > budget:
         lines[0] += f" — above the budget of {budget.format()}"
@@ -96,7 +122,8 @@ def bid_card(
 def hired(deal: Deal, contract: Contract) -> str:
     return (
         f"🎉 <b>Hired!</b> {escape(deal.lead.title or '')}\n"
-        f"{contract.amount.format()} · {contract.days} day(s) · due {contract.due_at:%d %b %Y}"
+        f"{contract.amount.format()} · {plural(contract.days, 'day')} · "
+        f"due {contract.due_at:%d %b %Y}"
     )
 
 

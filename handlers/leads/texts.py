@@ -11,6 +11,8 @@ from domain.leads import MAX_ATTACHMENTS, Lead
 from domain.lifecycle import LeadStatus, describe
 from domain.model import User
 from handlers.core.limits import clip
+from handlers.core.texts import plural
+from handlers.deals import texts as deal_texts
 
 TITLE_QUESTION = "What is the title of your lead? (up to 120 characters)"
 DESCRIPTION_QUESTION = (
@@ -175,7 +177,8 @@ def bids(found: list[Bid]) -> str:
         if bid.hired:
             state = "✅ hired"
         elif (latest := bid.latest) is not None:
-            state = f"{latest.amount.format()} in {latest.days} day(s), {latest.status.value}"
+            days = plural(latest.days, "day")
+            state = f"{latest.amount.format()} in {days}, {deal_texts.offer_state(latest.status)}"
         else:
             state = "no offer yet"
         lines.append(f"• <b>{escape(bid.seller.name)}</b> — {state}")

@@ -238,11 +238,11 @@ async def test_a_kill_right_after_each_step_of_a_flow_resumes_at_the_next_step(
         await leadline.kill()
         await leadline.start()
     confirm = seller.last_bot_message
-    assert confirm is not None and "650 USD in 9 day(s)" in confirm.text
+    assert confirm is not None and "650 USD in 9 days" in confirm.text
     answer = await seller.tap("Send offer", timeout=STARTUP)
     assert answer.text != "That button is no longer active."
     await seller.wait_for_message("Your offer was sent to Bella")
     bid = await buyer.wait_for_message("New bid")
-    assert "650 USD" in bid.text and "9 day(s)" in bid.text
+    assert "650 USD" in bid.text and "9 days" in bid.text
     assert not [m for m in seller.bot_messages if "no longer active" in (m.text or "")]
     assert query(settings, "SELECT amount_minor, days FROM offers") == [(65000, 9)]

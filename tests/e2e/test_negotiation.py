@@ -19,12 +19,18 @@ def button_data(message: Message, label: str) -> str:
     return next(b["callback_data"] for r in message.inline_buttons for b in r if label in b["text"])
 
 
-async def offer(user: SimUser, amount: str, days: str, note: str | None = None) -> None:
-    await user.wait_for_message("How much do you propose")
+async def offer(
+    user: SimUser, amount: str, days: str, note: str | None = None, *, buyer: bool = False
+) -> None:
+    """Answers the offer form: a seller is asked what they propose, a buyer countering what
+    they offer, each with a note for the other side."""
+    await user.wait_for_message("How much do you offer" if buyer else "How much do you propose")
     await user.send(amount)
     await user.wait_for_message("In how many days")
     await user.send(days)
-    await user.wait_for_message("Add a note")
+    await user.wait_for_message(
+        "Add a note for the seller" if buyer else "Add a note for the buyer"
+    )
     if note is None:
         await user.tap("Skip")
     else:
@@ -71,15 +77,15 @@ async def test_bid_counter_counter_accept_chat_and_transcript(
     await sid.wait_for_message("Send this offer?")
     await sid.send("yes")
     again = await sid.wait_for_message("Please tap one of the buttons.")
-    assert "Send this offer?" in again.text and "450 USD in 7 day(s)" in again.text
+    assert "Send this offer?" in again.text and "450 USD in 7 days" in again.text
     await sid.tap("Send offer")
     await sid.wait_for_message("Your offer was sent to Bella")
 
     bid = await buyer.wait_for_message("New bid")
-    assert "450 USD" in bid.text and "7 day(s)" in bid.text and "From: Sid" in bid.text
+    assert "450 USD" in bid.text and "7 days" in bid.text and "From: Sid" in bid.text
     assert "⭐ Django no stars yet · 0 completed leads" in bid.text
     await buyer.tap("Counter", message_id=bid.message_id)
-    await offer(buyer, "400", "10", "Can you <do> it & faster?")
+    await offer(buyer, "400", "10", "Can you <do> it & faster?", buyer=True)
 
     counter = await sid.wait_for_message("Counter-offer")
     assert "400 USD" in counter.text and "Can you <do> it & faster?" in counter.text
@@ -93,7 +99,7 @@ async def test_bid_counter_counter_accept_chat_and_transcript(
     await offer(sam, "900", "12")
     sam_offer = await buyer.wait_for_message("From: Sam")
     answer = await buyer.tap("Accept", message_id=bid.message_id)  # the first, superseded bid
-    assert answer.text == "This offer was superseded by a newer one."
+    assert answer.text == "A newer offer replaced this one."
 
     # Another user replays the Accept button: data can be forged, it changes nothing.
     await eve.send("/help")
@@ -115,7 +121,14 @@ async def test_bid_counter_counter_accept_chat_and_transcript(
     assert "1,200 USD" in accepted.text and "due" in accepted.text
     await sam.wait_for_message("has been filled")
     answer = await buyer.tap("Accept", message_id=sam_offer.message_id)
-    assert answer.text is not None and "superseded" in answer.text
+    assert answer.text == "This offer lapsed: the lead is no longer open."
+    # Sam's requested leads say the lead went to someone else, with no ✅ of success.
+    await sam.send("/dashboard")
+    board = await sam.wait_for_message("Dashboard")
+    await sam.tap("Requested leads", message_id=board.message_id)
+    listing = await sam.wait_for_message("Requested leads")
+    [line] = [label for label in listing.button_texts() if "Shop" in label]
+    assert line.endswith("went to another seller") and "✅" not in line
 
     # The relayed chat.
     await buyer.send("/messages")
@@ -185,7 +198,7 @@ async def test_bid_counter_counter_accept_chat_and_transcript(
         "Sid (seller) offered 450 USD in 7 days",
         "Bella (buyer) offered 400 USD",
         "note: Can you <do> it & faster?",
-        "Offer 1 superseded",
+        "Offer 1 no longer open",
         "Offer 3 accepted",
         "Hired: 1,200 USD, 8 days",
         "Hello <b>Sid</b> & welcome",

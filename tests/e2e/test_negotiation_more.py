@@ -47,7 +47,7 @@ async def test_edits_bids_withdrawal_invitation_and_dashboard(
 
     await buyer.tap("Bids", message_id=card.message_id)
     listing = await buyer.wait_for_message("Bids")
-    assert "Sid — 300 USD in 5 day(s), open" in listing.text
+    assert "Sid — 300 USD in 5 days, waiting for an answer" in listing.text
 
     await sid.tap("Withdraw offer", message_id=sent.message_id)
     await sid.wait_for_message("Your offer is withdrawn")

@@ -176,7 +176,7 @@ async def test_stars_per_skill_a_rating_of_the_buyer_and_where_they_show(
     bid = await bella.wait_for_message("New bid")
     assert "⭐ Python 5.0★ (1) · 1 completed lead" in bid.text
     await bella.tap("Counter", message_id=bid.message_id)
-    await offer(bella, "250", "3")
+    await offer(bella, "250", "3", buyer=True)
     countered = await sid.wait_for_message("Counter-offer")
     assert "⭐ Bella as a buyer: 4.0★ (1)" in countered.text
     await bella.tap("Sam", message_id=after.message_id)

@@ -68,7 +68,7 @@ def test_a_buyers_counter_is_answered_by_the_seller() -> None:
 @pytest.mark.parametrize(
     ("status", "sentence"),
     [
-        (OfferStatus.SUPERSEDED, "superseded"),
+        (OfferStatus.SUPERSEDED, "lapsed: the lead is no longer open"),
         (OfferStatus.ACCEPTED, "already accepted"),
         (OfferStatus.DECLINED, "declined"),
         (OfferStatus.WITHDRAWN, "withdrawn"),
@@ -77,6 +77,12 @@ def test_a_buyers_counter_is_answered_by_the_seller() -> None:
 def test_closed_offers_say_why(status: OfferStatus, sentence: str) -> None:
     with pytest.raises(NotAllowed, match=sentence):
         check(seller_bid(status), True, BUYER, THREAD, OfferAction.ACCEPT)
+
+
+def test_an_older_offer_says_a_newer_one_replaced_it() -> None:
+    for status in OfferStatus:
+        with pytest.raises(NotAllowed, match="A newer offer replaced this one"):
+            check(seller_bid(status), False, BUYER, THREAD, OfferAction.ACCEPT)
 
 
 @pytest.mark.parametrize(
