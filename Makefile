@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install system-deps sandbox test lint typecheck pytest bench clean
+.PHONY: install system-deps postgresql sandbox test lint typecheck pytest bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Leadline needs Python 3.11+"'
@@ -19,13 +19,16 @@ install: $(STAMP)
 # Debian's Chromium drives the web chat page test (Playwright's own browser download
 # cannot work offline); Debian's PostgreSQL server runs the storage and end-to-end tests
 # on PostgreSQL too (pytest-postgresql starts a throwaway server per test session).
-system-deps:
+system-deps: postgresql
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "Installing chromium (Debian package) for the browser test"; \
 		$(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# The PostgreSQL server alone: the tests and the benchmarks start throwaway ones.
+postgresql:
 	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { \
-		echo "Installing postgresql (Debian package) for the PostgreSQL tests"; \
+		echo "Installing postgresql (Debian package) for the PostgreSQL tests and benchmarks"; \
 		$(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
 
@@ -44,7 +47,8 @@ pytest: install system-deps
 
 test: lint typecheck pytest
 
-bench: install
+# Matching and search on SQLite and on a throwaway PostgreSQL server (docs/PERFORMANCE.md).
+bench: install postgresql
 	$(BIN)/python -m bench
 
 clean:
