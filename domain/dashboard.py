@@ -23,8 +23,19 @@ class LeadList(StrEnum):
     COMPLETED = "completed"
 
 
+# My leads: every lead of the buyer, in this order of status (the summary counts the same).
+MY_LEADS_ORDER = (
+    LeadStatus.DRAFT,
+    LeadStatus.OPEN,
+    LeadStatus.IN_PROGRESS,
+    LeadStatus.DELIVERED,
+    LeadStatus.DISPUTED,
+    LeadStatus.COMPLETED,
+    LeadStatus.CANCELLED,
+    LeadStatus.WITHDRAWN,
+)
 _STATUSES = {
-    LeadList.MINE: [LeadStatus.DRAFT, LeadStatus.OPEN, LeadStatus.WITHDRAWN],
+    LeadList.MINE: list(MY_LEADS_ORDER),
     LeadList.IN_PROGRESS: [LeadStatus.IN_PROGRESS, LeadStatus.DELIVERED, LeadStatus.DISPUTED],
     LeadList.COMPLETED: [LeadStatus.COMPLETED, LeadStatus.CANCELLED],
 }
@@ -35,6 +46,8 @@ class Dashboard:
     user: User
     counts: dict[LeadStatus, int]
     requested: int
+    # The seller's hired work under way (in progress, delivered or disputed).
+    working: int
     # A seller's stars per skill and completed leads; what sellers rated a buyer.
     reputation: Reputation | None = None
     buyer_rating: StarTally | None = None
@@ -68,11 +81,15 @@ async def dashboard(uow: UnitOfWork, user: User, _: object, now: datetime) -> Da
     user.ensure_signed_up()
     counts = await uow.leads.status_counts(user.key) if user.is_buyer else {}
     requested = (await uow.leads.requested_for(user.key, 0, 1)).total if user.is_seller else 0
+    working = 0
+    if user.is_seller:
+        jobs = await _contracted(uow, user, LeadList.IN_PROGRESS)
+        working = sum(1 for _, contract in jobs if contract.seller_id == user.id)
     reputation = (await uow.reviews.reputations([user.key]))[user.key] if user.is_seller else None
     rating = None
     if user.is_buyer:
         rating = (await uow.reviews.buyer_ratings([user.key])).get(user.key, StarTally())
-    return Dashboard(user, counts, requested, reputation, rating)
+    return Dashboard(user, counts, requested, working, reputation, rating)
 
 
 async def lead_list(uow: UnitOfWork, user: User, command: ListLeads, now: datetime) -> LeadListing:

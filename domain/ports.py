@@ -186,7 +186,9 @@ class LeadRepository(Protocol):
 
     async def of_buyer(
         self, buyer_id: int, statuses: Sequence[LeadStatus], offset: int, size: int
-    ) -> Page[Lead]: ...
+    ) -> Page[Lead]:
+        """The buyer's leads in these statuses, grouped in their order, the latest first."""
+        ...
 
     async def status_counts(self, buyer_id: int) -> dict[LeadStatus, int]: ...
 
@@ -277,6 +279,10 @@ class ThreadRepository(Protocol):
 
     async def open_thread(self, lead_id: int, seller_id: int) -> Thread | None:
         """The seller's thread on a lead, if there is one (never creates it)."""
+        ...
+
+    async def unread(self, user_id: int) -> int:
+        """How many messages to the user are not read yet, in all their threads."""
         ...
 
     async def of_user(self, user_id: int, offset: int, size: int) -> Page[ThreadSummary]: ...

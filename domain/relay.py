@@ -228,6 +228,11 @@ async def _contract(uow: UnitOfWork, thread: Thread, lead: Lead) -> Contract | N
     return contract if contract is not None and contract.thread_id == thread.id else None
 
 
+async def unread_count(uow: UnitOfWork, me: User, _: None, now: datetime) -> int:
+    """How many messages wait for the user (the main menu shows it)."""
+    return await uow.threads.unread(me.key)
+
+
 async def threads_of(
     uow: UnitOfWork, me: User, command: ListThreads, now: datetime
 ) -> Page[ThreadSummary]:

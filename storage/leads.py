@@ -9,6 +9,7 @@ from sqlalchemy import (
     Float,
     Integer,
     Select,
+    case,
     cast,
     func,
     insert,
@@ -228,10 +229,12 @@ class SqlLeadRepository:
     async def of_buyer(
         self, buyer_id: int, statuses: Sequence[LeadStatus], offset: int, size: int
     ) -> Page[Lead]:
+        # Grouped by status in the order given, the latest change first in each group.
+        group = case({status.value: i for i, status in enumerate(statuses)}, value=LeadRow.status)
         query = (
             select(LeadRow)
             .where(LeadRow.buyer_id == buyer_id, LeadRow.status.in_([s.value for s in statuses]))
-            .order_by(LeadRow.updated_at.desc(), LeadRow.id.desc())
+            .order_by(group, LeadRow.updated_at.desc(), LeadRow.id.desc())
         )
         return await self._page(query, offset, size)
 

@@ -214,6 +214,22 @@ class SqlThreadRepository:
         ]
         return Page(summaries, int(total or 0), offset, size)
 
+    async def unread(self, user_id: int) -> int:
+        """How many messages to the user are not read yet, in all their threads."""
+        is_buyer = ThreadRow.buyer_id == user_id
+        read_up_to = case((is_buyer, ThreadRow.buyer_read_up_to), else_=ThreadRow.seller_read_up_to)
+        count = await self._session.scalar(
+            select(func.count())
+            .select_from(MessageRow)
+            .join(ThreadRow, ThreadRow.id == MessageRow.thread_id)
+            .where(
+                MessageRow.recipient_id == user_id,
+                MessageRow.original_id.is_(None),  # an edit is not a new message
+                MessageRow.id > read_up_to,
+            )
+        )
+        return int(count or 0)
+
     async def add_offer(self, offer: Offer) -> Offer:
         row = OfferRow(
             thread_id=offer.thread_id,

@@ -137,7 +137,7 @@ async def reply(update: Update, context: LeadlineContext) -> None:
         fallback = int(current) if current and context.user_data.get(FLOW_KEY) == "chat" else None
     relayed = await context.turn.run(relay.reply, SendReply(message_content(message), fallback))
     if relayed is None:
-        await say(update, context, common_texts.UNKNOWN_MESSAGE, keyboards.menu())
+        await say(update, context, common_texts.UNKNOWN_MESSAGE, await keyboards.main_menu(context))
         return
     await _relayed(update, context, relayed)
     later(context, lambda: message.reply_text(texts.SENT, do_quote=True))
@@ -164,11 +164,13 @@ async def edited(update: Update, context: LeadlineContext) -> None:
 
 async def messages(update: Update, context: LeadlineContext) -> None:
     """/messages: the user's threads with the last message and unread counts."""
-    offset = ThreadPage.of(update).offset if update.callback_query else 0
+    query = update.callback_query
+    paging = query is not None and ThreadPage.matches(query.data)
+    offset = ThreadPage.of(update).offset if paging else 0
     page = await context.turn.run(relay.threads_of, ListThreads(offset))
     await answer_query(update, context)
     if page.total == 0:
-        await say(update, context, texts.NO_CONVERSATIONS)
+        await say(update, context, texts.NO_CONVERSATIONS, await keyboards.main_menu(context))
         return
     await say(update, context, texts.thread_list(page), views.thread_list_actions(page))
 

@@ -21,11 +21,13 @@ from handlers.chat.buttons import (
     ThreadTranscript,
 )
 from handlers.core import outgoing
+from handlers.core import texts as common_texts
 from handlers.core.keyboards import button, rows
 from handlers.core.limits import split, units, visible
 from handlers.core.outgoing import FileKind, Payload
 from handlers.deals import texts as deal_texts
 from handlers.deals.buttons import OfferAccept, OfferCounter, OfferDecline, OfferWithdraw
+from handlers.menu.buttons import MenuOpen
 
 
 def thread_actions(
@@ -65,6 +67,7 @@ def thread_list_actions(page: Page[ThreadSummary]) -> InlineKeyboardMarkup:
         nav.append(button(texts.NEXT, ThreadPage(page.offset + page.size)))
     if nav:
         keyboard.append(nav)
+    keyboard.append([button(common_texts.BACK_TO_MENU, MenuOpen())])
     return InlineKeyboardMarkup(keyboard)
 
 

@@ -7,13 +7,16 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from domain import relay
 from domain.model import AccountType, Role, SignupStage, User
 from handlers.core import texts
 from handlers.core.callbacks import Button
+from handlers.core.context import LeadlineContext
 from handlers.menu.buttons import (
     MenuDashboard,
     MenuHelp,
     MenuLeads,
+    MenuMessages,
     MenuNewLead,
     MenuOpen,
     MenuProfile,
@@ -124,16 +127,27 @@ def signup_question(user: User, categories: list[str]) -> InlineKeyboardMarkup |
             return None
 
 
-def menu() -> InlineKeyboardMarkup:
-    return rows(
-        button("➕ Post a lead", MenuNewLead()),
-        button("🔎 Find leads", MenuLeads()),
-        button("🧑‍💻 Find providers", MenuProviders()),
+def menu(user: User | None = None, unread: int = 0) -> InlineKeyboardMarkup:
+    """The main menu: what the user's roles can do (everything when not known), and their
+    conversations with the count of unread messages."""
+    buyer = user is None or user.is_buyer
+    seller = user is None or user.is_seller
+    buttons = []
+    if buyer:
+        buttons.append(button("➕ Post a lead", MenuNewLead()))
+    if seller:
+        buttons.append(button("🔎 Find leads", MenuLeads()))
+    if buyer:
+        buttons.append(button("🧑‍💻 Find providers", MenuProviders()))
+    messages = f"💬 Messages ({unread})" if unread else "💬 Messages"
+    buttons += [
+        button(messages, MenuMessages()),
         button("📊 Dashboard", MenuDashboard()),
         button("👤 Profile", MenuProfile()),
         button("⚙️ Settings", MenuSettings()),
         button("❓ Help", MenuHelp()),
-    )
+    ]
+    return rows(*buttons)
 
 
 def profile_actions(user: User) -> InlineKeyboardMarkup:
@@ -162,3 +176,11 @@ def profile_actions(user: User) -> InlineKeyboardMarkup:
             buttons.append(button(f"➕ Become a {role.value}", ProfileAddRole(role)))
     buttons.append(button("⬅️ Menu", MenuOpen()))
     return rows(*buttons)
+
+
+async def main_menu(context: LeadlineContext) -> InlineKeyboardMarkup:
+    """The main menu for whoever is acting in this update (one query for the unread count)."""
+    user = context.turn.user
+    if user is None or not user.signed_up:
+        return menu(user)
+    return menu(user, await context.turn.run(relay.unread_count, None))

@@ -52,6 +52,7 @@ EMAIL_RESENT = "I sent a new confirmation email."
 PROFILE_SAVED = "Saved."
 ROLE_ADDED = "You are now a {role} too."
 MENU = "What would you like to do?"
+BACK_TO_MENU = "🏠 Menu"
 HELP = (
     "<b>Leadline</b> — buyers post leads, sellers bid, both sides agree through the bot.\n\n"
     "/start — sign up, or open the menu\n"

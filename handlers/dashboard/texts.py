@@ -16,6 +16,7 @@ from handlers.deals import texts as deal_texts
 from handlers.reviews import texts as review_texts
 
 BACK = "⬅️ Dashboard"
+POST_LEAD, FIND_PROVIDERS, FIND_LEADS = "➕ Post a lead", "🧑‍💻 Find providers", "🔎 Find leads"
 UNTITLED = "Untitled draft"
 # What the summary counts, each label with the statuses it adds up.
 COUNT_LABELS: dict[str, tuple[LeadStatus, ...]] = {
@@ -24,7 +25,12 @@ COUNT_LABELS: dict[str, tuple[LeadStatus, ...]] = {
     "in progress": (LeadStatus.IN_PROGRESS, LeadStatus.DELIVERED, LeadStatus.DISPUTED),
     "completed": (LeadStatus.COMPLETED,),
     "cancelled": (LeadStatus.CANCELLED,),
+    "withdrawn": (LeadStatus.WITHDRAWN,),
 }
+# A lead's status in a list line (the summary's words).
+STATUS_WORDS = {status: label for label, group in COUNT_LABELS.items() for status in group}
+STATUS_WORDS[LeadStatus.DELIVERED] = "delivered"
+STATUS_WORDS[LeadStatus.DISPUTED] = "in dispute"
 TITLES = {
     LeadList.MINE: "My leads",
     LeadList.IN_PROGRESS: "Leads in progress",
@@ -58,6 +64,7 @@ def summary(board: Dashboard) -> str:
             lines.append(f"🤝 My rating as a buyer: {given}")
     if board.user.is_seller and board.reputation is not None:
         reputation = board.reputation
+        lines.append(f"🛠 Hired work under way: {board.working}")
         lines.append(f"📨 Requested leads: {board.requested}")
         lines.append(f"🏁 Completed leads as a seller: {reputation.completed}")
         # The profile's skills, then others the seller earned stars in on leads.
@@ -79,13 +86,16 @@ def list_header(kind: LeadList, listing: LeadListing) -> str:
     return f"<b>{TITLES[kind]}</b>: {page.offset + 1}–{last} of {page.total}"
 
 
-def lead_line(lead: Lead, listing: LeadListing, viewer: User) -> str:
-    """A lead's button label: its mark, its title, and what is going on with it."""
+def lead_line(lead: Lead, listing: LeadListing, viewer: User, *, status: bool = False) -> str:
+    """A lead's button label: its mark, its title, and what is going on with it (with
+    ``status``, its status first, as in My leads)."""
     missed = _missed(lead, listing)
     note = missed or _note(lead.id or 0, listing, viewer)
     # A lead that went to someone else is no success of the viewer's: no ✅.
     mark = "" if missed else MARKS.get(lead.status, "")
-    return f"{mark}{lead.title or UNTITLED}" + (f" — {note}" if note else "")
+    # The status first, so that a long title cut to fit the button never hides it.
+    said = f"{STATUS_WORDS[lead.status]} · " if status else ""
+    return f"{mark}{said}{lead.title or UNTITLED}" + (f" — {note}" if note else "")
 
 
 def _missed(lead: Lead, listing: LeadListing) -> str | None:

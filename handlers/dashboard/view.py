@@ -17,6 +17,7 @@ from handlers.core.keyboards import button
 from handlers.dashboard import texts
 from handlers.dashboard.buttons import DashboardList, DashboardOpen
 from handlers.leads.buttons import LeadView
+from handlers.menu.buttons import MenuLeads, MenuNewLead, MenuOpen, MenuProviders
 from handlers.reviews.buttons import ReviewStart
 
 
@@ -29,14 +30,27 @@ def _menu(board: Dashboard) -> InlineKeyboardMarkup:
         kinds.append(LeadList.REQUESTED)
     kinds.append(LeadList.COMPLETED)
     buttons = [button(texts.TITLES[kind], DashboardList(kind, 0)) for kind in kinds]
-    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+    keyboard = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    # A way on from here: what the user's roles do next, and back to the menu.
+    ways = []
+    if board.user.is_buyer:
+        ways += [
+            button(texts.POST_LEAD, MenuNewLead()),
+            button(texts.FIND_PROVIDERS, MenuProviders()),
+        ]
+    if board.user.is_seller:
+        ways.append(button(texts.FIND_LEADS, MenuLeads()))
+    ways.append(button(common_texts.BACK_TO_MENU, MenuOpen()))
+    keyboard += [ways[i : i + 2] for i in range(0, len(ways), 2)]
+    return InlineKeyboardMarkup(keyboard)
 
 
 def _list_keyboard(kind: LeadList, listing: LeadListing, viewer: User) -> InlineKeyboardMarkup:
     page = listing.page
     keyboard: list[list[InlineKeyboardButton]] = []
     for lead in page.items:
-        row = [button(texts.lead_line(lead, listing, viewer)[:64], LeadView(lead.key))]
+        label = texts.lead_line(lead, listing, viewer, status=kind is LeadList.MINE)
+        row = [button(label[:64], LeadView(lead.key))]
         if lead.key in listing.reviewable:
             row.append(button(texts.REVIEW, ReviewStart(lead.key)))
         keyboard.append(row)

@@ -92,16 +92,29 @@ async def find_leads(update: Update, context: LeadlineContext) -> None:
     """/leads [words]: the seller's matching open leads, or a search."""
     if not await _signed_up(update, context):
         return
-    _search(context).update(words=list(context.args or []), category=None, skill=None)
+    words = list(context.args or [])
+    if not words and not context.turn.actor.is_seller:
+        await _search_hint(update, context)
+        return
+    _search(context).update(words=words, category=None, skill=None)
     await show_results(update, context, 0)
+
+
+async def _search_hint(update: Update, context: LeadlineContext) -> None:
+    """A buyer has no skills to match: how to search, and their own leads."""
+    await say(update, context, lead_texts.BUYER_SEARCH_HINT, lead_views.buyer_search_hint())
 
 
 async def from_menu(update: Update, context: LeadlineContext) -> None:
     """The menu's Find leads button: the user's matches."""
     await answer_query(update, context)
-    if await _signed_up(update, context):
-        _search(context).update(words=[], category=None, skill=None)
-        await show_results(update, context, 0)
+    if not await _signed_up(update, context):
+        return
+    if not context.turn.actor.is_seller:
+        await _search_hint(update, context)
+        return
+    _search(context).update(words=[], category=None, skill=None)
+    await show_results(update, context, 0)
 
 
 async def page(update: Update, context: LeadlineContext) -> None:

@@ -342,7 +342,7 @@ async def discard(update: Update, context: LeadlineContext) -> int:
     """Throws the draft away."""
     await context.turn.run(lead_cases.discard_draft, OwnLead(_lead_id(context)))
     await answer_query(update, context)
-    await say(update, context, lead_texts.DISCARDED, keyboards.menu())
+    await say(update, context, lead_texts.DISCARDED, await keyboards.main_menu(context))
     return END
 
 

@@ -31,6 +31,11 @@ SEND_FILE = "Please send a document or a photo, or tap Done."
 WHICH_FIELD = "Which part do you want to change?"
 WITHDRAWN = "The lead is withdrawn; sellers can no longer find it."
 NO_BIDS = "No bids yet. Matching sellers were alerted; you can also invite some via /providers."
+MY_LEADS = "📌 My leads"
+BUYER_SEARCH_HINT = (
+    "Search open leads with a few words, e.g. /leads logo design "
+    "(“exact words” in quotes, -word to leave out). Your own leads are under My leads."
+)
 NO_LEADS = "No open leads match yet. Try /leads with a few words, e.g. /leads logo design."
 NO_MATCHING_SELLERS = "No sellers match this lead yet."
 MUTE_ON = "🔕 New-lead alerts are off. You can still find leads with /leads."

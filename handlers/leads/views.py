@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from domain.dashboard import LeadList
 from domain.deals import Bid
 from domain.leads import Attachment, AttachmentKind, Lead
 from domain.lifecycle import LeadStatus
@@ -13,8 +14,10 @@ from domain.model import User
 from domain.ports import Page
 from handlers.chat.buttons import ThreadOpen
 from handlers.core import outgoing
+from handlers.core import texts as common_texts
 from handlers.core.callbacks import Button
 from handlers.core.keyboards import button, rows
+from handlers.dashboard.buttons import DashboardList
 from handlers.leads import texts
 from handlers.leads.buttons import (
     LeadBids,
@@ -37,6 +40,7 @@ from handlers.leads.buttons import (
     NewLeadRestart,
     NewLeadResume,
 )
+from handlers.menu.buttons import MenuOpen
 from handlers.providers.buttons import ProviderView
 
 FILE_KINDS: dict[AttachmentKind, outgoing.FileKind] = {
@@ -154,3 +158,13 @@ def results(page: Page[Lead]) -> InlineKeyboardMarkup:
 
 def skill_filter(skills: list[str]) -> InlineKeyboardMarkup:
     return rows(*(button(name[:40], LeadSkill(i)) for i, name in enumerate(skills)))
+
+
+def buyer_search_hint() -> InlineKeyboardMarkup:
+    """Where a buyer's own leads are, and the way back."""
+    return InlineKeyboardMarkup(
+        [
+            [button(texts.MY_LEADS, DashboardList(LeadList.MINE, 0))],
+            [button(common_texts.BACK_TO_MENU, MenuOpen())],
+        ]
+    )

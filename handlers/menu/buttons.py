@@ -41,3 +41,7 @@ class MenuSettings(MenuButton, area=MENU, action="settings"):
 
 class MenuHelp(MenuButton, area=MENU, action="help"):
     pass
+
+
+class MenuMessages(MenuButton, area=MENU, action="messages"):
+    pass

@@ -12,6 +12,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from domain import accounts, lead_cases
 from domain.model import SignupStage, User
+from handlers.chat import relay as chat
 from handlers.core import keyboards, texts
 from handlers.core.common import answer_query, identity, say
 from handlers.core.context import LeadlineContext
@@ -23,6 +24,7 @@ from handlers.menu.buttons import (
     MenuDashboard,
     MenuHelp,
     MenuLeads,
+    MenuMessages,
     MenuProfile,
     MenuProviders,
     MenuSettings,
@@ -55,7 +57,7 @@ async def menu(update: Update, context: LeadlineContext) -> None:
     if not user.signed_up:
         await say(update, context, texts.NOT_SIGNED_UP)
         return
-    await say(update, context, texts.MENU, keyboards.menu())
+    await say(update, context, texts.MENU, await keyboards.main_menu(context))
 
 
 async def _known(update: Update, context: LeadlineContext) -> User:
@@ -82,6 +84,7 @@ async def menu_button(update: Update, context: LeadlineContext) -> None:
         MenuDashboard: dashboard.show,
         MenuSettings: settings.show,
         MenuProviders: providers.find,
+        MenuMessages: chat.messages,
     }
     route = routes.get(type(MenuButton.of(update)), menu)
     await route(update, context)
@@ -110,7 +113,7 @@ async def unexpected_message(update: Update, context: LeadlineContext) -> None:
     elif await context.turn.run(lead_cases.unfinished_draft, None) is not None:
         await say(update, context, texts.UNFINISHED_LEAD)
     else:
-        await say(update, context, texts.UNKNOWN_MESSAGE, keyboards.menu())
+        await say(update, context, texts.UNKNOWN_MESSAGE, await keyboards.main_menu(context))
 
 
 async def unknown_command(update: Update, context: LeadlineContext) -> None:
@@ -124,7 +127,12 @@ async def unknown_command(update: Update, context: LeadlineContext) -> None:
     if user is None or not user.signed_up:
         await say(update, context, texts.unknown_command(command, signed_up=False))
     else:
-        await say(update, context, texts.unknown_command(command, signed_up=True), keyboards.menu())
+        await say(
+            update,
+            context,
+            texts.unknown_command(command, signed_up=True),
+            await keyboards.main_menu(context),
+        )
 
 
 async def chat_member_changed(update: Update, context: LeadlineContext) -> None:

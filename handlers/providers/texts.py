@@ -19,6 +19,7 @@ ASK = (
 RESUME = "📄 Resume"
 DOCUMENTS = "🏅 Documents"
 INVITE = "✉️ Invite to lead"
+BACK_TO_RESULTS = "⬅️ Results"
 WHICH_LEAD = "Invite to which lead?"
 NO_OPEN_LEAD = "You have no open lead to invite to."
 INVITED_ALERT = "Invitation sent."

@@ -13,6 +13,7 @@ from handlers.chat.buttons import ThreadMessage, ThreadOffer
 from handlers.core import texts as common_texts
 from handlers.core.keyboards import button, rows
 from handlers.leads.buttons import LeadView
+from handlers.menu.buttons import MenuOpen
 from handlers.providers import texts
 from handlers.providers.buttons import (
     ProviderDocuments,
@@ -33,7 +34,10 @@ def card_actions(profile: PublicProfile, viewer: User) -> InlineKeyboardMarkup |
         buttons.append(button(texts.DOCUMENTS, ProviderDocuments(seller)))
     if viewer.is_buyer and viewer.id != profile.user.id:
         buttons.append(button(texts.INVITE, ProviderInvite(seller)))
-    return rows(*buttons) if buttons else None
+    # A way back: to the last results, or to the menu.
+    buttons.append(button(texts.BACK_TO_RESULTS, ProviderPage(0)))
+    buttons.append(button(common_texts.BACK_TO_MENU, MenuOpen()))
+    return rows(*buttons)
 
 
 def results(page: Page[User]) -> InlineKeyboardMarkup:

@@ -56,7 +56,7 @@ async def ask(
     """Sends the question for where the user is in signup and returns that state."""
     user = progress.user
     if user.signed_up:
-        await say(update, context, prefix or texts.MENU, keyboards.menu())
+        await say(update, context, prefix or texts.MENU, await keyboards.main_menu(context))
         return END
     text = f"{prefix}\n\n{texts.question(user)}" if prefix else texts.question(user)
     await say(update, context, text, keyboards.signup_question(user, progress.categories))
@@ -290,7 +290,7 @@ async def answer_by_stage(update: Update, context: LeadlineContext) -> str | int
     """Takes a message as the answer to the user's current signup question."""
     user = context.turn.actor
     if user.signed_up:
-        await say(update, context, texts.UNKNOWN_MESSAGE, keyboards.menu())
+        await say(update, context, texts.UNKNOWN_MESSAGE, await keyboards.main_menu(context))
         return END
     message = update.effective_message
     handler = TEXT_ANSWERS.get(user.signup_stage)
