@@ -159,6 +159,8 @@ class Page(Generic[T]):
     total: int
     offset: int
     size: int
+    # The total is a floor: there are more than ``total`` (a search stops counting there).
+    more: bool = False
 
     @property
     def has_previous(self) -> bool:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Float,
     Integer,
     Select,
@@ -77,6 +79,10 @@ def _to_lead(row: LeadRow) -> Lead:
     )
 
 
+# A search on PostgreSQL ranks the newest this many matches and counts up to here: with
+# many matches, reading them all from the table (to count and rank) costs more than a
+# reply may; FTS5 counts and ranks inside its own index, so SQLite needs no cap.
+SEARCH_CAP = 500
 # Ties in a search, and a list without words: the newest first.
 _NEWEST = (LeadRow.published_at.desc(), LeadRow.id.desc())
 
@@ -383,12 +389,46 @@ class SqlLeadRepository:
             return await self._page(found.order_by(*_NEWEST), offset, size)
         if self._sqlite:
             return await self._search_fts5(found, query, bool(category or skill), offset, size)
-        found = found.where(SEARCH_VECTOR.op("@@")(tsquery(query)))
-        if not query.required:
-            return await self._page(found.order_by(*_NEWEST), offset, size)
-        # Ranked by what is wanted: ts_rank would count a negated word like a wanted one.
-        rank = func.ts_rank(SEARCH_VECTOR, tsquery(SearchQuery(query.required)))
-        return await self._page(found.order_by(rank.desc(), *_NEWEST), offset, size)
+        return await self._search_tsvector(found, query, offset, size)
+
+    async def _search_tsvector(
+        self, found: Select[tuple[LeadRow]], query: SearchQuery, offset: int, size: int
+    ) -> Page[Lead]:
+        """Words on PostgreSQL: the newest matches (at most SEARCH_CAP, read in publishing
+        order from the index when they are many), ranked; counted up to the cap."""
+        hits = (
+            found.where(SEARCH_VECTOR.op("@@")(tsquery(query)))
+            .with_only_columns(
+                LeadRow.id,
+                LeadRow.published_at,
+                SEARCH_VECTOR.label("vector"),
+                maintain_column_froms=True,
+            )
+            .order_by(*_NEWEST)
+            .limit(SEARCH_CAP + 1)
+            .subquery()
+        )
+        counted = int(await self._session.scalar(select(func.count()).select_from(hits)) or 0)
+        order: list[ColumnElement[Any]] = [hits.c.published_at.desc(), hits.c.id.desc()]
+        if query.required:
+            # Ranked by what is wanted: ts_rank would count a negated word like a wanted one.
+            wanted = tsquery(SearchQuery(query.required))
+            order.insert(0, func.ts_rank(hits.c.vector, wanted).desc())
+        window = min(size, max(SEARCH_CAP - offset, 0))
+        ids = list(
+            await self._session.scalars(
+                select(hits.c.id).order_by(*order).offset(offset).limit(window)
+            )
+        )
+        rows = {
+            row.id: row
+            for row in await self._session.scalars(
+                select(LeadRow).where(LeadRow.id.in_(ids)).options(*_LEAD_LOAD)
+            )
+        }
+        leads = [_to_lead(rows[lead_id]) for lead_id in ids if lead_id in rows]
+        more = counted > SEARCH_CAP
+        return Page(leads, min(counted, SEARCH_CAP), offset, size, more=more)
 
     async def _search_fts5(
         self,

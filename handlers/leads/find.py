@@ -83,7 +83,7 @@ async def show_results(update: Update, context: LeadlineContext, offset: int) ->
     page = await context.turn.run(lead_cases.find_leads, command)
     filters = [f for f in (search["category"], search["skill"]) if f]
     header = lead_texts.results_header_with_filters(
-        search["words"], filters, page.total, page.offset, page.size
+        search["words"], filters, page.total, page.offset, page.size, page.more
     )
     await say(update, context, header, lead_views.results(page))
 

@@ -133,21 +133,22 @@ def published(count: int) -> str:
     return f"✅ Published. {count} matching {sellers} alerted."
 
 
-def results_header(words: list[str], total: int, offset: int, size: int) -> str:
+def results_header(words: list[str], total: int, offset: int, size: int, more: bool = False) -> str:
+    """ "Open leads for “logo”: 1–5 of 12" ("of 500+" when a search stopped counting)."""
     what = f"“{escape(' '.join(words))}”" if words else "your skills"
     if total == 0:
         return f"No open leads for {what}."
     last = min(offset + size, total)
-    return f"Open leads for {what}: {offset + 1}–{last} of {total}"
+    return f"Open leads for {what}: {offset + 1}–{last} of {total:,}{'+' if more else ''}"
 
 
 def results_header_with_filters(
-    words: list[str], filters: list[str], total: int, offset: int, size: int
+    words: list[str], filters: list[str], total: int, offset: int, size: int, more: bool = False
 ) -> str:
     """The line above a result list; an empty list without a search gets a hint."""
     if total == 0 and not words and not filters:
         return NO_LEADS
-    header = results_header(words, total, offset, size)
+    header = results_header(words, total, offset, size, more)
     if filters:
         header += f"\nFilters: {escape(' · '.join(filters))}"
     return header
