@@ -16,6 +16,7 @@ from sandbox import Message, Sandbox, SimUser
 from tests.e2e.journeys import sign_up
 from tests.e2e.test_leads import post_lead
 from tests.e2e.test_negotiation import offer
+from tests.e2e.test_reviews import tap_star
 
 pytestmark = pytest.mark.on_both_engines  # listed in the README
 
@@ -174,6 +175,20 @@ async def test_deliver_change_deliver_approve_and_confirm_payment(
         "logo.pdf",
     ):
         assert expected in record
+
+    # Closed through the real flow: stars in the lead's skill, then they show where
+    # buyers choose sellers.
+    # (The card came with the completion, before the checks above.)
+    stars = next(m for m in buyer.bot_messages if "Rate the work of Sid" in m.content)
+    stars = await tap_star(buyer, stars, 1, 4)
+    await buyer.tap("Submit", message_id=stars.message_id)
+    await buyer.wait_for_message("Add a comment for Sid?")
+    await buyer.tap("Skip")
+    awarded = await seller.wait_for_message("Bella gave you stars")
+    assert "Django ★★★★☆" in awarded.text
+    await buyer.send("/providers django")
+    found = await buyer.wait_for_message("Sellers for")
+    assert "• Sid — Django 4.0★ (1) · 1 completed lead" in found.text
 
 
 async def test_a_missed_due_date_lets_the_buyer_cancel(sandbox: Sandbox, bot: RunningBot) -> None:
