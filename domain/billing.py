@@ -99,3 +99,19 @@ def read_invoice_payload(payload: str) -> tuple[int, Money] | None:
     if found is None:
         return None
     return int(found[1]), Money(int(found[2]), found[3])
+
+
+# What Telegram lets one invoice charge, in minor units: about US$1 to US$10,000 in each
+# currency (its currencies.json; kept on the safe side, as exchange rates move). A total
+# outside this, or in another currency, is paid as agreed and confirmed by the buyer.
+INVOICE_RANGES = {
+    "USD": (100, 1_000_000),
+    "EUR": (100, 840_000),
+    "GBP": (100, 720_000),
+}
+
+
+def invoice_possible(total: Money) -> bool:
+    """Whether Telegram would take an invoice for this total."""
+    low, high = INVOICE_RANGES.get(total.currency, (1, 0))
+    return low <= total.minor <= high

@@ -74,10 +74,12 @@ def thread_card(view: ThreadView) -> str:
         lines += ["", f"Latest offer by {who} ({state}):"]
         lines += offer_lines(view.latest, view.lead)
     if view.contract is None and view.lead.status not in (LeadStatus.OPEN, LeadStatus.DRAFT):
-        gone = (
-            "was withdrawn" if view.lead.status is LeadStatus.WITHDRAWN else "went to someone else"
-        )
-        lines += ["", f"This lead {gone}; it takes no more offers."]
+        if view.lead.status is LeadStatus.WITHDRAWN:
+            lines += ["", "This lead was withdrawn; it takes no more offers."]
+        elif view.me.id == view.lead.buyer_id:
+            lines += ["", "You hired another seller for this lead."]
+        else:
+            lines += ["", "This lead went to someone else; it takes no more offers."]
     return "\n".join(lines)
 
 

@@ -15,7 +15,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
 
 from domain import contract_cases, payment_cases, relay
-from domain.billing import PaymentMethod
+from domain.billing import PaymentMethod, invoice_possible
 from domain.contract_cases import (
     AskMove,
     ContractCard,
@@ -174,13 +174,17 @@ async def approve(update: Update, context: LeadlineContext) -> int | str:
     billing = await context.turn.run(payment_cases.approve, Approve(contract_id, _fee(context)))
     await answer_query(update, context, texts.APPROVED_ALERT if billing.first else None)
     token = context.services.payment_provider_token
-    if token:
+    if token and invoice_possible(billing.bill.total):
         _leave(context)
         await payments.send_invoice(update, context, billing, token)
         return END
     enter_flow(context, NAME)
     _describe(context, contract_id, None, None)
-    await say(update, context, texts.bill_card(billing), views.payment_methods(contract_id))
+    card = texts.bill_card(billing)
+    if token:
+        # Telegram takes invoices of about US$1 to US$10,000 only.
+        card = f"{texts.NO_INVOICE}\n\n{card}"
+    await say(update, context, card, views.payment_methods(contract_id))
     return PAY_METHOD
 
 

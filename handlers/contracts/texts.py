@@ -55,6 +55,10 @@ NOTHING_CHANGED = "Nothing was changed."
 PASSED_ON = "📎 Passed on to the buyer. Send more, or tap Send delivery."
 STOPPED = "Stopped; nothing else was changed."
 DELIVERY_STOPPED = "Stopped: nothing was delivered. Anything you sent was passed on as chat."
+NO_INVOICE = (
+    "Telegram cannot take a payment of this size by invoice, so please pay as agreed and "
+    "confirm it here."
+)
 PAY_LATER = "Alright. When you have paid, tap 💳 Pay on the lead's card (/dashboard)."
 UNSUPPORTED = "That kind of message is not passed on; send text, a photo, a file, voice or video."
 SEND_TEXT = "Please answer with a text message, or tap one of the buttons."

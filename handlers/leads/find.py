@@ -191,11 +191,15 @@ async def send_lead(update: Update, context: LeadlineContext, lead_id: int) -> N
     # The two sides of its contract also see the contract: what happened, what they can do
     # (the description is shortened to make room).
     contract = await _as_anyone(context, contract_cases.card_of_lead, OpenLeadContract(lead_id))
-    card = lead_texts.lead_card(lead, view.buyer, context.bot.username, full=contract is None)
+    party = view.own or contract is not None
+    card = lead_texts.lead_card(
+        lead, view.buyer, context.bot.username, full=contract is None, party=party
+    )
     if contract is not None:
         card = f"{card}\n\n{contract_history.contract_section(contract)}"
         actions = contract_views.lead_card_actions(contract, actions)
-    await say(update, context, card, actions)
+    # Never a dead end: a card with nothing to do here still leads back to the menu.
+    await say(update, context, card, actions or lead_views.back_to_menu())
     chat = update.effective_chat
     assert chat is not None
     bot = context.bot

@@ -88,9 +88,12 @@ def _short(text: str, limit: int) -> str:
     return clip(text, limit)
 
 
-def lead_card(lead: Lead, buyer: User | None, bot_username: str, *, full: bool = True) -> str:
-    """The lead as people read it; its length stays well under Telegram's 4096."""
-    mark = "✅ " if lead.status is LeadStatus.IN_PROGRESS else ""
+def lead_card(
+    lead: Lead, buyer: User | None, bot_username: str, *, full: bool = True, party: bool = True
+) -> str:
+    """The lead as people read it; its length stays well under Telegram's 4096. The ✅ of
+    a hire is for its ``party`` (the buyer, the hired seller), not for a seller who lost."""
+    mark = "✅ " if lead.status is LeadStatus.IN_PROGRESS and party else ""
     lines = [f"{mark}📌 <b>{escape(lead.title or 'Untitled lead')}</b>"]
     if lead.budget:
         lines.append(f"💰 Budget: <b>{lead.budget.format()}</b>")

@@ -168,3 +168,7 @@ def buyer_search_hint() -> InlineKeyboardMarkup:
             [button(common_texts.BACK_TO_MENU, MenuOpen())],
         ]
     )
+
+
+def back_to_menu() -> InlineKeyboardMarkup:
+    return rows(button(common_texts.BACK_TO_MENU, MenuOpen()))

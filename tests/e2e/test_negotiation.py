@@ -129,6 +129,9 @@ async def test_bid_counter_counter_accept_chat_and_transcript(
     listing = await sam.wait_for_message("Requested leads")
     [line] = [label for label in listing.button_texts() if "Shop" in label]
     assert line.endswith("went to another seller") and "✅" not in line
+    await sam.tap(line, message_id=listing.message_id)
+    card = await sam.wait_for_message("Status: in progress")
+    assert "✅" not in card.text and card.button_texts() == ["🏠 Menu"]  # never a dead end
 
     # The relayed chat.
     await buyer.send("/messages")

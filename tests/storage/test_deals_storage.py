@@ -75,7 +75,7 @@ async def test_counter_supersedes_and_accept_hires(uow: SqlUnitOfWork) -> None:
     lead, first, _ = await market(uow)
     events: list[Event] = []
     counter = await offer(uow, 1, deals.CounterOffer(first, "USD"), "400", "10", "faster?")
-    with pytest.raises(NotAllowed, match="superseded"):
+    with pytest.raises(NotAllowed, match="A newer offer replaced this one"):
         await act(uow, 1, deals.accept, AnswerOffer(first), NOW)
     with pytest.raises(NotAllowed, match="your own offer"):
         await act(uow, 1, deals.accept, AnswerOffer(counter.offer.id or 0), NOW)

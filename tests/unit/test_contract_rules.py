@@ -11,7 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.billing import bill, invoice_payload, read_invoice_payload, validate_payment_note
+from domain.billing import (
+    bill,
+    invoice_payload,
+    invoice_possible,
+    read_invoice_payload,
+    validate_payment_note,
+)
 from domain.contracts import (
     ContractStep,
     Move,
@@ -290,3 +296,18 @@ def test_notes_are_checked() -> None:
     assert validate_payment_note(" Wise,\n ref  8812 ") == "Wise, ref 8812"
     with pytest.raises(InvalidInput, match="200 characters"):
         validate_payment_note("x" * 201)
+
+
+@pytest.mark.parametrize(
+    ("total", "possible"),
+    [
+        (Money(99, "USD"), False),
+        (Money(100, "USD"), True),
+        (Money(1_000_000, "USD"), True),
+        (Money(1_000_001, "USD"), False),  # above Telegram's about US$10,000
+        (Money(5_000, "EUR"), True),
+        (Money(5_000, "KWD"), False),  # a currency Telegram payments do not take
+    ],
+)
+def test_an_invoice_only_for_totals_telegram_takes(total: Money, possible: bool) -> None:
+    assert invoice_possible(total) is possible
