@@ -79,9 +79,9 @@ def _to_lead(row: LeadRow) -> Lead:
     )
 
 
-# A search on PostgreSQL ranks the newest this many matches and counts up to here: with
-# many matches, reading them all from the table (to count and rank) costs more than a
-# reply may; FTS5 counts and ranks inside its own index, so SQLite needs no cap.
+# A search ranks the newest this many matches and counts up to here ("of 500+"): with many
+# matches, ranking them all (and, on PostgreSQL, reading each from the table to count it)
+# costs more than a reply may.
 SEARCH_CAP = 500
 # Ties in a search, and a list without words: the newest first.
 _NEWEST = (LeadRow.published_at.desc(), LeadRow.id.desc())
@@ -462,13 +462,15 @@ class SqlLeadRepository:
         """Words only: the index alone gives the count and the best page."""
         found = text("SELECT count(*) FROM leads_fts WHERE leads_fts MATCH :match")
         total = int(await self._session.scalar(found, {"match": match}) or 0)
+        # Ranked among the newest SEARCH_CAP matches, as on PostgreSQL: FTS5 then computes
+        # bm25 for those rows only, read newest first from the index.
         page = text(
-            "SELECT rowid FROM leads_fts WHERE leads_fts MATCH :match "
-            f"ORDER BY {BM25}, rowid DESC LIMIT :size OFFSET :offset"
+            f"SELECT seq FROM (SELECT rowid AS seq, {BM25} AS score FROM leads_fts "
+            "WHERE leads_fts MATCH :match ORDER BY rowid DESC LIMIT :cap) "
+            "ORDER BY score, seq DESC LIMIT :size OFFSET :offset"
         )
-        seqs = list(
-            await self._session.scalars(page, {"match": match, "size": size, "offset": offset})
-        )
+        window = {"match": match, "cap": SEARCH_CAP, "size": size, "offset": offset}
+        seqs = list(await self._session.scalars(page, window))
         rows = {
             row.search_seq: row
             for row in await self._session.scalars(
@@ -476,7 +478,8 @@ class SqlLeadRepository:
             )
         }
         leads = [_to_lead(rows[seq]) for seq in seqs if seq in rows]
-        return Page(leads, total, offset, size)
+        # Pages go as far as the ranked matches: "of 500+" beyond, as on PostgreSQL.
+        return Page(leads, min(total, SEARCH_CAP), offset, size, more=total > SEARCH_CAP)
 
     async def matching_open_for(self, seller_id: int, offset: int, size: int) -> Page[Lead]:
         by_skill = (
