@@ -32,9 +32,9 @@ ESSENTIAL = frozenset(NudgeKind) - frozenset(MUTABLE)
 
 # Each sweep claims at most this many nudges of a kind, oldest anchor first, so that a sweep
 # stays short however far behind it is (the first sweep ever, a long stop); the rest follow
-# in the next sweeps. With the default 60 s that is up to 500 bulk messages a minute, well
-# within what Telegram lets a bot send besides its replies.
-CLAIM_LIMIT = 100
+# in the next sweeps. With the default 60 s that is up to 350 bulk messages a minute (seven
+# kinds), well within what Telegram lets a bot send besides its replies.
+CLAIM_LIMIT = 50
 # A sweep looks this far behind where the last one stopped: an update's transaction that
 # wrote an anchor just before the last sweep but committed after it is not missed. Nudges
 # already claimed in that overlap are skipped by their unique key.
