@@ -41,7 +41,7 @@ from storage.search import reindex
 from storage.uow import SqlUnitOfWork
 
 SEED = 42
-MATCHING = "match a new lead's sellers (rank + record all)"
+MATCHING = "record a new lead's alerts (sellers sharing a skill)"
 TOP = "top 10 matching sellers (buyer's view)"
 SEARCH = "/leads search (1-2 words, first page + count)"
 TARGETS_MS = {MATCHING: 50.0, TOP: 50.0, SEARCH: 20.0}
@@ -92,6 +92,7 @@ class Result:
     timings: dict[str, list[float]]
     populate_seconds: float
     matched_median: float
+    alerted_median: float
     found_median: float
     version: str
 
@@ -273,6 +274,7 @@ async def measure(url: str, workload: Workload) -> Result:
     uow = SqlUnitOfWork(session_factory(engine))
     timings: dict[str, list[float]] = {name: [] for name in TARGETS_MS}
     matched: list[int] = []
+    alerted: list[int] = []
     found: list[int] = []
     try:
         async with engine.connect() as connection:
@@ -291,11 +293,13 @@ async def measure(url: str, workload: Workload) -> Result:
                     skills=skills,
                     budget=Money(1000, "USD"),
                 )
-                # What publishing does: rank every matching seller and record their alerts.
+                # What publishing does: record an alert for every seller sharing a skill.
                 started = time.perf_counter()
-                matched.append(await uow.leads.record_matches(lead, datetime.now(UTC)))
+                alerted.append(await uow.leads.record_matches(lead, datetime.now(UTC)))
                 timings[MATCHING].append((time.perf_counter() - started) * 1000)
                 await uow.rollback()
+                # Untimed: everyone who matches by skill or category (all were alerted before).
+                matched.append(len(await uow.leads.matching_sellers(lead, 1_000_000)))
                 started = time.perf_counter()
                 await uow.leads.matching_sellers(lead, 10)
                 timings[TOP].append((time.perf_counter() - started) * 1000)
@@ -308,7 +312,12 @@ async def measure(url: str, workload: Workload) -> Result:
     finally:
         await engine.dispose()
     return Result(
-        timings, 0.0, statistics.median(matched or [0]), statistics.median(found or [0]), version
+        timings,
+        0.0,
+        statistics.median(matched or [0]),
+        statistics.median(alerted or [0]),
+        statistics.median(found or [0]),
+        version,
     )
 
 
@@ -382,7 +391,8 @@ def run(
     )
     result = asyncio.run(measure(url, workload))
     print(
-        f"{ENGINES[engine]}: a new lead matched {result.matched_median:,.0f} sellers, a search "
+        f"{ENGINES[engine]}: a new lead matched {result.matched_median:,.0f} sellers by skill "
+        f"or category and alerted the {result.alerted_median:,.0f} sharing a skill; a search "
         f"found {result.found_median:,.0f} leads (medians); {result.version}.",
         flush=True,
     )

@@ -132,6 +132,13 @@ class SellerMatch:
     def score(self) -> int:
         return self.overlap * SCORE_PER_SKILL + self.category_match * SCORE_FOR_CATEGORY
 
+    @property
+    def alerted(self) -> bool:
+        """Pushed an alert: shares a skill. A category alone finds the lead in /leads only,
+        since most of a category's sellers could not do the work and a push costs their
+        attention and Telegram's budget."""
+        return self.overlap > 0
+
 
 def match(
     lead_skills: Iterable[str],

@@ -12,7 +12,6 @@ from sqlalchemy import (
     Integer,
     Select,
     case,
-    cast,
     func,
     insert,
     literal,
@@ -20,11 +19,10 @@ from sqlalchemy import (
     select,
     text,
     true,
-    union_all,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from domain.errors import Conflict
 from domain.leads import (
@@ -252,50 +250,8 @@ class SqlLeadRepository:
         )
         return {LeadStatus(status): count for status, count in rows.tuples()}
 
-    def _matches(self, lead: Lead) -> Select[tuple[int, int, int, int]]:
-        """The matches best first: the higher score, then the older account."""
-        found = self._unordered_matches(lead).subquery()
-        score = found.c.overlap * SCORE_PER_SKILL + found.c.category * SCORE_FOR_CATEGORY
-        return select(found.c.id, found.c.telegram_id, found.c.overlap, found.c.category).order_by(
-            score.desc(), found.c.id
-        )
-
-    def _unordered_matches(self, lead: Lead) -> Select[tuple[int, int, int, int]]:
-        """Alertable sellers sharing a skill or the category, with both counts."""
-        keys = [skill_key(name) for name in lead.skills]
-        skill_ids = select(SkillRow.id).where(SkillRow.key.in_(keys))
-        category_ids = select(CategoryRow.id).where(CategoryRow.name == (lead.category or ""))
-        # Both halves read only covering indexes; one join then keeps the alertable sellers.
-        hits = union_all(
-            select(
-                ProfileSkillRow.user_id.label("user_id"),
-                literal(1).label("overlap"),
-                literal(0).label("category"),
-            ).where(ProfileSkillRow.skill_id.in_(skill_ids)),
-            select(
-                ProfileCategoryRow.user_id.label("user_id"),
-                literal(0).label("overlap"),
-                literal(1).label("category"),
-            ).where(ProfileCategoryRow.category_id.in_(category_ids)),
-        ).subquery()
-        overlap = func.sum(hits.c.overlap).label("overlap")
-        category = func.max(hits.c.category).label("category")
-        return (
-            select(UserRow.id, UserRow.telegram_id, overlap, category)
-            .join(hits, hits.c.user_id == UserRow.id)
-            .where(UserRow.alertable.is_(True), UserRow.id != lead.buyer_id)
-            .group_by(UserRow.id, UserRow.telegram_id)
-        )
-
-    async def matching_sellers(self, lead: Lead, limit: int) -> list[SellerMatch]:
-        rows = await self._session.execute(self._matches(lead).limit(limit))
-        return [SellerMatch(uid, tid, int(o), bool(c)) for uid, tid, o, c in rows.tuples()]
-
-    async def record_matches(self, lead: Lead, now: datetime) -> int:
-        """Records every alertable matching seller for an alert, scored (2 per shared skill,
-        1 for the category); sellers who matched or opened the lead before are left alone.
-        Returns how many were recorded now."""
-        # Plain ids make for the simplest plans: each half then reads one covering index.
+    async def _ids(self, lead: Lead) -> tuple[list[int], int | None]:
+        """The ids of the lead's skills and category: plain ids make for the simplest plans."""
         keys = [skill_key(name) for name in lead.skills]
         skill_ids = list(
             await self._session.scalars(select(SkillRow.id).where(SkillRow.key.in_(keys)))
@@ -303,53 +259,93 @@ class SqlLeadRepository:
         category_id = await self._session.scalar(
             select(CategoryRow.id).where(CategoryRow.name == (lead.category or ""))
         )
-        in_category = (
-            select(ProfileCategoryRow.user_id)
-            .where(
-                ProfileCategoryRow.user_id == ProfileSkillRow.user_id,
-                ProfileCategoryRow.category_id == category_id,
-            )
-            .exists()
-        )
-        alertable = (UserRow.id == ProfileSkillRow.user_id) & UserRow.alertable.is_(True)
-        when = literal(now, UtcDateTime())
-        # Two passes, no sorting: sellers with shared skills (few, grouped), then the
-        # category's sellers straight from the covering index (many, already unique).
-        by_skill = (
+        return skill_ids, category_id
+
+    def _sharing_a_skill(
+        self, lead: Lead, skill_ids: list[int], category_id: int | None
+    ) -> Select[tuple[int, int, int]]:
+        """Alertable sellers sharing a skill, one row each: shared skills and same category
+        (1 or 0)."""
+        # Each seller's category and alertability by index look-ups, never a scan of the
+        # users or of a category's many sellers; `= true()` lets both engines answer
+        # "alertable" from the partial index alone.
+        category = aliased(ProfileCategoryRow)
+        alertable = select(UserRow.id).where(UserRow.alertable == true())
+        return (
             select(
-                literal(lead.id),
                 ProfileSkillRow.user_id,
-                when,
-                func.count() * SCORE_PER_SKILL + cast(in_category, Integer) * SCORE_FOR_CATEGORY,
+                func.count().label("shared"),
+                func.max(case((category.user_id.is_(None), 0), else_=1)).label("in_category"),
             )
-            .join(UserRow, alertable)
-            .where(ProfileSkillRow.skill_id.in_(skill_ids), UserRow.id != lead.buyer_id)
+            .outerjoin(
+                category,
+                (category.user_id == ProfileSkillRow.user_id)
+                & (category.category_id == category_id),
+            )
+            .where(
+                ProfileSkillRow.skill_id.in_(skill_ids),
+                ProfileSkillRow.user_id != lead.buyer_id,
+                ProfileSkillRow.user_id.in_(alertable),
+            )
             .group_by(ProfileSkillRow.user_id)
         )
-        # The category's sellers are many: the small partial index of alertable users
-        # answers "may this one be alerted" without reading the users table.
-        # `= true()`, not `IS true`: SQLite uses the partial index only for its own term.
-        alertable_by_index = UserRow.alertable == true()
-        by_category = (
-            select(literal(lead.id), ProfileCategoryRow.user_id, when, literal(SCORE_FOR_CATEGORY))
-            .join(UserRow, (UserRow.id == ProfileCategoryRow.user_id) & alertable_by_index)
-            .with_hint(UserRow, "INDEXED BY ix_users_alertable", "sqlite")
-            .where(
-                ProfileCategoryRow.category_id == category_id,
-                ProfileCategoryRow.user_id != lead.buyer_id,
+
+    async def matching_sellers(self, lead: Lead, limit: int) -> list[SellerMatch]:
+        """The best matches: sellers sharing skills by score, then those sharing only the
+        category, oldest account first — two small queries, since any shared skill
+        outscores the category and the category's sellers are many."""
+        skill_ids, category_id = await self._ids(lead)
+        sharing = self._sharing_a_skill(lead, skill_ids, category_id).subquery()
+        score = sharing.c.shared * SCORE_PER_SKILL + sharing.c.in_category * SCORE_FOR_CATEGORY
+        best = select(sharing).order_by(score.desc(), sharing.c.user_id).limit(limit).subquery()
+        rows = await self._session.execute(
+            select(best.c.user_id, UserRow.telegram_id, best.c.shared, best.c.in_category)
+            .join(UserRow, UserRow.id == best.c.user_id)
+            .order_by(
+                (best.c.shared * SCORE_PER_SKILL + best.c.in_category * SCORE_FOR_CATEGORY).desc(),
+                best.c.user_id,
             )
         )
-        insert = dialect_insert(self._session)
-        recorded = 0
-        for chosen in (by_skill, by_category):
-            statement = (
-                insert(LeadAlertRow)
-                .from_select(["lead_id", "seller_id", "alerted_at", "rank"], chosen)
-                .on_conflict_do_nothing()
+        found = [SellerMatch(uid, tid, int(n), bool(c)) for uid, tid, n, c in rows.tuples()]
+        if len(found) == limit or category_id is None:
+            return found
+        with_a_skill = select(ProfileSkillRow.user_id).where(
+            ProfileSkillRow.user_id == ProfileCategoryRow.user_id,
+            ProfileSkillRow.skill_id.in_(skill_ids),
+        )
+        only_category = await self._session.execute(
+            select(ProfileCategoryRow.user_id, UserRow.telegram_id)
+            .join(UserRow, UserRow.id == ProfileCategoryRow.user_id)
+            .where(
+                ProfileCategoryRow.category_id == category_id,
+                UserRow.alertable.is_(True),
+                UserRow.id != lead.buyer_id,
+                ~with_a_skill.exists(),
             )
-            result = await self._session.execute(statement)
-            recorded += int(result.rowcount)  # type: ignore[attr-defined]
-        return recorded
+            .order_by(ProfileCategoryRow.user_id)
+            .limit(limit - len(found))
+        )
+        return found + [SellerMatch(uid, tid, 0, True) for uid, tid in only_category.tuples()]
+
+    async def record_matches(self, lead: Lead, now: datetime) -> int:
+        """Records every alertable seller who shares a skill with the lead for an alert,
+        scored (2 per shared skill, 1 for the category); sellers who matched or opened the
+        lead before are left alone. Returns how many were recorded now."""
+        skill_ids, category_id = await self._ids(lead)
+        sharing = self._sharing_a_skill(lead, skill_ids, category_id).subquery()
+        scored = select(
+            literal(lead.id),
+            sharing.c.user_id,
+            literal(now, UtcDateTime()),
+            sharing.c.shared * SCORE_PER_SKILL + sharing.c.in_category * SCORE_FOR_CATEGORY,
+        ).where(true())  # SQLite reads `FROM t ON CONFLICT` as a join without a WHERE
+        statement = (
+            dialect_insert(self._session)(LeadAlertRow)
+            .from_select(["lead_id", "seller_id", "alerted_at", "rank"], scored)
+            .on_conflict_do_nothing()
+        )
+        result = await self._session.execute(statement)
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def mark_opened(self, lead_id: int, seller_id: int, now: datetime) -> None:
         insert = dialect_insert(self._session)

@@ -335,12 +335,10 @@ class LeadAlertRow(Base):
         {"sqlite_with_rowid": False},
     )
 
-    lead_id: Mapped[int] = mapped_column(
-        ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True
-    )
-    seller_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    # No foreign keys: PostgreSQL would lock each row's user and lead to check them, which
+    # cost as much as the insert; leads and users are never deleted (migration 0012).
+    lead_id: Mapped[int] = mapped_column(primary_key=True)
+    seller_id: Mapped[int] = mapped_column(primary_key=True)
     alerted_at: Mapped[datetime]
     opened_at: Mapped[datetime | None]
     rank: Mapped[int | None] = mapped_column(Integer)

@@ -131,7 +131,7 @@ def alert(lead: Lead, bot_username: str) -> str:
 
 def published(count: int) -> str:
     if count == 0:
-        return "✅ Published. No seller matches yet; sellers can find it with /leads."
+        return "✅ Published. No seller has these skills yet; sellers can find it with /leads."
     sellers = "seller was" if count == 1 else "sellers were"
     return f"✅ Published. {count} matching {sellers} alerted."
 

@@ -95,6 +95,7 @@ async def test_a_draft_survives_and_publishing_alerts_each_matching_seller_once(
     designer = await person(uow, 4, {Role.SELLER}, "Figma", ("Software Development",))
     await person(uow, 5, {Role.SELLER}, "Copywriting")
     await person(uow, 6, {Role.BUYER}, "Django")  # not a seller
+    both = await person(uow, 7, {Role.SELLER}, "Django", ("Software Development",))
 
     draft = await posted(uow, 1, "Booking site <3", "django, PYTHON", "Software Development")
     again = await act(uow, 1, lead_cases.start_draft, StartDraft(), NOW)
@@ -107,10 +108,12 @@ async def test_a_draft_survives_and_publishing_alerts_each_matching_seller_once(
         matches = await uow.leads.matching_sellers(lead, 10)
     assert [(m.seller_id, m.overlap, m.category_match) for m in matches] == [
         (django.id, 2, False),
+        (both.id, 1, True),
         (python.id, 1, False),
         (designer.id, 0, True),
     ]
 
+    # The designer matches by category alone: found in /leads, never pushed an alert.
     result = await publish(uow, 1, draft.key)
     assert result.alerted == 3 and result.lead.status is LeadStatus.OPEN
     async with uow:
@@ -127,7 +130,7 @@ async def test_a_draft_survives_and_publishing_alerts_each_matching_seller_once(
     assert await store.expand_alerts(fanout, NOW, limit=2) == 1
     assert await store.expand_alerts(fanout, NOW, limit=2) == 0
     alerts = await store.claim(NOW)
-    assert [d.recipient for d in alerts] == ["2", "3", "4"]
+    assert [d.recipient for d in alerts] == ["2", "7", "3"]
     assert all(alert.payload == fanout.payload["message"] for alert in alerts)
     card = alerts[0].payload
     assert card["send"] == "text" and "method" not in card
