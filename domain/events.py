@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from domain.billing import Payment
 from domain.chat import Relay, RelayedMessage
 from domain.contracts import ContractStep, Engagement
-from domain.leads import Lead
+from domain.leads import Lead, LeadChange
 from domain.model import User
 from domain.negotiation import Contract, Deal, Thread
 from domain.nudges import Nudge
@@ -240,10 +240,12 @@ class LeadPublished(Event):
 
 @dataclass(frozen=True)
 class LeadChanged(Event):
-    """The buyer changed an open lead; the sellers already talking about it should know."""
+    """The buyer changed an open lead; the sellers already talking about it should know
+    what changed."""
 
     lead: Lead
     sellers_in_talks: tuple[User, ...]
+    change: LeadChange
 
 
 @dataclass(frozen=True)

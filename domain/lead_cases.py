@@ -16,6 +16,7 @@ from domain.events import LeadChanged, LeadPublished, LeadWithdrawn
 from domain.leads import (
     Attachment,
     Lead,
+    LeadChange,
     parse_lead_skills,
     validate_description,
     validate_title,
@@ -223,10 +224,12 @@ async def write_field(uow: UnitOfWork, buyer: User, command: WriteField, now: da
     value = await _answer(uow, command)
     lead = await _own_lead(uow, buyer, command.lead_id)
     lead.ensure_editable()
+    before = getattr(lead, command.field.value)
     setattr(lead, command.field.value, value)
     await uow.leads.save(lead)
-    if lead.status is LeadStatus.OPEN:
-        uow.record(LeadChanged(lead, await _sellers_in_talks(uow, lead)))
+    if lead.status is LeadStatus.OPEN and before != value:
+        change = LeadChange(command.field.value, before, value)
+        uow.record(LeadChanged(lead, await _sellers_in_talks(uow, lead), change))
     return LeadEdit(lead, await _question(uow, command.then))
 
 

@@ -115,6 +115,15 @@ def parse_lead_skills(raw: str) -> list[SkillName]:
 
 # How a match is scored: shared skills weigh more than the category, so "more overlapping
 # skills first" holds. Storage computes the same score in SQL.
+@dataclass(frozen=True)
+class LeadChange:
+    """One part of a lead the buyer changed ("title", "budget", …), before and after."""
+
+    part: str
+    before: object
+    after: object
+
+
 SCORE_PER_SKILL = 2
 SCORE_FOR_CATEGORY = 1
 

@@ -29,7 +29,9 @@ def published(event: LeadPublished, tell: Telling) -> Iterable[OutboxMessage]:
 
 def changed(event: LeadChanged, tell: Telling) -> Iterable[OutboxMessage]:
     lead = event.lead
-    notice = outgoing.text(texts.changed(lead, tell.bot_username), views.view_button(lead))
+    notice = outgoing.text(
+        texts.changed(lead, event.change, tell.bot_username), views.view_button(lead)
+    )
     for seller in event.sellers_in_talks:
         yield tell.to(seller, notice)
 

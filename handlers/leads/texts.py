@@ -7,9 +7,10 @@ from html import escape
 from telegram.helpers import create_deep_linked_url
 
 from domain.deals import Bid
-from domain.leads import MAX_ATTACHMENTS, Lead
+from domain.leads import MAX_ATTACHMENTS, Lead, LeadChange
 from domain.lifecycle import LeadStatus, describe
 from domain.model import User
+from domain.money import Money
 from handlers.core.limits import clip
 from handlers.core.texts import plural
 from handlers.deals import texts as deal_texts
@@ -165,11 +166,30 @@ def inline_description(lead: Lead) -> str:
     return (lead.budget.format() + " · " if lead.budget else "") + ", ".join(lead.skills)
 
 
-def changed(lead: Lead, bot_username: str) -> str:
-    """Tells a seller already in talks that the buyer changed the lead."""
-    return "✏️ <b>The buyer changed this lead.</b>\n\n" + lead_card(
+def changed(lead: Lead, change: LeadChange, bot_username: str) -> str:
+    """Tells a seller already in talks what the buyer changed, then the lead as it is now."""
+    return f"✏️ <b>The buyer changed {what_changed(change)}</b>\n\n" + lead_card(
         lead, None, bot_username, full=False
     )
+
+
+def what_changed(change: LeadChange) -> str:
+    """ "the budget: 1,200 USD → 2,000 USD", "the skills: added Go; removed Rust"."""
+    before, after = change.before, change.after
+    if isinstance(before, Money | None) and isinstance(after, Money):
+        was = before.format() if before else "none"
+        return f"the budget: {was} → {after.format()}"
+    if isinstance(before, list) and isinstance(after, list):
+        added = [name for name in after if name not in before]
+        removed = [name for name in before if name not in after]
+        parts = [f"added {escape(', '.join(added))}"] if added else []
+        parts += [f"removed {escape(', '.join(removed))}"] if removed else []
+        return f"the skills: {'; '.join(parts) or 'reordered'}"
+    if change.part == "title":
+        return f"the title: “{escape(str(before or ''))}” → “{escape(str(after))}”"
+    if change.part == "category":
+        return f"the category: {escape(str(before or 'none'))} → {escape(str(after))}"
+    return f"the {escape(change.part)} (below)"
 
 
 def withdrawn_notice(lead: Lead) -> str:

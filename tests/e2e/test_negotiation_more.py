@@ -42,7 +42,7 @@ async def test_edits_bids_withdrawal_invitation_and_dashboard(
     await buyer.wait_for_message("What is your budget")
     await buyer.send("650")
     await buyer.wait_for_message("650 USD")
-    changed = await sid.wait_for_message("The buyer changed this lead")
+    changed = await sid.wait_for_message("The buyer changed the budget: 500 USD → 650 USD")
     assert "650 USD" in changed.text
 
     await buyer.tap("Bids", message_id=card.message_id)
