@@ -33,6 +33,7 @@ class RelayedMessage:
     text: str | None = None
     file_id: str | None = None
     file_name: str | None = None
+    file_size: int | None = None  # bytes, as Telegram reported them
     flagged: bool = False
     recipient_message_id: int | None = None
     original_id: int | None = None

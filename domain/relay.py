@@ -36,6 +36,7 @@ class Content:
     file_name: str | None
     sender_message_id: int
     replying_to: int | None = None
+    file_size: int | None = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ async def _relay(
             text=content.text,
             file_id=content.file_id,
             file_name=content.file_name,
+            file_size=content.file_size,
             flagged=flagged,
         )
     )
@@ -198,6 +200,7 @@ async def edit(
             text=command.text,
             file_id=previous.file_id,
             file_name=previous.file_name,
+            file_size=previous.file_size,
             flagged=off_platform(command.text),
             original_id=original_id,
             version=previous.version + 1,

@@ -504,6 +504,7 @@ class MessageRow(Base):
     text: Mapped[str | None] = mapped_column(Text)
     file_id: Mapped[str | None] = mapped_column(String(256))
     file_name: Mapped[str | None] = mapped_column(String(256))
+    file_size: Mapped[int | None] = mapped_column(BigInteger)
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)
     sender_message_id: Mapped[int] = mapped_column(BigInteger)
     recipient_message_id: Mapped[int | None] = mapped_column(BigInteger)

@@ -4,7 +4,7 @@ thread cards and transcripts."""
 from __future__ import annotations
 
 from io import BytesIO
-from typing import Any
+from typing import Any, NamedTuple
 
 from telegram import Message, Update
 from telegram.ext import (
@@ -43,6 +43,16 @@ from handlers.core.flows import Flows
 from handlers.core.flows import enter as enter_flow
 
 END = ConversationHandler.END
+
+
+class FileMeta(NamedTuple):
+    """A file as Telegram describes it: photos and voice notes have no name."""
+
+    file_id: str
+    name: str | None
+    size: int | None
+
+
 IN_THREAD = "in_thread"
 CURRENT = "chat_thread"  # user_data: the thread the user is writing in
 RELAYABLE = NEW_MESSAGE & (
@@ -55,27 +65,34 @@ RELAYABLE = NEW_MESSAGE & (
 )
 
 
-def _parts(message: Message) -> tuple[MessageKind, str | None, str | None, str | None]:
-    """(kind, text or caption, file id, file name) of a message a user sends."""
+def _parts(message: Message) -> tuple[MessageKind, str | None, FileMeta | None]:
+    """(kind, text or caption, the file) of a message a user sends."""
+    caption = message.caption
     if message.photo:
-        return MessageKind.PHOTO, message.caption, message.photo[-1].file_id, "photo"
+        photo = message.photo[-1]
+        return MessageKind.PHOTO, caption, FileMeta(photo.file_id, None, photo.file_size)
     if message.document is not None:
         document = message.document
-        return MessageKind.DOCUMENT, message.caption, document.file_id, document.file_name
+        meta = FileMeta(document.file_id, document.file_name, document.file_size)
+        return MessageKind.DOCUMENT, caption, meta
     if message.voice is not None:
-        return MessageKind.VOICE, message.caption, message.voice.file_id, "voice"
+        voice = message.voice
+        return MessageKind.VOICE, caption, FileMeta(voice.file_id, None, voice.file_size)
     if message.video is not None:
-        return MessageKind.VIDEO, message.caption, message.video.file_id, message.video.file_name
+        video = message.video
+        return MessageKind.VIDEO, caption, FileMeta(video.file_id, video.file_name, video.file_size)
     if message.audio is not None:
-        return MessageKind.AUDIO, message.caption, message.audio.file_id, message.audio.file_name
-    return MessageKind.TEXT, message.text, None, None
+        audio = message.audio
+        return MessageKind.AUDIO, caption, FileMeta(audio.file_id, audio.file_name, audio.file_size)
+    return MessageKind.TEXT, message.text, None
 
 
 def message_content(message: Message) -> Content:
     """What a user sends: kind, text or caption, file id and name, and the message replied to."""
     replying_to = message.reply_to_message.message_id if message.reply_to_message else None
-    kind, text, file_id, file_name = _parts(message)
-    return Content(kind, text, file_id, file_name, message.message_id, replying_to)
+    kind, text, meta = _parts(message)
+    file_id, file_name, file_size = meta if meta else (None, None, None)
+    return Content(kind, text, file_id, file_name, message.message_id, replying_to, file_size)
 
 
 async def _relayed(update: Update, context: LeadlineContext, relayed: Relayed) -> None:

@@ -181,9 +181,7 @@ def _line(record: Transcript, entry: Entry) -> str:
         case Said(message=message, author=author):
             what = message.text or ""
             if message.file_id:
-                name = message.file_name or "file"
-                reference = f"[{message.kind.value}: {name}, file_id {message.file_id}]"
-                what = f"{reference} {what}".strip()
+                what = f"[{file_reference(message)}] {what}".strip()
             if message.original_id is not None:
                 what = f"(edit {message.version} of message #{message.original_id}) {what}"
             flagged = " [flagged: contact details]" if message.flagged else ""
@@ -192,6 +190,25 @@ def _line(record: Transcript, entry: Entry) -> str:
             return transcript_payment(payment, _role(record, author))
         case Stepped(step=step, author=author):
             return transcript_step(step, _role(record, author) if author else "Leadline")
+
+
+def file_reference(message: RelayedMessage) -> str:
+    """ "photo, 245 KB", "document brief.pdf, 1.2 MB": what a person needs to find the file."""
+    described = message.kind.value
+    if message.file_name:
+        described += f" {message.file_name}"
+    if message.file_size is not None:
+        described += f", {file_size(message.file_size)}"
+    return described
+
+
+def file_size(size: int) -> str:
+    """Bytes as people read them: 812 bytes, 245 KB, 1.2 MB."""
+    if size < 1024:
+        return plural(size, "byte")
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
 
 
 def transcript(record: Transcript, now: datetime) -> str:

@@ -203,8 +203,8 @@ async def send_lead(update: Update, context: LeadlineContext, lead_id: int) -> N
     chat = update.effective_chat
     assert chat is not None
     bot = context.bot
-    for item in lead.attachments:
-        later(context, partial(outgoing.send, bot, chat.id, lead_views.attachment(item)))
+    for number in range(1, len(lead.attachments) + 1):
+        later(context, partial(outgoing.send, bot, chat.id, lead_views.attachment(lead, number)))
 
 
 async def view(update: Update, context: LeadlineContext) -> None:

@@ -124,6 +124,13 @@ def preview(lead: Lead, bot_username: str) -> str:
     )
 
 
+def attachment_caption(lead: Lead, number: int) -> str:
+    """ "📎 Logo for a bakery — file 2 of 3" under a lead's file."""
+    total = len(lead.attachments)
+    title = escape(clip(lead.title or "Untitled lead", 200))
+    return f"📎 {title}" + (f" — file {number} of {total}" if total > 1 else "")
+
+
 def alert(lead: Lead, bot_username: str) -> str:
     return "🔔 <b>New lead for your skills</b>\n\n" + lead_card(
         lead, None, bot_username, full=False

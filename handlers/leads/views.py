@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from domain.dashboard import LeadList
 from domain.deals import Bid
-from domain.leads import Attachment, AttachmentKind, Lead
+from domain.leads import AttachmentKind, Lead
 from domain.lifecycle import LeadStatus
 from domain.model import User
 from domain.ports import Page
@@ -49,9 +49,11 @@ FILE_KINDS: dict[AttachmentKind, outgoing.FileKind] = {
 }
 
 
-def attachment(item: Attachment) -> outgoing.Payload:
-    """A file of the lead, sent after its card."""
-    return outgoing.file(FILE_KINDS[item.kind], item.file_id)
+def attachment(lead: Lead, number: int) -> outgoing.Payload:
+    """The lead's file ``number`` (from 1), sent after its card, captioned with the title."""
+    item = lead.attachments[number - 1]
+    caption = texts.attachment_caption(lead, number)
+    return outgoing.file(FILE_KINDS[item.kind], item.file_id, caption)
 
 
 def owner_actions(lead: Lead) -> InlineKeyboardMarkup:

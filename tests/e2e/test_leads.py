@@ -65,7 +65,7 @@ async def test_a_lead_is_posted_matched_found_shared_edited_and_withdrawn(
     full = await seller.wait_for_message("Payments via Stripe.")
     assert "by Bella" in full.text
     document = await seller.wait_for_message(predicate=lambda m: m.media_kind == "document")
-    assert document.media is not None
+    assert document.media is not None and document.caption == "📎 Booking <site> & more"
     await seller.tap("Connect", message_id=full.message_id)
     await seller.wait_for_message("How much do you propose, in USD?")
     await seller.send("/cancel")

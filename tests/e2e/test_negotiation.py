@@ -208,7 +208,8 @@ async def test_bid_counter_counter_accept_chat_and_transcript(
         "(edit 2 of message",
         "welcome aboard",
         "+1 555 123 4567 [flagged",
-        "[document: brief-v2.pdf, file_id",
+        "[document brief-v2.pdf, 8 bytes] New brief",
+        "[photo, 11 bytes]",
         " UTC  ",
     ):
         assert expected in text, expected

@@ -64,3 +64,17 @@ def test_a_change_names_what_changed_in_a_persons_words() -> None:
 
 def lead_seller() -> User:
     return User(telegram_id=9, first_name="S9", created_at=NOW, id=9)
+
+
+def test_a_file_in_a_transcript_is_named_with_its_size() -> None:
+    from domain.chat import MessageKind, RelayedMessage
+    from handlers.chat.texts import file_reference
+
+    def described(kind: MessageKind, name: str | None, size: int | None) -> str:
+        message = RelayedMessage(1, 2, 3, kind, NOW, 4, file_id="f", file_name=name, file_size=size)
+        return file_reference(message)
+
+    assert described(MessageKind.PHOTO, None, 250_880) == "photo, 245 KB"
+    assert described(MessageKind.DOCUMENT, "brief.pdf", 1_258_291) == "document brief.pdf, 1.2 MB"
+    assert described(MessageKind.DOCUMENT, "a.txt", 1) == "document a.txt, 1 byte"
+    assert described(MessageKind.VOICE, None, None) == "voice"
