@@ -18,10 +18,11 @@ from bot.poller import InboxPoller
 from bot.settings import NudgeSettings, Settings
 from bot.webhook import WebhookReceiver
 from domain.profiles import sync_categories
+from domain.terms import TermsDocument, terms_document
 from handlers.core.context import LeadlineApp, LeadlineContext, Services
 from handlers.menu.general import forget_old_updates
 from handlers.nudges.job import sweep_nudges
-from handlers.setup import BOT_COMMANDS, notifier, register
+from handlers.setup import BOT_COMMANDS, GATES, notifier, register
 from storage.db import create_engine, session_factory
 from storage.inbox import InboxStore
 from storage.outbox import OutboxStore
@@ -57,6 +58,11 @@ class Runtime:
 def utc_now() -> datetime:
     """The time everything in Leadline is told (tests may build the app with another)."""
     return datetime.now(UTC)
+
+
+def load_terms(settings: Settings) -> TermsDocument:
+    """The terms of service of marketplace.terms_file (read once, at start)."""
+    return terms_document(settings.marketplace.terms_path().read_text(encoding="utf-8"))
 
 
 def build_application(settings: Settings) -> LeadlineApp:
@@ -106,8 +112,9 @@ def build_application(settings: Settings) -> LeadlineApp:
     app.bot_data["runtime"] = Runtime(
         engine=engine, dispatcher=dispatcher, receiver=receiver, nudges=settings.nudges
     )
+    limits = settings.limits.limits()
     app.bot_data["services"] = Services(
-        uow=lambda: SqlUnitOfWork(sessions),
+        uow=lambda: SqlUnitOfWork(sessions, limits),
         clock=utc_now,
         notifier=notifier(),
         kick_outbox=dispatcher.kick,
@@ -116,6 +123,8 @@ def build_application(settings: Settings) -> LeadlineApp:
         categories=tuple(settings.marketplace.categories),
         service_fee_percent=settings.marketplace.service_fee_percent,
         payment_provider_token=settings.payments.provider_token.get_secret_value(),
+        terms=load_terms(settings),
+        gates=GATES,
     )
     register(app)
     return app

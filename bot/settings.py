@@ -24,10 +24,13 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from domain.limits import Limits
 from domain.nudges import NudgeTimings
 from domain.taxonomy import DEFAULT_CATEGORIES
 
 ENV_PREFIX = "LEADLINE_"
+# The terms of service shipped with Leadline, used unless marketplace.terms_file names others.
+DEFAULT_TERMS_FILE = Path(__file__).with_name("terms.md")
 
 
 class ConfigError(Exception):
@@ -101,6 +104,27 @@ class MarketplaceSettings(_Section):
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     service_fee_percent: float = Field(default=10, ge=0, le=100)
     categories: list[str] = Field(default_factory=lambda: list(DEFAULT_CATEGORIES))
+    # A Markdown file the operator edits; empty: the terms shipped with Leadline.
+    terms_file: str = ""
+
+    @field_validator("terms_file")
+    @classmethod
+    def _readable_terms(cls, value: str) -> str:
+        if not value.strip():
+            return ""
+        path = Path(value).expanduser()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ValueError(f"the file {path} does not exist") from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise ValueError(f"the file {path} cannot be read as UTF-8 text ({error})") from None
+        if not text.strip():
+            raise ValueError(f"the file {path} is empty")
+        return str(path)
+
+    def terms_path(self) -> Path:
+        return Path(self.terms_file) if self.terms_file else DEFAULT_TERMS_FILE
 
     @field_validator("categories")
     @classmethod
@@ -114,6 +138,24 @@ class MarketplaceSettings(_Section):
 class PaymentSettings(_Section):
     # From @BotFather's Payments; set, buyers pay by Telegram invoice.
     provider_token: SecretStr = SecretStr("")
+
+
+class LimitSettings(_Section):
+    """Abuse limits, counted in the database over a sliding window."""
+
+    leads_per_day: int = Field(default=10, ge=1, le=100_000)  # new leads a buyer publishes
+    bids_per_hour: int = Field(default=20, ge=1, le=100_000)  # bids a seller makes
+    # Messages a user sends in conversations; one a second on average.
+    messages_per_minute: int = Field(default=60, ge=1, le=100_000)
+    contact_messages_per_day: int = Field(default=10, ge=1, le=100_000)  # to Contact Us
+
+    def limits(self) -> Limits:
+        return Limits(
+            leads_per_day=self.leads_per_day,
+            bids_per_hour=self.bids_per_hour,
+            messages_per_minute=self.messages_per_minute,
+            contact_messages_per_day=self.contact_messages_per_day,
+        )
 
 
 class AdminSettings(_Section):
@@ -206,6 +248,7 @@ class Settings(BaseSettings):
     admins: AdminSettings = Field(default_factory=AdminSettings)
     payments: PaymentSettings = Field(default_factory=PaymentSettings)
     nudges: NudgeSettings = Field(default_factory=NudgeSettings)
+    limits: LimitSettings = Field(default_factory=LimitSettings)
 
     @classmethod
     def settings_customise_sources(

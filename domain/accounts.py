@@ -64,7 +64,9 @@ class Arrival:
 
 @dataclass(frozen=True)
 class AcceptTerms:
-    pass
+    """The terms shown were accepted; ``version`` is theirs (None where none is known)."""
+
+    version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,7 @@ async def accept_terms(
     uow: UnitOfWork, user: User, command: AcceptTerms, now: datetime
 ) -> Progress:
     require_stage(user, SignupStage.TERMS)
-    user.terms_accepted_at = now
+    user.terms_accepted_at, user.terms_version = now, command.version
     answer(user, SignupStage.TERMS)
     await uow.users.save(user)
     return await progress(uow, user)

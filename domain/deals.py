@@ -14,6 +14,7 @@ from domain.errors import Conflict, NotAllowed, NotFound
 from domain.events import Hired, LeadFilled, OfferDeclined, OfferMade, OfferWithdrawn
 from domain.leads import Lead
 from domain.lifecycle import Action, Actor, LeadStatus, next_status
+from domain.limits import Usage, ensure_within
 from domain.model import User
 from domain.money import parse_money
 from domain.negotiation import (
@@ -149,6 +150,8 @@ async def _start(
     if lead.status is not LeadStatus.OPEN:
         raise NotAllowed("This lead is no longer open for offers.")
     me.ensure_active("make offers")
+    if me.key == thread.seller_id:
+        await ensure_within(uow, me, Usage.BID, now)
     draft = OfferDraft(thread.id or 0, currency)
     await uow.threads.save_draft(me.key, draft, now)
     return Drafting(draft, lead)
@@ -191,6 +194,8 @@ async def send_draft(uow: UnitOfWork, me: User, command: SendDraft, now: datetim
     if lead.status is not LeadStatus.OPEN:
         raise NotAllowed("This lead is no longer open for offers.")
     me.ensure_active("make offers")
+    if me.key == thread.seller_id:
+        await ensure_within(uow, me, Usage.BID, now)
     assert thread.id is not None
     latest = await uow.threads.latest_offer(thread.id)
     counter = False

@@ -23,3 +23,11 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     """Someone else changed the same thing first; nothing was written."""
+
+
+class LimitReached(NotAllowed):
+    """The user did something too often; ``resets_at`` is when they may do it again."""
+
+    def __init__(self, sentence: str, resets_at: object) -> None:
+        super().__init__(sentence)
+        self.resets_at = resets_at

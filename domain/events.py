@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from domain.billing import Payment
 from domain.chat import Relay, RelayedMessage
+from domain.contact import ContactMessage
 from domain.contracts import ContractStep, Engagement
 from domain.leads import Lead, LeadChange
 from domain.model import User
@@ -267,3 +268,24 @@ class ConfirmationEmailRequested(Event):
     user: User
     email: str
     token: str
+
+
+# Contact Us (domain/contact_cases.py).
+
+
+@dataclass(frozen=True)
+class ContactWritten(Event):
+    """A user wrote to the Leadline team; every admin (``admins``: Telegram ids) is told."""
+
+    message: ContactMessage
+    sender: User
+    admins: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ContactAnswered(Event):
+    """An admin answered a user's Contact Us message."""
+
+    message: ContactMessage
+    user: User
+    admin: User

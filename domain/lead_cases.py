@@ -22,6 +22,7 @@ from domain.leads import (
     validate_title,
 )
 from domain.lifecycle import Action, Actor, LeadStatus, next_status
+from domain.limits import Usage, ensure_within
 from domain.model import User
 from domain.money import parse_money
 from domain.ports import Page, UnitOfWork
@@ -280,6 +281,7 @@ async def publish(uow: UnitOfWork, buyer: User, command: OwnLead, now: datetime)
     lead = await _own_lead(uow, buyer, command.lead_id)
     buyer.ensure_active("post leads")
     lead.ensure_complete()
+    await ensure_within(uow, buyer, Usage.LEAD_PUBLISHED, now)
     lead.status = next_status(lead.status, Action.PUBLISH, Actor.BUYER)
     lead.published_at = now
     await uow.leads.save(lead)

@@ -64,6 +64,8 @@ class User:
     email: str | None = None
     email_verified_at: datetime | None = None
     terms_accepted_at: datetime | None = None
+    # The version of the terms of service accepted last (None: none recorded yet).
+    terms_version: str | None = None
     status: UserStatus = UserStatus.ACTIVE
     reachable: bool = True
     alerts_muted: bool = False
@@ -100,6 +102,10 @@ class User:
     def ensure_signed_up(self) -> None:
         if not self.signed_up:
             raise NotAllowed("Please finish signing up first: send /start.")
+
+    def accepted_terms(self, version: str) -> bool:
+        """Whether the user accepted this version of the terms of service."""
+        return self.terms_version == version
 
     def ensure_seller(self) -> None:
         if not self.is_seller:

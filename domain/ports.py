@@ -10,11 +10,13 @@ from typing import Generic, Protocol, Self, TypeVar
 
 from domain.billing import Payment
 from domain.chat import RelayedMessage
+from domain.contact import ContactConversation, ContactMessage
 from domain.contracts import ContractStep
 from domain.credentials import Credentials, Education, PortfolioLink, ProfileDocument
 from domain.events import Event
 from domain.leads import Lead, SellerMatch
 from domain.lifecycle import LeadStatus
+from domain.limits import Limits, Usage
 from domain.model import EmailToken, OutboxMessage, User
 from domain.negotiation import Contract, Offer, OfferDraft, OfferStatus, Thread
 from domain.nudges import Claim, Nudge, NudgeKind, Window
@@ -130,6 +132,10 @@ class UnitOfWork(Protocol):
     reviews: ReviewRepository
     contracts: ContractRepository
     nudges: NudgeRepository
+    contact: ContactRepository
+    usage: UsageRepository
+    # The abuse limits the use cases enforce (bot/ sets them from the configuration).
+    limits: Limits
 
     async def __aenter__(self) -> Self: ...
 
@@ -385,3 +391,29 @@ class ContractRepository(Protocol):
         ...
 
     async def payments(self, contract_id: int) -> list[Payment]: ...
+
+
+class ContactRepository(Protocol):
+    """Contact Us messages, append-only."""
+
+    async def add(self, message: ContactMessage) -> ContactMessage: ...
+
+    async def get(self, message_id: int) -> ContactMessage | None: ...
+
+    async def of_user(self, user_id: int) -> list[ContactMessage]:
+        """The user's exchange with the team, oldest first."""
+        ...
+
+    async def latest_conversations(self, limit: int) -> list[ContactConversation]:
+        """The users who wrote to (or were answered by) the team, the most recent exchange
+        first, each with its latest message and how many there are."""
+        ...
+
+
+class UsageRepository(Protocol):
+    async def recent(
+        self, usage: Usage, user_id: int, since: datetime, until: datetime, limit: int
+    ) -> list[datetime]:
+        """When the user did ``usage`` after ``since`` and up to ``until``, newest first, at
+        most ``limit`` times (counted from the rows each use leaves: leads, offers...)."""
+        ...

@@ -16,6 +16,7 @@ from domain.contracts import ContractStep
 from domain.deals import load_party
 from domain.events import MessageEdited, MessageRelayed
 from domain.leads import Lead
+from domain.limits import Usage, ensure_within
 from domain.model import User
 from domain.negotiation import Contract, Offer, OfferStatus, Thread
 from domain.ports import Page, ThreadSummary, UnitOfWork
@@ -118,6 +119,7 @@ async def _relay(
 ) -> Relayed:
     thread, lead = await load_party(uow, me, thread_id)
     assert thread.id is not None
+    await ensure_within(uow, me, Usage.MESSAGE_RELAYED, now)
     other = await uow.users.get(thread.other(me.key))
     assert other is not None
     quote = await _quote(uow, me.key, thread.id, content.replying_to)

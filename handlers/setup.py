@@ -17,13 +17,15 @@ from telegram.ext import (
 
 from handlers.chat import notices as chat_notices
 from handlers.chat import relay as chat
+from handlers.contact import flow as contact
+from handlers.contact import notices as contact_notices
 from handlers.contracts import actions as contract_actions
 from handlers.contracts import flow as contracts
 from handlers.contracts import notices as contract_notices
 from handlers.contracts import payments as contract_payments
 from handlers.core import texts
 from handlers.core.common import NEW_MESSAGE
-from handlers.core.context import LeadlineApp, LeadlineContext
+from handlers.core.context import Gate, LeadlineApp, LeadlineContext
 from handlers.core.flows import Flows
 from handlers.core.notify import Notifier
 from handlers.core.turn import close_unclaimed, through_turns
@@ -46,8 +48,12 @@ from handlers.reviews import flow as reviews
 from handlers.reviews import notices as review_notices
 from handlers.signup import flow as signup
 from handlers.signup import notices as signup_notices
+from handlers.terms import flow as terms
+from handlers.terms.gate import terms_gate
 
 BOT_COMMANDS = [BotCommand(name, description) for name, description in texts.COMMANDS]
+# Before every handler, in its turn: a signed-up user accepts changed terms first.
+GATES: tuple[Gate, ...] = (terms_gate,)
 
 
 def notifier() -> Notifier:
@@ -61,6 +67,7 @@ def notifier() -> Notifier:
         signup_notices.NOTICES,
         review_notices.NOTICES,
         nudge_notices.NOTICES,
+        contact_notices.NOTICES,
         reactions=[review_notices.REACTIONS],
     )
 
@@ -74,6 +81,11 @@ def register(app: LeadlineApp) -> None:
         chat.edits_handler(),
         # A payment is recorded whatever flow the buyer is in.
         *contract_payments.handlers(),
+        # Before signup: someone still signing up may write to the team, and signup would
+        # take their message for an answer.
+        contact.build(flows),
+        contact.build_answers(flows),
+        *terms.handlers(),
         signup.build(),
         profile.build(flows),
         newlead.build(flows),

@@ -78,6 +78,7 @@ class UserRow(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     email_verified_at: Mapped[datetime | None]
     terms_accepted_at: Mapped[datetime | None]
+    terms_version: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default="active")
     reachable: Mapped[bool] = mapped_column(Boolean, default=True)
     signup_stage: Mapped[str] = mapped_column(String(24), default="terms")
@@ -408,8 +409,12 @@ class ThreadRow(Base):
 
 class OfferRow(Base):
     __tablename__ = "offers"
-    # The nudge sweep reads the open offers made in a window of time.
-    __table_args__ = (Index("ix_offers_status_created_at", "status", "created_at"),)
+    # The nudge sweep reads the open offers made in a window of time; the bids limit
+    # reads an author's latest.
+    __table_args__ = (
+        Index("ix_offers_status_created_at", "status", "created_at"),
+        Index("ix_offers_author_id_created_at", "author_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"), index=True)
@@ -494,6 +499,8 @@ class MessageRow(Base):
     __table_args__ = (
         Index("ix_messages_recipient_message", "recipient_id", "recipient_message_id"),
         Index("ix_messages_sender_message", "sender_id", "sender_message_id"),
+        # The messages limit reads a sender's latest.
+        Index("ix_messages_sender_id_created_at", "sender_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -607,3 +614,23 @@ class NudgeMuteRow(Base):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+
+
+class ContactMessageRow(Base):
+    """A Contact Us message: a user's to the team ("in"), or an admin's answer ("out")."""
+
+    __tablename__ = "contact_messages"
+    __table_args__ = (
+        CheckConstraint("direction IN ('in', 'out')", name="direction"),
+        # A user's exchange, and the contact limit counting their latest.
+        Index("ix_contact_messages_user_id_at", "user_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    direction: Mapped[str] = mapped_column(String(3))
+    text: Mapped[str | None] = mapped_column(Text)
+    # [{"kind": "photo", "file_id": "...", "file_name": "..."}, ...]
+    files: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    at: Mapped[datetime] = mapped_column(index=True)
+    admin_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

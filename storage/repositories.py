@@ -71,6 +71,7 @@ def _to_user(row: UserRow, skills: list[str], categories: list[str]) -> User:
         email=row.email,
         email_verified_at=row.email_verified_at,
         terms_accepted_at=row.terms_accepted_at,
+        terms_version=row.terms_version,
         status=UserStatus(row.status),
         reachable=row.reachable,
         alerts_muted=row.alerts_muted,
@@ -184,7 +185,7 @@ class SqlUserRepository:
         row.account_type = user.account_type.value if user.account_type else None
         row.organization_name = user.organization_name
         row.email, row.email_verified_at = user.email, user.email_verified_at
-        row.terms_accepted_at = user.terms_accepted_at
+        row.terms_accepted_at, row.terms_version = user.terms_accepted_at, user.terms_version
         row.status, row.reachable = user.status.value, user.reachable
         row.alerts_muted = user.alerts_muted
         row.alertable = _alertable(user)

@@ -13,8 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_
 
 from domain.errors import Conflict
 from domain.events import Event
+from domain.limits import Limits
 from domain.ports import (
     CategoryRepository,
+    ContactRepository,
     ContractRepository,
     EmailTokenRepository,
     LeadRepository,
@@ -25,8 +27,10 @@ from domain.ports import (
     SkillRepository,
     ThreadRepository,
     UpdateLog,
+    UsageRepository,
     UserRepository,
 )
+from storage.contact import SqlContactRepository
 from storage.contracts import SqlContractRepository
 from storage.integrity import CONFLICT, lost_race, report_bug
 from storage.leads import SqlLeadRepository
@@ -44,6 +48,7 @@ from storage.repositories import (
 from storage.reviews import SqlReviewRepository
 from storage.sellers import SqlSellerRepository
 from storage.threads import SqlThreadRepository
+from storage.usage import SqlUsageRepository
 
 
 def _raise_conflict_for(exc: BaseException | None) -> None:
@@ -72,9 +77,15 @@ class SqlUnitOfWork:
     reviews: ReviewRepository
     contracts: ContractRepository
     nudges: NudgeRepository
+    contact: ContactRepository
+    usage: UsageRepository
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], limits: Limits | None = None
+    ) -> None:
         self._sessions = sessions
+        # No limits unless bot/ passes the configured ones.
+        self.limits = limits or Limits()
         self._session: AsyncSession | None = None
         self._events: list[Event] = []
 
@@ -94,6 +105,8 @@ class SqlUnitOfWork:
         self.reviews = SqlReviewRepository(session)
         self.contracts = SqlContractRepository(session)
         self.nudges = SqlNudgeRepository(session)
+        self.contact = SqlContactRepository(session, self.users)
+        self.usage = SqlUsageRepository(session)
         return self
 
     async def __aexit__(
@@ -178,6 +191,7 @@ class _Savepoint(SqlUnitOfWork):
     def __init__(self, outer: SqlUnitOfWork) -> None:
         self._outer = outer
         self._sessions = outer._sessions
+        self.limits = outer.limits
         self._session = outer._session
         self._savepoint: AsyncSessionTransaction | None = None
         self._committed = False

@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import Self
 
 from domain.events import Event
+from domain.limits import Limits
 from domain.model import EmailToken, OutboxMessage, User
 from domain.skills import SkillName
 from domain.taxonomy import DEFAULT_CATEGORIES
@@ -152,6 +153,7 @@ class FakeUnitOfWork:
         self.email_tokens = FakeTokens(self)
         self.outbox = FakeOutbox(self)
         self.updates = FakeUpdates(self)
+        self.limits = Limits()
         self.events: list[Event] = []
 
     async def __aenter__(self) -> Self:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
+from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from domain.ports import UnitOfWork
+from domain.terms import TermsDocument
 from handlers.core.notify import Notifier
 
 if TYPE_CHECKING:
@@ -30,6 +32,11 @@ class TurnUnitOfWork(UnitOfWork, Protocol):
     def joined(self) -> UnitOfWork: ...
 
 
+# Runs before each handler, in its turn: True when it answered the update itself (the
+# handler is then not called).
+Gate = Callable[[Update, "LeadlineContext"], Awaitable[bool]]
+
+
 @dataclass
 class Services:
     """Long-lived collaborators, built by ``bot/`` and kept in (unpersisted) bot_data."""
@@ -47,6 +54,9 @@ class Services:
     # provider's token (empty: buyers confirm paying per the agreed terms themselves).
     service_fee_percent: float = 10.0
     payment_provider_token: str = ""
+    # The terms of service (marketplace.terms_file); an empty version asks nobody to accept.
+    terms: TermsDocument = field(default_factory=lambda: TermsDocument("", ""))
+    gates: tuple[Gate, ...] = ()
 
 
 Data = dict[Any, Any]

@@ -13,6 +13,7 @@ from handlers.core import texts
 from handlers.core.callbacks import Button
 from handlers.core.context import LeadlineContext
 from handlers.menu.buttons import (
+    MenuContact,
     MenuDashboard,
     MenuHelp,
     MenuLeads,
@@ -146,6 +147,7 @@ def menu(user: User | None = None, unread: int = 0) -> InlineKeyboardMarkup:
         button("👤 Profile", MenuProfile()),
         button("⚙️ Settings", MenuSettings()),
         button("❓ Help", MenuHelp()),
+        button("✉️ Contact us", MenuContact()),
     ]
     return rows(*buttons)
 

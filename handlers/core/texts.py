@@ -13,7 +13,8 @@ WELCOME = (
     "• Keep all business talk in Leadline: the bot keeps the record that settles disputes.\n"
     "• Be honest about your skills, prices and deadlines.\n"
     "• Buyers pay as agreed and rate sellers fairly.\n"
-    "• Accounts that take deals off the platform may be suspended."
+    "• Accounts that take deals off the platform may be suspended.\n\n"
+    "Read them in full with /terms."
 )
 TERMS_QUESTION = "Do you accept these terms?"
 ROLE_QUESTION = "How will you use Leadline first? You can add the other role later from /profile."
@@ -65,6 +66,8 @@ HELP = (
     "/dashboard — your leads, requests and stars\n"
     "/profile — see and edit your profile\n"
     "/settings — alerts and other switches\n"
+    "/terms — the terms of service\n"
+    "/contact — write to the Leadline team\n"
     "/help — this help\n"
     "/cancel — leave what you are doing; /done — leave a conversation\n\n"
     "Keep every conversation about a deal inside Leadline: it is your record if anything "
@@ -87,6 +90,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("dashboard", "Your dashboard"),
     ("profile", "Your profile"),
     ("settings", "Settings"),
+    ("contact", "Write to the Leadline team"),
+    ("terms", "Terms of service"),
     ("help", "How Leadline works"),
     ("cancel", "Leave the current step"),
 )

@@ -178,7 +178,7 @@ async def _run(
         flow_data = deepcopy(context.user_data) if context.user_data is not None else None
         context.turn_state[TURN_KEY] = turn
         try:
-            result = await callback(update, context)
+            result = None if await _gated(update, context) else await callback(update, context)
             await services.notifier.publish(uow, uow.collect_events(), now, context.bot.username)
             await _save_position(uow, conversation, update, context, result, flow_data)
             await uow.commit()
@@ -198,6 +198,15 @@ async def _run(
     services.kick_outbox()
     await _deliver(update, turn)
     return result
+
+
+async def _gated(update: Update, context: LeadlineContext) -> bool:
+    """True when a gate (accept the new terms first, say) answered the update instead of
+    the handler."""
+    for gate in context.services.gates:
+        if await gate(update, context):
+            return True
+    return False
 
 
 async def _close_after_failure(uow: TurnUnitOfWork, key: str, now: datetime) -> None:

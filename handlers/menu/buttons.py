@@ -45,3 +45,7 @@ class MenuHelp(MenuButton, area=MENU, action="help"):
 
 class MenuMessages(MenuButton, area=MENU, action="messages"):
     pass
+
+
+class MenuContact(MenuButton, area=MENU, action="contact"):
+    pass

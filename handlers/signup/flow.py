@@ -117,9 +117,10 @@ async def _text_step(update: Update, context: LeadlineContext, step: Step[TextAn
 
 
 async def accept_terms(update: Update, context: LeadlineContext) -> str | int:
-    """Records that the terms were accepted and asks for the role."""
+    """Records that the terms were accepted, and their version, and asks for the role."""
+    command = accounts.AcceptTerms(context.services.terms.version)
     return await _button_step(
-        update, context, accounts.accept_terms, accounts.AcceptTerms(), signup_texts.ACCEPTED
+        update, context, accounts.accept_terms, command, signup_texts.ACCEPTED
     )
 
 

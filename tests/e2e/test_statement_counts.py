@@ -104,13 +104,15 @@ class Account:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-async def _person(uow: UnitOfWork, sim: SimUser, role: Role) -> User:
-    """A signed-up user with a confirmed email, written straight to the database."""
+async def _person(uow: UnitOfWork, sim: SimUser, role: Role, terms: str) -> User:
+    """A signed-up user with a confirmed email who accepted the ``terms`` version, written
+    straight to the database."""
     async with uow:
         user = await uow.users.add(
             User(telegram_id=sim.id, first_name=sim.first_name, created_at=BASE)
         )
         user.roles, user.signup_stage = {role}, SignupStage.DONE
+        user.terms_version = terms
         user.email, user.email_verified_at = f"{sim.id}@example.org", BASE
         if role is Role.SELLER:
             user.profile.skills = await uow.skills.resolve(parse_skill_list("Django"))
@@ -169,14 +171,15 @@ async def measure(
     tag = f"{size.leads}x{size.threads}"
     buyer_sim = sandbox.create_user(f"Bella{tag}")
     seller_sim = sandbox.create_user(f"Sid{tag}")
-    buyer = await _person(services.uow(), buyer_sim, Role.BUYER)
-    seller = await _person(services.uow(), seller_sim, Role.SELLER)
+    terms = services.terms.version
+    buyer = await _person(services.uow(), buyer_sim, Role.BUYER, terms)
+    seller = await _person(services.uow(), seller_sim, Role.SELLER, terms)
     others = []
     for n in range(size.other_bidders):
         other = sandbox.create_user(f"Otto{tag}n{n}")
         await other.send("/help")  # they have talked to the bot, so it may write to them
         await other.wait_for_message("/profile")
-        others.append(await _person(services.uow(), other, Role.SELLER))
+        others.append(await _person(services.uow(), other, Role.SELLER, terms))
     await populate(services.uow, buyer, seller, others, size)
 
     async def command(user: SimUser, text: str, reply: str) -> None:

@@ -1,0 +1,1 @@
+"""Contact Us: a user writes to the Leadline team; an admin answers in the same chat."""
