@@ -65,6 +65,8 @@ HELP = (
     "/dashboard — your leads, requests and stars\n"
     "/profile — see and edit your profile\n"
     "/settings — alerts and other switches\n"
+    "/mydata — a file of everything Leadline stores about you\n"
+    "/deleteaccount — delete your account\n"
     "/help — this help\n"
     "/cancel — leave what you are doing; /done — leave a conversation\n\n"
     "Keep every conversation about a deal inside Leadline: it is your record if anything "
@@ -87,6 +89,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("dashboard", "Your dashboard"),
     ("profile", "Your profile"),
     ("settings", "Settings"),
+    ("mydata", "Your data, as a file"),
+    ("deleteaccount", "Delete your account"),
     ("help", "How Leadline works"),
     ("cancel", "Leave the current step"),
 )
