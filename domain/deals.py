@@ -209,6 +209,7 @@ async def send_draft(uow: UnitOfWork, me: User, command: SendDraft, now: datetim
     )
     other = await uow.users.get(thread.other(me.key))
     assert other is not None
+    other.ensure_present()
     await uow.threads.drop_draft(me.key)
     deal = Deal(lead, thread, offer, me, other)
     # The card shows the author's record: a seller's stars, a buyer's rating by sellers.

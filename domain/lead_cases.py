@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from domain import privacy
 from domain.errors import InvalidInput, NotAllowed, NotFound
 from domain.events import LeadChanged, LeadPublished, LeadWithdrawn
 from domain.leads import (
@@ -95,6 +96,8 @@ class Attach:
 @dataclass(frozen=True)
 class OpenLead:
     lead_id: int
+    # The viewer is an administrator (who may read any lead).
+    admin: bool = False
 
 
 @dataclass(frozen=True)
@@ -304,12 +307,19 @@ async def view_lead(
     uow: UnitOfWork, viewer: User | None, command: OpenLead, now: datetime
 ) -> LeadView | None:
     """A lead as one person may see it (None when there is no such lead for them): drafts
-    only by their owner; a seller's opening is noted. Anyone may open a shared lead, even
-    someone not signed up yet (``viewer`` None)."""
+    only by their owner; a withdrawn or closed lead only by the people who were in it
+    (domain/privacy.py), anyone else gets a sentence; a seller's opening is noted. Anyone
+    may open a shared open lead, even someone who never sent /start (``viewer`` None)."""
     lead = await uow.leads.get(command.lead_id)
     own = viewer is not None and lead is not None and lead.buyer_id == viewer.id
     if lead is None or (lead.status is LeadStatus.DRAFT and not own):
         return None
+    if lead.status in privacy.CLOSED and not own:
+        in_talks = viewer is not None and (
+            await uow.threads.open_thread(lead.key, viewer.key) is not None
+        )
+        if not privacy.may_see_lead(lead, viewer, in_talks, command.admin):
+            raise NotAllowed(privacy.LEAD_REFUSED)
     buyer = await uow.users.get(lead.buyer_id)
     assert buyer is not None
     if viewer is not None and viewer.is_seller and not own:

@@ -8,6 +8,9 @@ from enum import StrEnum
 
 from domain.errors import NotAllowed
 
+# How a person who deleted their account is named wherever they used to be.
+DELETED_NAME = "a deleted user"
+
 
 class Role(StrEnum):
     BUYER = "buyer"
@@ -71,6 +74,9 @@ class User:
     alerts_muted: bool = False
     signup_stage: SignupStage = SignupStage.TERMS
     profile: Profile = field(default_factory=Profile)
+    # Set when the person deleted their account: the row stays, nameless, so that the
+    # other side of past conversations keeps them (domain/account_cases.py).
+    deleted_at: datetime | None = None
 
     @property
     def email_verified(self) -> bool:
@@ -89,8 +95,14 @@ class User:
         return self.signup_stage is SignupStage.DONE
 
     @property
+    def deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
     def name(self) -> str:
         """The name other people see: the chosen display name, else the Telegram name."""
+        if self.deleted:
+            return DELETED_NAME
         return self.profile.display_name or self.first_name
 
     @property
@@ -110,6 +122,14 @@ class User:
     def ensure_seller(self) -> None:
         if not self.is_seller:
             raise NotAllowed("Only sellers can do this; add the seller role in /profile.")
+
+    def ensure_present(self) -> None:
+        """Refuses writing to someone who deleted their account (their record stays)."""
+        if self.deleted:
+            raise NotAllowed(
+                "This person deleted their account, so nothing more can be sent to them; "
+                "the conversation stays for your records."
+            )
 
     def ensure_active(self, doing: str) -> None:
         """Refuses a suspended user, naming what they tried (``doing``: "make offers")."""

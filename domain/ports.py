@@ -72,6 +72,10 @@ class EmailTokenRepository(Protocol):
 
     async def revoke_open_tokens(self, user_id: int, now: datetime) -> None: ...
 
+    async def forget(self, user_id: int) -> None:
+        """Deletes every link (and the addresses they went to) of a deleted account."""
+        ...
+
 
 class OutboxRepository(Protocol):
     async def add(self, message: OutboxMessage) -> None: ...

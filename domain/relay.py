@@ -122,6 +122,7 @@ async def _relay(
     await ensure_within(uow, me, Usage.MESSAGE_RELAYED, now)
     other = await uow.users.get(thread.other(me.key))
     assert other is not None
+    other.ensure_present()
     quote = await _quote(uow, me.key, thread.id, content.replying_to)
     flagged = off_platform(content.text)
     message = await uow.threads.add_message(
@@ -191,6 +192,7 @@ async def edit(
     lead = await uow.leads.get(thread.lead_id) if thread else None
     other = await uow.users.get(previous.recipient_id)
     assert thread is not None and lead is not None and other is not None
+    other.ensure_present()
     version = await uow.threads.add_message(
         RelayedMessage(
             thread_id=previous.thread_id,

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from domain.credentials import Credentials
+from domain import privacy
+from domain.credentials import Credentials, ProfileDocument
 from domain.errors import NotAllowed, NotFound
 from domain.events import SellerInvited
 from domain.leads import Lead
@@ -26,11 +27,25 @@ class PublicProfile:
     user: User
     credentials: Credentials
     reputation: Reputation
+    # Whether this viewer may have the resume and the verification documents as files.
+    resume_shared: bool = False
+    documents_shared: bool = False
 
 
 @dataclass(frozen=True)
 class ViewSeller:
     seller_id: int
+    # The viewer is an administrator (who may see every credential).
+    admin: bool = False
+
+
+@dataclass(frozen=True)
+class SellerFiles:
+    """A seller's resume (``resume``) or verification documents, as files."""
+
+    seller_id: int
+    resume: bool
+    admin: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,16 +83,39 @@ class Invite:
     lead_id: int
 
 
+async def _seller(uow: UnitOfWork, seller_id: int) -> User:
+    user = await uow.users.get(seller_id)
+    if user is None or not user.is_seller or not user.signed_up:
+        raise NotFound("That seller does not exist.")
+    return user
+
+
 async def public_profile(
     uow: UnitOfWork, viewer: User, command: ViewSeller, now: datetime
 ) -> PublicProfile:
-    """A seller's public card, with the stars per skill and the completed leads."""
-    user = await uow.users.get(command.seller_id)
-    if user is None or not user.is_seller or not user.signed_up:
-        raise NotFound("That seller does not exist.")
-    credentials = await uow.sellers.credentials(user.key)
+    """A seller's public card, with the stars per skill and the completed leads, and of the
+    credentials what this viewer may see (domain/privacy.py)."""
+    user = await _seller(uow, command.seller_id)
+    stored = await uow.sellers.credentials(user.key)
+    credentials = privacy.visible_credentials(stored, viewer, user.key, command.admin)
     reputation = (await uow.reviews.reputations([user.key]))[user.key]
-    return PublicProfile(user, credentials, reputation)
+    return PublicProfile(
+        user,
+        credentials,
+        reputation,
+        resume_shared=privacy.may_see_resume(viewer, user.key, command.admin),
+        documents_shared=privacy.may_see_verification(viewer, user.key, command.admin),
+    )
+
+
+async def seller_files(
+    uow: UnitOfWork, viewer: User, command: SellerFiles, now: datetime
+) -> list[ProfileDocument]:
+    """A seller's resume or verification documents, for those who may have them; anyone
+    else (a forged button, say) gets one sentence and no file."""
+    user = await _seller(uow, command.seller_id)
+    credentials = await uow.sellers.credentials(user.key)
+    return privacy.files_for(credentials, viewer, user.key, command.admin, command.resume)
 
 
 async def categories_to_search(

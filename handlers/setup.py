@@ -37,6 +37,7 @@ from handlers.leads import notices as lead_notices
 from handlers.leads import post as newlead
 from handlers.menu import general
 from handlers.menu.buttons import MenuButton
+from handlers.mydata import flow as mydata
 from handlers.nudges import notices as nudge_notices
 from handlers.nudges.buttons import NudgeMute
 from handlers.profile import credentials, settings
@@ -104,6 +105,7 @@ def register(app: LeadlineApp) -> None:
         profile.resend_handler(),
         *leads.handlers(),
         *dashboard.handlers(),
+        *mydata.handlers(),
         CommandHandler("settings", settings.show),
         CallbackQueryHandler(settings.toggle_alerts, SettingsAlerts.matches),
         CallbackQueryHandler(settings.toggle_nudges, NudgeMute.matches),

@@ -86,6 +86,8 @@ class UserRow(Base):
     # Derived, kept by the user repository: an active, reachable, unmuted, signed-up seller.
     # One column instead of four conditions and a join keeps matching fast at scale.
     alertable: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The person deleted their account (domain/account_cases.py): the row stays, erased.
+    deleted_at: Mapped[datetime | None]
 
     __table_args__ = (
         Index(

@@ -76,6 +76,7 @@ def _to_user(row: UserRow, skills: list[str], categories: list[str]) -> User:
         reachable=row.reachable,
         alerts_muted=row.alerts_muted,
         signup_stage=SignupStage(row.signup_stage),
+        deleted_at=row.deleted_at,
         profile=Profile(
             display_name=profile.display_name,
             headline=profile.headline,
@@ -181,6 +182,8 @@ class SqlUserRepository:
             UserRow, user.id, options=_USER_FOR_WRITE, populate_existing=True
         )
         assert row is not None
+        # A deleted account gives its Telegram id up (for a fresh signup): see account_cases.
+        row.telegram_id, row.deleted_at = user.telegram_id, user.deleted_at
         row.first_name, row.username = user.first_name, user.username
         row.account_type = user.account_type.value if user.account_type else None
         row.organization_name = user.organization_name
@@ -373,6 +376,9 @@ class SqlEmailTokenRepository:
             )
             .values(expires_at=now)
         )
+
+    async def forget(self, user_id: int) -> None:
+        await self._session.execute(delete(EmailTokenRow).where(EmailTokenRow.user_id == user_id))
 
 
 class SqlOutboxRepository:

@@ -108,6 +108,10 @@ class FakeTokens:
             if token.user_id == user_id and token.used_at is None and token.expires_at > now:
                 token.expires_at = now
 
+    async def forget(self, user_id: int) -> None:
+        tokens = self._uow.pending.tokens
+        tokens[:] = [t for t in tokens if t.user_id != user_id]
+
 
 class FakeOutbox:
     def __init__(self, uow: FakeUnitOfWork) -> None:

@@ -28,6 +28,12 @@ def identity(update: Update) -> TelegramIdentity:
     return TelegramIdentity(user.id, user.first_name, user.username)
 
 
+def is_admin(update: Update, context: LeadlineContext) -> bool:
+    """Whether the person behind the update is one of the configured administrators."""
+    user = update.effective_user
+    return user is not None and user.id in context.services.admin_ids
+
+
 def turn_of(context: LeadlineContext) -> Turn:
     turn = current(context)
     assert turn is not None, "handlers run inside a turn (handlers.core.turn)"

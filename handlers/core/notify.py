@@ -47,6 +47,12 @@ Reaction = Callable[[UnitOfWork, Any, datetime], Awaitable[None]]
 Reactions = Mapping[type[Event], Reaction]
 
 
+def _has_chat(message: OutboxMessage) -> bool:
+    """False for a message to a deleted account, whose Telegram id was given up (a negative
+    number, which no Telegram user has: domain/account_cases.py)."""
+    return message.kind is not OutboxKind.TELEGRAM or not message.recipient.startswith("-")
+
+
 class Notifier:
     def __init__(self, *notices: Notices, reactions: Iterable[Reactions] = ()) -> None:
         self._notices: dict[type[Event], list[Notice]] = {}
@@ -75,7 +81,7 @@ class Notifier:
                 await reaction(uow, event, now)
                 pending += uow.collect_events()
             for notice in self._notices.get(type(event), ()):
-                messages += notice(event, telling)
+                messages += [m for m in notice(event, telling) if _has_chat(m)]
         if messages:
             # One statement however many people hear of it.
             await uow.outbox.add_many(messages)

@@ -68,6 +68,8 @@ HELP = (
     "/settings — alerts and other switches\n"
     "/terms — the terms of service\n"
     "/contact — write to the Leadline team\n"
+    "/mydata — a file of everything Leadline stores about you\n"
+    "/deleteaccount — delete your account\n"
     "/help — this help\n"
     "/cancel — leave what you are doing; /done — leave a conversation\n\n"
     "Keep every conversation about a deal inside Leadline: it is your record if anything "
@@ -92,6 +94,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("settings", "Settings"),
     ("contact", "Write to the Leadline team"),
     ("terms", "Terms of service"),
+    ("mydata", "Your data, as a file"),
+    ("deleteaccount", "Delete your account"),
     ("help", "How Leadline works"),
     ("cancel", "Leave the current step"),
 )

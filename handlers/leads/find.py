@@ -7,6 +7,7 @@ import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import partial
+from html import escape
 from typing import Any, TypeVar
 from uuid import uuid4
 
@@ -15,6 +16,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Inli
 
 from domain import contract_cases, deals, lead_cases
 from domain.contract_cases import OpenLeadContract
+from domain.errors import NotAllowed
 from domain.lead_cases import Choices, FindLeads, OpenLead, OwnLead, SearchPublic
 from domain.model import User
 from domain.ports import UnitOfWork
@@ -22,7 +24,7 @@ from handlers.contracts import history as contract_history
 from handlers.contracts import views as contract_views
 from handlers.core import outgoing, texts
 from handlers.core.callbacks import StaleButton
-from handlers.core.common import answer_query, edit_markup, later, say
+from handlers.core.common import answer_query, edit_markup, is_admin, later, say
 from handlers.core.context import LeadlineContext
 from handlers.leads import texts as lead_texts
 from handlers.leads import views as lead_views
@@ -182,7 +184,13 @@ async def send_lead(update: Update, context: LeadlineContext, lead_id: int) -> N
 
     Anyone may open a lead (a shared link opens before signup), and a missing one is a
     sentence, not a failure: /start goes on signing a newcomer up after it."""
-    view = await _as_anyone(context, lead_cases.view_lead, OpenLead(lead_id))
+    command = OpenLead(lead_id, admin=is_admin(update, context))
+    try:
+        view = await _as_anyone(context, lead_cases.view_lead, command)
+    except NotAllowed as refusal:
+        # A closed lead of someone else's: one sentence, neither card nor files.
+        await say(update, context, escape(refusal.sentence))
+        return
     if view is None:
         await say(update, context, lead_texts.NO_SUCH_LEAD)
         return

@@ -10,10 +10,17 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from domain import sellers
-from domain.credentials import DocumentKind
-from domain.sellers import FindInCategory, FindSellers, Found, Invite, Search, ViewSeller
+from domain.sellers import (
+    FindInCategory,
+    FindSellers,
+    Found,
+    Invite,
+    Search,
+    SellerFiles,
+    ViewSeller,
+)
 from handlers.core import texts as common_texts
-from handlers.core.common import answer_query, later, say
+from handlers.core.common import answer_query, is_admin, later, say
 from handlers.core.context import LeadlineContext
 from handlers.leads import views as lead_views
 from handlers.providers import texts, views
@@ -81,7 +88,7 @@ async def page(update: Update, context: LeadlineContext) -> None:
 
 async def view(update: Update, context: LeadlineContext) -> None:
     """Opens a seller's public card, with what the viewer may do."""
-    command = ViewSeller(ProviderView.of(update).seller_id)
+    command = ViewSeller(ProviderView.of(update).seller_id, admin=is_admin(update, context))
     profile = await context.turn.run(sellers.public_profile, command)
     await answer_query(update, context)
     actions = views.card_actions(profile, context.turn.actor)
@@ -89,12 +96,13 @@ async def view(update: Update, context: LeadlineContext) -> None:
 
 
 async def send_documents(update: Update, context: LeadlineContext) -> None:
-    """Sends a seller's resume or verification documents as files."""
+    """Sends a seller's resume or verification documents as files, to those who may have
+    them (anyone else gets one sentence)."""
     pressed = ProviderFiles.of(update)
-    profile = await context.turn.run(sellers.public_profile, ViewSeller(pressed.seller_id))
-    await answer_query(update, context)
     resume = isinstance(pressed, ProviderResume)
-    wanted = [d for d in profile.credentials.documents if (d.kind is DocumentKind.RESUME) == resume]
+    command = SellerFiles(pressed.seller_id, resume, admin=is_admin(update, context))
+    wanted = await context.turn.run(sellers.seller_files, command)
+    await answer_query(update, context)
     chat = update.effective_chat
     assert chat is not None
     bot = context.bot

@@ -28,9 +28,9 @@ from handlers.providers.buttons import (
 def card_actions(profile: PublicProfile, viewer: User) -> InlineKeyboardMarkup | None:
     seller = profile.user.id or 0
     buttons = []
-    if profile.credentials.resume:
+    if profile.credentials.resume and profile.resume_shared:
         buttons.append(button(texts.RESUME, ProviderResume(seller)))
-    if profile.credentials.verification:
+    if profile.credentials.verification and profile.documents_shared:
         buttons.append(button(texts.DOCUMENTS, ProviderDocuments(seller)))
     if viewer.is_buyer and viewer.id != profile.user.id:
         buttons.append(button(texts.INVITE, ProviderInvite(seller)))

@@ -73,6 +73,13 @@ async def start(update: Update, context: LeadlineContext) -> str | int:
     """Signs a newcomer up, resumes signup, confirms an email link, or shows the menu."""
     turn = context.turn
     payload = context.args[0] if context.args else ""
+    shared = leads.DEEP_LINK.match(payload)
+    if shared is not None and turn.user is None:
+        # Someone unknown opening a share link reads the lead and is told how to join;
+        # nothing is stored about them until they send /start to sign up.
+        await leads.send_lead(update, context, int(shared.group(1)))
+        await say(update, context, signup_texts.JOIN_AFTER_SHARED_LEAD)
+        return END
     arrival = await accounts.start(
         turn.uow, turn.user, accounts.Start(identity(update), payload), turn.now
     )
@@ -83,9 +90,9 @@ async def start(update: Update, context: LeadlineContext) -> str | int:
         await say(update, context, texts.email_confirmed(user.email or ""))
         if user.signup_stage is SignupStage.DISPLAY_NAME:
             return await ask(update, context, arrival.progress)
-    elif (lead := leads.DEEP_LINK.match(payload)) is not None:
+    elif shared is not None:
         # A shared lead opens for whoever taps the link; newcomers then go on signing up.
-        await leads.send_lead(update, context, int(lead.group(1)))
+        await leads.send_lead(update, context, int(shared.group(1)))
         if user.signed_up:
             return END
     if user.signup_stage is SignupStage.TERMS:

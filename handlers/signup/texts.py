@@ -11,3 +11,8 @@ NO_CATEGORIES = "None"
 
 def categories_chosen(categories: list[str]) -> str:
     return ", ".join(categories) or NO_CATEGORIES
+
+
+JOIN_AFTER_SHARED_LEAD = (
+    "To bid on leads or post your own, send /start and sign up: it takes a minute."
+)
