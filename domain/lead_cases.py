@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from domain.audit import Who
 from domain.errors import InvalidInput, NotAllowed, NotFound
 from domain.events import LeadChanged, LeadPublished, LeadWithdrawn
 from domain.leads import (
@@ -20,7 +21,7 @@ from domain.leads import (
     validate_description,
     validate_title,
 )
-from domain.lifecycle import Action, Actor, LeadStatus, next_status
+from domain.lifecycle import Action, Actor, LeadStatus
 from domain.model import User
 from domain.money import parse_money
 from domain.ports import Page, UnitOfWork
@@ -277,7 +278,7 @@ async def publish(uow: UnitOfWork, buyer: User, command: OwnLead, now: datetime)
     lead = await _own_lead(uow, buyer, command.lead_id)
     buyer.ensure_active("post leads")
     lead.ensure_complete()
-    lead.status = next_status(lead.status, Action.PUBLISH, Actor.BUYER)
+    lead.move(Action.PUBLISH, Actor.BUYER, Who.of(buyer), now)
     lead.published_at = now
     await uow.leads.save(lead)
     alerted = await uow.leads.record_matches(lead, now)
@@ -288,7 +289,7 @@ async def publish(uow: UnitOfWork, buyer: User, command: OwnLead, now: datetime)
 async def withdraw(uow: UnitOfWork, buyer: User, command: OwnLead, now: datetime) -> Lead:
     """Takes the lead off the market; open offers lapse and sellers in talks are told."""
     lead = await _own_lead(uow, buyer, command.lead_id)
-    lead.status = next_status(lead.status, Action.WITHDRAW, Actor.BUYER)
+    lead.move(Action.WITHDRAW, Actor.BUYER, Who.of(buyer), now)
     await uow.leads.save(lead)
     await uow.threads.supersede_open_offers(lead.key, now)
     uow.record(LeadWithdrawn(lead, await _sellers_in_talks(uow, lead)))

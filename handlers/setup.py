@@ -30,6 +30,9 @@ from handlers.core.turn import close_unclaimed, through_turns
 from handlers.dashboard import view as dashboard
 from handlers.deals import flow as deals
 from handlers.deals import notices as deal_notices
+from handlers.disputes import admin as dispute_admin
+from handlers.disputes import flow as disputes
+from handlers.disputes import notices as dispute_notices
 from handlers.leads import find as leads
 from handlers.leads import notices as lead_notices
 from handlers.leads import post as newlead
@@ -61,6 +64,7 @@ def notifier() -> Notifier:
         signup_notices.NOTICES,
         review_notices.NOTICES,
         nudge_notices.NOTICES,
+        dispute_notices.NOTICES,
         reactions=[review_notices.REACTIONS],
     )
 
@@ -80,6 +84,7 @@ def register(app: LeadlineApp) -> None:
         deals.build(flows),
         reviews.build(flows),
         contracts.build(flows),
+        disputes.build(flows),
         chat.build(flows),
         credentials.build(flows),
         credentials.remove_handler(),
@@ -87,6 +92,7 @@ def register(app: LeadlineApp) -> None:
         *deals.handlers(),
         *reviews.handlers(),
         *contract_actions.handlers(),
+        *dispute_admin.handlers(),
         *chat.handlers(),
         profile.profile_command(),
         profile.resend_handler(),

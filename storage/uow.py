@@ -14,8 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_
 from domain.errors import Conflict
 from domain.events import Event
 from domain.ports import (
+    AuditRepository,
     CategoryRepository,
     ContractRepository,
+    DisputeRepository,
     EmailTokenRepository,
     LeadRepository,
     NudgeRepository,
@@ -27,7 +29,9 @@ from domain.ports import (
     UpdateLog,
     UserRepository,
 )
+from storage.audit import SqlAuditRepository
 from storage.contracts import SqlContractRepository
+from storage.disputes import SqlDisputeRepository
 from storage.integrity import CONFLICT, lost_race, report_bug
 from storage.leads import SqlLeadRepository
 from storage.models import ConversationRow, PersistenceRow
@@ -72,6 +76,8 @@ class SqlUnitOfWork:
     reviews: ReviewRepository
     contracts: ContractRepository
     nudges: NudgeRepository
+    disputes: DisputeRepository
+    audit: AuditRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -94,6 +100,8 @@ class SqlUnitOfWork:
         self.reviews = SqlReviewRepository(session)
         self.contracts = SqlContractRepository(session)
         self.nudges = SqlNudgeRepository(session)
+        self.disputes = SqlDisputeRepository(session)
+        self.audit = SqlAuditRepository(session)
         return self
 
     async def __aexit__(
