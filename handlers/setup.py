@@ -78,13 +78,15 @@ def register(app: LeadlineApp) -> None:
         chat.edits_handler(),
         # A payment is recorded whatever flow the buyer is in.
         *contract_payments.handlers(),
+        # Before signup: an administrator need not have finished signing up to answer a
+        # dispute's questions (the flow takes their text only while they are in it).
+        disputes.build(flows),
         signup.build(),
         profile.build(flows),
         newlead.build(flows),
         deals.build(flows),
         reviews.build(flows),
         contracts.build(flows),
-        disputes.build(flows),
         chat.build(flows),
         credentials.build(flows),
         credentials.remove_handler(),
