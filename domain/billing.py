@@ -43,6 +43,7 @@ class PaymentMethod(StrEnum):
     CASH = "cash"
     OTHER = "other"  # typed by the buyer (the note says which)
     TELEGRAM = "telegram"  # a Telegram invoice, paid through the payment provider
+    DISPUTE = "dispute"  # an administrator resolved a dispute: the seller is paid this
 
 
 # The methods a buyer picks from with a tap; anything else they type.

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from domain.audit import Who
 from domain.billing import Payment
 from domain.contracts import (
     ContractStep,
@@ -42,7 +43,7 @@ from domain.events import (
     ExtensionProposed,
     WorkDelivered,
 )
-from domain.lifecycle import Action, Actor, next_status
+from domain.lifecycle import Action, Actor
 from domain.model import User
 from domain.ports import UnitOfWork
 
@@ -169,12 +170,20 @@ async def _card(uow: UnitOfWork, me: User, contract_id: int, now: datetime) -> C
 
 
 async def advance(
-    uow: UnitOfWork, engagement: Engagement, action: Action, side: Actor, **changes: Any
+    uow: UnitOfWork,
+    engagement: Engagement,
+    action: Action,
+    side: Actor,
+    by: Who,
+    now: datetime,
+    reason: str | None = None,
+    **changes: Any,
 ) -> Engagement:
-    """Moves the lead on (lifecycle table) and writes the contract's changes; the lead
-    first, so that of two moves at once the second finds it changed."""
+    """Moves the lead on (lifecycle table, noted in the audit log) and writes the
+    contract's changes; the lead first, so that of two moves at once the second finds it
+    changed."""
     lead = engagement.lead
-    lead.status = next_status(lead.status, action, side)
+    lead.move(action, side, by, now, reason)
     await uow.leads.save(lead)
     contract = await uow.contracts.save(replace(engagement.contract, **changes))
     return replace(engagement, lead=lead, contract=contract)
@@ -233,7 +242,7 @@ async def deliver(uow: UnitOfWork, me: User, command: OpenContract, now: datetim
     engagement, side = await checked(uow, me, command.contract_id, Move.DELIVER, now)
     me.ensure_active("deliver work")
     engagement = await advance(
-        uow, engagement, Action.DELIVER, side, delivered_at=now, approved_at=None
+        uow, engagement, Action.DELIVER, side, Who.of(me), now, delivered_at=now, approved_at=None
     )
     await log_step(uow, engagement, StepKind.DELIVERED, me, now)
     uow.record(WorkDelivered(engagement))
@@ -246,7 +255,9 @@ async def request_changes(
     """The buyer sends the delivery back with a note; the lead is in progress again."""
     engagement, side = await checked(uow, me, command.contract_id, Move.REQUEST_CHANGES, now)
     note = validate_change_note(command.note)
-    engagement = await advance(uow, engagement, Action.REQUEST_CHANGES, side)
+    engagement = await advance(
+        uow, engagement, Action.REQUEST_CHANGES, side, Who.of(me), now, reason=note
+    )
     await log_step(uow, engagement, StepKind.CHANGES_REQUESTED, me, now, note=note)
     uow.record(ChangesRequested(engagement, note))
     return engagement
@@ -258,7 +269,9 @@ async def cancel_overdue(
     """The buyer cancels a lead whose due date passed without a delivery; the seller is
     told no payment is due."""
     engagement, side = await checked(uow, me, command.contract_id, Move.CANCEL, now)
-    engagement = await advance(uow, engagement, Action.CANCEL, side, cancelled_at=now)
+    engagement = await advance(
+        uow, engagement, Action.CANCEL, side, Who.of(me), now, cancelled_at=now
+    )
     await log_step(uow, engagement, StepKind.CANCELLED, me, now)
     uow.record(ContractCancelled(engagement, me, agreed=False))
     return engagement
@@ -316,7 +329,7 @@ async def answer_proposal(
         engagement = await _answer_extension(uow, engagement, proposal, me, command.accept, now)
     elif command.accept:
         engagement = await advance(
-            uow, engagement, Action.CANCEL_BY_AGREEMENT, side, cancelled_at=now
+            uow, engagement, Action.CANCEL_BY_AGREEMENT, side, Who.of(me), now, cancelled_at=now
         )
         await log_step(uow, engagement, StepKind.CANCELLATION_AGREED, me, now)
         uow.record(ContractCancelled(engagement, me, agreed=True))

@@ -43,6 +43,7 @@ class Move(StrEnum):
     ANSWER_EXTENSION = "answer_extension"
     PROPOSE_CANCELLATION = "propose_cancellation"
     ANSWER_CANCELLATION = "answer_cancellation"
+    DISPUTE = "dispute"  # either side asks the platform to decide (domain/disputes.py)
 
 
 def stage_of(status: LeadStatus, contract: Contract, now: datetime) -> Stage:
@@ -63,20 +64,21 @@ def stage_of(status: LeadStatus, contract: Contract, now: datetime) -> Stage:
 
 B, S = Actor.BUYER, Actor.SELLER
 M = Move
-# Either side may propose a mutual cancellation while the work is going on; the other answers.
-_MUTUAL = frozenset({M.PROPOSE_CANCELLATION, M.ANSWER_CANCELLATION})
+# Either side may propose a mutual cancellation while the work is going on (the other
+# answers), or open a dispute.
+_EITHER = frozenset({M.PROPOSE_CANCELLATION, M.ANSWER_CANCELLATION, M.DISPUTE})
 
 # Who may do what in each stage: (stage, side) -> moves. Everything else is refused.
 RULES: dict[tuple[Stage, Actor], frozenset[Move]] = {
-    (Stage.IN_PROGRESS, B): _MUTUAL | {M.EXTEND},
-    (Stage.IN_PROGRESS, S): _MUTUAL | {M.DELIVER, M.ANSWER_EXTENSION},
-    (Stage.OVERDUE, B): _MUTUAL | {M.EXTEND, M.CANCEL},
-    (Stage.OVERDUE, S): _MUTUAL | {M.DELIVER, M.ANSWER_EXTENSION},
-    (Stage.DELIVERED, B): _MUTUAL | {M.APPROVE, M.REQUEST_CHANGES},
-    (Stage.DELIVERED, S): _MUTUAL,
+    (Stage.IN_PROGRESS, B): _EITHER | {M.EXTEND},
+    (Stage.IN_PROGRESS, S): _EITHER | {M.DELIVER, M.ANSWER_EXTENSION},
+    (Stage.OVERDUE, B): _EITHER | {M.EXTEND, M.CANCEL},
+    (Stage.OVERDUE, S): _EITHER | {M.DELIVER, M.ANSWER_EXTENSION},
+    (Stage.DELIVERED, B): _EITHER | {M.APPROVE, M.REQUEST_CHANGES},
+    (Stage.DELIVERED, S): _EITHER,
     # Approving again shows the payment again (a lost invoice is sent anew).
-    (Stage.AWAITING_PAYMENT, B): _MUTUAL | {M.APPROVE, M.PAY},
-    (Stage.AWAITING_PAYMENT, S): _MUTUAL,
+    (Stage.AWAITING_PAYMENT, B): _EITHER | {M.APPROVE, M.PAY},
+    (Stage.AWAITING_PAYMENT, S): _EITHER,
 }
 
 # Who a move belongs to; the other side is told so in one sentence.
@@ -153,6 +155,14 @@ class StepKind(StrEnum):
     CANCELLATION_PROPOSED = "cancellation_proposed"
     CANCELLATION_AGREED = "cancellation_agreed"  # the lead is cancelled
     CANCELLATION_REFUSED = "cancellation_refused"
+    # A dispute (note: the reason), what the platform wrote to a side (note: the message),
+    # and how an administrator resolved it (note: their note to both sides).
+    DISPUTE_OPENED = "dispute_opened"
+    SUPPORT_TO_BUYER = "support_to_buyer"
+    SUPPORT_TO_SELLER = "support_to_seller"
+    RESOLVED_COMPLETED = "resolved_completed"
+    RESOLVED_CANCELLED = "resolved_cancelled"
+    RESOLVED_SPLIT = "resolved_split"
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from domain.audit import Who
 from domain.errors import Conflict, NotAllowed, NotFound
 from domain.events import Hired, LeadFilled, OfferDeclined, OfferMade, OfferWithdrawn
 from domain.leads import Lead
-from domain.lifecycle import Action, Actor, LeadStatus, next_status
+from domain.lifecycle import Action, Actor, LeadStatus
 from domain.limits import Usage, ensure_within
 from domain.model import User
 from domain.money import parse_money
@@ -261,7 +262,7 @@ async def accept(uow: UnitOfWork, me: User, command: AnswerOffer, now: datetime)
     check(deal.offer, latest, me.key, deal.thread, OfferAction.ACCEPT)
     lead = deal.lead
     actor = Actor.BUYER if me.id == lead.buyer_id else Actor.SELLER
-    lead.status = next_status(lead.status, Action.HIRE, actor)
+    lead.move(Action.HIRE, actor, Who.of(me), now)
     # The lead first: of two accepts at once the second waits on it (and then finds it
     # changed) instead of each holding an offer the other needs.
     await uow.leads.save(lead)

@@ -13,6 +13,7 @@ from domain.billing import Payment
 from domain.chat import Relay, RelayedMessage
 from domain.contact import ContactMessage
 from domain.contracts import ContractStep, Engagement
+from domain.disputes import Dispute
 from domain.leads import Lead, LeadChange
 from domain.model import User
 from domain.negotiation import Contract, Deal, Thread
@@ -152,6 +153,38 @@ class CancellationRefused(Event):
     engagement: Engagement
     proposal: ContractStep
     by: User
+
+
+# Disputes: opened by either side, settled by an administrator (domain/dispute_cases.py).
+
+
+@dataclass(frozen=True)
+class DisputeOpened(Event):
+    """``by`` opened a dispute: the other side is told, and every administrator (their
+    Telegram ids, ``admins``) gets the dispute card."""
+
+    engagement: Engagement
+    dispute: Dispute
+    by: User
+    admins: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SupportMessaged(Event):
+    """An administrator wrote to one side of a disputed contract (logged in the thread)."""
+
+    engagement: Engagement
+    recipient: User
+    text: str
+
+
+@dataclass(frozen=True)
+class DisputeResolved(Event):
+    """An administrator settled the dispute; both sides hear the outcome and the note."""
+
+    engagement: Engagement
+    dispute: Dispute
+    payment: Payment | None
 
 
 # Reviews: stars per skill and the seller's rating of the buyer (domain/review_cases.py).

@@ -12,6 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from domain import privacy
+from domain.audit import Who
 from domain.errors import InvalidInput, NotAllowed, NotFound
 from domain.events import LeadChanged, LeadPublished, LeadWithdrawn
 from domain.leads import (
@@ -22,7 +23,7 @@ from domain.leads import (
     validate_description,
     validate_title,
 )
-from domain.lifecycle import Action, Actor, LeadStatus, next_status
+from domain.lifecycle import Action, Actor, LeadStatus
 from domain.limits import Usage, ensure_within
 from domain.model import User
 from domain.money import parse_money
@@ -285,7 +286,7 @@ async def publish(uow: UnitOfWork, buyer: User, command: OwnLead, now: datetime)
     buyer.ensure_active("post leads")
     lead.ensure_complete()
     await ensure_within(uow, buyer, Usage.LEAD_PUBLISHED, now)
-    lead.status = next_status(lead.status, Action.PUBLISH, Actor.BUYER)
+    lead.move(Action.PUBLISH, Actor.BUYER, Who.of(buyer), now)
     lead.published_at = now
     await uow.leads.save(lead)
     alerted = await uow.leads.record_matches(lead, now)
@@ -296,7 +297,7 @@ async def publish(uow: UnitOfWork, buyer: User, command: OwnLead, now: datetime)
 async def withdraw(uow: UnitOfWork, buyer: User, command: OwnLead, now: datetime) -> Lead:
     """Takes the lead off the market; open offers lapse and sellers in talks are told."""
     lead = await _own_lead(uow, buyer, command.lead_id)
-    lead.status = next_status(lead.status, Action.WITHDRAW, Actor.BUYER)
+    lead.move(Action.WITHDRAW, Actor.BUYER, Who.of(buyer), now)
     await uow.leads.save(lead)
     await uow.threads.supersede_open_offers(lead.key, now)
     uow.record(LeadWithdrawn(lead, await _sellers_in_talks(uow, lead)))

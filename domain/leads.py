@@ -8,8 +8,9 @@ from datetime import datetime
 from enum import StrEnum
 
 from domain import validation
+from domain.audit import AuditEntry, Subject, Who
 from domain.errors import InvalidInput, NotAllowed
-from domain.lifecycle import LeadStatus
+from domain.lifecycle import Action, Actor, LeadStatus, next_status
 from domain.money import Money
 from domain.skills import SkillName, parse_skill_list, skill_key
 
@@ -47,6 +48,8 @@ class Lead:
     published_at: datetime | None = None
     id: int | None = None
     version: int = 0
+    # Moves made since the lead was loaded: saving the lead writes them to the audit log.
+    moves: list[AuditEntry] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def missing(self) -> list[str]:
@@ -69,6 +72,16 @@ class Lead:
     @property
     def editable(self) -> bool:
         return self.status in EDITABLE
+
+    def move(
+        self, action: Action, actor: Actor, by: Who, at: datetime, reason: str | None = None
+    ) -> None:
+        """Moves the lead on by the lifecycle table (NotAllowed with a sentence if it may
+        not), noting who moved it, when and why for the audit log."""
+        before = self.status
+        self.status = next_status(before, action, actor)
+        detail = f"{before} → {self.status} by the {actor}" + (f": {reason}" if reason else "")
+        self.moves.append(AuditEntry(at, f"lead.{action}", Subject.LEAD, self.key, by, detail))
 
     def ensure_editable(self) -> None:
         if not self.editable:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.audit import Who
 from domain.billing import (
     Bill,
     Payment,
@@ -151,7 +152,9 @@ async def confirm_payment(
 async def _complete(
     uow: UnitOfWork, engagement: Engagement, me: User, payment: Payment, now: datetime
 ) -> Engagement:
-    engagement = await advance(uow, engagement, Action.CLOSE, Actor.BUYER, completed_at=now)
+    engagement = await advance(
+        uow, engagement, Action.CLOSE, Actor.BUYER, Who.of(me), now, completed_at=now
+    )
     await log_step(uow, engagement, StepKind.COMPLETED, me, now)
     uow.record(ContractPaid(engagement, payment))
     uow.record(LeadCompleted(engagement.lead, engagement.contract))

@@ -8,11 +8,13 @@ from datetime import datetime
 from types import TracebackType
 from typing import Generic, Protocol, Self, TypeVar
 
+from domain.audit import LATEST, AuditEntry
 from domain.billing import Payment
 from domain.chat import RelayedMessage
 from domain.contact import ContactConversation, ContactMessage
 from domain.contracts import ContractStep
 from domain.credentials import Credentials, Education, PortfolioLink, ProfileDocument
+from domain.disputes import Dispute
 from domain.events import Event
 from domain.leads import Lead, SellerMatch
 from domain.lifecycle import LeadStatus
@@ -140,6 +142,8 @@ class UnitOfWork(Protocol):
     usage: UsageRepository
     # The abuse limits the use cases enforce (bot/ sets them from the configuration).
     limits: Limits
+    disputes: DisputeRepository
+    audit: AuditRepository
 
     async def __aenter__(self) -> Self: ...
 
@@ -420,4 +424,35 @@ class UsageRepository(Protocol):
     ) -> list[datetime]:
         """When the user did ``usage`` after ``since`` and up to ``until``, newest first, at
         most ``limit`` times (counted from the rows each use leaves: leads, offers...)."""
+
+
+class DisputeRepository(Protocol):
+    """Disputes of contracts, with the files their openers sent (one per contract)."""
+
+    async def add(self, dispute: Dispute) -> Dispute: ...
+
+    async def get(self, dispute_id: int) -> Dispute | None: ...
+
+    async def of_contract(self, contract_id: int) -> Dispute | None: ...
+
+    async def resolve(self, dispute: Dispute) -> None:
+        """Writes the resolution if the dispute is still open (else Conflict)."""
+        ...
+
+    async def open(self, limit: int) -> list[Dispute]:
+        """Open disputes, oldest first."""
+        ...
+
+
+class AuditRepository(Protocol):
+    """The audit log, append-only."""
+
+    async def add(self, entry: AuditEntry) -> None: ...
+
+    async def latest_for_lead(self, lead_id: int, limit: int = LATEST) -> list[AuditEntry]:
+        """What happened to a lead, newest first."""
+        ...
+
+    async def latest_for_user(self, user_id: int, limit: int = LATEST) -> list[AuditEntry]:
+        """What a user did and what was done to them, newest first."""
         ...

@@ -319,12 +319,12 @@ Entry = Opened | Offered | Decided | HiredHere | Said | PaidHere | Stepped
 
 @dataclass(frozen=True)
 class Transcript:
-    """The whole record of a thread, exported by ``reader``."""
+    """The whole record of a thread, exported by ``reader`` (None: Leadline support)."""
 
     lead: Lead
     buyer: User
     seller: User
-    reader: User
+    reader: User | None
     entries: list[Entry]
 
     def author(self, user_id: int) -> User:
@@ -337,11 +337,16 @@ async def transcript(
     """The whole record of a thread: messages (every version), offers and their outcome,
     the hiring and what happened to the contract since, in time order."""
     thread, lead = await load_party(uow, me, command.thread_id)
+    return await record_of(uow, thread, lead, me)
+
+
+async def record_of(uow: UnitOfWork, thread: Thread, lead: Lead, reader: User | None) -> Transcript:
+    """The transcript of ``thread`` (on ``lead``), for a reader already allowed to see it."""
     assert thread.id is not None
     parties = await uow.users.get_many({thread.buyer_id, thread.seller_id})
     buyer, seller = parties.get(thread.buyer_id), parties.get(thread.seller_id)
     assert buyer is not None and seller is not None
-    record = Transcript(lead, buyer, seller, me, [Opened(thread.created_at)])
+    record = Transcript(lead, buyer, seller, reader, [Opened(thread.created_at)])
     entries = record.entries
     for number, offer in enumerate(await uow.threads.offers(thread.id), 1):
         entries.append(Offered(offer.created_at, number, offer, record.author(offer.author_id)))

@@ -32,6 +32,9 @@ from handlers.core.turn import close_unclaimed, through_turns
 from handlers.dashboard import view as dashboard
 from handlers.deals import flow as deals
 from handlers.deals import notices as deal_notices
+from handlers.disputes import admin as dispute_admin
+from handlers.disputes import flow as disputes
+from handlers.disputes import notices as dispute_notices
 from handlers.leads import find as leads
 from handlers.leads import notices as lead_notices
 from handlers.leads import post as newlead
@@ -69,6 +72,7 @@ def notifier() -> Notifier:
         review_notices.NOTICES,
         nudge_notices.NOTICES,
         contact_notices.NOTICES,
+        dispute_notices.NOTICES,
         reactions=[review_notices.REACTIONS],
     )
 
@@ -87,6 +91,9 @@ def register(app: LeadlineApp) -> None:
         contact.build(flows),
         contact.build_answers(flows),
         *terms.handlers(),
+        # Before signup: an administrator need not have finished signing up to answer a
+        # dispute's questions (the flow takes their text only while they are in it).
+        disputes.build(flows),
         signup.build(),
         profile.build(flows),
         newlead.build(flows),
@@ -100,6 +107,7 @@ def register(app: LeadlineApp) -> None:
         *deals.handlers(),
         *reviews.handlers(),
         *contract_actions.handlers(),
+        *dispute_admin.handlers(),
         *chat.handlers(),
         profile.profile_command(),
         profile.resend_handler(),

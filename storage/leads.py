@@ -38,6 +38,7 @@ from domain.money import Money
 from domain.ports import Page
 from domain.search import SearchQuery
 from domain.skills import skill_key
+from storage import audit
 from storage.models import (
     MAX_ID,
     CategoryRow,
@@ -146,6 +147,9 @@ class SqlLeadRepository:
         assert row is not None
         await self._write(row, lead)
         lead.version = row.version
+        # The moves through the lifecycle are written with the lead, into the audit log.
+        audit.write(self._session, lead.moves)
+        lead.moves.clear()
 
     async def _write(self, row: LeadRow, lead: Lead) -> None:
         row.title, row.description = lead.title, lead.description

@@ -636,3 +636,66 @@ class ContactMessageRow(Base):
     files: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     at: Mapped[datetime] = mapped_column(index=True)
     admin_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class DisputeRow(Base):
+    """A contract's dispute (one per contract): why it was opened, and how an administrator
+    resolved it (resolved_by_telegram_id: administrators may have no account)."""
+
+    __tablename__ = "disputes"
+    __table_args__ = (Index("ix_disputes_status_opened_at", "status", "opened_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(
+        ForeignKey("contracts.id", ondelete="CASCADE"), unique=True
+    )
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    opened_by: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    opened_at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    paid_minor: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    note: Mapped[str | None] = mapped_column(Text)
+    resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    resolved_by_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
+    files: Mapped[list[DisputeFileRow]] = relationship(
+        order_by="DisputeFileRow.position", lazy="raise", cascade="all, delete-orphan"
+    )
+
+
+class DisputeFileRow(Base):
+    """A photo or document sent with a dispute (kept like relayed messages' files)."""
+
+    __tablename__ = "dispute_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dispute_id: Mapped[int] = mapped_column(
+        ForeignKey("disputes.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    file_id: Mapped[str] = mapped_column(String(256))
+    file_name: Mapped[str | None] = mapped_column(String(256))
+
+
+class AuditRow(Base):
+    """The audit log, append-only: who (a user, an administrator's Telegram id, or neither:
+    the system) did what to which object, when and why."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_subject", "subject_kind", "subject_id", "id"),
+        Index("ix_audit_log_actor", "actor_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
+    action: Mapped[str] = mapped_column(String(40))
+    subject_kind: Mapped[str] = mapped_column(String(16))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    detail: Mapped[str | None] = mapped_column(Text)

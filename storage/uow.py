@@ -15,9 +15,11 @@ from domain.errors import Conflict
 from domain.events import Event
 from domain.limits import Limits
 from domain.ports import (
+    AuditRepository,
     CategoryRepository,
     ContactRepository,
     ContractRepository,
+    DisputeRepository,
     EmailTokenRepository,
     LeadRepository,
     NudgeRepository,
@@ -30,8 +32,10 @@ from domain.ports import (
     UsageRepository,
     UserRepository,
 )
+from storage.audit import SqlAuditRepository
 from storage.contact import SqlContactRepository
 from storage.contracts import SqlContractRepository
+from storage.disputes import SqlDisputeRepository
 from storage.integrity import CONFLICT, lost_race, report_bug
 from storage.leads import SqlLeadRepository
 from storage.models import ConversationRow, PersistenceRow
@@ -79,6 +83,8 @@ class SqlUnitOfWork:
     nudges: NudgeRepository
     contact: ContactRepository
     usage: UsageRepository
+    disputes: DisputeRepository
+    audit: AuditRepository
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], limits: Limits | None = None
@@ -107,6 +113,8 @@ class SqlUnitOfWork:
         self.nudges = SqlNudgeRepository(session)
         self.contact = SqlContactRepository(session, self.users)
         self.usage = SqlUsageRepository(session)
+        self.disputes = SqlDisputeRepository(session)
+        self.audit = SqlAuditRepository(session)
         return self
 
     async def __aexit__(

@@ -217,7 +217,7 @@ def transcript(record: Transcript, now: datetime) -> str:
         "Leadline transcript",
         f"Lead #{record.lead.id}: {record.lead.title}",
         f"Between {_role(record, record.buyer)} and {_role(record, record.seller)}",
-        f"Exported {_utc(now)} by {record.reader.name}",
+        f"Exported {_utc(now)} by {record.reader.name if record.reader else 'Leadline support'}",
         "",
     ]
     lines = [f"{_utc(entry.at)}  {_line(record, entry)}" for entry in record.entries]

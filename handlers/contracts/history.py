@@ -14,6 +14,11 @@ from handlers.contracts.texts import METHOD_WORDS, day, days, method_words, name
 from handlers.core.limits import clip
 
 HISTORY_SHOWN = 12
+RESOLUTIONS = {
+    StepKind.RESOLVED_COMPLETED: "completed, the seller is paid the agreed amount",
+    StepKind.RESOLVED_CANCELLED: "cancelled, no payment",
+    StepKind.RESOLVED_SPLIT: "split, the seller is paid a part of the agreed amount",
+}
 NOTE_SHOWN = 80
 
 _STAGE_LINES = {
@@ -82,6 +87,13 @@ def step_words(step: ContractStep, engagement: Engagement, reader: User) -> str:
             return f"✖️ {who} agreed: cancelled by mutual agreement"
         case StepKind.CANCELLATION_REFUSED:
             return f"🤝 {who} refused to cancel"
+        case StepKind.DISPUTE_OPENED:
+            return f"⚖️ {who} opened a dispute: “{escape(clip(step.note or '', NOTE_SHOWN))}”"
+        case StepKind.SUPPORT_TO_BUYER | StepKind.SUPPORT_TO_SELLER:
+            side = "buyer" if step.kind is StepKind.SUPPORT_TO_BUYER else "seller"
+            return f"🛡 Leadline support wrote to the {side}"
+        case StepKind.RESOLVED_COMPLETED | StepKind.RESOLVED_CANCELLED | StepKind.RESOLVED_SPLIT:
+            return f"⚖️ Dispute resolved: {RESOLUTIONS[step.kind]}"
 
 
 def contract_section(card: ContractCard) -> str:
@@ -146,9 +158,25 @@ def transcript_step(step: ContractStep, actor: str) -> str:
             return f"{actor} agreed: the lead was cancelled by mutual agreement"
         case StepKind.CANCELLATION_REFUSED:
             return f"{actor} refused to cancel"
+        case StepKind.DISPUTE_OPENED:
+            return f"{actor} opened a dispute: {step.note or ''}"
+        case StepKind.SUPPORT_TO_BUYER:
+            return f"🛡 Leadline support to the buyer: {step.note or ''}"
+        case StepKind.SUPPORT_TO_SELLER:
+            return f"🛡 Leadline support to the seller: {step.note or ''}"
+        case StepKind.RESOLVED_COMPLETED | StepKind.RESOLVED_CANCELLED | StepKind.RESOLVED_SPLIT:
+            return (
+                f"Leadline support resolved the dispute: {RESOLUTIONS[step.kind]} — note: "
+                f"{step.note or ''}"
+            )
 
 
 def transcript_payment(payment: Payment, actor: str) -> str:
+    if payment.method is PaymentMethod.DISPUTE:
+        return (
+            f"By dispute resolution the seller is paid {payment.amount.format()} (+ "
+            f"{payment.fee.format()} service fee)"
+        )
     how = payment.note if payment.method is PaymentMethod.OTHER else METHOD_WORDS[payment.method]
     line = (
         f"{actor} paid {payment.total.format()} ({payment.amount.format()} agreed + "

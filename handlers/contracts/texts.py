@@ -49,6 +49,7 @@ METHOD_WORDS = {
     PaymentMethod.CASH: "cash",
     PaymentMethod.OTHER: "another way",
     PaymentMethod.TELEGRAM: "Telegram payment",
+    PaymentMethod.DISPUTE: "dispute resolution",
 }
 
 NOTHING_CHANGED = "Nothing was changed."

@@ -30,6 +30,7 @@ from handlers.contracts.buttons import (
     ContractProposeCancelConfirm,
 )
 from handlers.core.keyboards import button, rows
+from handlers.disputes.views import open_button as open_dispute
 
 EXTEND_OPTIONS = (3, 7, 14)
 
@@ -59,6 +60,8 @@ def card_buttons(card: ContractCard) -> list[InlineKeyboardButton]:
         found += answer_buttons(cancellation, texts.AGREE_CANCEL, texts.REFUSE_CANCEL)
     elif cancellation is None and Move.PROPOSE_CANCELLATION in moves:
         found.append(button(texts.PROPOSE_CANCEL, ContractProposeCancel(contract)))
+    if Move.DISPUTE in moves:
+        found.append(open_dispute(contract))
     return found
 
 
@@ -96,12 +99,13 @@ def delivery_card(engagement: Engagement) -> InlineKeyboardMarkup:
         button(texts.APPROVE, ContractApprove(contract)),
         button(texts.REQUEST_CHANGES, ContractChanges(contract)),
         _message(engagement),
+        open_dispute(contract),
     )
 
 
 def deliver_again(engagement: Engagement) -> InlineKeyboardMarkup:
     deliver = button(texts.DELIVERED, ContractDeliver(engagement.contract.key))
-    return rows(deliver, _message(engagement))
+    return rows(deliver, _message(engagement), open_dispute(engagement.contract.key))
 
 
 def message_only(engagement: Engagement) -> InlineKeyboardMarkup:

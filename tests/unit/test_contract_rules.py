@@ -53,18 +53,19 @@ CONTRACT = Contract(
 )
 D, RC, AP, PAY = Move.DELIVER, Move.REQUEST_CHANGES, Move.APPROVE, Move.PAY
 CX, EX, AE = Move.CANCEL, Move.EXTEND, Move.ANSWER_EXTENSION
-PC, AC = Move.PROPOSE_CANCELLATION, Move.ANSWER_CANCELLATION
+PC, AC, DS = Move.PROPOSE_CANCELLATION, Move.ANSWER_CANCELLATION, Move.DISPUTE
 
-# (stage, side) -> the moves allowed; every other move is refused with a sentence.
+# (stage, side) -> the moves allowed; every other move is refused with a sentence. Either
+# side may open a dispute while the work is going on.
 TABLE: list[tuple[Stage, Actor, set[Move]]] = [
-    (Stage.IN_PROGRESS, B, {EX, PC, AC}),
-    (Stage.IN_PROGRESS, S, {D, AE, PC, AC}),
-    (Stage.OVERDUE, B, {CX, EX, PC, AC}),  # cancelling alone only once the due date passed
-    (Stage.OVERDUE, S, {D, AE, PC, AC}),  # a late delivery is still a delivery
-    (Stage.DELIVERED, B, {AP, RC, PC, AC}),
-    (Stage.DELIVERED, S, {PC, AC}),
-    (Stage.AWAITING_PAYMENT, B, {AP, PAY, PC, AC}),  # approving again shows the bill again
-    (Stage.AWAITING_PAYMENT, S, {PC, AC}),
+    (Stage.IN_PROGRESS, B, {EX, PC, AC, DS}),
+    (Stage.IN_PROGRESS, S, {D, AE, PC, AC, DS}),
+    (Stage.OVERDUE, B, {CX, EX, PC, AC, DS}),  # cancelling alone only once the due date passed
+    (Stage.OVERDUE, S, {D, AE, PC, AC, DS}),  # a late delivery is still a delivery
+    (Stage.DELIVERED, B, {AP, RC, PC, AC, DS}),
+    (Stage.DELIVERED, S, {PC, AC, DS}),
+    (Stage.AWAITING_PAYMENT, B, {AP, PAY, PC, AC, DS}),  # approving again shows the bill again
+    (Stage.AWAITING_PAYMENT, S, {PC, AC, DS}),
     (Stage.COMPLETED, B, set()),
     (Stage.COMPLETED, S, set()),
     (Stage.CANCELLED, B, set()),
