@@ -109,7 +109,7 @@ def build_application(settings: Settings) -> LeadlineApp:
     app.bot_data["services"] = Services(
         uow=lambda: SqlUnitOfWork(sessions),
         clock=utc_now,
-        notifier=notifier(),
+        notifier=notifier(frozenset(settings.admins.telegram_ids)),
         kick_outbox=dispatcher.kick,
         admin_ids=frozenset(settings.admins.telegram_ids),
         currency=settings.marketplace.currency,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from domain.billing import Payment
 from domain.chat import Relay, RelayedMessage
 from domain.contracts import ContractStep, Engagement
+from domain.credentials import ProfileDocument
 from domain.leads import Lead
 from domain.model import User
 from domain.negotiation import Contract, Deal, Thread
@@ -265,3 +266,48 @@ class ConfirmationEmailRequested(Event):
     user: User
     email: str
     token: str
+
+
+# Admin console: suspensions, announcements and verified sellers (domain/admin_cases.py).
+
+
+@dataclass(frozen=True)
+class UserSuspended(Event):
+    """An admin suspended ``user`` with ``reason``: they are told why."""
+
+    user: User
+    reason: str
+
+
+@dataclass(frozen=True)
+class UserUnsuspended(Event):
+    """An admin lifted the suspension of ``user``: they are told."""
+
+    user: User
+
+
+@dataclass(frozen=True)
+class AnnouncementMade(Event):
+    """An admin's announcement to everyone, or to the users of one role (``role``:
+    "buyer", "seller" or None), queued as one fan-out row paced like alerts."""
+
+    text: str
+    role: str | None
+
+
+@dataclass(frozen=True)
+class VerificationSubmitted(Event):
+    """A seller uploaded a verification document: every admin gets it to Verify or Reject."""
+
+    seller: User
+    document: ProfileDocument
+
+
+@dataclass(frozen=True)
+class VerificationDecided(Event):
+    """An admin verified the seller (the badge) or rejected a document with ``reason``."""
+
+    seller: User
+    document: ProfileDocument
+    verified: bool
+    reason: str | None = None

@@ -159,10 +159,10 @@ def missing_for_posting(user: User) -> list[str]:
 
 
 def _ensure_may_post(user: User) -> None:
+    user.ensure_active("post leads")
     missing = missing_for_posting(user)
     if missing:
         raise NotAllowed("To post a lead you first need " + " and ".join(missing) + ".")
-    user.ensure_active("post leads")
 
 
 async def _own_lead(uow: UnitOfWork, user: User, lead_id: int) -> Lead:
@@ -204,6 +204,7 @@ async def resume_draft(uow: UnitOfWork, buyer: User, command: OwnLead, now: date
 
 async def discard_draft(uow: UnitOfWork, buyer: User, command: OwnLead, now: datetime) -> Lead:
     """Throws a draft away and starts a fresh one."""
+    buyer.ensure_active("edit leads")
     lead = await _own_lead(uow, buyer, command.lead_id)
     lead.start_over(now)
     await uow.leads.save(lead)
@@ -221,6 +222,7 @@ async def write_field(uow: UnitOfWork, buyer: User, command: WriteField, now: da
     """Stores one answer (a wrong one raises InvalidInput); sellers already talking about an
     open lead are told that it changed."""
     value = await _answer(uow, command)
+    buyer.ensure_active("edit leads")
     lead = await _own_lead(uow, buyer, command.lead_id)
     lead.ensure_editable()
     setattr(lead, command.field.value, value)
@@ -250,6 +252,7 @@ async def _answer(uow: UnitOfWork, command: WriteField) -> object:
 
 async def attach(uow: UnitOfWork, buyer: User, command: Attach, now: datetime) -> LeadEdit:
     """Adds a file to the lead (at most ``MAX_ATTACHMENTS``)."""
+    buyer.ensure_active("edit leads")
     lead = await _own_lead(uow, buyer, command.lead_id)
     lead.ensure_editable()
     if command.replace:
@@ -266,6 +269,7 @@ async def own_lead(uow: UnitOfWork, buyer: User, command: OwnLead, now: datetime
 
 async def start_edit(uow: UnitOfWork, buyer: User, command: OwnLead, now: datetime) -> Lead:
     """One of the buyer's leads, if it may still be changed."""
+    buyer.ensure_active("edit leads")
     lead = await _own_lead(uow, buyer, command.lead_id)
     lead.ensure_editable()
     return lead
@@ -287,6 +291,7 @@ async def publish(uow: UnitOfWork, buyer: User, command: OwnLead, now: datetime)
 
 async def withdraw(uow: UnitOfWork, buyer: User, command: OwnLead, now: datetime) -> Lead:
     """Takes the lead off the market; open offers lapse and sellers in talks are told."""
+    buyer.ensure_active("withdraw leads")
     lead = await _own_lead(uow, buyer, command.lead_id)
     lead.status = next_status(lead.status, Action.WITHDRAW, Actor.BUYER)
     await uow.leads.save(lead)

@@ -115,6 +115,7 @@ async def reply(uow: UnitOfWork, me: User, command: SendReply, now: datetime) ->
 async def _relay(
     uow: UnitOfWork, me: User, thread_id: int, content: Content, now: datetime
 ) -> Relayed:
+    me.ensure_active("send messages")
     thread, lead = await load_party(uow, me, thread_id)
     assert thread.id is not None
     other = await uow.users.get(thread.other(me.key))
@@ -180,6 +181,7 @@ async def edit(
     previous = await uow.threads.message_sent_as(me.key, command.sender_message_id)
     if previous is None or previous.text == command.text:
         return None
+    me.ensure_active("edit messages")
     original_id = previous.original_id or previous.id
     messages = await uow.threads.messages(previous.thread_id)
     original = next(m for m in messages if m.id == original_id)
@@ -330,11 +332,16 @@ async def transcript(
     """The whole record of a thread: messages (every version), offers and their outcome,
     the hiring and what happened to the contract since, in time order."""
     thread, lead = await load_party(uow, me, command.thread_id)
+    return await record_of(uow, thread, lead, me)
+
+
+async def record_of(uow: UnitOfWork, thread: Thread, lead: Lead, reader: User) -> Transcript:
+    """The transcript of a thread for ``reader`` (a party, or an admin)."""
     assert thread.id is not None
     parties = await uow.users.get_many({thread.buyer_id, thread.seller_id})
     buyer, seller = parties.get(thread.buyer_id), parties.get(thread.seller_id)
     assert buyer is not None and seller is not None
-    record = Transcript(lead, buyer, seller, me, [Opened(thread.created_at)])
+    record = Transcript(lead, buyer, seller, reader, [Opened(thread.created_at)])
     entries = record.entries
     for number, offer in enumerate(await uow.threads.offers(thread.id), 1):
         entries.append(Offered(offer.created_at, number, offer, record.author(offer.author_id)))

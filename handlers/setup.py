@@ -15,6 +15,8 @@ from telegram.ext import (
     filters,
 )
 
+from handlers.admin import console as admin
+from handlers.admin import notices as admin_notices
 from handlers.chat import notices as chat_notices
 from handlers.chat import relay as chat
 from handlers.contracts import actions as contract_actions
@@ -50,8 +52,9 @@ from handlers.signup import notices as signup_notices
 BOT_COMMANDS = [BotCommand(name, description) for name, description in texts.COMMANDS]
 
 
-def notifier() -> Notifier:
-    """What every feature's events say, and to whom."""
+def notifier(admin_ids: frozenset[int] = frozenset()) -> Notifier:
+    """What every feature's events say, and to whom (``admin_ids``: who is told as an
+    administrator)."""
     return Notifier(
         deal_notices.NOTICES,
         contract_notices.NOTICES,
@@ -61,12 +64,15 @@ def notifier() -> Notifier:
         signup_notices.NOTICES,
         review_notices.NOTICES,
         nudge_notices.NOTICES,
+        admin_notices.NOTICES,
         reactions=[review_notices.REACTIONS],
+        admin_ids=admin_ids,
     )
 
 
 def register(app: LeadlineApp) -> None:
     flows = Flows(app.user_data)
+    admin_ids: frozenset[int] = app.bot_data["services"].admin_ids
     # Group -1 runs first for every update: anything from a group chat stops there.
     app.add_handler(TypeHandler(Update, general.only_private_chats), group=-1)
     handlers: list[BaseHandler[Update, LeadlineContext, Any]] = [
@@ -83,6 +89,8 @@ def register(app: LeadlineApp) -> None:
         chat.build(flows),
         credentials.build(flows),
         credentials.remove_handler(),
+        admin.build(flows, admin_ids),
+        *admin.handlers(admin_ids),
         *providers.handlers(),
         *deals.handlers(),
         *reviews.handlers(),

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_
 from domain.errors import Conflict
 from domain.events import Event
 from domain.ports import (
+    AdminRepository,
     CategoryRepository,
     ContractRepository,
     EmailTokenRepository,
@@ -27,6 +28,7 @@ from domain.ports import (
     UpdateLog,
     UserRepository,
 )
+from storage.admin import SqlAdminRepository
 from storage.contracts import SqlContractRepository
 from storage.integrity import CONFLICT, lost_race, report_bug
 from storage.leads import SqlLeadRepository
@@ -72,6 +74,7 @@ class SqlUnitOfWork:
     reviews: ReviewRepository
     contracts: ContractRepository
     nudges: NudgeRepository
+    admin: AdminRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -94,6 +97,7 @@ class SqlUnitOfWork:
         self.reviews = SqlReviewRepository(session)
         self.contracts = SqlContractRepository(session)
         self.nudges = SqlNudgeRepository(session)
+        self.admin = SqlAdminRepository(session)
         return self
 
     async def __aexit__(
