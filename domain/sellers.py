@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from domain.credentials import Credentials
+from domain.credentials import Credentials, DocumentKind, ProfileDocument
 from domain.errors import NotAllowed, NotFound
 from domain.events import SellerInvited
 from domain.leads import Lead
@@ -63,6 +63,16 @@ class Found:
 
 
 @dataclass(frozen=True)
+class SellerFiles:
+    """A seller's resume, or their verification documents (``resume`` False), which only
+    they and the administrators (``admins``, Telegram ids) may have."""
+
+    seller_id: int
+    resume: bool
+    admins: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
 class Invite:
     seller_id: int
     lead_id: int
@@ -78,6 +88,18 @@ async def public_profile(
     credentials = await uow.sellers.credentials(user.key)
     reputation = (await uow.reviews.reputations([user.key]))[user.key]
     return PublicProfile(user, credentials, reputation)
+
+
+async def seller_files(
+    uow: UnitOfWork, viewer: User, command: SellerFiles, now: datetime
+) -> list[ProfileDocument]:
+    """The seller's resume, or their verification documents for the seller or an admin."""
+    profile = await public_profile(uow, viewer, ViewSeller(command.seller_id), now)
+    owner = viewer.id == profile.user.id
+    if not command.resume and not owner and viewer.telegram_id not in command.admins:
+        raise NotFound("Verification documents are seen only by their owner and the admins.")
+    documents = profile.credentials.documents
+    return [d for d in documents if (d.kind is DocumentKind.RESUME) == command.resume]
 
 
 async def categories_to_search(

@@ -42,13 +42,8 @@ class SqlAdminRepository:
             )
             or 0
         )
-        roles = dict(
-            (
-                await session.execute(
-                    select(UserRoleRow.role, func.count()).group_by(UserRoleRow.role)
-                )
-            ).tuples()
-        )
+        by_role = select(UserRoleRow.role, func.count()).group_by(UserRoleRow.role)
+        roles = {role: count for role, count in (await session.execute(by_role)).tuples()}
         leads = {
             LeadStatus(status): count
             for status, count in (
@@ -59,13 +54,8 @@ class SqlAdminRepository:
         messages = await session.scalar(
             select(func.count()).select_from(MessageRow).where(MessageRow.created_at >= since)
         )
-        outbox = dict(
-            (
-                await session.execute(
-                    select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
-                )
-            ).tuples()
-        )
+        by_status = select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
+        outbox = {status: count for status, count in (await session.execute(by_status)).tuples()}
         return ConsoleCounts(
             users=users,
             buyers=roles.get("buyer", 0),

@@ -10,6 +10,7 @@ from domain.lifecycle import LeadStatus
 from domain.model import User
 from domain.moderation import ConsoleCounts, Flagged
 from domain.ports import ThreadSummary
+from handlers.providers.texts import VERIFIED_BADGE
 
 FIND, ANNOUNCE, FLAGGED, REFRESH = "🔎 Find user", "📣 Announcement", "🚩 Flagged", "🔄 Refresh"
 CONSOLE = "🛠 Console"
@@ -17,7 +18,6 @@ SUSPEND, UNSUSPEND = "⛔ Suspend", "✅ Unsuspend"
 EVERYONE, BUYERS, SELLERS = "Everyone", "Buyers", "Sellers"
 SEND, DROP = "📣 Send", "✖️ Cancel"
 VERIFY, REJECT = "✔️ Verify", "✖️ Reject"
-VERIFIED_BADGE = "✔️ Verified"
 
 ASK_USER = "Who are you looking for? Send an @username, a Telegram id or an email address."
 NOBODY_NAMED = "Nobody has that @username, Telegram id or email."

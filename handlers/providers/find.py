@@ -10,8 +10,15 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from domain import sellers
-from domain.credentials import DocumentKind
-from domain.sellers import FindInCategory, FindSellers, Found, Invite, Search, ViewSeller
+from domain.sellers import (
+    FindInCategory,
+    FindSellers,
+    Found,
+    Invite,
+    Search,
+    SellerFiles,
+    ViewSeller,
+)
 from handlers.core import texts as common_texts
 from handlers.core.common import answer_query, later, say
 from handlers.core.context import LeadlineContext
@@ -91,10 +98,10 @@ async def view(update: Update, context: LeadlineContext) -> None:
 async def send_documents(update: Update, context: LeadlineContext) -> None:
     """Sends a seller's resume or verification documents as files."""
     pressed = ProviderFiles.of(update)
-    profile = await context.turn.run(sellers.public_profile, ViewSeller(pressed.seller_id))
-    await answer_query(update, context)
     resume = isinstance(pressed, ProviderResume)
-    wanted = [d for d in profile.credentials.documents if (d.kind is DocumentKind.RESUME) == resume]
+    command = SellerFiles(pressed.seller_id, resume, context.services.admin_ids)
+    wanted = await context.turn.run(sellers.seller_files, command)
+    await answer_query(update, context)
     chat = update.effective_chat
     assert chat is not None
     bot = context.bot

@@ -30,7 +30,8 @@ def card_actions(profile: PublicProfile, viewer: User) -> InlineKeyboardMarkup |
     buttons = []
     if profile.credentials.resume:
         buttons.append(button(texts.RESUME, ProviderResume(seller)))
-    if profile.credentials.verification:
+    # Verification documents (a passport scan, say) are for their owner and the admins.
+    if profile.credentials.verification and viewer.id == profile.user.id:
         buttons.append(button(texts.DOCUMENTS, ProviderDocuments(seller)))
     if viewer.is_buyer and viewer.id != profile.user.id:
         buttons.append(button(texts.INVITE, ProviderInvite(seller)))
