@@ -80,6 +80,8 @@ def register(app: LeadlineApp) -> None:
         chat.edits_handler(),
         # A payment is recorded whatever flow the buyer is in.
         *contract_payments.handlers(),
+        # Before signup: an admin need not sign up to answer the console's questions.
+        admin.build(flows, admin_ids),
         signup.build(),
         profile.build(flows),
         newlead.build(flows),
@@ -89,7 +91,6 @@ def register(app: LeadlineApp) -> None:
         chat.build(flows),
         credentials.build(flows),
         credentials.remove_handler(),
-        admin.build(flows, admin_ids),
         *admin.handlers(admin_ids),
         *providers.handlers(),
         *deals.handlers(),

@@ -46,7 +46,13 @@ def database_url(database_kind: str, tmp_path: Path, request: pytest.FixtureRequ
 
 
 @pytest.fixture
-def settings(sandbox: Sandbox, database_url: str) -> Settings:
+def admin_ids() -> list[int]:
+    """Telegram ids of the administrators; a module overrides it to configure some."""
+    return []
+
+
+@pytest.fixture
+def settings(sandbox: Sandbox, database_url: str, admin_ids: list[int]) -> Settings:
     return Settings.model_validate(
         {
             "telegram": {
@@ -56,6 +62,7 @@ def settings(sandbox: Sandbox, database_url: str) -> Settings:
             },
             "database": {"url": database_url},
             "email": {"smtp_host": sandbox.smtp_host, "smtp_port": sandbox.smtp_port},
+            "admins": {"telegram_ids": admin_ids},
         }
     )
 
