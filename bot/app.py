@@ -116,7 +116,7 @@ def build_application(settings: Settings) -> LeadlineApp:
     app.bot_data["services"] = Services(
         uow=lambda: SqlUnitOfWork(sessions, limits),
         clock=utc_now,
-        notifier=notifier(),
+        notifier=notifier(frozenset(settings.admins.telegram_ids)),
         kick_outbox=dispatcher.kick,
         admin_ids=frozenset(settings.admins.telegram_ids),
         currency=settings.marketplace.currency,

@@ -99,6 +99,8 @@ class OutboxDispatcher:
         try:
             if delivery.kind is OutboxKind.ALERT_FANOUT:
                 return await self._expand(delivery)
+            if delivery.kind is OutboxKind.ANNOUNCEMENT:
+                return await self._expand_announcement(delivery)
             if delivery.kind is OutboxKind.EMAIL:
                 await self._send_email(delivery)
             else:
@@ -163,6 +165,17 @@ class OutboxDispatcher:
         now = self._clock()
         if await self._store.expand_alerts(delivery, now, FANOUT_BATCH) == FANOUT_BATCH:
             await self._store.retry_later(delivery.id, now, "more alerts to queue")
+            self.kick()
+            return now
+        await self._store.mark_sent(delivery.id, now)
+        self.kick()
+        return None
+
+    async def _expand_announcement(self, delivery: Delivery) -> datetime | None:
+        """Queues the next batch of an announcement; done once everyone has theirs."""
+        now = self._clock()
+        if await self._store.expand_announcement(delivery, now, FANOUT_BATCH) == FANOUT_BATCH:
+            await self._store.retry_later(delivery.id, now, "more announcements to queue")
             self.kick()
             return now
         await self._store.mark_sent(delivery.id, now)

@@ -254,6 +254,7 @@ async def request_changes(
 ) -> Engagement:
     """The buyer sends the delivery back with a note; the lead is in progress again."""
     engagement, side = await checked(uow, me, command.contract_id, Move.REQUEST_CHANGES, now)
+    me.ensure_active("change contracts")
     note = validate_change_note(command.note)
     engagement = await advance(
         uow, engagement, Action.REQUEST_CHANGES, side, Who.of(me), now, reason=note
@@ -269,6 +270,7 @@ async def cancel_overdue(
     """The buyer cancels a lead whose due date passed without a delivery; the seller is
     told no payment is due."""
     engagement, side = await checked(uow, me, command.contract_id, Move.CANCEL, now)
+    me.ensure_active("change contracts")
     engagement = await advance(
         uow, engagement, Action.CANCEL, side, Who.of(me), now, cancelled_at=now
     )
@@ -323,6 +325,7 @@ async def answer_proposal(
     if proposal is None:
         raise NotFound("That proposal does not exist.")
     engagement, side = await engagement_of(uow, me, proposal.contract_id)
+    me.ensure_active("change contracts")
     kind = check_answer(proposal, await uow.contracts.steps(proposal.contract_id), me.key)
     check(stage_of(engagement.lead.status, engagement.contract, now), side, answer_move(kind))
     if kind is Proposal.EXTENSION:

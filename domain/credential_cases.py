@@ -21,6 +21,7 @@ from domain.credentials import (
     validate_link,
 )
 from domain.errors import NotFound
+from domain.events import VerificationSubmitted
 from domain.model import User
 from domain.onboarding import TextAnswer
 from domain.ports import UnitOfWork
@@ -54,6 +55,7 @@ async def add_education(
 ) -> Credentials:
     entry = parse_education(command.text)
     user.ensure_signed_up()
+    user.ensure_active("change your credentials")
     check_room(list((await uow.sellers.credentials(user.key)).education), "education entries")
     await uow.sellers.add_education(user.key, entry)
     return await uow.sellers.credentials(user.key)
@@ -62,6 +64,7 @@ async def add_education(
 async def add_link(uow: UnitOfWork, user: User, command: TextAnswer, now: datetime) -> Credentials:
     link = validate_link(command.text)
     user.ensure_signed_up()
+    user.ensure_active("change your credentials")
     check_room(list((await uow.sellers.credentials(user.key)).links), "portfolio links")
     await uow.sellers.add_link(user.key, link)
     return await uow.sellers.credentials(user.key)
@@ -71,6 +74,7 @@ async def set_skill_years(
     uow: UnitOfWork, user: User, command: TextAnswer, now: datetime
 ) -> Credentials:
     user.ensure_signed_up()
+    user.ensure_active("change your credentials")
     years = parse_skill_years(command.text, user.profile.skills)
     await uow.sellers.set_skill_years(user.key, years)
     return await uow.sellers.credentials(user.key)
@@ -82,11 +86,20 @@ async def upload_document(
     """Stores a resume (replacing the old one) or a verification document with its title."""
     title = validate_document_title(command.title)
     user.ensure_signed_up()
+    user.ensure_active("change your credentials")
     if command.kind is not DocumentKind.RESUME:
         check_room(list((await uow.sellers.credentials(user.key)).verification), "documents")
     document = ProfileDocument(command.kind, title, command.file_id, command.file_name)
     await uow.sellers.add_document(user.key, document)
-    return await uow.sellers.credentials(user.key)
+    credentials = await uow.sellers.credentials(user.key)
+    if command.kind is not DocumentKind.RESUME:
+        # The newest of the seller's documents with this file goes to the admins to check.
+        stored = max(
+            (d for d in credentials.verification if d.file_id == command.file_id),
+            key=lambda d: d.id or 0,
+        )
+        uow.record(VerificationSubmitted(user, stored))
+    return credentials
 
 
 async def remove_entry(
@@ -95,6 +108,7 @@ async def remove_entry(
     if command.kind not in REMOVABLE:
         raise NotFound("That entry does not exist.")
     user.ensure_signed_up()
+    user.ensure_active("change your credentials")
     if not await uow.sellers.remove(user.key, command.kind, command.entry_id):
         raise NotFound("That entry was already removed.")
     return await uow.sellers.credentials(user.key)

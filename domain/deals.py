@@ -115,6 +115,10 @@ async def connect(uow: UnitOfWork, seller: User, command: Connect, now: datetime
         raise NotAllowed("You cannot connect to your own lead.")
     if lead.status is not LeadStatus.OPEN:
         raise NotAllowed("This lead is no longer open.")
+    buyer = await uow.users.get(lead.buyer_id)
+    if buyer is None or buyer.suspended:
+        # A suspended buyer's leads are hidden until the suspension is lifted.
+        raise NotAllowed("This lead is not open right now.")
     assert lead.id is not None
     thread = await uow.threads.open(lead.id, lead.buyer_id, seller.key, now)
     return await _start(uow, seller, thread, lead, command.currency, now)
@@ -162,6 +166,7 @@ async def answer_draft(
     uow: UnitOfWork, me: User, command: AnswerDraft, now: datetime
 ) -> OfferDraft:
     """Stores one answer of the offer form; a wrong one raises InvalidInput."""
+    me.ensure_active("make offers")
     draft = await _draft(uow, me)
     text = command.text
     if command.field is DraftField.AMOUNT:
@@ -198,6 +203,9 @@ async def send_draft(uow: UnitOfWork, me: User, command: SendDraft, now: datetim
     if me.key == thread.seller_id:
         await ensure_within(uow, me, Usage.BID, now)
     assert thread.id is not None
+    other_side = await uow.users.get(thread.other(me.key))
+    assert other_side is not None
+    other_side.ensure_available()
     latest = await uow.threads.latest_offer(thread.id)
     counter = False
     if latest is not None and latest.status is OfferStatus.OPEN:
@@ -230,6 +238,7 @@ async def drop_draft(uow: UnitOfWork, me: User, command: DropDraft, now: datetim
 
 async def _offer_deal(uow: UnitOfWork, me: User, offer_id: int) -> tuple[Deal, bool]:
     """The deal an offer belongs to, and whether it is the thread's latest offer."""
+    me.ensure_active("answer offers")
     offer = await uow.threads.get_offer(offer_id)
     if offer is None:
         raise NotFound("That offer does not exist.")
@@ -260,6 +269,7 @@ async def accept(uow: UnitOfWork, me: User, command: AnswerOffer, now: datetime)
     """
     deal, latest = await _offer_deal(uow, me, command.offer_id)
     check(deal.offer, latest, me.key, deal.thread, OfferAction.ACCEPT)
+    (deal.author if deal.author.id != me.id else deal.recipient).ensure_available()
     lead = deal.lead
     actor = Actor.BUYER if me.id == lead.buyer_id else Actor.SELLER
     lead.move(Action.HIRE, actor, Who.of(me), now)

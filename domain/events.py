@@ -13,6 +13,7 @@ from domain.billing import Payment
 from domain.chat import Relay, RelayedMessage
 from domain.contact import ContactMessage
 from domain.contracts import ContractStep, Engagement
+from domain.credentials import ProfileDocument
 from domain.disputes import Dispute
 from domain.leads import Lead, LeadChange
 from domain.model import User
@@ -322,3 +323,48 @@ class ContactAnswered(Event):
     message: ContactMessage
     user: User
     admin: User
+
+
+# Admin console: suspensions, announcements and verified sellers (domain/admin_cases.py).
+
+
+@dataclass(frozen=True)
+class UserSuspended(Event):
+    """An admin suspended ``user`` with ``reason``: they are told why."""
+
+    user: User
+    reason: str
+
+
+@dataclass(frozen=True)
+class UserUnsuspended(Event):
+    """An admin lifted the suspension of ``user``: they are told."""
+
+    user: User
+
+
+@dataclass(frozen=True)
+class AnnouncementMade(Event):
+    """An admin's announcement to everyone, or to the users of one role (``role``:
+    "buyer", "seller" or None), queued as one fan-out row paced like alerts."""
+
+    text: str
+    role: str | None
+
+
+@dataclass(frozen=True)
+class VerificationSubmitted(Event):
+    """A seller uploaded a verification document: every admin gets it to Verify or Reject."""
+
+    seller: User
+    document: ProfileDocument
+
+
+@dataclass(frozen=True)
+class VerificationDecided(Event):
+    """An admin verified the seller (the badge) or rejected a document with ``reason``."""
+
+    seller: User
+    document: ProfileDocument
+    verified: bool
+    reason: str | None = None

@@ -165,10 +165,10 @@ def missing_for_posting(user: User) -> list[str]:
 
 
 def _ensure_may_post(user: User) -> None:
+    user.ensure_active("post leads")
     missing = missing_for_posting(user)
     if missing:
         raise NotAllowed("To post a lead you first need " + " and ".join(missing) + ".")
-    user.ensure_active("post leads")
 
 
 async def _own_lead(uow: UnitOfWork, user: User, lead_id: int) -> Lead:
@@ -210,6 +210,7 @@ async def resume_draft(uow: UnitOfWork, buyer: User, command: OwnLead, now: date
 
 async def discard_draft(uow: UnitOfWork, buyer: User, command: OwnLead, now: datetime) -> Lead:
     """Throws a draft away and starts a fresh one."""
+    buyer.ensure_active("edit leads")
     lead = await _own_lead(uow, buyer, command.lead_id)
     lead.start_over(now)
     await uow.leads.save(lead)
@@ -227,6 +228,7 @@ async def write_field(uow: UnitOfWork, buyer: User, command: WriteField, now: da
     """Stores one answer (a wrong one raises InvalidInput); sellers already talking about an
     open lead are told that it changed."""
     value = await _answer(uow, command)
+    buyer.ensure_active("edit leads")
     lead = await _own_lead(uow, buyer, command.lead_id)
     lead.ensure_editable()
     before = getattr(lead, command.field.value)
@@ -258,6 +260,7 @@ async def _answer(uow: UnitOfWork, command: WriteField) -> object:
 
 async def attach(uow: UnitOfWork, buyer: User, command: Attach, now: datetime) -> LeadEdit:
     """Adds a file to the lead (at most ``MAX_ATTACHMENTS``)."""
+    buyer.ensure_active("edit leads")
     lead = await _own_lead(uow, buyer, command.lead_id)
     lead.ensure_editable()
     if command.replace:
@@ -274,6 +277,7 @@ async def own_lead(uow: UnitOfWork, buyer: User, command: OwnLead, now: datetime
 
 async def start_edit(uow: UnitOfWork, buyer: User, command: OwnLead, now: datetime) -> Lead:
     """One of the buyer's leads, if it may still be changed."""
+    buyer.ensure_active("edit leads")
     lead = await _own_lead(uow, buyer, command.lead_id)
     lead.ensure_editable()
     return lead
@@ -296,6 +300,7 @@ async def publish(uow: UnitOfWork, buyer: User, command: OwnLead, now: datetime)
 
 async def withdraw(uow: UnitOfWork, buyer: User, command: OwnLead, now: datetime) -> Lead:
     """Takes the lead off the market; open offers lapse and sellers in talks are told."""
+    buyer.ensure_active("withdraw leads")
     lead = await _own_lead(uow, buyer, command.lead_id)
     lead.move(Action.WITHDRAW, Actor.BUYER, Who.of(buyer), now)
     await uow.leads.save(lead)

@@ -77,6 +77,10 @@ class User:
     # Set when the person deleted their account: the row stays, nameless, so that the
     # other side of past conversations keeps them (domain/account_cases.py).
     deleted_at: datetime | None = None
+    # Why an admin suspended the user (told to them whenever they try to act).
+    suspension_reason: str | None = None
+    # When an admin verified the seller's documents: the badge on their cards.
+    verified_at: datetime | None = None
 
     @property
     def email_verified(self) -> bool:
@@ -97,6 +101,14 @@ class User:
     @property
     def deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def suspended(self) -> bool:
+        return self.status is UserStatus.SUSPENDED
+
+    @property
+    def verified(self) -> bool:
+        return self.verified_at is not None
 
     @property
     def name(self) -> str:
@@ -132,9 +144,30 @@ class User:
             )
 
     def ensure_active(self, doing: str) -> None:
-        """Refuses a suspended user, naming what they tried (``doing``: "make offers")."""
+        """Refuses a suspended user, naming what they tried (``doing``: "make offers") and
+        why they are suspended: the one guard every use case that changes anything calls."""
         if self.status is UserStatus.SUSPENDED:
-            raise NotAllowed(f"Your account is suspended, so you cannot {doing}.")
+            reason = f" ({self.suspension_reason})" if self.suspension_reason else ""
+            raise NotAllowed(
+                f"Your account is suspended{reason}, so you cannot {doing}; "
+                "you can still read your data, /terms and write to us with /contact."
+            )
+
+    def ensure_available(self) -> None:
+        """Refuses dealing with this user (the other side) while they are suspended."""
+        if self.status is UserStatus.SUSPENDED:
+            raise NotAllowed(f"{self.name} is not available for now.")
+
+    def suspend(self, reason: str) -> None:
+        """Suspends the user: every action but reading refused, their leads hidden."""
+        if self.suspended:
+            raise NotAllowed(f"{self.name} is already suspended.")
+        self.status, self.suspension_reason = UserStatus.SUSPENDED, reason
+
+    def unsuspend(self) -> None:
+        if not self.suspended:
+            raise NotAllowed(f"{self.name} is not suspended.")
+        self.status, self.suspension_reason = UserStatus.ACTIVE, None
 
 
 @dataclass
@@ -156,6 +189,9 @@ class OutboxKind(StrEnum):
     # One row standing for many alerts: the dispatcher turns it into Telegram messages in
     # batches, in the background, so publishing stays quick however many sellers match.
     ALERT_FANOUT = "alert_fanout"
+    # One row standing for an admin's announcement to every user (or one role), expanded
+    # in batches the same way.
+    ANNOUNCEMENT = "announcement"
 
 
 @dataclass

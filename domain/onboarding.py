@@ -74,5 +74,7 @@ def require_stage(user: User, *stages: SignupStage) -> None:
 
 
 def require_editable(user: User, stage: SignupStage) -> None:
-    """Profile fields may be set at their own signup question or any time after signup."""
+    """Profile fields may be set at their own signup question or any time after signup
+    (not while suspended)."""
     require_stage(user, stage, SignupStage.DONE)
+    user.ensure_active("edit your profile")

@@ -20,6 +20,7 @@ from domain.leads import Lead, SellerMatch
 from domain.lifecycle import LeadStatus
 from domain.limits import Limits, Usage
 from domain.model import EmailToken, OutboxMessage, User
+from domain.moderation import ConsoleCounts, Flagged, Suspension, UserQuery
 from domain.negotiation import Contract, Offer, OfferDraft, OfferStatus, Thread
 from domain.nudges import Claim, Nudge, NudgeKind, Window
 from domain.reviews import Reputation, Review, StarTally
@@ -144,6 +145,7 @@ class UnitOfWork(Protocol):
     limits: Limits
     disputes: DisputeRepository
     audit: AuditRepository
+    admin: AdminRepository
 
     async def __aenter__(self) -> Self: ...
 
@@ -455,4 +457,46 @@ class AuditRepository(Protocol):
 
     async def latest_for_user(self, user_id: int, limit: int = LATEST) -> list[AuditEntry]:
         """What a user did and what was done to them, newest first."""
+
+
+class AdminRepository(Protocol):
+    """What the admin console reads and records (suspensions, verification decisions)."""
+
+    async def counts(self, since: datetime) -> ConsoleCounts:
+        """Users by role, leads by status, contracts, messages relayed since ``since``,
+        the outbox's backlog and failures."""
+        ...
+
+    async def find_user(self, query: UserQuery) -> int | None:
+        """The id of the user with this @username, Telegram id or email."""
+        ...
+
+    async def record_suspension(
+        self, user_id: int, reason: str, admin_id: int, now: datetime
+    ) -> None: ...
+
+    async def record_lift(self, user_id: int, admin_id: int, now: datetime) -> None:
+        """Notes who lifted the user's open suspension, and when."""
+        ...
+
+    async def latest_suspension(self, user_id: int) -> Suspension | None: ...
+
+    async def flagged(self, limit: int) -> list[Flagged]:
+        """The latest flagged relayed messages, newest first."""
+        ...
+
+    async def document(self, document_id: int) -> tuple[int, ProfileDocument] | None:
+        """A verification document and the id of the seller it belongs to."""
+        ...
+
+    async def decide_verification(
+        self,
+        user_id: int,
+        document_id: int,
+        admin_id: int,
+        verified: bool,
+        reason: str | None,
+        now: datetime,
+    ) -> bool:
+        """Records the decision on a document; False when it was decided before."""
         ...

@@ -152,6 +152,7 @@ async def set_location(uow: UnitOfWork, user: User, command: TextAnswer, now: da
 
 
 async def set_timezone(uow: UnitOfWork, user: User, command: TextAnswer, now: datetime) -> Progress:
+    user.ensure_active("edit your profile")
     user.profile.timezone = validation.validate_timezone(command.text)
     await uow.users.save(user)
     return await progress(uow, user)
@@ -211,6 +212,7 @@ async def add_role(uow: UnitOfWork, user: User, command: AddRole, now: datetime)
     """Adds the other role; a new seller must already list a skill."""
     role = command.role
     user.ensure_signed_up()
+    user.ensure_active("add a role")
     if role in user.roles:
         raise NotAllowed(f"You are already a {role.value}.")
     if role is Role.SELLER and not user.profile.skills:
@@ -236,6 +238,7 @@ async def edit_profile(uow: UnitOfWork, user: User, command: EditProfile, now: d
     """Stores a new value for one part of a finished profile (a new email address is
     confirmed by its own link first), then adds the role waiting for it, if any."""
     user.ensure_signed_up()
+    user.ensure_active("edit your profile")
     await SETTERS[command.field](uow, user, TextAnswer(command.text), now)
     if command.then_add is not None:
         await add_role(uow, user, AddRole(command.then_add), now)

@@ -117,6 +117,7 @@ async def reply(uow: UnitOfWork, me: User, command: SendReply, now: datetime) ->
 async def _relay(
     uow: UnitOfWork, me: User, thread_id: int, content: Content, now: datetime
 ) -> Relayed:
+    me.ensure_active("send messages")
     thread, lead = await load_party(uow, me, thread_id)
     assert thread.id is not None
     await ensure_within(uow, me, Usage.MESSAGE_RELAYED, now)
@@ -185,6 +186,7 @@ async def edit(
     previous = await uow.threads.message_sent_as(me.key, command.sender_message_id)
     if previous is None or previous.text == command.text:
         return None
+    me.ensure_active("edit messages")
     original_id = previous.original_id or previous.id
     messages = await uow.threads.messages(previous.thread_id)
     original = next(m for m in messages if m.id == original_id)

@@ -159,6 +159,7 @@ async def leads_to_invite_to(uow: UnitOfWork, buyer: User, _: object, now: datet
 async def invite(uow: UnitOfWork, buyer: User, command: Invite, now: datetime) -> bool:
     """Invites a seller to one of the buyer's open leads, which opens their conversation;
     False when the seller was invited to that lead before (the seller hears of it once)."""
+    buyer.ensure_active("invite sellers")
     lead = await uow.leads.get(command.lead_id)
     if lead is None or lead.buyer_id != buyer.id:
         raise NotFound("That lead does not exist or is not yours.")
@@ -167,6 +168,7 @@ async def invite(uow: UnitOfWork, buyer: User, command: Invite, now: datetime) -
     seller = await uow.users.get(command.seller_id)
     if seller is None or not seller.is_seller or seller.id == buyer.id:
         raise NotFound("That seller does not exist.")
+    seller.ensure_available()
     if not await uow.sellers.invite(command.lead_id, seller.key, now):
         return False
     # An invitation opens the conversation, as a seller's Connect would.

@@ -15,6 +15,8 @@ from telegram.ext import (
     filters,
 )
 
+from handlers.admin import console as admin
+from handlers.admin import notices as admin_notices
 from handlers.chat import notices as chat_notices
 from handlers.chat import relay as chat
 from handlers.contact import flow as contact
@@ -60,8 +62,9 @@ BOT_COMMANDS = [BotCommand(name, description) for name, description in texts.COM
 GATES: tuple[Gate, ...] = (terms_gate,)
 
 
-def notifier() -> Notifier:
-    """What every feature's events say, and to whom."""
+def notifier(admin_ids: frozenset[int] = frozenset()) -> Notifier:
+    """What every feature's events say, and to whom (``admin_ids``: who is told as an
+    administrator)."""
     return Notifier(
         deal_notices.NOTICES,
         contract_notices.NOTICES,
@@ -73,12 +76,15 @@ def notifier() -> Notifier:
         nudge_notices.NOTICES,
         contact_notices.NOTICES,
         dispute_notices.NOTICES,
+        admin_notices.NOTICES,
         reactions=[review_notices.REACTIONS],
+        admin_ids=admin_ids,
     )
 
 
 def register(app: LeadlineApp) -> None:
     flows = Flows(app.user_data)
+    admin_ids: frozenset[int] = app.bot_data["services"].admin_ids
     # Group -1 runs first for every update: anything from a group chat stops there.
     app.add_handler(TypeHandler(Update, general.only_private_chats), group=-1)
     handlers: list[BaseHandler[Update, LeadlineContext, Any]] = [
@@ -94,6 +100,8 @@ def register(app: LeadlineApp) -> None:
         # Before signup: an administrator need not have finished signing up to answer a
         # dispute's questions (the flow takes their text only while they are in it).
         disputes.build(flows),
+        # Before signup: an admin need not sign up to answer the console's questions.
+        admin.build(flows, admin_ids),
         signup.build(),
         profile.build(flows),
         newlead.build(flows),
@@ -103,6 +111,7 @@ def register(app: LeadlineApp) -> None:
         chat.build(flows),
         credentials.build(flows),
         credentials.remove_handler(),
+        *admin.handlers(admin_ids),
         *providers.handlers(),
         *deals.handlers(),
         *reviews.handlers(),

@@ -15,6 +15,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    literal_column,
     or_,
     select,
     text,
@@ -84,6 +85,12 @@ def _to_lead(row: LeadRow) -> Lead:
 SEARCH_CAP = 500
 # Ties in a search, and a list without words: the newest first.
 _NEWEST = (LeadRow.published_at.desc(), LeadRow.id.desc())
+
+# The few suspended users, read through their partial index (the status is written inline
+# so that SQLite sees the index's own condition): their open leads are hidden from search,
+# matching lists and alerts until the suspension is lifted.
+SUSPENDED_USERS = select(UserRow.id).where(UserRow.status == literal_column("'suspended'"))
+LISTED = LeadRow.buyer_id.not_in(SUSPENDED_USERS)
 
 # What turning a row into a Lead reads: three statements for any number of leads.
 _LEAD_LOAD = (
@@ -372,7 +379,7 @@ class SqlLeadRepository:
         offset: int,
         size: int,
     ) -> Page[Lead]:
-        found = select(LeadRow).where(LeadRow.status == LeadStatus.OPEN.value)
+        found = select(LeadRow).where(LeadRow.status == LeadStatus.OPEN.value, LISTED)
         if category:
             found = found.join(CategoryRow, CategoryRow.id == LeadRow.category_id).where(
                 CategoryRow.name == category
@@ -464,13 +471,20 @@ class SqlLeadRepository:
 
     async def _search_index(self, match: str, offset: int, size: int) -> Page[Lead]:
         """Words only: the index alone gives the count and the best page."""
-        found = text("SELECT count(*) FROM leads_fts WHERE leads_fts MATCH :match")
+        # Leads of suspended buyers stay in the index (they come back when the suspension
+        # is lifted) but are left out here: few, read through a partial index.
+        hidden = (
+            "rowid NOT IN (SELECT leads.search_seq FROM leads WHERE leads.search_seq IS NOT NULL"
+            " AND leads.buyer_id IN (SELECT users.id FROM users"
+            " WHERE users.status = 'suspended'))"
+        )
+        found = text(f"SELECT count(*) FROM leads_fts WHERE leads_fts MATCH :match AND {hidden}")
         total = int(await self._session.scalar(found, {"match": match}) or 0)
         # Ranked among the newest SEARCH_CAP matches, as on PostgreSQL: FTS5 then computes
         # bm25 for those rows only, read newest first from the index.
         page = text(
             f"SELECT seq FROM (SELECT rowid AS seq, {BM25} AS score FROM leads_fts "
-            "WHERE leads_fts MATCH :match ORDER BY rowid DESC LIMIT :cap) "
+            f"WHERE leads_fts MATCH :match AND {hidden} ORDER BY rowid DESC LIMIT :cap) "
             "ORDER BY score, seq DESC LIMIT :size OFFSET :offset"
         )
         window = {"match": match, "cap": SEARCH_CAP, "size": size, "offset": offset}
@@ -499,6 +513,7 @@ class SqlLeadRepository:
             .where(
                 LeadRow.status == LeadStatus.OPEN.value,
                 LeadRow.buyer_id != seller_id,
+                LISTED,
                 or_(LeadRow.id.in_(by_skill), LeadRow.category_id.in_(by_category)),
             )
             .order_by(LeadRow.published_at.desc(), LeadRow.id.desc())

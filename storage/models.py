@@ -88,6 +88,11 @@ class UserRow(Base):
     alertable: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The person deleted their account (domain/account_cases.py): the row stays, erased.
     deleted_at: Mapped[datetime | None]
+    # Why the user is suspended, shown to them (who and when: ``suspensions``).
+    suspension_reason: Mapped[str | None] = mapped_column(Text)
+    # An admin checked the seller's verification documents (the badge; history:
+    # ``verification_decisions``).
+    verified_at: Mapped[datetime | None]
 
     __table_args__ = (
         Index(
@@ -95,6 +100,13 @@ class UserRow(Base):
             "id",
             sqlite_where=text("alertable = 1"),
             postgresql_where=text("alertable"),
+        ),
+        # Searches leave out the leads of the few suspended users, read through this index.
+        Index(
+            "ix_users_suspended",
+            "id",
+            sqlite_where=text("status = 'suspended'"),
+            postgresql_where=text("status = 'suspended'"),
         ),
     )
     created_at: Mapped[datetime]
@@ -699,3 +711,34 @@ class AuditRow(Base):
     subject_kind: Mapped[str] = mapped_column(String(16))
     subject_id: Mapped[int] = mapped_column(Integer)
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class SuspensionRow(Base):
+    """A suspension: why, by which admin, when, and when and by whom it was lifted."""
+
+    __tablename__ = "suspensions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    suspended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    suspended_at: Mapped[datetime]
+    lifted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    lifted_at: Mapped[datetime | None]
+
+
+class VerificationDecisionRow(Base):
+    """An admin's decision on one verification document: verified, or rejected with a
+    reason. One decision per document."""
+
+    __tablename__ = "verification_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("profile_documents.id", ondelete="SET NULL"), unique=True
+    )
+    admin_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    verified: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime]

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.model import OutboxKind
-from storage.models import LeadAlertRow, LeadRow, MessageRow, OutboxRow, UserRow
+from storage.models import LeadAlertRow, LeadRow, MessageRow, OutboxRow, UserRoleRow, UserRow
 from storage.repositories import dialect_insert
 
 # A claimed row whose dispatcher died is claimed again after this lease.
@@ -83,9 +83,16 @@ class OutboxStore:
         lead_id = int(str(fanout.payload["lead_id"]))
         message = fanout.payload["message"]
         async with self._sessions() as session, session.begin():
-            status = await session.scalar(select(LeadRow.status).where(LeadRow.id == lead_id))
-            if status != "open":
-                # Withdrawn or filled before all alerts went out: the rest are not sent.
+            found = (
+                await session.execute(
+                    select(LeadRow.status, UserRow.status)
+                    .join(UserRow, UserRow.id == LeadRow.buyer_id)
+                    .where(LeadRow.id == lead_id)
+                )
+            ).first()
+            if found is None or tuple(found) != ("open", "active"):
+                # Withdrawn or filled before all alerts went out, or its buyer suspended
+                # meanwhile: the rest are not sent.
                 await session.execute(
                     update(LeadAlertRow)
                     .where(LeadAlertRow.lead_id == lead_id, LeadAlertRow.queued_at.is_(None))
@@ -134,6 +141,60 @@ class OutboxStore:
                 .values(queued_at=now)
             )
             return len(considered)
+
+    async def expand_announcement(self, fanout: Delivery, now: datetime, limit: int) -> int:
+        """Queues the announcement for up to ``limit`` more users (signed up, active,
+        reachable, of the role if it names one), in id order after the last batch; returns
+        how many it took. Each is queued once however often a batch is repeated."""
+        role = fanout.payload.get("role")
+        after = int(str(fanout.payload.get("after", 0)))
+        async with self._sessions() as session, session.begin():
+            audience = (
+                select(UserRow.id, UserRow.telegram_id)
+                .where(
+                    UserRow.id > after,
+                    UserRow.signup_stage == "done",
+                    UserRow.status == "active",
+                    UserRow.reachable.is_(True),
+                )
+                .order_by(UserRow.id)
+                .limit(limit)
+            )
+            if role is not None:
+                audience = audience.where(
+                    UserRow.id.in_(select(UserRoleRow.user_id).where(UserRoleRow.role == role))
+                )
+            batch = (await session.execute(audience)).tuples().all()
+            if not batch:
+                return 0
+            insert = dialect_insert(session)
+            await session.execute(
+                insert(OutboxRow)
+                .values(
+                    [
+                        {
+                            "kind": OutboxKind.TELEGRAM.value,
+                            "recipient": str(telegram_id),
+                            "user_id": user_id,
+                            "payload": fanout.payload["message"],
+                            "dedupe_key": f"announcement:{fanout.id}:{user_id}",
+                            "status": "pending",
+                            "attempts": 0,
+                            "next_attempt_at": now,
+                            "created_at": now,
+                        }
+                        for user_id, telegram_id in batch
+                    ]
+                )
+                .on_conflict_do_nothing()
+            )
+            # Where the next batch starts, kept on the fan-out row itself.
+            await session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id == fanout.id)
+                .values(payload={**fanout.payload, "after": batch[-1][0]})
+            )
+            return len(batch)
 
     async def tell_user(self, user_id: int, payload: dict[str, Any], now: datetime) -> None:
         """Queues a message to a user (about a delivery that failed)."""

@@ -77,6 +77,8 @@ def _to_user(row: UserRow, skills: list[str], categories: list[str]) -> User:
         alerts_muted=row.alerts_muted,
         signup_stage=SignupStage(row.signup_stage),
         deleted_at=row.deleted_at,
+        suspension_reason=row.suspension_reason,
+        verified_at=row.verified_at,
         profile=Profile(
             display_name=profile.display_name,
             headline=profile.headline,
@@ -190,6 +192,7 @@ class SqlUserRepository:
         row.email, row.email_verified_at = user.email, user.email_verified_at
         row.terms_accepted_at, row.terms_version = user.terms_accepted_at, user.terms_version
         row.status, row.reachable = user.status.value, user.reachable
+        row.suspension_reason, row.verified_at = user.suspension_reason, user.verified_at
         row.alerts_muted = user.alerts_muted
         row.alertable = _alertable(user)
         row.signup_stage = user.signup_stage.value

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, literal, select, union_all, update
+from sqlalchemy import case, delete, func, literal, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.credentials import (
@@ -135,9 +135,9 @@ class SqlSellerRepository:
     ) -> Page[int]:
         """Signed-up active sellers with the skills or the category, best first: the better
         average of their stars in the asked skills (every skill when none is asked), as
-        shown to one decimal, and on a tie the more of those stars; then more completed
-        leads; then more of the asked skills, then the category, then the longest-standing
-        account."""
+        shown to one decimal, and on a tie the more of those stars; then a verified seller
+        before an unverified one; then more completed leads; then more of the asked skills,
+        then the category, then the longest-standing account."""
         keys = [skill_key(name) for name in skills]
         hits = union_all(
             select(
@@ -159,6 +159,8 @@ class SqlSellerRepository:
             select(
                 UserRow.id.label("id"),
                 UserRow.created_at.label("created_at"),
+                # 1 for a seller an admin verified: above the unverified with equal stars.
+                case((UserRow.verified_at.is_not(None), 1), else_=0).label("verified"),
                 func.sum(hits.c.overlap).label("overlap"),
                 func.max(hits.c.category).label("in_category"),
             )
@@ -169,7 +171,7 @@ class SqlSellerRepository:
                 UserRow.signup_stage == "done",
                 UserRow.id != exclude,
             )
-            .group_by(UserRow.id, UserRow.created_at)
+            .group_by(UserRow.id, UserRow.created_at, UserRow.verified_at)
             .subquery()
         )
         tenths, ratings = star_ranking(matched.c.id, keys)
@@ -177,6 +179,7 @@ class SqlSellerRepository:
             # 0 for a seller without stars in these skills, below every average (10–50).
             func.coalesce(tenths, 0).desc(),
             ratings.desc(),
+            matched.c.verified.desc(),
             completed_count(matched.c.id).desc(),
             matched.c.overlap.desc(),
             matched.c.in_category.desc(),

@@ -15,6 +15,7 @@ from domain.errors import Conflict
 from domain.events import Event
 from domain.limits import Limits
 from domain.ports import (
+    AdminRepository,
     AuditRepository,
     CategoryRepository,
     ContactRepository,
@@ -32,6 +33,7 @@ from domain.ports import (
     UsageRepository,
     UserRepository,
 )
+from storage.admin import SqlAdminRepository
 from storage.audit import SqlAuditRepository
 from storage.contact import SqlContactRepository
 from storage.contracts import SqlContractRepository
@@ -85,6 +87,7 @@ class SqlUnitOfWork:
     usage: UsageRepository
     disputes: DisputeRepository
     audit: AuditRepository
+    admin: AdminRepository
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], limits: Limits | None = None
@@ -115,6 +118,7 @@ class SqlUnitOfWork:
         self.usage = SqlUsageRepository(session)
         self.disputes = SqlDisputeRepository(session)
         self.audit = SqlAuditRepository(session)
+        self.admin = SqlAdminRepository(session)
         return self
 
     async def __aexit__(

@@ -28,6 +28,21 @@ class Telling:
 
     now: datetime
     bot_username: str
+    # Telegram ids of the administrators (settings), for what they are to be told.
+    admin_ids: frozenset[int] = frozenset()
+
+    def to_admins(self, payload: Payload, key: str | None = None) -> list[OutboxMessage]:
+        """The same message for every administrator; ``key`` is made unique per admin."""
+        return [
+            OutboxMessage(
+                kind=OutboxKind.TELEGRAM,
+                recipient=str(admin),
+                payload=payload,
+                created_at=self.now,
+                dedupe_key=f"{key}:{admin}" if key else None,
+            )
+            for admin in sorted(self.admin_ids)
+        ]
 
     def to(self, user: User, payload: Payload, key: str | None = None) -> OutboxMessage:
         """A Telegram message for ``user``; ``key`` keeps it from being queued twice."""
@@ -54,7 +69,13 @@ def _has_chat(message: OutboxMessage) -> bool:
 
 
 class Notifier:
-    def __init__(self, *notices: Notices, reactions: Iterable[Reactions] = ()) -> None:
+    def __init__(
+        self,
+        *notices: Notices,
+        reactions: Iterable[Reactions] = (),
+        admin_ids: frozenset[int] = frozenset(),
+    ) -> None:
+        self.admin_ids = admin_ids
         self._notices: dict[type[Event], list[Notice]] = {}
         for mapping in notices:
             for kind, notice in mapping.items():
@@ -72,7 +93,7 @@ class Notifier:
     ) -> int:
         """Runs the reactions to the events, then queues what each event (theirs too) says;
         returns how many outbox rows were written."""
-        telling = Telling(now, bot_username)
+        telling = Telling(now, bot_username, self.admin_ids)
         pending = list(events)
         messages: list[OutboxMessage] = []
         while pending:

@@ -8,8 +8,8 @@ from domain.leads import Lead
 from domain.negotiation import Contract, Deal, Offer, OfferDraft, OfferStatus
 from domain.reviews import Reputation, StarTally
 from handlers.core.texts import plural
+from handlers.providers.texts import badge, completed
 from handlers.providers.texts import buyer_rating as rated_buyer
-from handlers.providers.texts import completed
 from handlers.reviews.texts import NO_STARS, tally
 
 DAYS_QUESTION = "In how many days will the work be done? (1–365)"
@@ -104,7 +104,7 @@ def bid_card(
     kind = "🔁 <b>Counter-offer</b>" if counter else "💼 <b>New bid</b>"
     lines = [
         f"{kind} on <b>{escape(deal.lead.title or '')}</b>",
-        f"From: <b>{escape(deal.author.name)}</b>",
+        f"From: <b>{escape(deal.author.name)}</b>{badge(deal.author)}",
     ]
     if deal.author.id == deal.thread.seller_id:
         earned = reputation or Reputation()

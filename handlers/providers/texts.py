@@ -26,12 +26,18 @@ INVITED_ALERT = "Invitation sent."
 INVITED_BEFORE = "You invited this seller already."
 INVITED = "✉️ Invitation sent. The seller sees it under Requested leads."
 VIEW_LEAD, MAKE_OFFER, MESSAGE = "👀 View", "💼 Make offer", "💬 Message"
+VERIFIED_BADGE = "✔️ Verified"
 SHOWN_SKILLS = 10
 SHOWN_ENTRIES = 4
 
 
 def _asked(search: Search) -> str:
     return escape(", ".join(search.skills) or search.category or "")
+
+
+def badge(user: User) -> str:
+    """ " · ✔️ Verified" after the name of a seller an admin verified."""
+    return f" · {VERIFIED_BADGE}" if user.verified else ""
 
 
 def completed(count: int) -> str:
@@ -47,7 +53,7 @@ def found(result: Found) -> str:
     lines = [f"Sellers for “{_asked(search)}”: {page.offset + 1}–{last} of {page.total}"]
     for user in page.items:
         reputation = result.reputations.get(user.key, Reputation())
-        lines.append(f"• <b>{escape(user.name)}</b> — {_stars_in(reputation, search)}")
+        lines.append(f"• <b>{escape(user.name)}</b>{badge(user)} — {_stars_in(reputation, search)}")
     return "\n".join(lines)
 
 
@@ -87,7 +93,7 @@ def buyer_rating(buyer: User, rating: StarTally) -> str:
 def public_card(profile: PublicProfile) -> str:
     """What a buyer sees of a seller; well under 4096 characters."""
     user, credentials = profile.user, profile.credentials
-    lines = [f"👤 <b>{escape(user.name)}</b>"]
+    lines = [f"👤 <b>{escape(user.name)}</b>{badge(user)}"]
     if user.profile.headline:
         lines.append(f"<i>{escape(user.profile.headline)}</i>")
     if user.organization_name:

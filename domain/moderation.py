@@ -1,0 +1,90 @@
+"""What the admin console reads and decides: counts, finding a user, flagged messages,
+announcements (its use cases: domain/admin_cases.py)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.chat import RelayedMessage
+from domain.errors import InvalidInput
+from domain.lifecycle import LeadStatus
+from domain.validation import clean_text
+
+MAX_REASON = 300
+MAX_ANNOUNCEMENT = 3000
+_USERNAME = re.compile(r"@?([A-Za-z][A-Za-z0-9_]{3,31})")
+_TELEGRAM_ID = re.compile(r"[0-9]{1,15}")
+
+
+@dataclass(frozen=True)
+class ConsoleCounts:
+    """The marketplace at a glance. (Open disputes are counted once disputes exist.)"""
+
+    users: int
+    buyers: int
+    sellers: int
+    suspended: int
+    leads: dict[LeadStatus, int]
+    contracts: int
+    messages_today: int
+    outbox_backlog: int
+    outbox_failed: int
+
+
+@dataclass(frozen=True)
+class UserQuery:
+    """Who an admin looks for: one of a Telegram @username, a Telegram id or an email."""
+
+    username: str | None = None
+    telegram_id: int | None = None
+    email: str | None = None
+
+
+def parse_user_query(raw: str) -> UserQuery:
+    """Reads "@name", "123456789" or "name@example.org"; anything else is refused."""
+    text = raw.strip()
+    if "@" in text[1:]:
+        return UserQuery(email=text.lower())
+    if _TELEGRAM_ID.fullmatch(text):
+        return UserQuery(telegram_id=int(text))
+    found = _USERNAME.fullmatch(text)
+    if found:
+        return UserQuery(username=found.group(1))
+    raise InvalidInput("Please send an @username, a Telegram id (digits only) or an email address.")
+
+
+def validate_reason(raw: str) -> str:
+    return clean_text(raw, what="reason", limit=MAX_REASON)
+
+
+def validate_announcement(raw: str) -> str:
+    """The announcement as typed (line breaks kept), within one Telegram message."""
+    text = raw.strip()
+    if not text:
+        raise InvalidInput("The announcement cannot be empty; please type it again.")
+    if len(text) > MAX_ANNOUNCEMENT:
+        raise InvalidInput(
+            f"The announcement can be at most {MAX_ANNOUNCEMENT} characters; yours has {len(text)}."
+        )
+    return text
+
+
+@dataclass(frozen=True)
+class Flagged:
+    """A relayed message flagged as moving a deal off the platform, with its thread."""
+
+    message: RelayedMessage
+    sender_name: str
+    lead_title: str | None
+
+
+@dataclass(frozen=True)
+class Suspension:
+    """The latest suspension of a user: why, by whom, when, and whether it was lifted."""
+
+    reason: str
+    suspended_at: datetime
+    suspended_by: str | None
+    lifted_at: datetime | None = None

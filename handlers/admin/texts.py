@@ -1,0 +1,185 @@
+"""What the admin console says, and what suspended users, announcements' readers and
+sellers whose documents were checked are told; user text is always HTML-escaped here."""
+
+from __future__ import annotations
+
+from html import escape
+
+from domain.admin_cases import Submission, UserCard
+from domain.lifecycle import LeadStatus
+from domain.model import User
+from domain.moderation import ConsoleCounts, Flagged
+from domain.ports import ThreadSummary
+from handlers.providers.texts import VERIFIED_BADGE
+
+FIND, ANNOUNCE, FLAGGED, REFRESH = "🔎 Find user", "📣 Announcement", "🚩 Flagged", "🔄 Refresh"
+CONSOLE = "🛠 Console"
+SUSPEND, UNSUSPEND = "⛔ Suspend", "✅ Unsuspend"
+EVERYONE, BUYERS, SELLERS = "Everyone", "Buyers", "Sellers"
+SEND, DROP = "📣 Send", "✖️ Cancel"
+VERIFY, REJECT = "✔️ Verify", "✖️ Reject"
+
+ASK_USER = "Who are you looking for? Send an @username, a Telegram id or an email address."
+NOBODY_NAMED = "Nobody has that @username, Telegram id or email."
+NOBODY = "Nobody has that @username, Telegram id or email; send another, or /cancel."
+ASK_AUDIENCE = "Who should receive the announcement?"
+ASK_ANNOUNCEMENT = "Send the announcement's text (plain text, up to 3000 characters)."
+ANNOUNCEMENT_DROPPED = "The announcement was not sent."
+ASK_REJECTION = "Why is this document rejected? The seller reads your reason."
+NO_FLAGGED = "No message has been flagged."
+CANCELLED = "Cancelled."
+SUSPEND_USAGE = "Write the user and the reason: /suspend @username reason."
+UNSUSPEND_USAGE = "Write the user: /unsuspend @username."
+TRANSCRIPT_CAPTION = "📄 The whole conversation, as stored (times in UTC)."
+AUDIENCE_NAMES = {None: "everyone", "buyer": "buyers", "seller": "sellers"}
+_STATUS_ORDER = list(LeadStatus)
+
+
+def console(counts: ConsoleCounts) -> str:
+    leads = " · ".join(
+        f"{status.value.replace('_', ' ')} {counts.leads[status]}"
+        for status in _STATUS_ORDER
+        if counts.leads.get(status)
+    )
+    return "\n".join(
+        [
+            "🛠 <b>Admin console</b>",
+            f"Users: {counts.users} (buyers {counts.buyers}, sellers {counts.sellers}, "
+            f"suspended {counts.suspended})",
+            f"Leads: {leads or 'none'}",
+            f"Contracts: {counts.contracts}",
+            f"Messages relayed today: {counts.messages_today}",
+            f"Outbox: {counts.outbox_backlog} waiting, {counts.outbox_failed} failed",
+        ]
+    )
+
+
+def lead_title(title: str | None) -> str:
+    return escape(title or "untitled lead")
+
+
+def transcript_button(summary: ThreadSummary) -> str:
+    return f"📄 {summary.lead_title or 'lead'} — {summary.other_name}"[:60]
+
+
+def _who(user: User) -> str:
+    handle = f" @{escape(user.username)}" if user.username else ""
+    return f"<b>{escape(user.name)}</b>{handle}"
+
+
+def user_card(card: UserCard) -> str:
+    user = card.user
+    roles = ", ".join(sorted(role.value for role in user.roles)) or "no role yet"
+    email = escape(user.email or "no email")
+    confirmed = " (confirmed)" if user.email_verified else ""
+    lines = [
+        f"👤 {_who(user)}",
+        f"Telegram id {user.telegram_id} · account #{user.key} · since {user.created_at:%Y-%m-%d}",
+        f"Roles: {roles} · {email}{confirmed}",
+    ]
+    if user.verified:
+        lines.append(VERIFIED_BADGE)
+    if card.admin:
+        lines.append("🛠 Administrator")
+    suspension = card.suspension
+    if user.suspended and suspension is not None:
+        by = f" by {escape(suspension.suspended_by)}" if suspension.suspended_by else ""
+        lines.append(
+            f"⛔ Suspended since {suspension.suspended_at:%Y-%m-%d %H:%M} UTC{by}: "
+            f"{escape(suspension.reason)}"
+        )
+    elif suspension is not None and suspension.lifted_at is not None:
+        lines.append(f"Last suspension lifted {suspension.lifted_at:%Y-%m-%d %H:%M} UTC.")
+    else:
+        lines.append("Active.")
+    threads = card.threads
+    if threads.total:
+        lines.append(f"\nConversations: {threads.total} (transcripts below, latest first)")
+    else:
+        lines.append("\nNo conversations.")
+    return "\n".join(lines)
+
+
+def ask_reason(user: User) -> str:
+    return f"Why suspend {escape(user.name)}? They read the reason; or /cancel."
+
+
+def suspended(user: User) -> str:
+    return f"⛔ {escape(user.name)} is suspended: {escape(user.suspension_reason or '')}"
+
+
+def unsuspended(user: User) -> str:
+    return f"✅ {escape(user.name)} is no longer suspended."
+
+
+def flagged(found: list[Flagged]) -> str:
+    lines = ["🚩 <b>Latest flagged messages</b>"]
+    for item in found:
+        message = item.message
+        text = message.text or ""
+        shown = text if len(text) <= 200 else text[:199] + "…"
+        lines.append(
+            f"• {message.created_at:%Y-%m-%d %H:%M} <b>{escape(item.sender_name)}</b> "
+            f"on “{lead_title(item.lead_title)}”: {escape(shown)}"
+        )
+    return "\n".join(lines)
+
+
+def preview(text: str, role: str | None) -> str:
+    return (
+        f"Preview — to {AUDIENCE_NAMES.get(role, 'everyone')}:\n\n{announcement(text)}\n\nSend it?"
+    )
+
+
+def announcement(text: str) -> str:
+    return f"📣 <b>Leadline announcement</b>\n\n{escape(text)}"
+
+
+def announced(role: str | None) -> str:
+    return f"📣 Queued for {AUDIENCE_NAMES.get(role, 'everyone')}; it goes out paced like alerts."
+
+
+# What the user hears (through the outbox).
+
+
+def told_suspended(reason: str) -> str:
+    return (
+        f"⛔ Your Leadline account is suspended: {escape(reason)}. You can still read your "
+        "data and /terms, and write to us with /contact."
+    )
+
+
+TOLD_UNSUSPENDED = "✅ Your Leadline account is active again; welcome back."
+
+
+# Verification documents.
+
+
+def submission(found: Submission) -> str:
+    seller, document = found.seller, found.document
+    return (
+        f"🏅 <b>Verification document</b> from {_who(seller)} (account #{seller.key})\n"
+        f"{escape(document.title)} ({document.kind.value})"
+    )
+
+
+def verified_admin(found: Submission) -> str:
+    return f"✔️ {escape(found.seller.name)} is verified."
+
+
+def rejected_admin(found: Submission) -> str:
+    return f"✖️ {escape(found.document.title)} of {escape(found.seller.name)} was rejected."
+
+
+def told_verified(title: str) -> str:
+    return (
+        f"✔️ Your document “{escape(title)}” was checked: your profile now carries "
+        f"the {VERIFIED_BADGE} badge."
+    )
+
+
+def told_rejected(title: str, reason: str) -> str:
+    return (
+        f"✖️ Your document “{escape(title)}” was not accepted: {escape(reason)}. "
+        "You can upload another in /profile."
+    )
