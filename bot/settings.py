@@ -24,6 +24,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from domain.leads import MAX_DESCRIPTION, MAX_TITLE, MIN_DESCRIPTION, MIN_TITLE, LeadMinimums
 from domain.nudges import NudgeTimings
 from domain.taxonomy import DEFAULT_CATEGORIES
 
@@ -101,6 +102,9 @@ class MarketplaceSettings(_Section):
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     service_fee_percent: float = Field(default=10, ge=0, le=100)
     categories: list[str] = Field(default_factory=lambda: list(DEFAULT_CATEGORIES))
+    # A lead's title and description need at least these many characters.
+    min_title_length: int = Field(default=MIN_TITLE, ge=1, le=MAX_TITLE)
+    min_description_length: int = Field(default=MIN_DESCRIPTION, ge=1, le=MAX_DESCRIPTION)
 
     @field_validator("categories")
     @classmethod
@@ -109,6 +113,9 @@ class MarketplaceSettings(_Section):
         if not names or any(not n or len(n) > 64 for n in names) or len(set(names)) != len(names):
             raise ValueError("must be a list of distinct names of 1 to 64 characters")
         return names
+
+    def lead_minimums(self) -> LeadMinimums:
+        return LeadMinimums(self.min_title_length, self.min_description_length)
 
 
 class PaymentSettings(_Section):

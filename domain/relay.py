@@ -19,6 +19,7 @@ from domain.leads import Lead
 from domain.model import User
 from domain.negotiation import Contract, Offer, OfferStatus, Thread
 from domain.ports import Page, ThreadSummary, UnitOfWork
+from domain.validation import check_message
 
 PAGE_SIZE = 5
 
@@ -115,6 +116,7 @@ async def reply(uow: UnitOfWork, me: User, command: SendReply, now: datetime) ->
 async def _relay(
     uow: UnitOfWork, me: User, thread_id: int, content: Content, now: datetime
 ) -> Relayed:
+    check_message(content.text)
     thread, lead = await load_party(uow, me, thread_id)
     assert thread.id is not None
     other = await uow.users.get(thread.other(me.key))
@@ -180,6 +182,7 @@ async def edit(
     previous = await uow.threads.message_sent_as(me.key, command.sender_message_id)
     if previous is None or previous.text == command.text:
         return None
+    check_message(command.text)
     original_id = previous.original_id or previous.id
     messages = await uow.threads.messages(previous.thread_id)
     original = next(m for m in messages if m.id == original_id)
