@@ -260,7 +260,7 @@ _MONTHS = {
     )
     for name in names
 }
-# ASCII digits only: "²" or "٣" is a digit to str.isdigit() or \d, and no number to int().
+# ASCII digits only: "²" passes str.isdigit() and crashes int(); \d takes "٣" too.
 _ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
 _DAY_MONTH = re.compile(r"([0-9]{1,2})\s+([a-z]+)\.?(?:,?\s+([0-9]{4}))?")
 _MONTH_DAY = re.compile(r"([a-z]+)\.?\s+([0-9]{1,2})(?:,?\s+([0-9]{4}))?")

@@ -25,7 +25,7 @@ _EXPONENTS = {
     "TND": 3,
 }
 _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₽": "RUB", "₴": "UAH"}
-# ASCII digits only: "²" and "٣" are digits to \d and str.isdigit(), and no number to int().
+# ASCII digits only: "²" passes str.isdigit() and crashes int(); \d takes "٣" too.
 _NUMBER = re.compile(r"[0-9]{1,3}(?:[ ,'][0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?")
 # More digits than this before the point is over MAX_MAJOR_UNITS, and read no further: 27
 # digits are more than decimal arithmetic's default precision can round to cents.
