@@ -121,6 +121,7 @@ def build_application(settings: Settings) -> LeadlineApp:
         admin_ids=frozenset(settings.admins.telegram_ids),
         currency=settings.marketplace.currency,
         categories=tuple(settings.marketplace.categories),
+        lead_minimums=settings.marketplace.lead_minimums(),
         service_fee_percent=settings.marketplace.service_fee_percent,
         payment_provider_token=settings.payments.provider_token.get_secret_value(),
         terms=load_terms(settings),

@@ -24,6 +24,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from domain.leads import MAX_DESCRIPTION, MAX_TITLE, MIN_DESCRIPTION, MIN_TITLE, LeadMinimums
 from domain.limits import Limits
 from domain.nudges import NudgeTimings
 from domain.taxonomy import DEFAULT_CATEGORIES
@@ -126,6 +127,10 @@ class MarketplaceSettings(_Section):
     def terms_path(self) -> Path:
         return Path(self.terms_file) if self.terms_file else DEFAULT_TERMS_FILE
 
+    # A lead's title and description need at least these many characters.
+    min_title_length: int = Field(default=MIN_TITLE, ge=1, le=MAX_TITLE)
+    min_description_length: int = Field(default=MIN_DESCRIPTION, ge=1, le=MAX_DESCRIPTION)
+
     @field_validator("categories")
     @classmethod
     def _usable_categories(cls, value: list[str]) -> list[str]:
@@ -133,6 +138,9 @@ class MarketplaceSettings(_Section):
         if not names or any(not n or len(n) > 64 for n in names) or len(set(names)) != len(names):
             raise ValueError("must be a list of distinct names of 1 to 64 characters")
         return names
+
+    def lead_minimums(self) -> LeadMinimums:
+        return LeadMinimums(self.min_title_length, self.min_description_length)
 
 
 class PaymentSettings(_Section):

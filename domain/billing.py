@@ -9,9 +9,9 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from domain.errors import InvalidInput
 from domain.money import Money
 from domain.negotiation import Contract
+from domain.validation import clean_text
 
 MAX_PAYMENT_NOTE = 200
 
@@ -75,19 +75,17 @@ class Payment:
 
 
 def validate_payment_note(raw: str) -> str:
-    text = " ".join(raw.split())
-    if not text:
-        raise InvalidInput("Please type how you paid, or tap one of the methods.")
-    if len(text) > MAX_PAYMENT_NOTE:
-        raise InvalidInput(
-            f"Please keep it to {MAX_PAYMENT_NOTE} characters; yours has {len(text)}."
-        )
-    return text
+    return clean_text(
+        raw,
+        what="payment note",
+        limit=MAX_PAYMENT_NOTE,
+        if_empty="Please type how you paid, or tap one of the methods.",
+    )
 
 
 # An invoice's payload names the contract and the total it asks for, so that the payment
 # Telegram reports is matched to what was billed.
-_PAYLOAD = re.compile(r"^ct1:(\d{1,10}):(\d{1,15}):([A-Z]{3})$")
+_PAYLOAD = re.compile(r"ct1:([0-9]{1,10}):([0-9]{1,15}):([A-Z]{3})")
 
 
 def invoice_payload(contract: Contract, total: Money) -> str:
@@ -96,7 +94,7 @@ def invoice_payload(contract: Contract, total: Money) -> str:
 
 def read_invoice_payload(payload: str) -> tuple[int, Money] | None:
     """(contract id, total billed) from an invoice payload; None if it is not ours."""
-    found = _PAYLOAD.match(payload)
+    found = _PAYLOAD.fullmatch(payload)
     if found is None:
         return None
     return int(found[1]), Money(int(found[2]), found[3])

@@ -18,6 +18,7 @@ from domain.leads import Lead
 from domain.lifecycle import Actor, LeadStatus, describe
 from domain.model import User
 from domain.negotiation import Contract
+from domain.validation import clean_paragraphs
 
 MAX_CHANGE_NOTE = 1000
 MAX_EXTENSION_DAYS = 365
@@ -241,14 +242,9 @@ def check_answer(proposal: ContractStep, steps: list[ContractStep], user_id: int
 
 
 def validate_change_note(raw: str) -> str:
-    text = raw.strip()
-    if not text:
-        raise InvalidInput("Please say what should be changed.")
-    if len(text) > MAX_CHANGE_NOTE:
-        raise InvalidInput(
-            f"The note can be at most {MAX_CHANGE_NOTE} characters; yours has {len(text)}."
-        )
-    return text
+    return clean_paragraphs(
+        raw, what="note", limit=MAX_CHANGE_NOTE, if_empty="Please say what should be changed."
+    )
 
 
 # New due dates: a date the buyer types or taps, in their time zone.
@@ -274,10 +270,11 @@ _MONTHS = {
     )
     for name in names
 }
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DAY_MONTH = re.compile(r"^(\d{1,2})\s+([a-z]+)\.?(?:,?\s+(\d{4}))?$")
-_MONTH_DAY = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:,?\s+(\d{4}))?$")
-_DAYS = re.compile(r"^\+?\s*(\d{1,3})(?:\s*days?)?$")
+# ASCII digits only: "²" passes str.isdigit() and crashes int(); \d takes "٣" too.
+_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_DAY_MONTH = re.compile(r"([0-9]{1,2})\s+([a-z]+)\.?(?:,?\s+([0-9]{4}))?")
+_MONTH_DAY = re.compile(r"([a-z]+)\.?\s+([0-9]{1,2})(?:,?\s+([0-9]{4}))?")
+_DAYS = re.compile(r"\+?\s*([0-9]{1,3})(?:\s*days?)?")
 DATE_HINT = "Please send a date like 2026-12-20 or 20 Dec, or a number of extra days like 5."
 
 
@@ -294,7 +291,7 @@ def new_due_date(raw: str, contract: Contract, now: datetime, timezone: str) -> 
     """The due date the buyer means by ``raw`` (a date in their time zone, at the time of
     day of the current due date, or a number of extra days), checked to be later."""
     text = " ".join(raw.strip().lower().split())
-    extra = _DAYS.match(text)
+    extra = _DAYS.fullmatch(text)
     if extra:
         days = int(extra[1])
         if not 1 <= days <= MAX_EXTENSION_DAYS:
@@ -323,12 +320,12 @@ def _read_date(text: str, today: date) -> date | None:
     """A date written as 2026-12-20, 20 Dec [2026] or Dec 20[, 2026]; without a year, the
     next such day from ``today``."""
     year: int | None
-    if found := _ISO.match(text):
+    if found := _ISO.fullmatch(text):
         year, month, day = int(found[1]), int(found[2]), int(found[3])
-    elif found := _DAY_MONTH.match(text):
+    elif found := _DAY_MONTH.fullmatch(text):
         day, month = int(found[1]), _MONTHS.get(found[2], 0)
         year = int(found[3]) if found[3] else None
-    elif found := _MONTH_DAY.match(text):
+    elif found := _MONTH_DAY.fullmatch(text):
         month, day = _MONTHS.get(found[1], 0), int(found[2])
         year = int(found[3]) if found[3] else None
     else:

@@ -10,11 +10,13 @@ from urllib.parse import urlparse
 
 from domain.errors import InvalidInput
 from domain.skills import skill_key
-from domain.validation import clean_text
+from domain.validation import clean_text, quoted
 
 MAX_ENTRIES = 10
 MAX_YEARS = 60
-_YEAR = re.compile(r"^(19[5-9]\d|20\d\d)$")
+_YEAR = re.compile(r"19[5-9][0-9]|20[0-9][0-9]")
+# ASCII digits: "²" passes str.isdigit() and is no number to int().
+_YEARS = re.compile(r"[0-9]{1,3}")
 
 
 class DocumentKind(StrEnum):
@@ -69,7 +71,7 @@ def parse_education(raw: str) -> Education:
     parts = [" ".join(p.split()) for p in raw.split(",")]
     parts = [p for p in parts if p]
     year = None
-    if parts and _YEAR.match(parts[-1]):
+    if parts and _YEAR.fullmatch(parts[-1]):
         year = int(parts.pop())
     if len(parts) != 2:
         raise InvalidInput(
@@ -105,10 +107,12 @@ def parse_skill_years(raw: str, skills: list[str]) -> dict[str, int]:
             continue
         name, _, number = part.rpartition(" ")
         skill = by_key.get(skill_key(name))
-        if not number.isdigit() or not name:
+        if not _YEARS.fullmatch(number) or not name:
             raise InvalidInput("Please write each skill with its years, e.g. Python 5, Django 3.")
         if skill is None:
-            raise InvalidInput(f"“{name}” is not among your skills; add it under Skills first.")
+            raise InvalidInput(
+                f"“{quoted(name)}” is not among your skills; add it under Skills first."
+            )
         if int(number) > MAX_YEARS:
             raise InvalidInput(f"{MAX_YEARS} years is the most one can claim.")
         years[skill] = int(number)

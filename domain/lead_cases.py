@@ -16,9 +16,11 @@ from domain.audit import Who
 from domain.errors import InvalidInput, NotAllowed, NotFound
 from domain.events import LeadChanged, LeadPublished, LeadWithdrawn
 from domain.leads import (
+    DEFAULT_MINIMUMS,
     Attachment,
     Lead,
     LeadChange,
+    LeadMinimums,
     parse_lead_skills,
     validate_description,
     validate_title,
@@ -28,7 +30,7 @@ from domain.limits import Usage, ensure_within
 from domain.model import User
 from domain.money import parse_money
 from domain.ports import Page, UnitOfWork
-from domain.search import SearchQuery
+from domain.search import SearchQuery, check_length
 
 PAGE_SIZE = 5
 SUGGESTED_SKILLS = 8
@@ -83,6 +85,7 @@ class WriteField:
     text: str
     currency: str
     then: LeadField | None = None
+    minimums: LeadMinimums = DEFAULT_MINIMUMS
 
 
 @dataclass(frozen=True)
@@ -244,9 +247,9 @@ async def _answer(uow: UnitOfWork, command: WriteField) -> object:
     """The value an answer gives its field, checked and normalized."""
     text = command.text
     if command.field is LeadField.TITLE:
-        return validate_title(text)
+        return validate_title(text, command.minimums.title)
     if command.field is LeadField.DESCRIPTION:
-        return validate_description(text)
+        return validate_description(text, command.minimums.description)
     if command.field is LeadField.CATEGORY:
         if text not in await uow.categories.names():
             raise InvalidInput("That category is not on the list.")
@@ -340,7 +343,9 @@ async def find_leads(uow: UnitOfWork, user: User, command: FindLeads, now: datet
     """Open leads: a search when words or filters are given, else the seller's matches."""
     if not command.words and not command.category and not command.skill and user.is_seller:
         return await uow.leads.matching_open_for(user.key, command.offset, PAGE_SIZE)
-    query = SearchQuery.parse(" ".join(command.words))
+    typed = " ".join(command.words)
+    check_length(typed)
+    query = SearchQuery.parse(typed)
     if command.words and query.empty:
         raise InvalidInput(NO_WORDS)
     return await uow.leads.search_open(
@@ -362,12 +367,14 @@ async def search_public(
 async def category_choices(
     uow: UnitOfWork, user: User, command: Choices, now: datetime
 ) -> list[str]:
-    """The categories a search can be filtered by."""
+    """The categories a search can be filtered by (searching is for signed-up users)."""
+    user.ensure_signed_up()
     return await uow.categories.names()
 
 
 async def skill_choices(uow: UnitOfWork, user: User, command: Choices, now: datetime) -> list[str]:
     """Skills to filter a search by: the user's own first, then the most popular."""
+    user.ensure_signed_up()
     popular = await uow.skills.popular(command.limit)
     return list(dict.fromkeys(user.profile.skills + popular))[: command.limit]
 

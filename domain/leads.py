@@ -18,6 +18,11 @@ MAX_TITLE = 120
 MAX_DESCRIPTION = 4000
 MAX_LEAD_SKILLS = 10
 MAX_ATTACHMENTS = 5
+# A lead says at least a few words (marketplace.min_title_length, min_description_length).
+MIN_TITLE = 10
+MIN_DESCRIPTION = 30
+TITLE_EXAMPLE = "Logo for a coffee shop"
+DESCRIPTION_EXAMPLE = "A round logo in two colours for a coffee shop in Lisbon, with source files"
 # A lead can be changed while it is written and while it is open.
 EDITABLE = frozenset({LeadStatus.DRAFT, LeadStatus.OPEN})
 
@@ -106,20 +111,28 @@ class Lead:
         self.created_at = now
 
 
-def validate_title(raw: str) -> str:
-    return validation.clean_text(raw, what="title", limit=MAX_TITLE)
+@dataclass(frozen=True)
+class LeadMinimums:
+    """How many characters a lead's title and description need at least."""
+
+    title: int = MIN_TITLE
+    description: int = MIN_DESCRIPTION
 
 
-def validate_description(raw: str) -> str:
+DEFAULT_MINIMUMS = LeadMinimums()
+
+
+def validate_title(raw: str, minimum: int = MIN_TITLE) -> str:
+    return validation.clean_text(
+        raw, what="title", limit=MAX_TITLE, minimum=minimum, example=TITLE_EXAMPLE
+    )
+
+
+def validate_description(raw: str, minimum: int = MIN_DESCRIPTION) -> str:
     """Keeps line breaks (descriptions are paragraphs), trims each end."""
-    text = raw.strip()
-    if not text:
-        raise InvalidInput("The description cannot be empty; please type it again.")
-    if len(text) > MAX_DESCRIPTION:
-        raise InvalidInput(
-            f"The description can be at most {MAX_DESCRIPTION} characters; yours has {len(text)}."
-        )
-    return text
+    return validation.clean_paragraphs(
+        raw, what="description", limit=MAX_DESCRIPTION, minimum=minimum, example=DESCRIPTION_EXAMPLE
+    )
 
 
 def parse_lead_skills(raw: str) -> list[SkillName]:

@@ -25,7 +25,11 @@ _EXPONENTS = {
     "TND": 3,
 }
 _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₽": "RUB", "₴": "UAH"}
-_NUMBER = re.compile(r"^\d{1,3}(?:[ ,']\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
+# ASCII digits only: "²" passes str.isdigit() and crashes int(); \d takes "٣" too.
+_NUMBER = re.compile(r"[0-9]{1,3}(?:[ ,'][0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?")
+# More digits than this before the point is over MAX_MAJOR_UNITS, and read no further: 27
+# digits are more than decimal arithmetic's default precision can round to cents.
+_MAX_WHOLE_DIGITS = len(str(MAX_MAJOR_UNITS))
 
 
 def exponent(currency: str) -> int:
@@ -65,10 +69,13 @@ def parse_money(raw: str, currency: str) -> Money:
         text = text[len(currency) :].strip()
     if text.startswith("-"):
         raise InvalidInput("The amount must be more than zero.")
-    if not _NUMBER.match(text):
+    if not _NUMBER.fullmatch(text):
         raise refusal
+    digits_only = re.sub(r"[ ,']", "", text)
+    if len(digits_only.partition(".")[0].lstrip("0")) > _MAX_WHOLE_DIGITS:
+        raise InvalidInput(f"That is more than {MAX_MAJOR_UNITS:,} {currency}; please check it.")
     try:
-        amount = Decimal(re.sub(r"[ ,']", "", text))
+        amount = Decimal(digits_only)
     except InvalidOperation:
         raise refusal from None
     digits = exponent(currency)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -10,8 +11,10 @@ from domain.errors import InvalidInput, NotAllowed
 from domain.leads import Lead
 from domain.model import User
 from domain.money import Money
+from domain.validation import clean_paragraphs
 
 MIN_DAYS, MAX_DAYS = 1, 365
+_DAYS = re.compile(r"[0-9]{1,3}")
 MAX_NOTE = 1000
 
 
@@ -136,19 +139,20 @@ def check(offer: Offer, latest: bool, user_id: int, thread: Thread, action: Offe
 
 
 def validate_days(raw: str) -> int:
+    """A whole number of days ("7", "7 days"); digits are ASCII only ("²" is no number)."""
     text = raw.strip().lower().removesuffix("days").removesuffix("day").strip()
-    if not text.isdigit() or not MIN_DAYS <= int(text) <= MAX_DAYS:
+    if not _DAYS.fullmatch(text) or not MIN_DAYS <= int(text) <= MAX_DAYS:
         raise InvalidInput(f"Please send a whole number of days from {MIN_DAYS} to {MAX_DAYS}.")
     return int(text)
 
 
 def validate_note(raw: str) -> str:
-    text = raw.strip()
-    if not text:
-        raise InvalidInput("The note cannot be empty; send it again or tap Skip.")
-    if len(text) > MAX_NOTE:
-        raise InvalidInput(f"The note can be at most {MAX_NOTE} characters; yours has {len(text)}.")
-    return text
+    return clean_paragraphs(
+        raw,
+        what="note",
+        limit=MAX_NOTE,
+        if_empty="The note cannot be empty; send it again or tap Skip.",
+    )
 
 
 def due_date(started_at: datetime, days: int) -> datetime:

@@ -20,6 +20,7 @@ from domain.limits import Usage, ensure_within
 from domain.model import User
 from domain.negotiation import Contract, Offer, OfferStatus, Thread
 from domain.ports import Page, ThreadSummary, UnitOfWork
+from domain.validation import check_message
 
 PAGE_SIZE = 5
 
@@ -118,6 +119,7 @@ async def _relay(
     uow: UnitOfWork, me: User, thread_id: int, content: Content, now: datetime
 ) -> Relayed:
     me.ensure_active("send messages")
+    check_message(content.text)
     thread, lead = await load_party(uow, me, thread_id)
     assert thread.id is not None
     await ensure_within(uow, me, Usage.MESSAGE_RELAYED, now)
@@ -187,6 +189,7 @@ async def edit(
     if previous is None or previous.text == command.text:
         return None
     me.ensure_active("edit messages")
+    check_message(command.text)
     original_id = previous.original_id or previous.id
     messages = await uow.threads.messages(previous.thread_id)
     original = next(m for m in messages if m.id == original_id)

@@ -17,6 +17,7 @@ from domain.errors import InvalidInput, NotAllowed
 from domain.leads import Lead
 from domain.model import User
 from domain.skills import skill_key
+from domain.validation import clean_paragraphs
 
 MIN_STARS, MAX_STARS = 1, 5
 EDITABLE_FOR = timedelta(hours=48)
@@ -46,14 +47,12 @@ def validate_stars(value: int) -> int:
 
 
 def validate_comment(raw: str) -> str:
-    text = raw.strip()
-    if not text:
-        raise InvalidInput("The comment cannot be empty; send it again or tap Skip.")
-    if len(text) > MAX_COMMENT:
-        raise InvalidInput(
-            f"The comment can be at most {MAX_COMMENT} characters; yours has {len(text)}."
-        )
-    return text
+    return clean_paragraphs(
+        raw,
+        what="comment",
+        limit=MAX_COMMENT,
+        if_empty="The comment cannot be empty; send it again or tap Skip.",
+    )
 
 
 @dataclass

@@ -15,6 +15,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from domain.errors import InvalidInput
+
 # Letters and digits; the underscore is punctuation here, as it is to FTS5's tokenizer.
 _TOKEN = re.compile(r"[^\W_]+")
 # A term: optionally negated, quoted (straight or typographic quotes, as phones type them;
@@ -24,7 +26,20 @@ _OR = "or"
 # Scripts from here on (CJK and later) write a whole word in one character.
 _IDEOGRAPHS = "\u2e80"
 
+# A search is a few words; what is typed is shown back in the results' header, and a
+# whole message's worth would not fit there.
+MAX_QUERY = 200
+
 Phrase = tuple[str, ...]
+
+
+def check_length(typed: str) -> None:
+    """Refuses a search longer than anyone types into a search box, with one sentence."""
+    if len(typed) > MAX_QUERY:
+        raise InvalidInput(
+            f"A search can be at most {MAX_QUERY} characters (yours has {len(typed):,}); "
+            "please try a few words."
+        )
 
 
 def tokens(text: str) -> list[str]:

@@ -15,6 +15,7 @@ from domain.lifecycle import LeadStatus
 from domain.model import User
 from domain.ports import Page, UnitOfWork
 from domain.reviews import Reputation, StarTally
+from domain.search import check_length
 
 PAGE_SIZE = 5
 INVITABLE_LEADS = 20
@@ -131,6 +132,7 @@ async def find(uow: UnitOfWork, viewer: User, command: FindSellers, now: datetim
     asked skills, then completed leads, then how many of the skills they have."""
     viewer.ensure_signed_up()
     search = command.search
+    check_length(", ".join(search.skills))
     page = await uow.sellers.find(
         search.skills, search.category, viewer.key, command.offset, PAGE_SIZE
     )

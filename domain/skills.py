@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from domain import validation
 from domain.errors import InvalidInput
 
 MAX_SKILL_LENGTH = 40
@@ -96,8 +97,6 @@ ALIASES: dict[str, str] = {
     "ps": "Photoshop",
 }
 
-# Anything printable: skills are shown escaped, so "<3" or "R&D" are harmless.
-_ALLOWED = re.compile(r"^[^\x00-\x1f\x7f]+$")
 _SEPARATORS = re.compile(r"[,;\n]+")
 
 
@@ -119,17 +118,22 @@ class SkillName:
 
 
 def normalize_skill(raw: str) -> SkillName:
-    """Turns one typed skill into its canonical form, or refuses it with a sentence."""
-    text = " ".join(raw.split())
-    if not text:
+    """Turns one typed skill into its canonical form, or refuses it with a sentence.
+    Anything visible is allowed: skills are shown escaped, so "<3" or "R&D" are harmless;
+    control characters are not (domain.validation)."""
+    if any(validation.forbidden(char) for char in raw):
+        raise InvalidInput(
+            "A skill cannot contain invisible control characters (such as a right-to-left "
+            "override); please type it without them."
+        )
+    text = validation.trimmed(" ".join(raw.split()))
+    if validation.is_blank(text):
         raise InvalidInput("A skill cannot be empty.")
     if len(text) > MAX_SKILL_LENGTH:
         raise InvalidInput(
             f"“{text[:20]}…” is too long for a skill; keep each skill under "
             f"{MAX_SKILL_LENGTH} characters."
         )
-    if not _ALLOWED.match(text):
-        raise InvalidInput(f"“{text}” is not a skill name; please use ordinary characters.")
     canonical = _CANONICAL.get(skill_key(text))
     if canonical is not None:
         return SkillName(skill_key(canonical), canonical)
@@ -140,7 +144,7 @@ def parse_skill_list(text: str, *, limit: int = MAX_PROFILE_SKILLS) -> list[Skil
     """Parses comma-separated skills, dropping repeats; refuses empty or over-long lists."""
     skills: dict[str, SkillName] = {}
     for part in _SEPARATORS.split(text):
-        if part.strip():
+        if not validation.is_blank(part) or any(validation.forbidden(char) for char in part):
             skill = normalize_skill(part)
             skills.setdefault(skill.key, skill)
     if not skills:

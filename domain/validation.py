@@ -1,8 +1,26 @@
-"""Checks on the free-text answers of signup and profile, each refusing with one sentence."""
+"""Checks on the free text people type, each refusing with one sentence.
+
+What any typed text may hold is decided here, once, for every field that is stored and
+shown to others (names, titles, descriptions, skills, notes):
+
+- Control characters (NUL, ESC, DEL, the C1 range, lone surrogates) have no place in
+  text a person means to show: they are refused. A multi-line field keeps line breaks
+  and tabs; PostgreSQL could not even store a NUL.
+- Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069)
+  reorder whatever is shown after them ("\u202eevil.exe" reads "exe.live"): refused.
+  The plain direction marks (U+200E, U+200F, U+061C) reorder nothing else and come with
+  right-to-left text typed on phones, so they stay.
+- Zero-width and other invisible characters stay inside a text (a joiner builds 👩‍💻, a
+  non-joiner spells Persian words), are trimmed at either end like spaces, and a text
+  without one visible character counts as empty.
+
+Lengths count characters (code points), the way a person counts them.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from domain.errors import InvalidInput
@@ -20,14 +38,134 @@ _EMAIL = re.compile(
 )
 
 
-def clean_text(raw: str, *, what: str, limit: int) -> str:
-    """Trims a one-line answer and enforces its length, naming the field in the refusal."""
-    text = " ".join(raw.split())
-    if not text:
-        raise InvalidInput(f"The {what} cannot be empty; please type it again.")
+# Reorder the text after them until the end of the paragraph.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Letters and symbols that render as nothing, used to pass blank names off as filled in.
+_BLANK_LOOKALIKES = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f")
+# Control characters, format characters, separators and lone combining marks show nothing.
+_UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zs", "Zl", "Zp", "Mn", "Me"})
+# Zero-width characters that mean nothing at either end of a text (inside, a joiner builds
+# an emoji and a non-joiner spells a word). Variation selectors and the tags of flag
+# emoji are never trimmed: they belong to the character before them.
+_EDGE_INVISIBLE = frozenset("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u061c\u180e\u00ad")
+# Line breaks and tabs: a one-line answer turns them into spaces, a paragraph keeps them.
+_LINE_BREAKS = frozenset("\n\r\t")
+
+
+def invisible(char: str) -> bool:
+    """True for a character that shows nothing on its own (a space, a zero-width joiner)."""
+    return char in _BLANK_LOOKALIKES or unicodedata.category(char) in _UNSEEN_CATEGORIES
+
+
+def forbidden(char: str) -> bool:
+    """True for a character no typed text may hold (see the module's docstring)."""
+    if char in _BIDI_CONTROLS:
+        return True
+    if char in _LINE_BREAKS:
+        return False
+    # Python's str.split() counts \x1c-\x1f and \x85 as spaces; they are controls all the same.
+    return unicodedata.category(char) in ("Cc", "Cs")
+
+
+def trimmed(text: str) -> str:
+    """The text without spaces and zero-width characters at either end."""
+    start, end = 0, len(text)
+    while start < end and _blank(text[start]):
+        start += 1
+    while end > start and _blank(text[end - 1]):
+        end -= 1
+    return text[start:end]
+
+
+def _blank(char: str) -> bool:
+    return char.isspace() or char in _EDGE_INVISIBLE or char in _BLANK_LOOKALIKES
+
+
+def quoted(text: str, limit: int = 30) -> str:
+    """What a refusal may echo of a wrong answer: on one line, without control characters,
+    and short enough to fit any message."""
+    text = " ".join("".join(char for char in text if not forbidden(char)).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def shown_length(text: str) -> int:
+    """How many characters a reader sees: spaces count, zero-width and combining ones not."""
+    return sum(1 for char in text if char == " " or not invisible(char))
+
+
+def is_blank(text: str) -> bool:
+    """True for a text a reader would see nothing in (spaces, zero-width characters)."""
+    return shown_length(trimmed(text)) == 0
+
+
+def _refuse_controls(raw: str, what: str) -> None:
+    if any(forbidden(char) for char in raw):
+        raise InvalidInput(
+            f"The {what} contains invisible control characters (such as a right-to-left "
+            "override); please type it without them."
+        )
+
+
+def _checked(
+    text: str, *, what: str, limit: int, minimum: int, example: str | None, if_empty: str | None
+) -> str:
+    shown = shown_length(text)
+    if not shown:
+        raise InvalidInput(if_empty or f"The {what} cannot be empty; please type it again.")
     if len(text) > limit:
         raise InvalidInput(f"The {what} can be at most {limit} characters; yours has {len(text)}.")
+    if shown < minimum:
+        hint = f", for example “{example}”" if example else ""
+        raise InvalidInput(
+            f"The {what} needs at least {minimum} characters{hint}; yours has {shown}."
+        )
     return text
+
+
+def clean_text(
+    raw: str,
+    *,
+    what: str,
+    limit: int,
+    minimum: int = 1,
+    example: str | None = None,
+    if_empty: str | None = None,
+) -> str:
+    """Trims a one-line answer (inner white space collapsed) and enforces what it may hold
+    and its length, naming the field in the refusal."""
+    _refuse_controls(raw, what)
+    text = trimmed(" ".join(raw.split()))
+    return _checked(
+        text, what=what, limit=limit, minimum=minimum, example=example, if_empty=if_empty
+    )
+
+
+def clean_paragraphs(
+    raw: str,
+    *,
+    what: str,
+    limit: int,
+    minimum: int = 1,
+    example: str | None = None,
+    if_empty: str | None = None,
+) -> str:
+    """Like ``clean_text`` for a text of several lines: line breaks and inner spacing stay,
+    and only the ends are trimmed."""
+    _refuse_controls(raw, what)
+    text = trimmed(raw.replace("\r\n", "\n").replace("\r", "\n"))
+    return _checked(
+        text, what=what, limit=limit, minimum=minimum, example=example, if_empty=if_empty
+    )
+
+
+def check_message(text: str | None) -> None:
+    """A relayed message (or caption) is passed on as written, unless it holds characters
+    no typed text may (see above): those the sender is asked to leave out."""
+    if text is not None and any(forbidden(char) for char in text):
+        raise InvalidInput(
+            "Your message contains invisible control characters (such as a right-to-left "
+            "override); please send it without them."
+        )
 
 
 def validate_email(raw: str) -> str:

@@ -215,7 +215,7 @@ class _Parser:
             raise EntityParseError(
                 f'Tag "span" must have class "tg-spoiler" at byte offset {begin}'
             )
-        if tag == "tg-emoji" and not argument.isdigit():
+        if tag == "tg-emoji" and not (argument.isascii() and argument.isdigit()):
             raise EntityParseError("Invalid custom emoji identifier specified")
         self.stack.append(
             _Open(tag, url if tag == "a" else argument, self.utf16, len(self.result), expandable)

@@ -63,7 +63,8 @@ class ChatState:
 class World:
     def __init__(self, bot_token: str, bot_username: str, bot_name: str) -> None:
         self.token = bot_token
-        bot_id = int(bot_token.split(":", 1)[0]) if bot_token.split(":")[0].isdigit() else 1
+        prefix = bot_token.split(":", 1)[0]
+        bot_id = int(prefix) if prefix.isascii() and prefix.isdigit() else 1
         self.bot_user: JSON = {
             "id": bot_id,
             "is_bot": True,

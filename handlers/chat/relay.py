@@ -173,8 +173,8 @@ def _thread_of_buttons(message: Message) -> int | None:
 async def edited(update: Update, context: LeadlineContext) -> None:
     """An edit of a relayed message is stored as a new version and shown to the other side."""
     message = update.edited_message
-    if message is None or message.from_user is None:
-        return
+    if message is None or message.from_user is None or context.turn.user is None:
+        return  # someone without an account edited a message: nothing of theirs was relayed
     text = message.text if message.text is not None else message.caption
     await context.turn.run(relay.edit, EditMessage(message.message_id, text))
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from domain.leads import LeadMinimums
 from domain.ports import UnitOfWork
 from domain.terms import TermsDocument
 from handlers.core.notify import Notifier
@@ -50,6 +51,7 @@ class Services:
     admin_ids: frozenset[int] = field(default_factory=frozenset)
     currency: str = "USD"
     categories: tuple[str, ...] = ()
+    lead_minimums: LeadMinimums = field(default_factory=LeadMinimums)
     # Closing a contract: the platform's fee on top of the agreed amount, and the payment
     # provider's token (empty: buyers confirm paying per the agreed terms themselves).
     service_fee_percent: float = 10.0

@@ -46,7 +46,8 @@ SEARCH = "lead_search"  # user_data: {"words": [...], "category": str|None, "ski
 SKILL_CHOICES = "lead_skill_choices"
 CATEGORY_CHOICES = "lead_category_choices"
 INLINE_RESULTS = 10
-DEEP_LINK = re.compile(r"^lead_(\d{1,12})$")
+DEEP_LINK = re.compile(r"^lead_([0-9]{1,12})$")
+OFFSET = re.compile(r"[0-9]{1,6}")
 
 C = TypeVar("C")
 R = TypeVar("R")
@@ -265,7 +266,8 @@ async def inline_search(update: Update, context: LeadlineContext) -> None:
     query = update.inline_query
     assert query is not None
     words = query.query.split()[:8]
-    offset = int(query.offset) if query.offset.isdigit() and len(query.offset) < 7 else 0
+    # The offset comes back from the client: ASCII digits only ("²" passes isdigit()).
+    offset = int(query.offset) if OFFSET.fullmatch(query.offset) else 0
     command = SearchPublic(words, offset, INLINE_RESULTS)
     page = await _as_anyone(context, lead_cases.search_public, command)
     bot_username = context.bot.username

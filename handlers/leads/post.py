@@ -189,6 +189,7 @@ async def _write(
         text,
         context.services.currency,
         _following(context, field),
+        context.services.lead_minimums,
     )
     try:
         return await context.turn.attempt(lead_cases.write_field, command)

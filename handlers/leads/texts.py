@@ -11,11 +11,15 @@ from domain.leads import MAX_ATTACHMENTS, Lead, LeadChange
 from domain.lifecycle import LeadStatus, describe
 from domain.model import User
 from domain.money import Money
+from domain.search import MAX_QUERY
 from handlers.core.limits import clip
 from handlers.core.texts import plural
 from handlers.deals import texts as deal_texts
 
-TITLE_QUESTION = "What is the title of your lead? (up to 120 characters)"
+TITLE_QUESTION = (
+    "What is the title of your lead? A few words, e.g. “Logo for a coffee shop” "
+    "(up to 120 characters)."
+)
 DESCRIPTION_QUESTION = (
     "Describe the work: what you need, what you have already, and what done looks like "
     "(up to 4000 characters)."
@@ -146,7 +150,7 @@ def published(count: int) -> str:
 
 def results_header(words: list[str], total: int, offset: int, size: int, more: bool = False) -> str:
     """ "Open leads for “logo”: 1–5 of 12" ("of 500+" when a search stopped counting)."""
-    what = f"“{escape(' '.join(words))}”" if words else "your skills"
+    what = f"“{escape(clip(' '.join(words), MAX_QUERY))}”" if words else "your skills"
     if total == 0:
         return f"No open leads for {what}."
     last = min(offset + size, total)

@@ -8,8 +8,10 @@ from html import escape
 from domain.credentials import Credentials
 from domain.model import User
 from domain.reviews import Reputation, StarTally
+from domain.search import MAX_QUERY
 from domain.sellers import Found, PublicProfile, Search
 from domain.skills import skill_key
+from handlers.core.limits import clip
 from handlers.reviews.texts import NO_STARS, tally
 
 ASK = (
@@ -32,7 +34,7 @@ SHOWN_ENTRIES = 4
 
 
 def _asked(search: Search) -> str:
-    return escape(", ".join(search.skills) or search.category or "")
+    return escape(clip(", ".join(search.skills) or search.category or "", MAX_QUERY))
 
 
 def badge(user: User) -> str:

@@ -44,7 +44,7 @@ async def test_three_hundred_sellers_get_one_alert_each(sandbox: Sandbox, bot: R
     draft = await act(uow(), buyer.id, lead_cases.start_draft, StartDraft(), now)
     for field, text in (
         (LeadField.TITLE, "Python script"),
-        (LeadField.DESCRIPTION, "Automate a report"),
+        (LeadField.DESCRIPTION, "Automate a weekly sales report from our CRM"),
         (LeadField.CATEGORY, "Data & Analytics"),
         (LeadField.SKILLS, "python"),
         (LeadField.BUDGET, "300"),

@@ -179,7 +179,7 @@ async def buyer_and_seller(sandbox: Sandbox, settings: Settings) -> tuple[SimUse
         buyer, seller = sandbox.create_user("Bella"), sandbox.create_user("Sid")
         await sign_up(sandbox, buyer, role="Buyer", email="bella@example.org")
         await sign_up(sandbox, seller, role="Seller", email="sid@example.org", skills="Django")
-        await post_lead(buyer, "Kill lead", "django")
+        await post_lead(buyer, "Kill-test lead", "django")
         await buyer.send("1000")
         await buyer.wait_for_message("Attach a brief")
         await buyer.tap("Skip")
@@ -212,7 +212,7 @@ async def test_a_tap_killed_right_after_it_was_fetched_is_handled_once_after_the
     assert tapped.answered
     assert len([m for m in buyer.bot_messages if "✅ Published" in (m.text or "")]) == 1
     assert len([m for m in seller.bot_messages if "New lead" in (m.text or "")]) == 1
-    assert query(settings, "SELECT title, status FROM leads") == [("Kill lead", "open")]
+    assert query(settings, "SELECT title, status FROM leads") == [("Kill-test lead", "open")]
 
 
 async def test_a_kill_right_after_each_step_of_a_flow_resumes_at_the_next_step(

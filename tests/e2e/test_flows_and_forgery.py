@@ -82,9 +82,9 @@ async def test_a_reply_goes_to_the_thread_of_the_message_replied_to(
     await publish(buyer, "Alpha lead")
     await bid(seller, "Alpha lead")
     alpha_bid = await buyer.wait_for_message("New bid on Alpha lead")
-    await publish(buyer, "Beta lead")
-    await bid(seller, "Beta lead")
-    beta_bid = await buyer.wait_for_message("New bid on Beta lead")
+    await publish(buyer, "Beta project")
+    await bid(seller, "Beta project")
+    beta_bid = await buyer.wait_for_message("New bid on Beta project")
 
     await buyer.tap("Message", message_id=beta_bid.message_id)
     await buyer.wait_for_message("You are writing to Sid")
@@ -93,13 +93,13 @@ async def test_a_reply_goes_to_the_thread_of_the_message_replied_to(
     await buyer.send("/done")
     await seller.reply(beta_message.message_id, "beta answer")
     relayed = await buyer.wait_for_message("beta answer")
-    assert "Beta lead" in relayed.text
+    assert "Beta project" in relayed.text
 
     await buyer.tap("Message", message_id=alpha_bid.message_id)
     await buyer.wait_for_message("You are writing to Sid")
     await buyer.reply(relayed.message_id, "reply meant for beta")
     got = await seller.wait_for_message("reply meant for beta")
-    assert got.text.startswith("💬 Bella · Beta lead")
+    assert got.text.startswith("💬 Bella · Beta project")
     await buyer.send("still alpha")
     got = await seller.wait_for_message("still alpha")
     assert got.text.startswith("💬 Bella · Alpha lead")

@@ -121,14 +121,14 @@ async def test_an_open_lead_without_bids_is_nudged_once_with_find_providers(
         await sign_up(sandbox, buyer, role="Buyer", email="bo@example.org")
         await sign_up(sandbox, seller, role="Seller", email="sy@example.org", skills="Go")
         await publish(buyer, "Quiet lead", "go")
-        await publish(buyer, "Busy lead", "go")
+        await publish(buyer, "Busy shop lead", "go")
         await seller.wait_for_message("Quiet lead")
-        alert = await seller.wait_for_message("Busy lead")
+        alert = await seller.wait_for_message("Busy shop lead")
         await seller.tap("Connect", message_id=alert.message_id)
         await offer(seller, "300", "3")  # the busy lead gets a bid in time
 
         nudge = await buyer.wait_for_message(NO_BIDS, timeout=25)
-        assert "Quiet lead" in nudge.content and "Busy lead" not in nudge.content
+        assert "Quiet lead" in nudge.content and "Busy shop lead" not in nudge.content
         await asyncio.sleep(4)
         assert count(buyer, NO_BIDS) == 1
         await buyer.tap("Find providers", message_id=nudge.message_id)

@@ -235,7 +235,7 @@ async def test_a_tap_stored_but_not_handled_before_a_kill_is_handled_once_after_
     assert tapped.answered
     assert count(buyer, "✅ Published") == 1
     assert count(seller, "New lead") == 1
-    assert query(settings, "SELECT title, status FROM leads") == [("Kill lead", "open")]
+    assert query(settings, "SELECT title, status FROM leads") == [("Kill-test lead", "open")]
     assert any(d.error == "Connection refused" for d in sandbox.webhook_deliveries)
     assert sandbox.api_errors == []
     assert sandbox.unanswered_callback_queries() == []

@@ -82,7 +82,7 @@ async def test_a_sqlite_marketplace_moves_into_postgresql_whole(
         # The search index is PostgreSQL's own, built from the copied leads.
         command = FindLeads(["shop"], 0)
         page = await act(SqlUnitOfWork(session_factory(target)), 2, find_leads, command, NOW)
-        assert [lead.title for lead in page.items] == ["Shop"]
+        assert [lead.title for lead in page.items] == ["Online shop"]
     finally:
         await target.dispose()
 

@@ -33,7 +33,7 @@ async def market(uow: SqlUnitOfWork) -> tuple[Lead, int, int]:
     await person(uow, 1, {Role.BUYER})
     await person(uow, 2, {Role.SELLER}, "Django")
     await person(uow, 3, {Role.SELLER}, "Django")
-    draft = await posted(uow, 1, "Shop", "Django", "Software Development")
+    draft = await posted(uow, 1, "Online shop", "Django", "Software Development")
     assert draft.id is not None
     await act(uow, 1, lead_cases.publish, OwnLead(draft.id), NOW)
     offers = []

@@ -66,7 +66,7 @@ async def posted(uow: SqlUnitOfWork, buyer: int, title: str, skills: str, catego
     draft = await act(uow, buyer, lead_cases.start_draft, StartDraft(), NOW)
     answers = [
         (LeadField.TITLE, title),
-        (LeadField.DESCRIPTION, f"About {title}\nwith details"),
+        (LeadField.DESCRIPTION, f"About {title}\nwith the details a seller needs"),
         (LeadField.CATEGORY, category),
         (LeadField.SKILLS, skills),
         (LeadField.BUDGET, "$1,200"),
@@ -159,7 +159,8 @@ async def test_a_category_must_be_on_the_list_and_answers_ask_the_next_question(
     draft = await act(uow, 1, lead_cases.start_draft, StartDraft(), NOW)
     with pytest.raises(InvalidInput, match="not on the list"):
         await write(uow, 1, draft.key, LeadField.CATEGORY, "Astrology")
-    command = WriteField(draft.key, LeadField.DESCRIPTION, "Text", "USD", LeadField.CATEGORY)
+    described = "What the work is, in a few words"
+    command = WriteField(draft.key, LeadField.DESCRIPTION, described, "USD", LeadField.CATEGORY)
     edit = await act(uow, 1, lead_cases.write_field, command, NOW)
     assert edit.then is not None and "Software Development" in edit.then.choices
     assert not edit.published
@@ -215,7 +216,7 @@ async def test_others_cannot_touch_a_lead_and_attachments_are_capped(uow: SqlUni
     await person(uow, 9, {Role.BUYER})
     draft = await act(uow, 1, lead_cases.start_draft, StartDraft(), NOW)
     with pytest.raises(NotFound):
-        await write(uow, 9, draft.key, LeadField.TITLE, "mine now")
+        await write(uow, 9, draft.key, LeadField.TITLE, "Mine now, says buyer nine")
     later = NOW + timedelta(seconds=1)
     assert await act(uow, 9, lead_cases.view_lead, OpenLead(draft.key), later) is None
     for i in range(5):
@@ -254,7 +255,7 @@ async def test_sellers_in_talks_hear_of_changes_and_of_the_withdrawal(
     await person(uow, 1, {Role.BUYER})
     await person(uow, 2, {Role.SELLER}, "Django")
     await person(uow, 3, {Role.SELLER}, "Django")
-    draft = await posted(uow, 1, "Shop", "Django", "Software Development")
+    draft = await posted(uow, 1, "Online shop", "Django", "Software Development")
     events: list[Event] = []
     await act(uow, 1, lead_cases.publish, OwnLead(draft.key), NOW, events)
     [published] = events
@@ -265,7 +266,7 @@ async def test_sellers_in_talks_hear_of_changes_and_of_the_withdrawal(
     await write(uow, 1, draft.key, LeadField.BUDGET, "650")
     await act(uow, 1, lead_cases.own_lead, OwnLead(draft.key), NOW, events)
     assert events == []  # only changes are told
-    command = WriteField(draft.key, LeadField.TITLE, "Shop v2", "USD")
+    command = WriteField(draft.key, LeadField.TITLE, "Online shop v2", "USD")
     edit = await act(uow, 1, lead_cases.write_field, command, NOW, events)
     assert edit.published and edit.then is None
     [changed] = events
@@ -278,7 +279,7 @@ async def test_sellers_in_talks_hear_of_changes_and_of_the_withdrawal(
     assert isinstance(withdrawn, LeadWithdrawn)
     assert [s.telegram_id for s in withdrawn.sellers] == [2]
     with pytest.raises(NotAllowed, match="no longer be edited"):
-        await write(uow, 1, draft.key, LeadField.TITLE, "Too late")
+        await write(uow, 1, draft.key, LeadField.TITLE, "Too late to change this")
 
     async with uow:
         assert await Notifier(notices.NOTICES).publish(uow, [changed, withdrawn], NOW, BOT) == 2
@@ -287,5 +288,5 @@ async def test_sellers_in_talks_hear_of_changes_and_of_the_withdrawal(
     texts = [str(d.payload["text"]) for d in told if d.recipient == "2"]
     assert all("method" not in d.payload for d in told)
     assert any(t.startswith("✏️ <b>The buyer changed this lead.</b>") for t in texts)
-    assert any("Shop v2" in t and "650 USD" in t for t in texts)
-    assert any(t.startswith("🗑 The buyer withdrew the lead <b>Shop v2</b>") for t in texts)
+    assert any("Online shop v2" in t and "650 USD" in t for t in texts)
+    assert any(t.startswith("🗑 The buyer withdrew the lead <b>Online shop v2</b>") for t in texts)

@@ -80,7 +80,7 @@ async def test_an_unanswered_offer_is_nudged_once_to_the_side_that_must_answer(
     due = await sweep(uow, NOW + 48 * HOUR + SECOND)
     assert seen(due) == [(NudgeKind.OFFER_UNANSWERED, 1)] * 2
     assert {n.other.telegram_id for n in due if n.other} == {2, 3}
-    assert all(n.lead is not None and n.lead.title == "Shop" for n in due)
+    assert all(n.lead is not None and n.lead.title == "Online shop" for n in due)
     for later in (NOW + 49 * HOUR, NOW + 30 * DAY):
         assert await sweep(uow, later) == []
     assert await nudge_messages(sessions) == 2
@@ -210,7 +210,7 @@ async def test_an_open_lead_without_bids(
     await person(uow, 1, {Role.BUYER})
     await person(uow, 2, {Role.SELLER}, "Go")
     leads = []
-    for title in ("Quiet", "Bid on", "Withdrawn"):
+    for title in ("Quiet lead", "Lead bid on", "Withdrawn lead"):
         lead = await posted(uow, 1, title, "Go", "Software Development")
         await act(uow, 1, lead_cases.publish, OwnLead(lead.key), NOW)
         leads.append(lead)
@@ -222,7 +222,7 @@ async def test_an_open_lead_without_bids(
     assert await sweep(uow, NOW + 6 * DAY, leads_only) == []
     due = await sweep(uow, NOW + 7 * DAY + SECOND, leads_only)
     assert seen(due) == [(NudgeKind.LEAD_WITHOUT_BIDS, 1)]
-    assert due[0].lead is not None and due[0].lead.title == "Quiet"
+    assert due[0].lead is not None and due[0].lead.title == "Quiet lead"
     assert await sweep(uow, NOW + 8 * DAY, leads_only) == []
 
 
@@ -280,7 +280,7 @@ async def test_no_nudges_for_suspended_unreachable_or_muted_recipients(
     await market(uow)
     for buyer in (4, 5):
         await person(uow, buyer, {Role.BUYER})
-        lead = await posted(uow, buyer, "Lonely", "Go", "Software Development")
+        lead = await posted(uow, buyer, "Lonely lead", "Go", "Software Development")
         await act(uow, buyer, lead_cases.publish, OwnLead(lead.key), NOW)
     muted = await act(
         uow,

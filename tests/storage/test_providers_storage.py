@@ -52,7 +52,7 @@ async def test_an_invitation_opens_the_conversation_and_is_told_once(
     await person(uow, 1, {Role.BUYER})
     seller = await person(uow, 2, {Role.SELLER}, "Django")
     await person(uow, 3, {Role.BUYER})
-    draft = await posted(uow, 1, "Shop <3", "Django", "Software Development")
+    draft = await posted(uow, 1, "Online shop <3", "Django", "Software Development")
     assert draft.id is not None
     invite = Invite(seller.id or 0, draft.id)
     with pytest.raises(NotAllowed, match="open lead"):
@@ -73,7 +73,8 @@ async def test_an_invitation_opens_the_conversation_and_is_told_once(
     [message] = notices.invited(invited, Telling(NOW, "leadline_bot"))
     assert message.recipient == "2" and message.dedupe_key == f"invite:{draft.id}:{seller.id}"
     assert message.payload["send"] == "text" and "method" not in message.payload
-    assert "<b>U1</b> invited you to a lead: <b>Shop &lt;3</b>" in str(message.payload["text"])
+    invitation = str(message.payload["text"])
+    assert "<b>U1</b> invited you to a lead: <b>Online shop &lt;3</b>" in invitation
     assert "⭐ U1 as a buyer: not rated yet" in str(message.payload["text"])
 
     requested = await act(uow, 2, dashboard.lead_list, ListLeads(LeadList.REQUESTED, 0), NOW)

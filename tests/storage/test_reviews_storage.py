@@ -34,7 +34,7 @@ BOT = "leadline_bot"
 BUYER = 1
 
 
-async def hire(uow: SqlUnitOfWork, seller: int, skills: str, title: str = "Shop") -> Lead:
+async def hire(uow: SqlUnitOfWork, seller: int, skills: str, title: str = "Online shop") -> Lead:
     """A lead of the buyer (telegram id 1), posted, published and given to ``seller``."""
     draft = await posted(uow, BUYER, title, skills, "Software Development")
     await act(uow, BUYER, lead_cases.publish, OwnLead(draft.key), NOW)
@@ -82,7 +82,7 @@ async def test_a_completed_lead_opens_one_review_per_side_once(
 ) -> None:
     await person(uow, BUYER, {Role.BUYER})
     seller = await person(uow, 2, {Role.SELLER}, "Python, Django")
-    lead = await hire(uow, 2, "python, django", "Shop <3")
+    lead = await hire(uow, 2, "python, django", "Online shop <3")
     with pytest.raises(NotAllowed, match="once the lead is completed"):
         await act(uow, BUYER, review_cases.open_review, OpenReview(lead.key), NOW)
 
@@ -99,7 +99,8 @@ async def test_a_completed_lead_opens_one_review_per_side_once(
     assert all(r.submitted_at is None and r.created_at == NOW for r in rows)
     cards = {row.dedupe_key: str(row.payload["text"]) for row in queued}
     assert set(cards) == {f"review:{lead.key}:buyer", f"review:{lead.key}:seller"}
-    assert "Rate the work of U2</b> on <b>Shop &lt;3</b>" in cards[f"review:{lead.key}:buyer"]
+    buyer_card = cards[f"review:{lead.key}:buyer"]
+    assert "Rate the work of U2</b> on <b>Online shop &lt;3</b>" in buyer_card
     assert "Rate U1 as a buyer" in cards[f"review:{lead.key}:seller"]
 
     # Opening it from a button finds the same review; a stranger has none to give.
@@ -163,8 +164,8 @@ async def test_stars_are_given_changed_for_48_hours_and_added_up(
 ) -> None:
     await person(uow, BUYER, {Role.BUYER})
     seller = await person(uow, 2, {Role.SELLER}, "Python, Django")
-    shop = await hire(uow, 2, "python, django", "Shop")
-    api = await hire(uow, 2, "python", "API")
+    shop = await hire(uow, 2, "python, django", "Online shop")
+    api = await hire(uow, 2, "python", "API for orders")
     await complete(uow, shop.key)
     await complete(uow, api.key)
 
@@ -227,7 +228,7 @@ async def test_stars_are_given_changed_for_48_hours_and_added_up(
 
     # Completed leads on both dashboards, with the stars given and received.
     listing = await act(uow, BUYER, lead_list, ListLeads(LeadList.COMPLETED, 0), NOW)
-    assert [lead.title for lead in listing.page.items] == ["API", "Shop"]
+    assert [lead.title for lead in listing.page.items] == ["API for orders", "Online shop"]
     assert listing.given[shop.key].stars == {"Python": 3, "Django": 4}
     assert listing.received[shop.key].stars == {AS_BUYER: 4}
     assert api.key not in listing.received  # the seller has not rated the buyer there
