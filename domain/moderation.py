@@ -20,7 +20,7 @@ _TELEGRAM_ID = re.compile(r"[0-9]{1,15}")
 
 @dataclass(frozen=True)
 class ConsoleCounts:
-    """The marketplace at a glance. (Open disputes are counted once disputes exist.)"""
+    """The marketplace at a glance."""
 
     users: int
     buyers: int
@@ -31,6 +31,9 @@ class ConsoleCounts:
     messages_today: int
     outbox_backlog: int
     outbox_failed: int
+    open_disputes: int = 0
+    # Users whose latest Contact Us message nobody has answered yet.
+    contact_waiting: int = 0
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,9 @@ from domain.credentials import DocumentKind, ProfileDocument
 from domain.lifecycle import LeadStatus
 from domain.moderation import ConsoleCounts, Flagged, Suspension, UserQuery
 from storage.models import (
+    ContactMessageRow,
     ContractRow,
+    DisputeRow,
     LeadRow,
     MessageRow,
     OutboxRow,
@@ -54,6 +56,21 @@ class SqlAdminRepository:
         messages = await session.scalar(
             select(func.count()).select_from(MessageRow).where(MessageRow.created_at >= since)
         )
+        disputes = await session.scalar(
+            select(func.count()).select_from(DisputeRow).where(DisputeRow.status == "open")
+        )
+        # A user waits when their latest Contact Us message is theirs, not an answer.
+        latest = (
+            select(ContactMessageRow.user_id, func.max(ContactMessageRow.id).label("id"))
+            .group_by(ContactMessageRow.user_id)
+            .subquery()
+        )
+        waiting = await session.scalar(
+            select(func.count())
+            .select_from(latest)
+            .join(ContactMessageRow, ContactMessageRow.id == latest.c.id)
+            .where(ContactMessageRow.direction == "in")
+        )
         by_status = select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
         outbox = {status: count for status, count in (await session.execute(by_status)).tuples()}
         return ConsoleCounts(
@@ -66,6 +83,8 @@ class SqlAdminRepository:
             messages_today=int(messages or 0),
             outbox_backlog=outbox.get("pending", 0) + outbox.get("sending", 0),
             outbox_failed=outbox.get("failed", 0),
+            open_disputes=int(disputes or 0),
+            contact_waiting=int(waiting or 0),
         )
 
     async def find_user(self, query: UserQuery) -> int | None:

@@ -27,6 +27,14 @@ class AdminFind(AdminButton, area=ADMIN, action="find"):
     pass
 
 
+class AdminDisputes(AdminButton, area=ADMIN, action="disputes"):
+    pass
+
+
+class AdminContacts(AdminButton, area=ADMIN, action="contacts"):
+    pass
+
+
 class AdminUser(AdminButton, area=ADMIN, action="user"):
     user_id: int
 

@@ -21,7 +21,7 @@ from telegram.ext import (
     filters,
 )
 
-from domain import admin_cases
+from domain import admin_cases, contact_cases
 from domain.admin_cases import (
     Announce,
     AsAdmin,
@@ -33,6 +33,7 @@ from domain.admin_cases import (
     Unsuspend,
     UserCard,
 )
+from domain.contact_cases import ListConversations
 from domain.errors import InvalidInput, NotAllowed
 from domain.model import Role
 from handlers.admin import texts, views
@@ -42,7 +43,9 @@ from handlers.admin.buttons import (
     AdminAnnounceSend,
     AdminAudience,
     AdminButton,
+    AdminContacts,
     AdminCounts,
+    AdminDisputes,
     AdminFind,
     AdminFlagged,
     AdminReject,
@@ -60,6 +63,7 @@ from handlers.core.context import LeadlineContext
 from handlers.core.conversation import Handlers, persistent_conversation
 from handlers.core.flows import Flows
 from handlers.core.flows import enter as enter_flow
+from handlers.disputes import admin as dispute_admin
 
 FLOW = "admin"
 FIND, REASON, AUDIENCE_TEXT, CONFIRM, REJECTION = (
@@ -73,6 +77,7 @@ END = ConversationHandler.END
 # user_data: what the admin is in the middle of (a user to suspend, an announcement, a
 # document to reject).
 TARGET, AUDIENCE, TEXT = "admin_target", "admin_audience", "admin_text"
+CONTACTS_LISTED = 10  # the latest exchanges the console lists
 
 
 def _admins(context: LeadlineContext) -> frozenset[int]:
@@ -263,6 +268,27 @@ async def flagged(update: Update, context: LeadlineContext) -> None:
     await say(update, context, texts.flagged(found), views.flagged(found))
 
 
+async def open_disputes(update: Update, context: LeadlineContext) -> None:
+    """Open disputes: the list /disputes gives."""
+    await answer_query(update, context)
+    await dispute_admin.disputes(update, context)
+
+
+async def contacts(update: Update, context: LeadlineContext) -> None:
+    """Contact Us: the latest exchanges, with Reply for those waiting."""
+    if not _is_admin(update, context):
+        await _refuse(update, context)
+        return
+    found = await context.turn.run(
+        contact_cases.conversations, ListConversations(_admins(context), CONTACTS_LISTED)
+    )
+    await answer_query(update, context)
+    if not found:
+        await say(update, context, texts.NO_CONTACTS, views.console())
+        return
+    await say(update, context, texts.contacts(found), views.contacts(found))
+
+
 async def ask_audience(update: Update, context: LeadlineContext) -> int | str:
     """Announcement: asks who it is for."""
     if not _is_admin(update, context):
@@ -436,6 +462,8 @@ def handlers(admin_ids: frozenset[int]) -> list[BaseHandler[Update, LeadlineCont
         CallbackQueryHandler(unsuspend, AdminUnsuspend.matches),
         CallbackQueryHandler(transcript, AdminTranscript.matches),
         CallbackQueryHandler(flagged, AdminFlagged.matches),
+        CallbackQueryHandler(open_disputes, AdminDisputes.matches),
+        CallbackQueryHandler(contacts, AdminContacts.matches),
         CallbackQueryHandler(verify, AdminVerify.matches),
         # A stale console button of a flow that ended (Send, an audience): as stale.
         CallbackQueryHandler(_refuse, AdminButton.matches),

@@ -6,14 +6,38 @@ from __future__ import annotations
 from html import escape
 
 from domain.admin_cases import Submission, UserCard
+from domain.contact import ContactConversation
 from domain.lifecycle import LeadStatus
 from domain.model import User
 from domain.moderation import ConsoleCounts, Flagged
 from domain.ports import ThreadSummary
+from handlers.core.limits import clip
+from handlers.core.texts import plural
 from handlers.providers.texts import VERIFIED_BADGE
 
 FIND, ANNOUNCE, FLAGGED, REFRESH = "🔎 Find user", "📣 Announcement", "🚩 Flagged", "🔄 Refresh"
 CONSOLE = "🛠 Console"
+DISPUTES, CONTACTS = "⚖️ Open disputes", "✉️ Contact Us"
+NO_CONTACTS = "Nobody has written to Contact Us yet."
+
+
+def contacts(conversations: list[ContactConversation]) -> str:
+    """The latest Contact Us exchanges, the most recent first; ⏳ marks those waiting."""
+    lines = ["✉️ <b>Contact Us</b>, the latest exchanges:"]
+    for item in conversations:
+        mark = "⏳" if item.waiting else "✓"
+        said = escape(clip(item.latest.text or "[file]", 120))
+        lines.append(
+            f"{mark} {_who(item.user)} · {plural(item.messages, 'message')} · "
+            f"{item.latest.at:%d %b %H:%M} UTC\n   {said}"
+        )
+    return "\n".join(lines)
+
+
+def contact_button(item: ContactConversation) -> str:
+    return f"↩️ Reply to {item.user.name}"[:60]
+
+
 SUSPEND, UNSUSPEND = "⛔ Suspend", "✅ Unsuspend"
 EVERYONE, BUYERS, SELLERS = "Everyone", "Buyers", "Sellers"
 SEND, DROP = "📣 Send", "✖️ Cancel"
@@ -49,6 +73,8 @@ def console(counts: ConsoleCounts) -> str:
             f"Leads: {leads or 'none'}",
             f"Contracts: {counts.contracts}",
             f"Messages relayed today: {counts.messages_today}",
+            f"Open disputes: {counts.open_disputes}",
+            f"Contact Us waiting for an answer: {counts.contact_waiting}",
             f"Outbox: {counts.outbox_backlog} waiting, {counts.outbox_failed} failed",
         ]
     )

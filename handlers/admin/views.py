@@ -7,6 +7,7 @@ from html import unescape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from domain.admin_cases import UserCard
+from domain.contact import ContactConversation
 from domain.moderation import Flagged
 from handlers.admin import texts
 from handlers.admin.buttons import (
@@ -14,7 +15,9 @@ from handlers.admin.buttons import (
     AdminAnnounceDrop,
     AdminAnnounceSend,
     AdminAudience,
+    AdminContacts,
     AdminCounts,
+    AdminDisputes,
     AdminFind,
     AdminFlagged,
     AdminReject,
@@ -24,6 +27,7 @@ from handlers.admin.buttons import (
     AdminVerify,
     AudienceChoice,
 )
+from handlers.contact.buttons import ContactReply
 from handlers.core.keyboards import button, rows
 
 
@@ -32,8 +36,21 @@ def console() -> InlineKeyboardMarkup:
         button(texts.FIND, AdminFind()),
         button(texts.ANNOUNCE, AdminAnnounce()),
         button(texts.FLAGGED, AdminFlagged()),
+        button(texts.DISPUTES, AdminDisputes()),
+        button(texts.CONTACTS, AdminContacts()),
         button(texts.REFRESH, AdminCounts()),
     )
+
+
+def contacts(conversations: list[ContactConversation]) -> InlineKeyboardMarkup:
+    """Reply to each exchange that waits for an answer, then back to the console."""
+    keyboard = [
+        [button(texts.contact_button(item), ContactReply(item.latest.id or 0))]
+        for item in conversations
+        if item.waiting
+    ]
+    keyboard.append([button(texts.CONSOLE, AdminCounts())])
+    return InlineKeyboardMarkup(keyboard)
 
 
 def user_card(card: UserCard) -> InlineKeyboardMarkup:

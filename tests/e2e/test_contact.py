@@ -89,6 +89,22 @@ async def test_a_buyer_writes_the_admins_answer_and_the_buyer_answers_back(
         "Thanks!",
     ]
 
+    # The admin console counts the exchange as waiting and lists it with Reply.
+    await ada.send("/admin")
+    console = await ada.wait_for_message("Admin console")
+    assert "Contact Us waiting for an answer: 1" in console.text
+    assert "Open disputes: 0" in console.text
+    await ada.tap("✉️ Contact Us", message_id=console.message_id)
+    listing = await ada.wait_for_message("Contact Us, the latest exchanges")
+    assert "⏳ Bella" in listing.text and "3 messages" in listing.text and "Thanks!" in listing.text
+    await ada.tap("↩️ Reply to Bella", message_id=listing.message_id)
+    await ada.wait_for_message("Write your answer to Bella")
+    await ada.send("You are welcome")
+    await ada.wait_for_message("Your answer was sent to Bella")
+    await bella.wait_for_message("You are welcome")
+    await ada.send("/admin")
+    console = await ada.wait_for_message("Contact Us waiting for an answer: 0")
+
 
 async def test_files_go_both_ways_and_a_forged_reply_is_refused(
     sandbox: Sandbox, staffed: RunningBot, admins: list[SimUser]

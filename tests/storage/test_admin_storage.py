@@ -93,7 +93,7 @@ async def test_a_suspended_seller_is_not_found_alerted_or_invited(
 
     found = await act(uow, 1, sellers.find, FindSellers(Search(("django",))), NOW)
     assert [user.id for user in found.page.items] == [other.id]
-    draft = await posted(uow, 1, "Shop", "Django", "Software Development")
+    draft = await posted(uow, 1, "Online shop", "Django", "Software Development")
     published = await publish(uow, 1, draft.key)
     assert published.alerted == 1  # the suspended seller is not alertable
     with pytest.raises(NotAllowed, match="not available"):
@@ -107,7 +107,7 @@ async def test_counts_and_an_announcement_for_one_role(
     await person(uow, 1, {Role.BUYER})
     await person(uow, 2, {Role.SELLER}, "Django")
     await person(uow, 3, {Role.SELLER, Role.BUYER}, "Figma")
-    draft = await posted(uow, 1, "Shop", "Django", "Software Development")
+    draft = await posted(uow, 1, "Online shop", "Django", "Software Development")
     await publish(uow, 1, draft.key)
 
     counts = await act(uow, ADMIN, admin_cases.console, AsAdmin(ADMINS), NOW)
