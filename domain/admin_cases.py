@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from domain import relay
+from domain.audit import AuditEntry, Subject, Who
 from domain.credentials import DocumentKind, ProfileDocument
 from domain.errors import NotAllowed, NotFound
 from domain.events import (
@@ -32,6 +33,7 @@ from domain.ports import Page, ThreadSummary, UnitOfWork
 
 FLAGGED_SHOWN = 10
 THREADS_SHOWN = 10
+HISTORY_SHOWN = 5  # audit entries on a user's card
 # What a non-admin hears if they reach an admin use case at all (the handlers answer such a
 # user as if the command or button did not exist; this is the guard behind them).
 NOT_FOUND = "That does not exist."
@@ -94,6 +96,8 @@ class UserCard:
     suspension: Suspension | None
     threads: Page[ThreadSummary]
     admin: bool
+    # The latest entries of the audit log about the user, newest first.
+    history: tuple[AuditEntry, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,7 +136,15 @@ async def user_card(uow: UnitOfWork, me: User, command: OpenUser, now: datetime)
         raise NotFound("That user does not exist.")
     suspension = await uow.admin.latest_suspension(user.key)
     threads = await uow.threads.of_user(user.key, 0, THREADS_SHOWN)
-    return UserCard(user, suspension, threads, user.telegram_id in command.admins)
+    history = tuple(await uow.audit.latest_for_user(user.key, HISTORY_SHOWN))
+    return UserCard(user, suspension, threads, user.telegram_id in command.admins, history)
+
+
+async def _audit(
+    uow: UnitOfWork, me: User, action: str, user: User, now: datetime, why: str | None = None
+) -> None:
+    """Notes what an admin did to a user in the audit log."""
+    await uow.audit.add(AuditEntry(now, action, Subject.USER, user.key, Who.of(me), why))
 
 
 async def _user(uow: UnitOfWork, command: AsAdmin, user_id: int) -> User:
@@ -153,6 +165,7 @@ async def suspend(uow: UnitOfWork, me: User, command: Suspend, now: datetime) ->
     user.suspend(reason)
     await uow.users.save(user)
     await uow.admin.record_suspension(user.key, reason, me.key, now)
+    await _audit(uow, me, "admin.suspend", user, now, reason)
     uow.record(UserSuspended(user, reason))
     return user
 
@@ -164,6 +177,7 @@ async def unsuspend(uow: UnitOfWork, me: User, command: Unsuspend, now: datetime
     user.unsuspend()
     await uow.users.save(user)
     await uow.admin.record_lift(user.key, me.key, now)
+    await _audit(uow, me, "admin.unsuspend", user, now)
     uow.record(UserUnsuspended(user))
     return user
 
@@ -178,7 +192,18 @@ async def announce(uow: UnitOfWork, me: User, command: Announce, now: datetime) 
     paced batches like lead alerts."""
     ensure_admin(me, command)
     text = check_announcement(command)
-    uow.record(AnnouncementMade(text, command.role.value if command.role else None))
+    audience = command.role.value if command.role else None
+    await uow.audit.add(
+        AuditEntry(
+            now,
+            "admin.announce",
+            Subject.USER,
+            me.key,
+            Who.of(me),
+            f"to {audience or 'everyone'}: {text}",
+        )
+    )
+    uow.record(AnnouncementMade(text, audience))
     return text
 
 
@@ -226,6 +251,8 @@ async def decide_verification(
         seller.key, command.document_id, me.key, command.verified, reason, now
     ):
         raise NotAllowed("That document was decided already.")
+    action = "admin.verify" if command.verified else "admin.reject_document"
+    await _audit(uow, me, action, seller, now, reason)
     if command.verified and not seller.verified:
         seller.verified_at = now
         await uow.users.save(seller)

@@ -118,6 +118,13 @@ def user_card(card: UserCard) -> str:
         lines.append(f"Last suspension lifted {suspension.lifted_at:%Y-%m-%d %H:%M} UTC.")
     else:
         lines.append("Active.")
+    if card.history:
+        lines.append("\nLatest in the audit log:")
+        lines += [
+            f"• {entry.at:%Y-%m-%d %H:%M} UTC {escape(entry.action)}"
+            + (f": {escape(clip(entry.detail, 120))}" if entry.detail else "")
+            for entry in card.history
+        ]
     threads = card.threads
     if threads.total:
         lines.append(f"\nConversations: {threads.total} (transcripts below, latest first)")

@@ -90,6 +90,16 @@ async def test_the_admin_finds_suspends_and_announces(sandbox: Sandbox, bot: Run
     await seller.wait_for_message("Spamming buyers")
     await admin.send("/unsuspend @sid_s")
     await admin.wait_for_message("Sid is no longer suspended")
+    # Both show on the user's card, from the audit log, newest first.
+    await admin.send("/admin")
+    await admin.tap("🔎 Find user")
+    await admin.wait_for_message("Who are you looking for?")
+    await admin.send("@bella_b")
+    card = await admin.wait_for_message("Latest in the audit log")
+    history = card.text.split("Latest in the audit log:")[1]
+    assert history.index("admin.unsuspend") < history.index(
+        "admin.suspend: Asked for payment by wire outside Leadline"
+    )
 
     await admin.send("/admin")
     await admin.wait_for_message("Admin console")
