@@ -116,12 +116,12 @@ async def test_new_leads_per_day_are_counted_from_published_leads(
         buyer.profile.timezone = "Europe/Berlin"
         await uow.users.save(buyer)
         await uow.commit()
-    draft = await posted(uow, 1, "Shop 1", "Django", "Software Development")
+    draft = await posted(uow, 1, "Online shop 1", "Django", "Software Development")
     await act(strict, 1, lead_cases.publish, OwnLead(draft.key), NOW)
     first = draft
-    draft = await posted(uow, 1, "Shop 2", "Django", "Software Development")
+    draft = await posted(uow, 1, "Online shop 2", "Django", "Software Development")
     await act(strict, 1, lead_cases.publish, OwnLead(draft.key), NOW + timedelta(hours=3))
-    draft = await posted(uow, 1, "Shop 3", "Django", "Software Development")
+    draft = await posted(uow, 1, "Online shop 3", "Django", "Software Development")
     evening = NOW + timedelta(hours=5)
     with pytest.raises(LimitReached) as refused:
         await act(strict, 1, lead_cases.publish, OwnLead(draft.key), evening)
@@ -137,7 +137,7 @@ async def test_new_leads_per_day_are_counted_from_published_leads(
         await act(strict, 1, lead_cases.publish, OwnLead(draft.key), evening)
     tomorrow = NOW + timedelta(days=1)
     await act(strict, 1, lead_cases.publish, OwnLead(draft.key), tomorrow)
-    draft = await posted(uow, 1, "Shop 4", "Django", "Software Development")
+    draft = await posted(uow, 1, "Online shop 4", "Django", "Software Development")
     # Now the second one's turn: 15:00 UTC, 16:00 in Berlin, later today.
     with pytest.raises(LimitReached, match="You can publish again at 16:00"):
         await act(strict, 1, lead_cases.publish, OwnLead(draft.key), tomorrow)

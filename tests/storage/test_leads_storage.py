@@ -287,6 +287,9 @@ async def test_sellers_in_talks_hear_of_changes_and_of_the_withdrawal(
     told = await OutboxStore(sessions).claim(NOW)
     texts = [str(d.payload["text"]) for d in told if d.recipient == "2"]
     assert all("method" not in d.payload for d in told)
-    assert any(t.startswith("✏️ <b>The buyer changed this lead.</b>") for t in texts)
+    assert any(
+        t.startswith("✏️ <b>The buyer changed the title: “Online shop” → “Online shop v2”</b>")
+        for t in texts
+    )
     assert any("Online shop v2" in t and "650 USD" in t for t in texts)
     assert any(t.startswith("🗑 The buyer withdrew the lead <b>Online shop v2</b>") for t in texts)

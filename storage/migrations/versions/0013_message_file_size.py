@@ -22,5 +22,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("messages", schema=None) as batch_op:
-        batch_op.drop_column("file_size")
+    # Plain ALTER TABLE … DROP COLUMN (SQLite 3.35+): a batch copy would drop the old
+    # table, and the ON DELETE CASCADE of the tables referring to it would empty them.
+    op.drop_column("messages", "file_size")

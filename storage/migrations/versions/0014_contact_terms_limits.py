@@ -57,8 +57,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_messages_sender_id_created_at"), table_name="messages")
     op.drop_index(op.f("ix_offers_author_id_created_at"), table_name="offers")
-    with op.batch_alter_table("users") as batch_op:
-        batch_op.drop_column("terms_version")
+    # Plain ALTER TABLE … DROP COLUMN (SQLite 3.35+): a batch copy would drop the old
+    # table, and the ON DELETE CASCADE of the tables referring to it would empty them.
+    op.drop_column("users", "terms_version")
     op.drop_index(op.f("ix_contact_messages_user_id_at"), table_name="contact_messages")
     op.drop_index(op.f("ix_contact_messages_at"), table_name="contact_messages")
     op.drop_table("contact_messages")

@@ -26,5 +26,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("deleted_at")
+    # Plain ALTER TABLE … DROP COLUMN (SQLite 3.35+): a batch copy would drop the old
+    # table, and the ON DELETE CASCADE of the tables referring to it would empty them.
+    op.drop_column("users", "deleted_at")
