@@ -71,3 +71,68 @@ async def test_a_message_read_live_in_its_thread_is_read_and_needs_no_reply_butt
     later = await buyer.wait_for_message("start on Sunday")
     assert later.button_texts() == [REPLY]
     assert "1 new" in (await conversations(buyer)).text
+
+
+async def test_a_question_answered_by_typing_loses_its_skip_and_the_city_gives_the_time_zone(
+    sandbox: Sandbox, bot: RunningBot
+) -> None:
+    hana = sandbox.create_user("Hana")
+    await hana.send("/start")
+    await hana.wait_for_message("Do you accept these terms?")
+    await hana.tap("Accept")
+    await hana.wait_for_message("How will you use Leadline")
+    await hana.tap("Seller")
+    await hana.wait_for_message("individual or as an organization")
+    await hana.tap("Individual")
+    await hana.wait_for_message("email address?")
+    await hana.send("hana@example.org")
+    await hana.wait_for_message("I sent a confirmation link")
+    await confirm_email_from_inbox(sandbox, hana, "hana@example.org")
+    await hana.wait_for_message("What name should others see?")
+    await hana.tap(f"Use “{hana.first_name}”")
+    headline = await hana.wait_for_message("headline")
+    assert "Skip" in headline.button_texts()
+    await hana.send("Pastry chef who builds bakery websites")
+    await hana.wait_for_message("skills")
+    # Answered by typing: no Skip is left to tap under the question.
+    assert hana.message(headline.message_id).button_texts() == []
+    await hana.send("Django")
+    await hana.wait_for_message("categories")
+    await hana.tap("Done")
+    where = await hana.wait_for_message("Where are you based?")
+    await hana.send("Lisbon, Portugal")
+    await hana.wait_for_message("You're all set")
+    assert hana.message(where.message_id).button_texts() == []
+    await hana.send("/profile")
+    card = await hana.wait_for_message("Location: Lisbon, Portugal")
+    assert "Time zone: Europe/Lisbon" in card.text
+
+    # The note of an offer, typed rather than skipped, takes the Skip button with it.
+    bella = sandbox.create_user("Bella")
+    await sign_up(sandbox, bella, role="Buyer", email="bella@example.org")
+    await post_lead(bella, "Django shop for a bakery", "django")
+    await bella.send("1,000")
+    await bella.wait_for_message("Attach a brief")
+    await bella.tap("Skip")
+    await bella.wait_for_message("Preview")
+    await bella.tap("Publish")
+    alert = await hana.wait_for_message("New lead for your skills")
+    await hana.tap("Connect", message_id=alert.message_id)
+    await hana.wait_for_message("How much do you propose")
+    await hana.send("450")
+    await hana.wait_for_message("In how many days")
+    await hana.send("7")
+    note = await hana.wait_for_message("Add a note for the buyer")
+    await hana.send("Two rounds of changes included.")
+    await hana.wait_for_message("Send this offer?")
+    assert hana.message(note.message_id).button_texts() == []
+
+
+async def test_a_profile_without_a_known_city_says_how_to_set_the_time_zone(
+    sandbox: Sandbox, bot: RunningBot
+) -> None:
+    bella = sandbox.create_user("Bella")
+    await sign_up(sandbox, bella, role="Buyer", email="bella@example.org")
+    await bella.send("/profile")
+    card = await bella.wait_for_message("Time zone:")
+    assert "Time zone: UTC — tap 🕒 Time zone to set yours" in card.text
