@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import sqlite3
 import sys
+from contextlib import closing
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -70,10 +72,31 @@ SANDBOX_PROVIDER_TOKEN = "1000001:TEST:sandbox-payments"
 async def _sandbox(host: str, port: int, data_dir: Path, flood: bool) -> None:
     from bot.runner import start_bot, until_stopped
     from sandbox import Sandbox
+    from sandbox.errors import PortInUse
 
     token, username = "1000001:SANDBOX-token-for-local-use", "leadline_sandbox_bot"
-    sandbox = Sandbox(bot_token=token, bot_username=username, host=host, port=port, smtp_port=0)
-    await sandbox.start()
+    sandbox = Sandbox(
+        bot_token=token,
+        bot_username=username,
+        host=host,
+        port=port,
+        smtp_port=0,
+        state_file=data_dir / "sandbox-world.pickle",
+    )
+    if not (data_dir / "sandbox-world.pickle").exists():
+        # A database from before the people were kept: new ids start above its users'.
+        sandbox.world.next_user_id = max(
+            sandbox.world.next_user_id, _highest_telegram_id(data_dir / "sandbox.db") + 1
+        )
+    try:
+        await sandbox.start()
+    except PortInUse:
+        print(
+            f"leadline: port {port} is already in use (is another sandbox running?); "
+            f"choose another with --port {port + 1}.",
+            file=sys.stderr,
+        )
+        raise SystemExit(2) from None
     sandbox.set_flood_limits(flood)
     settings = Settings.model_validate(
         {
@@ -90,12 +113,28 @@ async def _sandbox(host: str, port: int, data_dir: Path, flood: bool) -> None:
     )
     bot = await start_bot(settings)
     print(f"\nLeadline sandbox is running. Open {sandbox.web_url} in your browser.")
-    print(f"Data: {data_dir} (delete it to start afresh). Stop with Ctrl+C.\n", flush=True)
+    print(
+        f"Data: {data_dir}, the bot's and the simulated people's (delete it to start afresh)."
+        " Stop with Ctrl+C.\n",
+        flush=True,
+    )
     try:
         await until_stopped()
     finally:
         await bot.stop()
         await sandbox.stop()
+
+
+def _highest_telegram_id(database: Path) -> int:
+    """The highest Telegram id in the sandbox's database (0: none, or no database)."""
+    if not database.exists():
+        return 0
+    try:
+        with closing(sqlite3.connect(database)) as connection:
+            row = connection.execute("SELECT max(telegram_id) FROM users").fetchone()
+    except sqlite3.Error:
+        return 0
+    return int(row[0] or 0)
 
 
 def sandbox(host: str, port: int, data_dir: str, flood: bool) -> None:

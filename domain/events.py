@@ -230,12 +230,14 @@ class NudgeDue(Event):
 class MessageRelayed(Event):
     """A message stored in a thread, to be delivered to the other side.
 
-    ``quote`` is the id, in the recipient's chat, of the message it replies to.
+    ``quote`` is the id, in the recipient's chat, of the message it replies to; ``live``:
+    the recipient is writing in this thread, so they read it as it arrives (no Reply button).
     """
 
     message: RelayedMessage
     relay: Relay
     quote: int | None = None
+    live: bool = False
 
 
 @dataclass(frozen=True)
@@ -245,6 +247,7 @@ class MessageEdited(Event):
     version: RelayedMessage
     original: RelayedMessage
     relay: Relay
+    live: bool = False  # the recipient is writing in this thread
 
 
 # Providers: finding sellers and inviting them to a lead (domain/sellers.py).

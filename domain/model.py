@@ -81,6 +81,9 @@ class User:
     suspension_reason: str | None = None
     # When an admin verified the seller's documents: the badge on their cards.
     verified_at: datetime | None = None
+    # The thread the user is writing in (the chat flow), if any: what is relayed there is
+    # read as it arrives and needs no Reply button. Kept by the update path, not by save().
+    writing_in: int | None = None
 
     @property
     def email_verified(self) -> bool:

@@ -43,6 +43,10 @@ class UserRepository(Protocol):
 
     async def save(self, user: User) -> None: ...
 
+    async def set_writing_in(self, user_id: int, thread_id: int | None) -> None:
+        """Records the thread the user is writing in (None: none)."""
+        ...
+
 
 class SkillRepository(Protocol):
     async def resolve(self, names: Sequence[SkillName]) -> list[str]:

@@ -146,6 +146,10 @@ async def set_location(uow: UnitOfWork, user: User, command: TextAnswer, now: da
     location = validation.validate_location(command.text)
     require_editable(user, SignupStage.LOCATION)
     user.profile.location = location
+    # Signup asks no time zone: the city typed gives it when it can (else it stays as it was).
+    zone = validation.zone_of_place(location)
+    if zone is not None:
+        user.profile.timezone = zone
     answer(user, SignupStage.LOCATION)
     await uow.users.save(user)
     return await progress(uow, user)

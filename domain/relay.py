@@ -143,10 +143,14 @@ async def _relay(
             flagged=flagged,
         )
     )
-    uow.record(MessageRelayed(message, Relay(lead, me, other), quote))
+    # The other side writing in this very thread reads the message as it arrives.
+    live = other.writing_in == thread.id
+    uow.record(MessageRelayed(message, Relay(lead, me, other), quote, live))
     remind = flagged and _remind(thread, me.key)
     # Writing in a thread means having read it.
     _mark_read(thread, me.key, message.id or 0)
+    if live:
+        _mark_read(thread, other.key, message.id or 0)
     await uow.threads.save(thread)
     return Relayed(message, remind)
 
@@ -215,7 +219,8 @@ async def edit(
             version=previous.version + 1,
         )
     )
-    uow.record(MessageEdited(version, original, Relay(lead, me, other)))
+    live = other.writing_in == thread.id
+    uow.record(MessageEdited(version, original, Relay(lead, me, other), live))
     return version
 
 

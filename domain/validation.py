@@ -195,6 +195,45 @@ def validate_location(raw: str) -> str:
     return clean_text(raw, what="location", limit=MAX_LOCATION)
 
 
+# Regions whose zones are named after a city people live in (not Etc/…, not US/… aliases).
+_CITY_REGIONS = (
+    "Africa",
+    "America",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
+)
+
+
+def _place_key(text: str) -> str:
+    """A place name compared without case, accents or punctuation: "São Paulo" ~ "sao_paulo"."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(re.sub(r"[^a-z]+", " ", plain.casefold()).split())
+
+
+def _zones_by_city() -> dict[str, str]:
+    zones: dict[str, str] = {}
+    for name in sorted(available_timezones()):
+        region, _, city = name.partition("/")
+        if region in _CITY_REGIONS and city:
+            zones.setdefault(_place_key(city.rsplit("/", 1)[-1]), name)
+    return zones
+
+
+def zone_of_place(location: str) -> str | None:
+    """The time zone of the city a location names ("Lisbon, Portugal" → Europe/Lisbon), or
+    None when no part of it is a city the time zone database is named after."""
+    zones = _zones_by_city()
+    for part in re.split(r"[,;/()]|\s-\s", location):
+        zone = zones.get(_place_key(part))
+        if zone is not None:
+            return zone
+    return None
+
+
 def validate_timezone(raw: str) -> str:
     """Accepts an IANA zone name in any letter case ("europe/berlin"), or UTC."""
     text = raw.strip().replace(" ", "_")

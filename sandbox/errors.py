@@ -35,3 +35,11 @@ class SandboxError(Exception):
 
 class SandboxTimeout(AssertionError):
     """A wait ran out; an AssertionError so pytest shows the helpful message as a failure."""
+
+
+class PortInUse(SandboxError):
+    """Another program (another sandbox, say) listens on the port asked for."""
+
+    def __init__(self, host: str, port: int) -> None:
+        super().__init__(f"Port {port} on {host} is already in use")
+        self.host, self.port = host, port

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import json
 from collections.abc import Iterable
+from pathlib import Path
 from types import TracebackType
 
 from aiohttp import web
 
 from sandbox import actions, payments
-from sandbox.errors import SandboxError, SandboxTimeout
+from sandbox.errors import PortInUse, SandboxError, SandboxTimeout
+from sandbox.keeping import Keeper
 from sandbox.models import JSON, ApiError, CallbackQuery, Email, Payment
 from sandbox.outage import FailedRequest
 from sandbox.server import build_app
@@ -35,7 +38,10 @@ class Sandbox:
         strict_html_ampersand: bool = True,
         provider_token: str | None = None,
         pre_checkout_timeout: float = 10.0,
+        state_file: Path | None = None,
     ) -> None:
+        """``state_file``: where the simulated people are kept across restarts (None: in
+        memory only, as tests want)."""
         self.world = World(bot_token, bot_username, bot_name)
         self.world.strict_html_ampersand = strict_html_ampersand
         self.world.provider_token = provider_token
@@ -47,6 +53,7 @@ class Sandbox:
         self._runner: web.AppRunner | None = None
         self._users: dict[int, SimUser] = {}
         self._mail_cursor: set[int] = set()
+        self._keeper = Keeper(self.world, state_file) if state_file is not None else None
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -58,13 +65,24 @@ class Sandbox:
         )
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as error:
+            await self._runner.cleanup()
+            self._runner = None
+            if error.errno == errno.EADDRINUSE:
+                raise PortInUse(self.host, self.port) from None
+            raise
+        if self._keeper is not None:
+            self._keeper.start()
         if self.port == 0:
             self.port = int(self._runner.addresses[0][1])
         if self._smtp is not None:
             await self._smtp.start()
 
     async def stop(self) -> None:
+        if self._keeper is not None:
+            await self._keeper.stop()
         payments.cancel_timers(self.world)
         await self.world.webhook.close()
         if self._smtp is not None:

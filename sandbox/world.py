@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import itertools
 import secrets
 import time
 from collections.abc import Callable
@@ -93,8 +92,9 @@ class World:
         self._event = asyncio.Event()
         self.updates = UpdateQueue(self.changed)
         self.webhook = WebhookSender(self.updates)
-        self._user_ids = itertools.count(100_000_001)
-        self._ids = itertools.count(1)
+        # Plain counters, kept with the people (sandbox/keeping.py): an id is never reused.
+        self.next_user_id = 100_000_001
+        self.next_counter = 1
 
     # -- change notification -------------------------------------------------------------
 
@@ -122,7 +122,8 @@ class World:
         await self.wait_for(lambda: True if self.version > since else None, timeout)
 
     def next_id(self) -> int:
-        return next(self._ids)
+        number, self.next_counter = self.next_counter, self.next_counter + 1
+        return number
 
     # -- users and chats -----------------------------------------------------------------
 
@@ -134,7 +135,11 @@ class World:
         language_code: str | None = "en",
         user_id: int | None = None,
     ) -> ChatState:
-        uid = user_id if user_id is not None else next(self._user_ids)
+        if user_id is None:
+            user_id, self.next_user_id = self.next_user_id, self.next_user_id + 1
+        elif user_id >= self.next_user_id:
+            self.next_user_id = user_id + 1
+        uid = user_id
         user: JSON = {"id": uid, "is_bot": False, "first_name": first_name}
         if last_name:
             user["last_name"] = last_name

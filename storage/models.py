@@ -93,6 +93,9 @@ class UserRow(Base):
     # An admin checked the seller's verification documents (the badge; history:
     # ``verification_decisions``).
     verified_at: Mapped[datetime | None]
+    # The thread the user is writing in (the chat flow), mirrored from their flow data by
+    # the update path. No foreign key: an id that names no thread means "not writing".
+    writing_in_thread_id: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
         Index(

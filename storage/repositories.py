@@ -79,6 +79,7 @@ def _to_user(row: UserRow, skills: list[str], categories: list[str]) -> User:
         deleted_at=row.deleted_at,
         suspension_reason=row.suspension_reason,
         verified_at=row.verified_at,
+        writing_in=row.writing_in_thread_id,
         profile=Profile(
             display_name=profile.display_name,
             headline=profile.headline,
@@ -200,6 +201,11 @@ class SqlUserRepository:
             row.roles = [UserRoleRow(role=role.value) for role in sorted(user.roles)]
         await self._save_profile(row, user.profile)
         await self._session.flush()
+
+    async def set_writing_in(self, user_id: int, thread_id: int | None) -> None:
+        await self._session.execute(
+            update(UserRow).where(UserRow.id == user_id).values(writing_in_thread_id=thread_id)
+        )
 
     async def _save_profile(self, row: UserRow, profile: Profile) -> None:
         if row.profile is None:

@@ -52,7 +52,15 @@ class FakeUsers:
 
     async def save(self, user: User) -> None:
         assert user.id is not None
-        self._uow.pending.users[user.id] = copy.deepcopy(user)
+        # Like the repository, save() leaves the thread the user is writing in alone.
+        stored = self._uow.pending.users.get(user.id)
+        writing_in = stored.writing_in if stored is not None else user.writing_in
+        self._uow.pending.users[user.id] = replace(copy.deepcopy(user), writing_in=writing_in)
+
+    async def set_writing_in(self, user_id: int, thread_id: int | None) -> None:
+        stored = self._uow.pending.users.get(user_id)
+        if stored is not None:
+            stored.writing_in = thread_id
 
 
 class FakeSkills:

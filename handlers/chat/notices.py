@@ -12,7 +12,7 @@ from handlers.core.notify import Notices, Telling
 
 
 def relayed(event: MessageRelayed, tell: Telling) -> Iterable[OutboxMessage]:
-    first, *rest = views.relayed(event.message, event.relay, event.quote)
+    first, *rest = views.relayed(event.message, event.relay, event.quote, event.live)
     # The dispatcher records the id the (first) message gets in the recipient's chat, so
     # that an edit finds it; a reply to any part finds the thread by its Reply button.
     yield replace(tell.to(event.relay.recipient, first), relay_message_id=event.message.id)
@@ -21,7 +21,7 @@ def relayed(event: MessageRelayed, tell: Telling) -> Iterable[OutboxMessage]:
 
 
 def edited(event: MessageEdited, tell: Telling) -> Iterable[OutboxMessage]:
-    for payload in views.edited(event.version, event.original, event.relay):
+    for payload in views.edited(event.version, event.original, event.relay, event.live):
         yield tell.to(event.relay.recipient, payload)
 
 

@@ -38,8 +38,8 @@ from handlers.core import texts as common_texts
 from handlers.core.common import NEW_MESSAGE, answer_query, later, say
 from handlers.core.context import LeadlineContext
 from handlers.core.conversation import Handlers, persistent_conversation
+from handlers.core.flows import CHAT, THREAD, Flows
 from handlers.core.flows import FLOW as FLOW_KEY
-from handlers.core.flows import Flows
 from handlers.core.flows import enter as enter_flow
 
 END = ConversationHandler.END
@@ -54,7 +54,7 @@ class FileMeta(NamedTuple):
 
 
 IN_THREAD = "in_thread"
-CURRENT = "chat_thread"  # user_data: the thread the user is writing in
+CURRENT = THREAD  # user_data: the thread the user is writing in
 RELAYABLE = NEW_MESSAGE & (
     filters.TEXT
     | filters.PHOTO
@@ -104,7 +104,7 @@ async def _relayed(update: Update, context: LeadlineContext, relayed: Relayed) -
 async def enter(update: Update, context: LeadlineContext) -> str:
     """Message on a thread: everything the user sends now goes to the other side."""
     view = await context.turn.run(relay.view_thread, OpenThread(ThreadMessage.of(update).thread_id))
-    enter_flow(context, "chat")
+    enter_flow(context, CHAT)
     await answer_query(update, context)
     assert context.user_data is not None
     context.user_data[CURRENT] = view.thread.id
@@ -151,7 +151,7 @@ async def reply(update: Update, context: LeadlineContext) -> None:
     if fallback is None and context.user_data is not None:
         # A reply to something else while writing in a thread stays in that thread.
         current = context.user_data.get(CURRENT)
-        fallback = int(current) if current and context.user_data.get(FLOW_KEY) == "chat" else None
+        fallback = int(current) if current and context.user_data.get(FLOW_KEY) == CHAT else None
     relayed = await context.turn.run(relay.reply, SendReply(message_content(message), fallback))
     if relayed is None:
         await say(update, context, common_texts.UNKNOWN_MESSAGE, await keyboards.main_menu(context))
@@ -226,7 +226,7 @@ async def transcript(update: Update, context: LeadlineContext) -> None:
 
 
 def build(flows: Flows) -> ConversationHandler[LeadlineContext]:
-    in_flow = flows.only("chat")
+    in_flow = flows.only(CHAT)
     states: dict[object, Handlers] = {
         IN_THREAD: [
             # A reply to a relayed message answers in that message's thread, whichever

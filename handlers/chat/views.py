@@ -80,7 +80,10 @@ _FILES: dict[MessageKind, FileKind] = {
 }
 
 
-def _reply_button(message: RelayedMessage) -> InlineKeyboardMarkup:
+def _reply_button(message: RelayedMessage, live: bool) -> InlineKeyboardMarkup | None:
+    """Reply in thread, unless the recipient is writing in that thread already."""
+    if live:
+        return None
     return rows(button(texts.REPLY_IN_THREAD, ThreadMessage(message.thread_id)))
 
 
@@ -105,7 +108,9 @@ def _parts(header: str, body: str, flag: str, limit: int) -> list[tuple[str, str
     ]
 
 
-def _texts(header: str, body: str, flag: str, actions: InlineKeyboardMarkup) -> list[Payload]:
+def _texts(
+    header: str, body: str, flag: str, actions: InlineKeyboardMarkup | None
+) -> list[Payload]:
     """Text messages carrying a whole body, each with the Reply button."""
     return [
         outgoing.text(texts.relayed_text(*part), actions)
@@ -117,7 +122,7 @@ def _file(
     message: RelayedMessage,
     header: str,
     flag: str,
-    actions: InlineKeyboardMarkup,
+    actions: InlineKeyboardMarkup | None,
     quote: int | None = None,
 ) -> list[Payload]:
     """A file with its caption; a caption too long for one follows as text messages."""
@@ -133,12 +138,14 @@ def _file(
     ]
 
 
-def relayed(message: RelayedMessage, relay: Relay, quote: int | None = None) -> list[Payload]:
+def relayed(
+    message: RelayedMessage, relay: Relay, quote: int | None = None, live: bool = False
+) -> list[Payload]:
     """What the recipient gets: a header naming the lead and the sender, then the message,
     shown as a reply to ``quote`` (an id in the recipient's chat) if it answers one; a text
-    too long for one message comes in several."""
+    too long for one message comes in several. ``live``: the recipient is in the thread."""
     header, flag = texts.relay_header(relay), texts.flag(message)
-    actions = _reply_button(message)
+    actions = _reply_button(message, live)
     if message.kind is not MessageKind.TEXT:
         return _file(message, header, flag, actions, quote)
     payloads = _texts(header, message.text or "", flag, actions)
@@ -146,11 +153,13 @@ def relayed(message: RelayedMessage, relay: Relay, quote: int | None = None) -> 
     return payloads
 
 
-def edited(version: RelayedMessage, original: RelayedMessage, relay: Relay) -> list[Payload]:
+def edited(
+    version: RelayedMessage, original: RelayedMessage, relay: Relay, live: bool = False
+) -> list[Payload]:
     """An edit: the recipient's copy is rewritten when the new version fits in it; else (or
     if its id there is unknown) the new version arrives as messages of its own."""
     header, flag = texts.relay_header(relay), texts.flag(version)
-    actions = _reply_button(version)
+    actions = _reply_button(version, live)
     delivered = original.recipient_message_id
     body = version.text or ""
     if version.kind is MessageKind.TEXT:

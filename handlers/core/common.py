@@ -1,5 +1,10 @@
 """Small helpers every flow uses: who is talking, replying, closing answered questions.
 
+A question asked with buttons (``ask``) keeps them only while it is the latest: once it
+is answered by typing, asked again or followed by the next question, its buttons go, so
+that no stale Skip is left in the chat. A handler that rewrites a tapped question itself
+(``close_question``, ``edit_markup(…, None)``) says so, and it is not edited twice.
+
 Replies are queued on the update's turn and sent once its transaction has committed
 (handlers.core.turn), so a user never reads about a change that was rolled back.
 """
@@ -16,6 +21,9 @@ from handlers.core.context import LeadlineContext
 from handlers.core.turn import BotCall, Turn, current
 
 log = logging.getLogger(__name__)
+
+# user_data: [chat id, message id] of the latest question asked with buttons (``ask``).
+QUESTION = "open_question"
 
 # Answers are new messages: an edit of an earlier message never answers the current question.
 NEW_MESSAGE = filters.UpdateType.MESSAGE & ~filters.COMMAND
@@ -58,6 +66,52 @@ async def say(
     later(context, lambda: bot.send_message(chat.id, text, reply_markup=markup))
 
 
+async def ask(
+    update: Update,
+    context: LeadlineContext,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Asks a question; only the latest question keeps its buttons, so the one before it
+    (answered by typing, or asked again) loses its Skip and the like."""
+    retire_question(update, context)
+    if markup is None:
+        await say(update, context, text)
+        return
+    chat = update.effective_chat
+    assert chat is not None
+    bot, user_data = context.bot, context.user_data
+
+    async def send() -> None:
+        sent = await bot.send_message(chat.id, text, reply_markup=markup)
+        if user_data is not None:
+            # Known only once sent, after the commit: kept with the flow data from then on.
+            user_data[QUESTION] = [chat.id, sent.message_id]
+
+    later(context, send)
+
+
+def retire_question(update: Update, context: LeadlineContext) -> None:
+    """Takes the buttons off the latest question: its answer was typed, or the flow moved
+    on. Once only, since Telegram refuses an edit that changes nothing."""
+    asked = context.user_data.pop(QUESTION, None) if context.user_data is not None else None
+    if not asked:
+        return
+    chat_id, message_id = int(asked[0]), int(asked[1])
+    bot = context.bot
+    later(context, lambda: bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None))
+
+
+def _forget_tapped(update: Update, context: LeadlineContext) -> None:
+    """A tapped question whose buttons its handler removes is no longer one to retire."""
+    query = update.callback_query
+    asked = context.user_data.get(QUESTION) if context.user_data is not None else None
+    if query is None or query.message is None or not asked or context.user_data is None:
+        return
+    if int(asked[1]) == query.message.message_id:
+        context.user_data.pop(QUESTION, None)
+
+
 async def close_question(update: Update, context: LeadlineContext, text: str) -> None:
     """Answers the button press and replaces the question's buttons with the answer given."""
     await answer_query(update, context)
@@ -70,6 +124,8 @@ async def edit_text(
     """Rewrites the tapped message; a double tap that changes nothing is not an error."""
     query = update.callback_query
     assert query is not None
+    if markup is None:
+        _forget_tapped(update, context)
     later(context, lambda: query.edit_message_text(text, reply_markup=markup))
 
 
@@ -79,6 +135,8 @@ async def edit_markup(
     """Replaces the buttons of the tapped message; an identical redraw is not an error."""
     query = update.callback_query
     assert query is not None
+    if markup is None:
+        _forget_tapped(update, context)
     later(context, lambda: query.edit_message_reply_markup(markup))
 
 

@@ -18,6 +18,7 @@ from telegram.ext import filters
 from handlers.core.context import LeadlineContext
 
 FLOW = "flow"  # user_data key: the name of the flow the user entered last
+CHAT, THREAD = "chat", "chat_thread"  # the relayed chat's flow, and the thread it is in
 
 UserData = Mapping[int, Mapping[str, Any]]
 
@@ -51,3 +52,14 @@ def enter(context: LeadlineContext, name: str) -> None:
     """Makes ``name`` the user's current flow (called by each flow's entry points)."""
     if context.user_data is not None:
         context.user_data[FLOW] = name
+
+
+def writing_in(user_data: Mapping[str, Any] | None) -> int | None:
+    """The thread the user is writing in: the chat is their latest flow, on that thread.
+
+    The update path mirrors it into the database whenever it changes, so that whoever
+    writes to them knows they read it live (domain/relay.py)."""
+    if not user_data or user_data.get(FLOW) != CHAT:
+        return None
+    thread = user_data.get(THREAD)
+    return int(thread) if thread else None

@@ -159,7 +159,7 @@ def profile_actions(user: User) -> InlineKeyboardMarkup:
         button("✏️ Skills", ProfileEdit("skills")),
         button("✏️ Categories", ProfileEdit("categories")),
         button("✏️ Location", ProfileEdit("location")),
-        button("🕒 Time zone", ProfileEdit("timezone")),
+        button(texts.TIMEZONE_BUTTON, ProfileEdit("timezone")),
         button("📧 Email", ProfileEdit("email")),
     ]
     if user.account_type is AccountType.ORGANIZATION:

@@ -31,6 +31,7 @@ SKILLS_QUESTION = (
 SKILLS_QUESTION_BUYER = "Which skills interest you? Send them separated by commas, or tap Skip."
 CATEGORIES_QUESTION = "Pick the categories you work in (up to 5), then tap Done."
 LOCATION_QUESTION = "Where are you based? For example <i>Berlin, Germany</i>."
+TIMEZONE_BUTTON = "🕒 Time zone"
 TIMEZONE_QUESTION = "Which time zone are you in? Send a name like <i>Europe/Berlin</i>."
 SIGNUP_DONE = "🎉 You're all set. Here is your menu."
 USE_BUTTONS = "Please tap one of the buttons."
@@ -158,7 +159,11 @@ def profile_card(user: User) -> str:
     lines.append(f"<b>Skills:</b> {escape(', '.join(profile.skills)) or '—'}")
     lines.append(f"<b>Categories:</b> {escape(', '.join(profile.categories)) or '—'}")
     lines.append(f"<b>Location:</b> {escape(profile.location or '—')}")
-    lines.append(f"<b>Time zone:</b> {escape(profile.timezone)}")
+    zone = escape(profile.timezone)
+    if profile.timezone == "UTC":
+        # The default, unless chosen: say how times are shown and how to change it.
+        zone = f"UTC — tap {TIMEZONE_BUTTON} to set yours"
+    lines.append(f"<b>Time zone:</b> {zone}")
     lines.append(f"<b>Member since:</b> {user.created_at:%B %Y}")
     return "\n".join(lines)
 

@@ -37,6 +37,7 @@ from domain.model import User
 from domain.ports import UnitOfWork
 from handlers.core import texts
 from handlers.core.context import TURN_KEY, LeadlineContext, TurnUnitOfWork
+from handlers.core.flows import writing_in
 
 log = logging.getLogger(__name__)
 
@@ -181,6 +182,7 @@ async def _run(
             result = None if await _gated(update, context) else await callback(update, context)
             await services.notifier.publish(uow, uow.collect_events(), now, context.bot.username)
             await _save_position(uow, conversation, update, context, result, flow_data)
+            await _save_presence(uow, turn.user, context, flow_data)
             await uow.commit()
         except DomainError as error:
             # Nothing the handler wrote stays; the update still counts as handled.
@@ -252,6 +254,24 @@ async def _save_position(
         await uow.save_conversation(conversation, (chat.id, user.id), None if ended else result)
     if context.user_data is not None and context.user_data != flow_data:
         await uow.save_user_data(user.id, deepcopy(context.user_data))
+
+
+async def _save_presence(
+    uow: TurnUnitOfWork,
+    user: User | None,
+    context: LeadlineContext,
+    flow_data: dict[Any, Any] | None,
+) -> None:
+    """Mirrors the thread the user is writing in (their flow data says) into the database,
+    where the other side's relay reads it."""
+    if user is None or user.id is None or context.user_data is None:
+        return
+    if context.user_data == flow_data:
+        return
+    thread = writing_in(context.user_data)
+    if thread != user.writing_in:
+        await uow.users.set_writing_in(user.id, thread)
+        user.writing_in = thread
 
 
 async def _deliver(update: Update, turn: Turn) -> None:

@@ -20,7 +20,7 @@ from domain.errors import InvalidInput
 from domain.negotiation import OfferDraft
 from handlers.chat.buttons import ThreadOffer
 from handlers.core import texts as common_texts
-from handlers.core.common import NEW_MESSAGE, TEXT_ANSWER, answer_query, edit_markup, say
+from handlers.core.common import NEW_MESSAGE, TEXT_ANSWER, answer_query, ask, edit_markup, say
 from handlers.core.context import LeadlineContext
 from handlers.core.conversation import Handlers, persistent_conversation
 from handlers.core.flows import Flows
@@ -140,7 +140,7 @@ async def _ask(
     else:
         assert draft is not None
         text, markup = texts.confirm(draft), views.confirm()
-    await say(update, context, f"{escape(prefix)}\n\n{text}" if prefix else text, markup)
+    await ask(update, context, f"{escape(prefix)}\n\n{text}" if prefix else text, markup)
     return question
 
 

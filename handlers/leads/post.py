@@ -36,8 +36,10 @@ from handlers.core.common import (
     answer_query,
     close_question,
     edit_markup,
+    retire_question,
     say,
 )
+from handlers.core.common import ask as ask_question
 from handlers.core.context import LeadlineContext
 from handlers.core.conversation import Handlers, persistent_conversation
 from handlers.core.flows import Flows
@@ -94,7 +96,7 @@ async def ask(
     else:
         text = lead_texts.ATTACHMENT_QUESTION
         markup = lead_views.attachments_done(0)
-    await say(update, context, f"{prefix}\n\n{text}" if prefix else text, markup)
+    await ask_question(update, context, f"{prefix}\n\n{text}" if prefix else text, markup)
     assert context.user_data is not None
     context.user_data[ASKING] = field.value
     context.user_data[CHOICES] = choices
@@ -262,10 +264,10 @@ async def attachment(update: Update, context: LeadlineContext) -> str | int:
             lead_cases.attach, Attach(_lead_id(context), item, replace)
         )
     except InvalidInput as error:
-        await say(update, context, escape(error.sentence), lead_views.attachments_done(1))
+        await ask_question(update, context, escape(error.sentence), lead_views.attachments_done(1))
         return ATTACHMENTS
     count = len(edit.lead.attachments)
-    await say(
+    await ask_question(
         update,
         context,
         lead_texts.attachment_added(item.file_name or "file", count),
@@ -278,12 +280,13 @@ async def attachments_done(update: Update, context: LeadlineContext) -> str | in
     """Finishes attachments and shows the preview (or the edited card)."""
     lead = await context.turn.run(lead_cases.own_lead, OwnLead(_lead_id(context)))
     await answer_query(update, context)
+    retire_question(update, context)
     return await _next(update, context, LeadEdit(lead))
 
 
 async def not_a_file(update: Update, context: LeadlineContext) -> str:
     """Asks again for a file when something else arrives at the attachment step."""
-    await say(update, context, lead_texts.SEND_FILE, lead_views.attachments_done(1))
+    await ask_question(update, context, lead_texts.SEND_FILE, lead_views.attachments_done(1))
     return ATTACHMENTS
 
 

@@ -24,8 +24,10 @@ from handlers.core.common import (
     NEW_MESSAGE,
     TEXT_ANSWER,
     answer_query,
+    ask,
     edit_markup,
     edit_text,
+    retire_question,
     say,
 )
 from handlers.core.context import LeadlineContext
@@ -122,7 +124,7 @@ async def _ask_comment(
     context.user_data[LEAD] = card.lead.key
     question = texts.comment_question(card)
     text = f"{escape(prefix)}\n\n{question}" if prefix else question
-    await say(update, context, text, views.skip_comment(card))
+    await ask(update, context, text, views.skip_comment(card))
     return COMMENT
 
 
@@ -137,6 +139,7 @@ async def comment(update: Update, context: LeadlineContext) -> str | int:
     except InvalidInput as error:
         card = await context.turn.run(review_cases.open_review, OpenReview(lead_id))
         return await _ask_comment(update, context, card, prefix=error.sentence)
+    retire_question(update, context)
     await say(update, context, texts.commented(card))
     return END
 

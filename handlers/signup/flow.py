@@ -21,7 +21,15 @@ from domain.model import SignupStage, User
 from domain.onboarding import Progress, TextAnswer
 from domain.ports import UnitOfWork
 from handlers.core import category_picker, keyboards, texts
-from handlers.core.common import NEW_MESSAGE, answer_query, close_question, identity, say
+from handlers.core.common import (
+    NEW_MESSAGE,
+    answer_query,
+    close_question,
+    identity,
+    retire_question,
+    say,
+)
+from handlers.core.common import ask as ask_question
 from handlers.core.context import LeadlineContext
 from handlers.core.conversation import Handlers, persistent_conversation
 from handlers.leads import find as leads
@@ -56,10 +64,11 @@ async def ask(
     """Sends the question for where the user is in signup and returns that state."""
     user = progress.user
     if user.signed_up:
+        retire_question(update, context)
         await say(update, context, prefix or texts.MENU, await keyboards.main_menu(context))
         return END
     text = f"{prefix}\n\n{texts.question(user)}" if prefix else texts.question(user)
-    await say(update, context, text, keyboards.signup_question(user, progress.categories))
+    await ask_question(update, context, text, keyboards.signup_question(user, progress.categories))
     return user.signup_stage.value
 
 

@@ -325,7 +325,15 @@ async function pollLoop() {
 
 function refresh() { ui.version = -1; if (ui.poll) ui.poll.abort(); }
 
+// On a phone the user list folds away once a user is chosen (the CSS ignores it on wide screens).
+function foldUsers(folded) {
+  document.querySelector(".sidebar").classList.toggle("folded", folded);
+  $("users-toggle").setAttribute("aria-expanded", String(!folded));
+  $("users-toggle").textContent = folded ? "👥 Users ▾" : "👥 Users ▴";
+}
+
 function selectUser(id) {
+  foldUsers(true);
   if (ui.userId === id) return;
   ui.userId = id;
   ui.lastRenderedChat = "";
@@ -363,6 +371,8 @@ $("new-user").addEventListener("submit", async (event) => {
   if (data.ok) { $("new-user").reset(); selectUser(data.result.id); }
 });
 
+$("users-toggle").addEventListener("click", () =>
+  foldUsers(!document.querySelector(".sidebar").classList.contains("folded")));
 $("attach").addEventListener("click", () => $("file-input").click());
 $("file-input").addEventListener("change", async () => {
   const file = $("file-input").files[0];
