@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import filters
 
 from domain.accounts import TelegramIdentity
@@ -79,6 +79,9 @@ async def edit_markup(
     """Replaces the buttons of the tapped message; an identical redraw is not an error."""
     query = update.callback_query
     assert query is not None
+    if isinstance(query.message, Message) and query.message.reply_markup == markup:
+        # A repeated (or replayed) press: Telegram refuses an edit that changes nothing.
+        return
     later(context, lambda: query.edit_message_reply_markup(markup))
 
 
