@@ -125,6 +125,11 @@ class Button:
             values[name] = value
         return kind(**values)
 
+    @staticmethod
+    def registered() -> dict[tuple[str, str], type[Button]]:
+        """Every kind of button there is, by (area, action): what a test must cover."""
+        return dict(Button._kinds)
+
     @classmethod
     def matches(cls, data: object) -> bool:
         """The CallbackQueryHandler pattern: True only for well-formed data of this class."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import filters
 
 from domain.accounts import TelegramIdentity
@@ -137,6 +137,9 @@ async def edit_markup(
     assert query is not None
     if markup is None:
         _forget_tapped(update, context)
+    if isinstance(query.message, Message) and query.message.reply_markup == markup:
+        # A repeated (or replayed) press: Telegram refuses an edit that changes nothing.
+        return
     later(context, lambda: query.edit_message_reply_markup(markup))
 
 
