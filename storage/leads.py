@@ -11,6 +11,7 @@ from sqlalchemy import (
     Float,
     Integer,
     Select,
+    Subquery,
     case,
     func,
     insert,
@@ -425,18 +426,33 @@ class SqlLeadRepository:
             .limit(SEARCH_CAP + 1)
             .subquery()
         )
-        counted = int(await self._session.scalar(select(func.count()).select_from(hits)) or 0)
-        order: list[ColumnElement[Any]] = [hits.c.published_at.desc(), hits.c.id.desc()]
-        if query.required:
-            # Ranked by what is wanted: ts_rank would count a negated word like a wanted one.
-            wanted = tsquery(SearchQuery(query.required))
-            order.insert(0, func.ts_rank(hits.c.vector, wanted).desc())
-        window = min(size, max(SEARCH_CAP - offset, 0))
-        ids = list(
-            await self._session.scalars(
-                select(hits.c.id).order_by(*order).offset(offset).limit(window)
-            )
+        # Ranked by what is wanted: ts_rank would count a negated word like a wanted one.
+        score: ColumnElement[Any] = (
+            func.ts_rank(hits.c.vector, tsquery(SearchQuery(query.required)))
+            if query.required
+            else literal(0.0)
         )
+        newest = func.row_number().over(order_by=[hits.c.published_at.desc(), hits.c.id.desc()])
+        ranked = select(
+            hits.c.id,
+            hits.c.published_at,
+            score.label("score"),
+            func.count().over().label("counted"),
+            newest.label("newest"),
+        ).subquery()
+        # One pass over the matches gives the page and the count (up to the cap, plus one
+        # to know there are more); the one beyond the cap is counted, never shown.
+        window = min(size, max(SEARCH_CAP - offset, 0))
+        page = await self._session.execute(
+            select(ranked.c.id, ranked.c.counted)
+            .where(ranked.c.newest <= SEARCH_CAP)
+            .order_by(ranked.c.score.desc(), ranked.c.published_at.desc(), ranked.c.id.desc())
+            .offset(offset)
+            .limit(window)
+        )
+        found_rows = page.tuples().all()
+        ids = [lead_id for lead_id, _ in found_rows]
+        counted = found_rows[0][1] if found_rows else await self._count(hits)
         rows = {
             row.id: row
             for row in await self._session.scalars(
@@ -475,6 +491,10 @@ class SqlLeadRepository:
         found = found.join(ranked, ranked.c.seq == LeadRow.search_seq)
         return await self._page(found.order_by(ranked.c.score, *_NEWEST), offset, size)
 
+    async def _count(self, hits: Subquery) -> int:
+        """How many rows a (capped) subquery holds: for a page past the last match."""
+        return int(await self._session.scalar(select(func.count()).select_from(hits)) or 0)
+
     async def _search_index(self, match: str, offset: int, size: int) -> Page[Lead]:
         """Words only: the index alone gives the count and the best page."""
         # Leads of suspended buyers stay in the index (they come back when the suspension
@@ -485,17 +505,34 @@ class SqlLeadRepository:
             " CROSS JOIN leads INDEXED BY ix_leads_buyer_id ON leads.buyer_id = users.id"
             " WHERE users.status = 'suspended' AND leads.search_seq IS NOT NULL)"
         )
-        found = text(f"SELECT count(*) FROM leads_fts WHERE leads_fts MATCH :match AND {hidden}")
-        total = int(await self._session.scalar(found, {"match": match}) or 0)
         # Ranked among the newest SEARCH_CAP matches, as on PostgreSQL: FTS5 then computes
-        # bm25 for those rows only, read newest first from the index.
+        # bm25 for those rows only, read newest first from the index. The same pass counts
+        # them, up to the cap and one more to know there are more (counting every match of
+        # a common word read all of its entries: 34,000 for one word in `make bench`).
         page = text(
-            f"SELECT seq FROM (SELECT rowid AS seq, {BM25} AS score FROM leads_fts "
-            f"WHERE leads_fts MATCH :match AND {hidden} ORDER BY rowid DESC LIMIT :cap) "
-            "ORDER BY score, seq DESC LIMIT :size OFFSET :offset"
+            "SELECT seq, counted FROM (SELECT seq, score, count(*) OVER () AS counted, "
+            "row_number() OVER (ORDER BY seq DESC) AS newest FROM ("
+            f"SELECT rowid AS seq, {BM25} AS score FROM leads_fts "
+            f"WHERE leads_fts MATCH :match AND {hidden} ORDER BY rowid DESC LIMIT :beyond)) "
+            "WHERE newest <= :cap ORDER BY score, seq DESC LIMIT :size OFFSET :offset"
         )
-        window = {"match": match, "cap": SEARCH_CAP, "size": size, "offset": offset}
-        seqs = list(await self._session.scalars(page, window))
+        window = {
+            "match": match,
+            "cap": SEARCH_CAP,
+            "beyond": SEARCH_CAP + 1,
+            "size": size,
+            "offset": offset,
+        }
+        found = (await self._session.execute(page, window)).tuples().all()
+        seqs = [seq for seq, _ in found]
+        if found:
+            total = int(found[0][1])
+        else:
+            counting = text(
+                "SELECT count(*) FROM (SELECT rowid FROM leads_fts "
+                f"WHERE leads_fts MATCH :match AND {hidden} LIMIT :beyond)"
+            )
+            total = int(await self._session.scalar(counting, window) or 0)
         rows = {
             row.search_seq: row
             for row in await self._session.scalars(
