@@ -25,7 +25,7 @@ from domain.leads import (
     validate_description,
     validate_title,
 )
-from domain.lifecycle import Action, Actor, LeadStatus
+from domain.lifecycle import Action, Actor, LeadStatus, next_status
 from domain.limits import Usage, ensure_within
 from domain.model import User
 from domain.money import parse_money
@@ -299,6 +299,15 @@ async def publish(uow: UnitOfWork, buyer: User, command: OwnLead, now: datetime)
     alerted = await uow.leads.record_matches(lead, now)
     uow.record(LeadPublished(lead, alerted))
     return Published(lead, alerted)
+
+
+async def ask_withdraw(uow: UnitOfWork, buyer: User, command: OwnLead, now: datetime) -> Lead:
+    """The buyer's lead, if it may still be withdrawn: a Withdraw button left on an old card
+    says why not at once, not after the confirmation."""
+    buyer.ensure_active("withdraw leads")
+    lead = await _own_lead(uow, buyer, command.lead_id)
+    next_status(lead.status, Action.WITHDRAW, Actor.BUYER)
+    return lead
 
 
 async def withdraw(uow: UnitOfWork, buyer: User, command: OwnLead, now: datetime) -> Lead:

@@ -224,7 +224,7 @@ async def view(update: Update, context: LeadlineContext) -> None:
 
 async def ask_withdraw(update: Update, context: LeadlineContext) -> None:
     """Asks the buyer to confirm withdrawing the lead."""
-    lead = await context.turn.run(lead_cases.own_lead, OwnLead(LeadWithdraw.of(update).lead_id))
+    lead = await context.turn.run(lead_cases.ask_withdraw, OwnLead(LeadWithdraw.of(update).lead_id))
     await answer_query(update, context)
     await say(update, context, lead_texts.WITHDRAW_QUESTION, lead_views.confirm_withdraw(lead))
 

@@ -87,6 +87,11 @@ async def test_deliver_change_deliver_approve_and_confirm_payment(
     sandbox: Sandbox, bot: RunningBot
 ) -> None:
     buyer, seller = await hired(sandbox)
+    # The card from publishing still has Withdraw: it says why not at once, no question asked.
+    published = next(m for m in buyer.bot_messages if "Share:" in (m.text or ""))
+    refusal = await buyer.tap("Withdraw", message_id=published.message_id)
+    assert "cannot be withdrawn now" in (refusal.text or "")
+    assert not [m for m in buyer.bot_messages if "Withdraw this lead?" in (m.text or "")]
 
     card = await lead_card_from_dashboard(seller, "Leads in progress")
     assert "In progress" in card.text and "450 USD · 7 days" in card.text
