@@ -17,6 +17,12 @@ from storage.repositories import dialect_insert
 CLAIM_LEASE = timedelta(seconds=60)
 # "sending" rows are open too: their lease expiry is their next attempt.
 _OPEN = ("pending", "sending")
+# Outbox messages nobody is waiting for at that moment, sent in Telegram's bulk lane
+# (bot/lanes.py), known by their dedupe keys: a lead's alerts, an announcement's copies,
+# a buyer's invitations and the nudges. Everything else the outbox sends (a relayed message,
+# a new bid, an accepted offer, a dispute…) answers what a person just did and goes in the
+# reply lane.
+BULK_KEYS = ("alert:", "announcement:", "invite:", "nudge:")
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,12 @@ class Delivery:
     attempts: int
     relay_message_id: int | None = None
     user_id: int | None = None
+    dedupe_key: str | None = None
+
+    @property
+    def bulk(self) -> bool:
+        """Whether it goes in the bulk lane (BULK_KEYS)."""
+        return self.dedupe_key is not None and self.dedupe_key.startswith(BULK_KEYS)
 
 
 def _delivery(row: OutboxRow) -> Delivery:
@@ -39,6 +51,7 @@ def _delivery(row: OutboxRow) -> Delivery:
         row.attempts,
         row.relay_message_id,
         row.user_id,
+        row.dedupe_key,
     )
 
 
