@@ -217,3 +217,17 @@ async def test_calls_naming_no_chat_go_straight_through(clock: FakeClock) -> Non
     for _ in range(100):  # far beyond the budget, and no clock moved
         assert await limiter.process_request(callback, (), {}, "answerCallbackQuery", {}, None)
     await limiter.shutdown()
+
+
+async def test_paid_broadcasts_have_a_budget_of_their_own(clock: FakeClock) -> None:
+    limiter = await started(LaneRateLimiter(30, 0.5, paid_broadcast=True, clock=clock))
+    chats = Chats(limiter, clock)
+    for i in range(100):
+        chats.send(1000 + i, "bulk", bulk=True)
+    for i in range(BURST):
+        chats.send(i, "reply")
+    await settle()
+    assert chats.sent.count("reply") == BURST  # the free budget is untouched by bulk
+    await chats.until(lambda: len(chats.sent) == 100 + BURST, clock)
+    assert clock.t < 0.2  # 1,000 a second, not 30
+    await limiter.shutdown()
