@@ -10,9 +10,10 @@ from typing import Any, Protocol, cast
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.dispatcher import OutboxDispatcher
+from bot.lanes import LaneRateLimiter
 from bot.mailer import Mailer
 from bot.poller import InboxPoller
 from bot.settings import NudgeSettings, Settings
@@ -79,7 +80,13 @@ def build_application(settings: Settings) -> LeadlineApp:
         .base_url(telegram.base_url)
         .base_file_url(telegram.base_file_url)
         .persistence(SqlPersistence(sessions, update_interval=PERSISTENCE_INTERVAL_SECONDS))
-        .rate_limiter(AIORateLimiter(max_retries=1))
+        .rate_limiter(
+            LaneRateLimiter(
+                telegram.max_messages_per_second,
+                telegram.reply_share,
+                paid_broadcast=telegram.paid_broadcast,
+            )
+        )
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -93,7 +100,9 @@ def build_application(settings: Settings) -> LeadlineApp:
         .build(),
     )
     mailer = Mailer(settings.email)
-    dispatcher = OutboxDispatcher(OutboxStore(sessions), app.bot, mailer, utc_now)
+    dispatcher = OutboxDispatcher(
+        OutboxStore(sessions), app.bot, mailer, utc_now, paid_broadcast=telegram.paid_broadcast
+    )
     inbox = InboxStore(sessions)
     receiver: Receiver
     if telegram.mode == "webhook":

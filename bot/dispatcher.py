@@ -38,8 +38,12 @@ class OutboxDispatcher:
         bot: Bot,
         mailer: Mailer,
         clock: Callable[[], datetime],
+        *,
+        paid_broadcast: bool = False,
     ) -> None:
         self._store, self._bot, self._mailer, self._clock = store, bot, mailer, clock
+        # telegram.paid_broadcast: bulk messages are paid broadcasts (bot/lanes.py).
+        self._paid = paid_broadcast
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._slots = asyncio.Semaphore(PARALLEL_CHATS)
@@ -193,6 +197,12 @@ class OutboxDispatcher:
 
     async def _send_telegram(self, delivery: Delivery) -> object:
         try:
-            return await outgoing.send(self._bot, int(delivery.recipient), delivery.payload)
+            return await outgoing.send(
+                self._bot,
+                int(delivery.recipient),
+                delivery.payload,
+                bulk=delivery.bulk,
+                paid=self._paid,
+            )
         except (KeyError, ValueError) as error:
             raise BadRequest(f"Malformed outbox payload: {error}") from error

@@ -51,6 +51,26 @@ class TelegramSettings(_Section):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret: SecretStr = SecretStr("")
+    # The whole bot's messages a second (Telegram's broadcast limit is 30), the share of
+    # them kept for answers to people while bulk deliveries are waiting, and whether bulk
+    # deliveries are paid broadcasts (up to 1,000 a second, at the operator's cost in Stars).
+    max_messages_per_second: float = 30
+    reply_share: float = 0.5
+    paid_broadcast: bool = False
+
+    @field_validator("max_messages_per_second")
+    @classmethod
+    def _sensible_rate(cls, value: float) -> float:
+        if not 1 <= value <= 1000:
+            raise ValueError("must be a number of messages a second from 1 to 1000 (Telegram: 30)")
+        return value
+
+    @field_validator("reply_share")
+    @classmethod
+    def _share(cls, value: float) -> float:
+        if not 0 < value <= 1:
+            raise ValueError("must be a share above 0 and at most 1, such as 0.5")
+        return value
 
     @field_validator("webhook_secret")
     @classmethod

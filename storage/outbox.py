@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.model import OutboxKind
@@ -17,6 +17,22 @@ from storage.repositories import dialect_insert
 CLAIM_LEASE = timedelta(seconds=60)
 # "sending" rows are open too: their lease expiry is their next attempt.
 _OPEN = ("pending", "sending")
+# Outbox messages nobody is waiting for at that moment, sent in Telegram's bulk lane
+# (bot/lanes.py), known by their dedupe keys: a lead's alerts, an announcement's copies,
+# a buyer's invitations and the nudges. Everything else the outbox sends (a relayed message,
+# a new bid, an accepted offer, a dispute…) answers what a person just did and goes in the
+# reply lane.
+BULK_KEYS = ("alert:", "announcement:", "invite:", "nudge:")
+
+
+def _bulk_last() -> ColumnElement[int]:
+    """0 for what answers a person, 1 for bulk (and the rows that expand into bulk), so that
+    a relayed message is not claimed behind thousands of a lead's alerts."""
+    bulk = or_(
+        OutboxRow.kind.in_((OutboxKind.ALERT_FANOUT.value, OutboxKind.ANNOUNCEMENT.value)),
+        *(OutboxRow.dedupe_key.startswith(prefix, autoescape=True) for prefix in BULK_KEYS),
+    )
+    return case((bulk, 1), else_=0)
 
 
 @dataclass(frozen=True)
@@ -28,6 +44,12 @@ class Delivery:
     attempts: int
     relay_message_id: int | None = None
     user_id: int | None = None
+    dedupe_key: str | None = None
+
+    @property
+    def bulk(self) -> bool:
+        """Whether it goes in the bulk lane (BULK_KEYS)."""
+        return self.dedupe_key is not None and self.dedupe_key.startswith(BULK_KEYS)
 
 
 def _delivery(row: OutboxRow) -> Delivery:
@@ -39,6 +61,7 @@ def _delivery(row: OutboxRow) -> Delivery:
         row.attempts,
         row.relay_message_id,
         row.user_id,
+        row.dedupe_key,
     )
 
 
@@ -47,12 +70,13 @@ class OutboxStore:
         self._sessions = sessions
 
     async def claim(self, now: datetime, limit: int = 50) -> list[Delivery]:
-        """Marks up to ``limit`` due messages as sending and returns them, oldest first."""
+        """Marks up to ``limit`` due messages as sending and returns them: answers to people
+        before bulk (BULK_KEYS), oldest first within each."""
         async with self._sessions() as session, session.begin():
             query = (
                 select(OutboxRow)
                 .where(OutboxRow.status.in_(_OPEN), OutboxRow.next_attempt_at <= now)
-                .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
+                .order_by(_bulk_last(), OutboxRow.next_attempt_at, OutboxRow.id)
                 .limit(limit)
             )
             if session.get_bind().dialect.name == "postgresql":

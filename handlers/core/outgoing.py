@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, ReplyParameters
 from telegram.constants import ParseMode
+from telegram.ext import ExtBot
 
 Payload = dict[str, Any]
 FileKind = Literal["photo", "document", "voice", "video", "audio"]
@@ -60,9 +61,17 @@ def _markup(markup: InlineKeyboardMarkup | None) -> dict[str, Any] | None:
     return markup.to_dict() if markup is not None else None
 
 
-async def send(bot: Bot, chat_id: int, payload: Payload) -> object:
-    """Sends one outbox payload to a chat; returns what the Bot API returned."""
+async def send(
+    bot: Bot, chat_id: int, payload: Payload, *, bulk: bool = False, paid: bool = False
+) -> object:
+    """Sends one outbox payload to a chat; returns what the Bot API returned. ``bulk`` puts
+    it in the rate limiter's bulk lane (bot/lanes.py); ``paid`` makes a new message a paid
+    broadcast (edits cannot be)."""
     payload = _from_earlier_version(payload)
+    lane: dict[str, Any] = {}
+    if bulk and isinstance(bot, ExtBot) and bot.rate_limiter is not None:
+        lane["rate_limit_args"] = {"lane": "bulk"}
+    paying: dict[str, Any] = {"allow_paid_broadcast": True} if bulk and paid else {}
     kind = payload["send"]
     raw_markup = payload.get("markup")
     markup = InlineKeyboardMarkup.de_json(raw_markup, bot) if raw_markup else None
@@ -77,6 +86,8 @@ async def send(bot: Bot, chat_id: int, payload: Payload) -> object:
             reply_markup=markup,
             reply_parameters=reply,
             link_preview_options=NO_PREVIEW,
+            **paying,
+            **lane,
         )
     if kind == "edit_text":
         return await bot.edit_message_text(
@@ -86,6 +97,7 @@ async def send(bot: Bot, chat_id: int, payload: Payload) -> object:
             parse_mode=html,
             reply_markup=markup,
             link_preview_options=NO_PREVIEW,
+            **lane,
         )
     if kind == "edit_caption":
         return await bot.edit_message_caption(
@@ -94,6 +106,7 @@ async def send(bot: Bot, chat_id: int, payload: Payload) -> object:
             caption=payload["caption"],
             parse_mode=html,
             reply_markup=markup,
+            **lane,
         )
     senders: dict[str, Callable[..., Awaitable[object]]] = {
         "photo": bot.send_photo,
@@ -111,6 +124,8 @@ async def send(bot: Bot, chat_id: int, payload: Payload) -> object:
         parse_mode=html,
         reply_markup=markup,
         reply_parameters=reply,
+        **paying,
+        **lane,
     )
 
 

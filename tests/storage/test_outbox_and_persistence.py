@@ -144,3 +144,22 @@ async def test_ptbs_late_background_write_never_puts_an_older_position_back(
     reopened = SqlPersistence(sessions)
     assert await reopened.get_conversations("newlead") == {(10, 10): "preview"}
     assert await reopened.get_user_data() == {10: {"flow": "newlead", "step": 2}}
+
+
+async def test_answers_to_people_are_claimed_before_older_bulk_messages(
+    uow: SqlUnitOfWork, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    alerts = [message(str(100 + i), f"alert:7:{i}") for i in range(60)]
+    bulk = [message("200", "announcement:3:1"), message("201", "invite:7:1")]
+    bulk += [message("202", "nudge:9")]
+    await enqueue(uow, *alerts, *bulk)
+    later = NOW + timedelta(seconds=5)
+    relayed = replace(message("300"), created_at=later)
+    bid = replace(message("301", "bid:7:2"), created_at=later)
+    await enqueue(uow, relayed, bid)
+    store = OutboxStore(sessions)
+    first = await store.claim(later, limit=10)
+    assert [d.recipient for d in first[:2]] == ["300", "301"]
+    assert [d.bulk for d in first] == [False, False] + [True] * 8
+    rest = await store.claim(later, limit=100)
+    assert {d.recipient for d in rest} >= {"200", "201", "202"} and all(d.bulk for d in rest)
