@@ -15,8 +15,10 @@ keyboards included) is replayed
   own preferences, see OWN_PREFERENCES).
 
 Buttons that differ only in which object they name, when those objects are in the same
-state, take the same road through the code: each is pressed once per (kind, the states of
-the objects it names, its other fields but pages and list positions), see ``variant``.
+state, take the same road through the code: each sort of presser takes a road once, in the
+first journey that shows it, where a road is (kind, the states of the objects the button
+names, its other fields but pages and list positions; see ``variant``), for an owner also
+their roles, and for the ghost only the kind.
 
 After each press the database must be as before, the presser must have had a sentence
 (an answer with text, or a message) that is not the error handler's, and nobody else may
@@ -48,7 +50,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from bot.runner import RunningBot, start_bot
 from bot.settings import Settings
@@ -120,9 +122,24 @@ class Shown:
 
 @dataclass
 class Findings:
+    """What the journeys so far showed, what went wrong, and which roads were taken: a road
+    an earlier journey took (by the same sort of presser) is not taken again."""
+
     kinds: set[tuple[str, str]] = field(default_factory=set)
     problems: list[str] = field(default_factory=list)
-    presses: int = 0
+    taken: set[tuple[object, ...]] = field(default_factory=set)
+
+    def untaken(
+        self, presser: str, buttons: list[Shown], key: Callable[[Shown], object]
+    ) -> list[Shown]:
+        """The first button of each road ``presser`` has not taken yet, in the order shown."""
+        chosen: dict[tuple[object, ...], Shown] = {}
+        for shown in buttons:
+            road = (presser, key(shown))
+            if road not in self.taken:
+                chosen.setdefault(road, shown)
+        self.taken |= set(chosen)
+        return list(chosen.values())
 
 
 class Database:
@@ -316,7 +333,7 @@ def variant(db: Database, data: str) -> tuple[object, ...]:
     pressed = Button.decode(data)
     assert pressed is not None
     key: list[object] = [pressed.area, pressed.action]
-    for spec in fields(pressed):
+    for spec in fields(cast(Any, pressed)):
         value = getattr(pressed, spec.name)
         if spec.name in CHOICES:
             continue
@@ -327,12 +344,15 @@ def variant(db: Database, data: str) -> tuple[object, ...]:
     return tuple(key)
 
 
-def one_each(buttons: list[Shown], key: Callable[[Shown], object]) -> list[Shown]:
-    """The first button of each key, in the order shown."""
-    chosen: dict[object, Shown] = {}
-    for shown in buttons:
-        chosen.setdefault(key(shown), shown)
-    return list(chosen.values())
+def roles(db: Database, telegram_id: int) -> str:
+    """The roles of the person a chat is with ("" for none): a buyer's and a seller's press
+    of the same button take different roads."""
+    rows = db.query(
+        "SELECT r.role FROM user_roles r JOIN users u ON u.id = r.user_id "
+        "WHERE u.telegram_id = ? ORDER BY r.role",
+        telegram_id,
+    )
+    return ",".join(str(role) for (role,) in rows)
 
 
 # -- pressing ---------------------------------------------------------------------------
@@ -367,7 +387,6 @@ class Round:
             said.append(reply.content or "(a message without text)")
         await settled(self.stage, db)
         after = self.picture = db.snapshot(reads)
-        self.findings.presses += 1
         own = None if self.strict else db.user_id(presser.id)
         problems = [f"changed {change}" for change in db.changes(before, after, own, reads)]
         problems += db.astray(own) if own is not None else []
@@ -388,21 +407,31 @@ class Round:
         return problems
 
 
-async def intruders(sandbox: Sandbox) -> tuple[SimUser, SimUser, SimUser]:
-    """Ivy (signed up, buyer and seller), Stan (pressed /start only), Gus (nothing)."""
+async def ivy(sandbox: Sandbox) -> SimUser:
+    """The intruder of (a): signed up, buyer and seller."""
     ivy = sandbox.create_user("Ivy")
     await sign_up(sandbox, ivy, role="Seller", email="ivy.intruder@example.org", skills="Django")
     await ivy.send("/profile")
     card = await ivy.wait_for_message("Member since")
     await ivy.tap("Become a buyer", message_id=card.message_id)
     await ivy.wait_for_message("Roles: Buyer, Seller")
+    return ivy
+
+
+async def stan(sandbox: Sandbox) -> SimUser:
+    """The stranger of (b): pressed /start only."""
     stan = sandbox.create_user("Stan")
     await stan.send("/start")
     await stan.wait_for_message("Do you accept these terms?")
+    return stan
+
+
+async def gus(sandbox: Sandbox) -> SimUser:
+    """The ghost of (b): the bot never heard of him."""
     gus = sandbox.create_user("Gus")
     # A button needs a message in the presser's chat; the bot never wrote to Gus.
     sandbox.world.add_message(sandbox.world.chat(gus.id), True, text="(not from this bot)")
-    return ivy, stan, gus
+    return gus
 
 
 @dataclass
@@ -474,38 +503,44 @@ async def replay(stage: Stage, db: Database, admin_ids: list[int], seen: Finding
     sb = stage.sandbox
     buttons = shown_buttons(sb)
     seen.kinds |= {kind_of(b.data) for b in buttons}
-    ivy, stan, gus = await intruders(sb)
-    # Pressed by an intruder, only the road matters, not whose chat the button was in.
-    variants = one_each(buttons, lambda b: variant(db, b.data))
-    # Without an account every press takes the same road: one button of each kind.
-    kinds = one_each(buttons, lambda b: kind_of(b.data))
+
+    def road(shown: Shown) -> tuple[object, ...]:
+        return variant(db, shown.data)
+
+    def owners_road(shown: Shown) -> tuple[object, ...]:
+        return (roles(db, shown.chat_id), variant(db, shown.data))
+
     problems: list[str] = []
     intruding = Round(stage, db, strict=False, findings=seen)
-    for presser, pressed in ((ivy, variants), (stan, variants), (gus, kinds)):
+    # Pressed by an intruder, only the road matters, not whose chat the button was in;
+    # without an account every press takes the same road: one button of each kind. An
+    # intruder with nothing left to press is not even created.
+    for intruder, pressed in (
+        (ivy, seen.untaken("signed up", buttons, road)),
+        (stan, seen.untaken("started", buttons, road)),
+        (gus, seen.untaken("unknown", buttons, lambda b: kind_of(b.data))),
+    ):
+        if not pressed:
+            continue
+        presser = await intruder(sb)
         await settled(stage, db)
         somewhere = presser.bot_messages[-1].message_id
         for shown in pressed:
-            if shown.chat_id != presser.id:
-                problems += await intruding.press(presser, somewhere, shown)
+            problems += await intruding.press(presser, somewhere, shown)
     owned = [b for b in buttons if b.chat_id not in admin_ids]
-    # The owner's own road: a buyer's press and a seller's differ.
-    finished = one_each(
-        [b for b in owned if moved_on(db, b.data)], lambda b: (b.chat_id, variant(db, b.data))
-    )
+    finished = seen.untaken("owner", [b for b in owned if moved_on(db, b.data)], owners_road)
     problems += await Round(stage, db, strict=True, findings=seen).as_owners(finished)
     db.execute(
         "UPDATE users SET status = 'suspended', suspension_reason = 'Replay test.', "
         f"alertable = 0 WHERE telegram_id NOT IN ({','.join(map(str, admin_ids)) or 0})"
     )
-    signed = one_each(
-        [
-            b
-            for b in owned
-            if db.user_id(b.chat_id) is not None and kind_of(b.data) not in OWN_PREFERENCES
-        ],
-        lambda b: (b.chat_id, variant(db, b.data)),
-    )
-    problems += await Round(stage, db, strict=True, findings=seen).as_owners(signed)
+    signed = [
+        b
+        for b in owned
+        if db.user_id(b.chat_id) is not None and kind_of(b.data) not in OWN_PREFERENCES
+    ]
+    suspended = seen.untaken("suspended owner", signed, owners_road)
+    problems += await Round(stage, db, strict=True, findings=seen).as_owners(suspended)
     return problems
 
 
@@ -691,9 +726,7 @@ JOURNEYS = [
     ),
     Replayed(
         "dispute list",
-        with_admin(
-            test_disputes.test_the_buyer_disputes_work_in_progress_and_support_cancels_it
-        ),
+        with_admin(test_disputes.test_the_buyer_disputes_work_in_progress_and_support_cancels_it),
         admins=("Ada",),
     ),
     Replayed("admin", plain(test_admin.test_the_admin_finds_suspends_and_announces), console=True),
