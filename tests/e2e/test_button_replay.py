@@ -28,7 +28,8 @@ have been written to. What "as before" means:
   ``ptb_conversations`` (where the presser is in a conversation), ``alembic_version``,
   ``nudge_sweeps`` (the scheduled job's progress).
 * ``outbox``: only who a row is for and what kind it is (id, kind, recipient, user_id);
-  its delivery columns move on their own. The outbox is drained before each round.
+  its delivery columns move on their own. Before and after each press the bot has handled
+  every update (its replies sent) and the outbox is drained: no fixed sleeps.
 * For (a) and (b), a changed row (as it was, or as it is) is allowed only when it is the
   presser's own: one of its columns referring to ``users`` is the presser (for ``users``,
   its ``id``). Connecting to an open lead or turning one's own alerts off is fine; anything
@@ -230,10 +231,12 @@ class Database:
             )
         ]
 
-    async def drained(self, sandbox: Sandbox) -> None:
-        """Waits until the outbox has sent what it holds."""
+    async def drained(self) -> None:
+        """Waits until the outbox has sent what it holds (and what it is sending)."""
         for _ in range(500):
-            if not self.query("SELECT 1 FROM outbox WHERE status = 'pending' LIMIT 1"):
+            if not self.query(
+                "SELECT 1 FROM outbox WHERE status IN ('pending', 'sending') LIMIT 1"
+            ):
                 return
             await asyncio.sleep(0.01)
 
@@ -243,7 +246,7 @@ async def settled(stage: Stage, db: Database) -> None:
     replies go out before PTB marks its update done), and the outbox is empty."""
     await stage.sandbox.wait_until_delivered()
     await stage.bot.app.update_queue.join()
-    await db.drained(stage.sandbox)
+    await db.drained()
 
 
 def shown_buttons(sandbox: Sandbox) -> list[Shown]:
