@@ -230,7 +230,10 @@ async def resend_confirmation(
     if user.signup_stage is SignupStage.CONFIRM_EMAIL and user.email is not None:
         address = user.email
     elif user.signed_up and waiting and latest is not None:
-        address = latest.email  # a new address given in /profile
+        # A new address given in /profile: changing it needs an active account, and so
+        # does making the bot write to it again.
+        user.ensure_active("ask for another confirmation email")
+        address = latest.email
     else:
         raise NotAllowed("There is no email waiting for confirmation.")
     if latest is not None and now - latest.created_at < RESEND_COOLDOWN:

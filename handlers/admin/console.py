@@ -161,7 +161,7 @@ async def ask_reason(update: Update, context: LeadlineContext) -> int | str:
     card = await context.turn.run(admin_cases.user_card, OpenUser(_admins(context), user_id))
     await answer_query(update, context)
     if card.user.suspended:
-        await say(update, context, texts.suspended(card.user))
+        await say(update, context, texts.suspended(card.user), views.suspended(user_id))
         return END
     enter_flow(context, FLOW)
     _data(context)[TARGET] = user_id
@@ -181,7 +181,7 @@ async def reason(update: Update, context: LeadlineContext) -> int | str:
         await say(update, context, error.sentence)
         return REASON
     _data(context).pop(TARGET, None)
-    await say(update, context, texts.suspended(user))
+    await say(update, context, texts.suspended(user), views.suspended(user.key))
     return END
 
 
@@ -216,7 +216,7 @@ async def suspend_command(update: Update, context: LeadlineContext) -> None:
         return
     command = Suspend(_admins(context), user_id, " ".join(args[1:]))
     user = await context.turn.run(admin_cases.suspend, command)
-    await say(update, context, texts.suspended(user))
+    await say(update, context, texts.suspended(user), views.suspended(user.key))
 
 
 async def unsuspend_command(update: Update, context: LeadlineContext) -> None:
@@ -270,6 +270,9 @@ async def flagged(update: Update, context: LeadlineContext) -> None:
 
 async def open_disputes(update: Update, context: LeadlineContext) -> None:
     """Open disputes: the list /disputes gives."""
+    if not _is_admin(update, context):
+        await _refuse(update, context)
+        return
     await answer_query(update, context)
     await dispute_admin.disputes(update, context)
 

@@ -39,6 +39,7 @@ def contact_button(item: ContactConversation) -> str:
 
 
 SUSPEND, UNSUSPEND = "⛔ Suspend", "✅ Unsuspend"
+USER_CARD = "👤 Open the card"
 EVERYONE, BUYERS, SELLERS = "Everyone", "Buyers", "Sellers"
 SEND, DROP = "📣 Send", "✖️ Cancel"
 VERIFY, REJECT = "✔️ Verify", "✖️ Reject"

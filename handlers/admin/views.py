@@ -24,6 +24,7 @@ from handlers.admin.buttons import (
     AdminSuspend,
     AdminTranscript,
     AdminUnsuspend,
+    AdminUser,
     AdminVerify,
     AudienceChoice,
 )
@@ -66,6 +67,11 @@ def user_card(card: UserCard) -> InlineKeyboardMarkup:
             keyboard.append([button(texts.SUSPEND, AdminSuspend(user_id))])
     keyboard.append([button(texts.CONSOLE, AdminCounts())])
     return InlineKeyboardMarkup(keyboard)
+
+
+def suspended(user_id: int) -> InlineKeyboardMarkup:
+    """Under "X is suspended": back to their card, where Unsuspend is."""
+    return rows(button(texts.USER_CARD, AdminUser(user_id)), button(texts.CONSOLE, AdminCounts()))
 
 
 def flagged(found: list[Flagged]) -> InlineKeyboardMarkup:

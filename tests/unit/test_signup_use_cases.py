@@ -254,6 +254,28 @@ async def test_changing_a_verified_email_keeps_the_old_one_until_confirmed(ann: 
         await ann(profiles.edit_profile, email)
 
 
+async def test_a_suspended_user_gets_no_new_email_for_an_address_changed_before(
+    ann: Signup,
+) -> None:
+    await ann.confirmed(Role.BUYER)
+    await ann(profiles.set_display_name, TextAnswer("Ann"))
+    await ann.skip(
+        SignupStage.HEADLINE, SignupStage.SKILLS, SignupStage.CATEGORIES, SignupStage.LOCATION
+    )
+    email = profiles.EditProfile(profiles.ProfileField.EMAIL, "new@example.com")
+    await ann(profiles.edit_profile, email)
+    async with ann.uow:
+        user = await ann.uow.users.get_by_telegram_id(TID)
+        assert user is not None
+        user.suspend("Spam.")
+        await ann.uow.users.save(user)
+        await ann.uow.commit()
+    sent = len(ann.events)
+    with pytest.raises(NotAllowed, match="suspended"):
+        await ann(accounts.resend_confirmation, accounts.ResendEmail(), NOW + timedelta(hours=1))
+    assert len(ann.events) == sent
+
+
 async def test_resending_is_capped_per_hour(ann: Signup) -> None:
     await ann.to_email()
     await ann(accounts.submit_email, TextAnswer("ann@example.com"))
