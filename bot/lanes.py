@@ -3,9 +3,10 @@
 Every Bot API call that names a chat passes here (PTB hands each one to ``process_request``):
 
 1. **The chat's turn.** Calls to one chat go out one at a time, in the order they were
-   made, at about one a second after a short burst (CHAT_RATE, CHAT_BURST), as Telegram
-   asks of bots writing to one chat. A reply behind an earlier bulk message to the same chat
-   lifts that message into the reply lane, so it never waits for the bulk queue.
+   made; bulk ones at about one a second after a short burst (CHAT_RATE, CHAT_BURST), as
+   Telegram asks of bots writing to one chat (answers are not paced: see CHAT_RATE). A reply
+   behind an earlier bulk message to the same chat lifts that message into the reply lane,
+   so it never waits for the bulk queue.
 2. **The bot's budget.** ``max_messages_per_second`` for the whole bot, drawn by two lanes:
    the reply lane (everything the update path sends and the outbox's notices of what a
    person just did) and the bulk lane (calls made with ``rate_limit_args={"lane": "bulk"}``:
@@ -52,6 +53,9 @@ BULK_ARGS: dict[str, Any] = {"lane": BULK}
 
 # Telegram: "avoid sending more than one message per second" to a chat, short bursts
 # tolerated. A burst of two leaves room for a late request to arrive early at Telegram.
+# Only bulk is paced so: an answer follows what the person just did, whose own pace bounds
+# it, and pacing answers made every turn that sends two messages wait a second (a 429 on an
+# answer still pauses the reply lane and the answer is tried again).
 CHAT_RATE = 1.0
 CHAT_BURST = 2
 # After a quiet spell the budget may be spent this many messages at once: small, so that
@@ -287,7 +291,8 @@ class LaneRateLimiter(BaseRateLimiter[dict[str, Any]]):
         try:
             async with chat.lock:
                 for attempt in range(retries + 1):
-                    await chat.pace.acquire()
+                    if ticket.lane == BULK:
+                        await chat.pace.acquire()
                     await budget.take(ticket)
                     try:
                         return await callback(*args, **kwargs)
