@@ -89,10 +89,12 @@ class Resolve:
 
 @dataclass(frozen=True)
 class DisputeCase:
-    """A dispute with its contract, lead and both sides: what its card shows."""
+    """A dispute with its contract, lead and both sides: what its card shows (and, just
+    resolved, the payment it made)."""
 
     dispute: Dispute
     engagement: Engagement
+    payment: Payment | None = None
 
     @property
     def opener(self) -> User:
@@ -117,7 +119,9 @@ async def open_dispute(
         raise InvalidInput(f"A dispute can have at most {MAX_FILES} files.")
     by = Who.of(me)
     engagement = await advance(uow, engagement, Action.DISPUTE, side, by, now, reason=reason)
-    await log_step(uow, engagement, StepKind.DISPUTE_OPENED, me, now, note=reason)
+    # The record says what evidence came with it (and what the sender wrote under each file).
+    note = reason + "".join(f"\n📎 {_described(f)}" for f in command.files)
+    await log_step(uow, engagement, StepKind.DISPUTE_OPENED, me, now, note=note)
     contract = engagement.contract
     dispute = await uow.disputes.add(
         Dispute(contract.key, engagement.lead.key, me.key, now, reason, command.files)
@@ -125,6 +129,14 @@ async def open_dispute(
     await _audit(uow, now, "dispute.opened", dispute, by, f"by the {side}: {reason}")
     uow.record(DisputeOpened(engagement, dispute, me, command.admins))
     return DisputeCase(dispute, engagement)
+
+
+def _described(attached: Attachment) -> str:
+    """A file of the evidence in the record: "photo: screenshot of staging"."""
+    what = attached.kind.value
+    if attached.file_name and attached.file_name != "photo":
+        what += f" {attached.file_name}"
+    return f"{what}: {attached.caption}" if attached.caption else what
 
 
 async def _case(uow: UnitOfWork, dispute_id: int) -> DisputeCase:
@@ -282,4 +294,4 @@ async def resolve(uow: UnitOfWork, admin: Admin, command: Resolve, now: datetime
     uow.record(DisputeResolved(engagement, dispute, payment))
     if paid is not None:
         uow.record(LeadCompleted(engagement.lead, engagement.contract))
-    return DisputeCase(dispute, engagement)
+    return DisputeCase(dispute, engagement, payment)

@@ -12,13 +12,14 @@ from domain.audit import Who
 from domain.errors import InvalidInput, NotAllowed
 from domain.leads import Attachment
 from domain.model import User
-from domain.money import Money, parse_money
+from domain.money import Money, exponent, parse_money
+from domain.validation import clean_paragraphs, is_blank
 
 MAX_REASON = 2000
 MAX_NOTE = 2000
 MAX_SUPPORT_MESSAGE = 3000
 MAX_FILES = 5
-ADMINS_ONLY = "Only Leadline's administrators can do that."
+MAX_CAPTION = 1024  # Telegram's limit on a caption
 RESOLVED_ALREADY = "This dispute has been resolved already."
 
 
@@ -72,43 +73,39 @@ class Dispute:
 
 
 def validate_reason(raw: str) -> str:
-    text = raw.strip()
-    if not text:
-        raise InvalidInput("Please say in a few words what went wrong.")
-    if len(text) > MAX_REASON:
-        raise InvalidInput(f"Please keep it to {MAX_REASON} characters; yours has {len(text)}.")
-    return text
+    return clean_paragraphs(
+        raw, what="reason", limit=MAX_REASON, if_empty="Please say in a few words what went wrong."
+    )
 
 
 def validate_note(raw: str) -> str:
-    text = raw.strip()
-    if not text:
-        raise InvalidInput("A note for both sides is required; please type it.")
-    if len(text) > MAX_NOTE:
-        raise InvalidInput(f"Please keep the note to {MAX_NOTE} characters; it has {len(text)}.")
-    return text
+    return clean_paragraphs(
+        raw, what="note", limit=MAX_NOTE, if_empty="The note cannot be empty; please type it."
+    )
 
 
 def validate_support_message(raw: str) -> str:
-    text = raw.strip()
-    if not text:
-        raise InvalidInput("The message cannot be empty; please type it.")
-    if len(text) > MAX_SUPPORT_MESSAGE:
-        raise InvalidInput(
-            f"Please keep it to {MAX_SUPPORT_MESSAGE} characters; yours has {len(text)}."
-        )
-    return text
+    return clean_paragraphs(raw, what="message", limit=MAX_SUPPORT_MESSAGE)
+
+
+def validate_file_caption(raw: str | None) -> str | None:
+    """A file's caption, kept with it; a blank one is no caption."""
+    if raw is None or is_blank(raw):
+        return None
+    return clean_paragraphs(raw, what="caption", limit=MAX_CAPTION)
 
 
 def split_amount(raw: str, agreed: Money) -> Money:
     """The part of the agreed amount the seller is paid: more than 0, less than all of it."""
     try:
-        amount = parse_money(raw, agreed.currency)
+        amount: Money | None = parse_money(raw, agreed.currency)
     except InvalidInput:
         amount = None
     if amount is None or amount.minor >= agreed.minor:
+        digits = exponent(agreed.currency)
+        cents = f", with at most {digits} decimal places" if digits else ", in whole units"
         raise InvalidInput(
-            f"Please send an amount between 0 and {agreed.format()}, for example "
-            f"{Money(agreed.minor // 2, agreed.currency).format()}."
+            f"Please send an amount more than 0 and less than {agreed.format()}{cents}, for "
+            f"example {Money(agreed.minor // 2, agreed.currency).format()}."
         )
     return amount

@@ -37,6 +37,9 @@ class Attachment:
     kind: AttachmentKind
     file_id: str
     file_name: str | None = None
+    # What the sender wrote under the file. A dispute's evidence passes it on and writes it
+    # in the conversation's record; it has no column of its own.
+    caption: str | None = None
 
 
 @dataclass

@@ -10,6 +10,7 @@ from domain.billing import Payment, PaymentMethod
 from domain.contract_cases import ContractCard
 from domain.contracts import ContractStep, Engagement, Stage, StepKind
 from domain.model import User
+from domain.money import Money
 from handlers.contracts.texts import METHOD_WORDS, day, days, method_words, name_of, when
 from handlers.core.limits import clip
 
@@ -29,15 +30,46 @@ _STAGE_LINES = {
 }
 
 
+def _resolved_by_dispute(card: ContractCard) -> bool:
+    return any(step.kind in RESOLUTIONS for step in card.steps)
+
+
+def _dispute_payment(card: ContractCard) -> Payment | None:
+    return next((p for p in card.payments if p.method is PaymentMethod.DISPUTE), None)
+
+
 def _stage_line(card: ContractCard) -> str:
     contract, me = card.engagement.contract, card.me
     if card.stage is Stage.OVERDUE:
         return f"⚠️ Overdue: due {when(contract.due_at, me)}, nothing delivered yet"
     if card.stage is Stage.COMPLETED and contract.completed_at:
+        payment = _dispute_payment(card)
+        if payment is not None:
+            # How it ended matters more than the terms above it: say what was paid.
+            return (
+                f"🏁 Completed by dispute resolution {when(contract.completed_at, me)}: "
+                f"{dispute_paid_words(payment, contract.amount)}"
+            )
         return f"🏁 Completed {when(contract.completed_at, me)}"
     if card.stage is Stage.CANCELLED and contract.cancelled_at:
+        if _resolved_by_dispute(card):
+            return (
+                f"✖️ Cancelled by dispute resolution {when(contract.cancelled_at, me)}: no payment"
+            )
         return f"✖️ Cancelled {when(contract.cancelled_at, me)}"
     return _STAGE_LINES.get(card.stage, "")
+
+
+def dispute_paid_words(payment: Payment, agreed: Money) -> str:
+    """What a dispute's resolution pays: the seller's part, the service fee, the total."""
+    if payment.amount == agreed:
+        paid = f"the seller is paid the agreed {payment.amount.format()}"
+    else:
+        paid = f"the seller is paid {payment.amount.format()} of the agreed {agreed.format()}"
+    return (
+        f"{paid}; with the service fee of {payment.fee.format()} the buyer pays "
+        f"{payment.total.format()} in all"
+    )
 
 
 def _pending_lines(card: ContractCard) -> list[str]:
@@ -114,11 +146,7 @@ def contract_section(card: ContractCard) -> str:
         if step.kind is not StepKind.COMPLETED
     ]
     history += [
-        (
-            payment.paid_at,
-            f"💰 Paid {payment.total.format()} by {method_words(payment, NOTE_SHOWN)}",
-        )
-        for payment in card.payments
+        (payment.paid_at, _payment_words(payment, contract.amount)) for payment in card.payments
     ]
     history.sort(key=lambda item: item[0])
     if history:
@@ -128,6 +156,12 @@ def contract_section(card: ContractCard) -> str:
             lines.append(f"<i>{earlier} earlier step(s) are in the transcript.</i>")
         lines += [f"• {when(at, me)} — {words}" for at, words in history[-HISTORY_SHOWN:]]
     return "\n".join(line for line in lines if line)
+
+
+def _payment_words(payment: Payment, agreed: Money) -> str:
+    if payment.method is PaymentMethod.DISPUTE:
+        return f"💰 By dispute resolution {dispute_paid_words(payment, agreed)}"
+    return f"💰 Paid {payment.total.format()} by {method_words(payment, NOTE_SHOWN)}"
 
 
 # The transcript: plain text, times in UTC.

@@ -2,7 +2,8 @@
 its transcript, and Resolve (which offers the outcomes).
 
 Administrators are the Telegram ids of ``admins.telegram_ids``; they need no account. Every
-press is checked again here: anyone else gets one sentence and nothing changes, and
+press is checked again here: anyone else gets the answer any dead button gets (as the admin
+console's buttons do, so nobody learns what administrators may do) and nothing changes, and
 /disputes answers them as any unknown command.
 """
 
@@ -17,18 +18,20 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from domain import dispute_cases
-from domain.dispute_cases import DisputeRef
-from domain.disputes import ADMINS_ONLY, Admin
-from domain.errors import NotAllowed
+from domain.dispute_cases import DisputeCase, DisputeRef
+from domain.disputes import RESOLVED_ALREADY, Admin, DisputeStatus
 from domain.ports import UnitOfWork
 from handlers.chat import texts as chat_texts
-from handlers.core.common import answer_query, later, say
+from handlers.core.callbacks import StaleButton
+from handlers.core.common import answer_query, edit_text, later, say
 from handlers.core.context import LeadlineContext
 from handlers.disputes import texts, views
 from handlers.disputes.buttons import DisputeCard, DisputeResolve, DisputeTranscript
 from handlers.menu import general
 
 C = TypeVar("C")
+# user_data: the card (chat id, message id) each dispute's Resolve was pressed on, by id.
+CARDS = "dispute_cards"
 R = TypeVar("R")
 
 
@@ -38,10 +41,10 @@ def is_admin(update: Update, context: LeadlineContext) -> bool:
 
 
 def admin_of(update: Update, context: LeadlineContext) -> Admin:
-    """The administrator pressing or writing; anyone else gets one sentence."""
+    """The administrator pressing or writing; anyone else hears the button is not active."""
     sender = update.effective_user
     if sender is None or not is_admin(update, context):
-        raise NotAllowed(ADMINS_ONLY)
+        raise StaleButton
     return Admin(sender.id, context.turn.user)
 
 
@@ -94,11 +97,42 @@ async def transcript(update: Update, context: LeadlineContext) -> None:
 
 
 async def resolve(update: Update, context: LeadlineContext) -> None:
-    """Resolve: offers completed, cancelled or split."""
+    """Resolve: offers completed, cancelled or split; on a dispute resolved meanwhile (by
+    another administrator), says so and shows the pressed card resolved."""
     dispute_id = DisputeResolve.of(update).dispute_id
-    case = await run_as_admin(update, context, dispute_cases.ask_message, DisputeRef(dispute_id))
+    case = await run_as_admin(update, context, dispute_cases.dispute_card, DisputeRef(dispute_id))
+    if case.dispute.status is not DisputeStatus.OPEN:
+        await answer_query(update, context, RESOLVED_ALREADY)
+        await edit_text(update, context, texts.card(case), views.card(case))
+        return
+    remember_card(update, context, dispute_id)
     await answer_query(update, context)
     await say(update, context, texts.outcome_question(case), views.outcomes(dispute_id))
+
+
+def remember_card(update: Update, context: LeadlineContext, dispute_id: int) -> None:
+    """Notes the card Resolve was pressed on, to show it resolved once the note is sent."""
+    query = update.callback_query
+    if query is None or query.message is None or context.user_data is None:
+        return
+    cards = context.user_data.setdefault(CARDS, {})
+    cards[str(dispute_id)] = [query.message.chat.id, query.message.message_id]
+
+
+def show_resolved(context: LeadlineContext, case: DisputeCase) -> None:
+    """Edits the card Resolve was pressed on to the resolved dispute (Transcript only)."""
+    cards = context.user_data.get(CARDS) if context.user_data is not None else None
+    if not isinstance(cards, dict):
+        return
+    found = cards.pop(str(case.dispute.key), None)
+    if not found:
+        return
+    chat_id, message_id = int(found[0]), int(found[1])
+    bot, text, markup = context.bot, texts.card(case), views.card(case)
+    later(
+        context,
+        lambda: bot.edit_message_text(text, chat_id, message_id, reply_markup=markup),
+    )
 
 
 def handlers() -> list[BaseHandler[Update, LeadlineContext, Any]]:

@@ -31,7 +31,7 @@ from domain.dispute_cases import (
     OpenDispute,
     Resolve,
 )
-from domain.disputes import MAX_FILES, Outcome, split_amount
+from domain.disputes import MAX_FILES, Outcome, split_amount, validate_file_caption
 from domain.errors import InvalidInput, NotAllowed
 from domain.leads import Attachment, AttachmentKind
 from domain.lifecycle import Actor
@@ -42,7 +42,7 @@ from handlers.core.conversation import Handlers, persistent_conversation
 from handlers.core.flows import Flows
 from handlers.core.flows import enter as enter_flow
 from handlers.disputes import texts, views
-from handlers.disputes.admin import admin_of, run_as_admin
+from handlers.disputes.admin import admin_of, run_as_admin, show_resolved
 from handlers.disputes.buttons import (
     DisputeFormStop,
     DisputeOutcome,
@@ -130,6 +130,16 @@ async def add_file(update: Update, context: LeadlineContext) -> str:
     if len(files) >= MAX_FILES:
         await say(update, context, texts.TOO_MANY_FILES, views.files_prompt(contract_id))
         return FILES
+    try:
+        caption = validate_file_caption(message.caption)
+    except InvalidInput as error:
+        await say(
+            update,
+            context,
+            _again(error, texts.files_question(len(files))),
+            views.files_prompt(contract_id),
+        )
+        return FILES
     name: str | None = "photo"
     if message.photo:
         kind, file_id = AttachmentKind.PHOTO, message.photo[-1].file_id
@@ -137,7 +147,7 @@ async def add_file(update: Update, context: LeadlineContext) -> str:
         assert message.document is not None
         document = message.document
         kind, file_id, name = AttachmentKind.DOCUMENT, document.file_id, document.file_name
-    files.append({"kind": kind.value, "file_id": file_id, "file_name": name})
+    files.append({"kind": kind.value, "file_id": file_id, "file_name": name, "caption": caption})
     await say(update, context, texts.files_question(len(files)), views.files_prompt(contract_id))
     return FILES
 
@@ -159,7 +169,9 @@ async def submit(update: Update, context: LeadlineContext) -> int:
         await context.turn.run(contract_cases.ask, AskMove(contract_id, Move.DISPUTE))
         raise NotAllowed(texts.REASON_FIRST)
     files = tuple(
-        Attachment(AttachmentKind(f["kind"]), str(f["file_id"]), f.get("file_name"))
+        Attachment(
+            AttachmentKind(f["kind"]), str(f["file_id"]), f.get("file_name"), f.get("caption")
+        )
         for f in form.get("files", [])
     )
     admins = tuple(sorted(context.services.admin_ids))
@@ -281,6 +293,7 @@ async def note(update: Update, context: LeadlineContext) -> int | str:
         await say(update, context, _again(error, texts.note_question(outcome, paid)), views.stop())
         return NOTE
     _leave(context)
+    show_resolved(context, case)
     await say(update, context, texts.resolved_for_admin(case))
     return END
 

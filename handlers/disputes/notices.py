@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from domain.dispute_cases import DisputeCase
 from domain.events import DisputeOpened, DisputeResolved, SupportMessaged
 from domain.model import OutboxKind, OutboxMessage
+from handlers.contact import views as contact_views
 from handlers.contracts import views as contract_views
 from handlers.core import outgoing
 from handlers.core.notify import Notices, Telling
@@ -46,14 +47,14 @@ def opened(event: DisputeOpened, tell: Telling) -> Iterable[OutboxMessage]:
 
 
 def support(event: SupportMessaged, tell: Telling) -> Iterable[OutboxMessage]:
-    yield tell.to(
-        event.recipient, outgoing.text(texts.support_message(event.engagement, event.text))
-    )
+    """To the side: the message with Reply, which answers through Contact Us."""
+    message = texts.support_message(event.engagement, event.text)
+    yield tell.to(event.recipient, outgoing.text(message, contact_views.write_back()))
 
 
 def resolved(event: DisputeResolved, tell: Telling) -> Iterable[OutboxMessage]:
     engagement, dispute = event.engagement, event.dispute
-    notice = outgoing.text(texts.resolved_notice(engagement, dispute))
+    notice = outgoing.text(texts.resolved_notice(engagement, dispute, event.payment))
     for side in (engagement.buyer, engagement.seller):
         yield tell.to(side, notice, key=f"dispute-resolved:{dispute.key}:{side.key}")
 

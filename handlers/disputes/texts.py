@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from html import escape
 
+from domain.billing import Payment
 from domain.contracts import Engagement
 from domain.dispute_cases import DisputeCase
 from domain.disputes import MAX_FILES, Dispute, DisputeStatus, Outcome
 from domain.lifecycle import describe
 from domain.model import User
 from domain.money import Money
+from handlers.contracts.history import dispute_paid_words
 from handlers.contracts.texts import days, name_of, title_of
 from handlers.core.limits import clip
 
@@ -35,6 +37,7 @@ OUTCOME_BUTTONS = {
 }
 LISTED_SHOWN = 60  # characters of a lead's title on a /disputes button
 REASON_SHOWN = 1500
+CAPTION_SHOWN = 900  # of a file's caption, under Telegram's 1024 with the line above it
 
 
 def _utc(moment: datetime) -> str:
@@ -78,15 +81,16 @@ def _role(engagement: Engagement, user: User) -> str:
     return f"{name_of(user)}{handle} ({role}, Telegram id {user.telegram_id})"
 
 
-def outcome_words(dispute: Dispute) -> str:
-    paid = dispute.paid.format() if dispute.paid else ""
-    match dispute.outcome:
-        case Outcome.COMPLETED:
-            return f"completed: the seller is paid the agreed {paid}"
-        case Outcome.SPLIT:
-            return f"split: the seller is paid {paid} of the agreed amount"
-        case _:
-            return "cancelled: no payment"
+def outcome_words(dispute: Dispute, agreed: Money, payment: Payment | None = None) -> str:
+    """The outcome with what it pays: the seller's part, the service fee and the total."""
+    if dispute.outcome is Outcome.CANCELLED or dispute.paid is None:
+        return "cancelled: no payment and no service fee"
+    if payment is not None:
+        return f"{dispute.outcome}: {dispute_paid_words(payment, agreed)}"
+    if dispute.paid == agreed:
+        return f"{dispute.outcome}: the seller is paid the agreed {agreed.format()}"
+    paid = dispute.paid.format()
+    return f"{dispute.outcome}: the seller is paid {paid} of the agreed {agreed.format()}"
 
 
 def card(case: DisputeCase) -> str:
@@ -109,14 +113,20 @@ def card(case: DisputeCase) -> str:
     if dispute.status is DisputeStatus.RESOLVED and dispute.resolved_at is not None:
         lines += [
             "",
-            f"Resolved {_utc(dispute.resolved_at)}: {outcome_words(dispute)}",
+            f"Resolved {_utc(dispute.resolved_at)}: "
+            f"{outcome_words(dispute, contract.amount, case.payment)}",
             f"Note: “{escape(dispute.note or '')}”",
         ]
     return "\n".join(lines)
 
 
 def file_caption(dispute: Dispute, number: int) -> str:
-    return f"📎 File {number} of {len(dispute.files)} of dispute #{dispute.key}"
+    """Above a file of the evidence, with what its sender wrote under it."""
+    line = f"📎 File {number} of {len(dispute.files)} of dispute #{dispute.key}"
+    written = dispute.files[number - 1].caption
+    if written:
+        line += f":\n“{escape(clip(written, CAPTION_SHOWN))}”"
+    return line
 
 
 def dispute_list(cases: list[DisputeCase]) -> str:
@@ -140,7 +150,10 @@ def written(recipient: User) -> str:
 
 
 def support_message(engagement: Engagement, text: str) -> str:
-    return f"🛡 <b>Leadline support</b> about {title_of(engagement)}:\n{escape(text)}"
+    return (
+        f"🛡 <b>Leadline support</b> about {title_of(engagement)}:\n{escape(text)}\n\n"
+        "<i>↩️ Reply to answer Leadline support.</i>"
+    )
 
 
 def outcome_question(case: DisputeCase) -> str:
@@ -165,11 +178,16 @@ def note_question(outcome: Outcome, paid: Money | None) -> str:
 
 
 def resolved_for_admin(case: DisputeCase) -> str:
-    return f"⚖️ Dispute #{case.dispute.key} resolved: {outcome_words(case.dispute)}."
-
-
-def resolved_notice(engagement: Engagement, dispute: Dispute) -> str:
+    agreed = case.engagement.contract.amount
     return (
-        f"⚖️ The dispute about {title_of(engagement)} is resolved: {outcome_words(dispute)}.\n"
+        f"⚖️ Dispute #{case.dispute.key} resolved: "
+        f"{outcome_words(case.dispute, agreed, case.payment)}."
+    )
+
+
+def resolved_notice(engagement: Engagement, dispute: Dispute, payment: Payment | None) -> str:
+    words = outcome_words(dispute, engagement.contract.amount, payment)
+    return (
+        f"⚖️ The dispute about {title_of(engagement)} is resolved: {words}.\n"
         f"Note from Leadline support: “{escape(dispute.note or '')}”"
     )

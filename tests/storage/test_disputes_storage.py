@@ -114,7 +114,7 @@ async def test_a_split_resolution_pays_part_and_opens_the_reviews(uow: SqlUnitOf
         dispute
     ]
     for amount in ["0", "500", "600", "abc", "-5", ""]:
-        with pytest.raises(InvalidInput, match="between 0 and 500 USD"):
+        with pytest.raises(InvalidInput, match="more than 0 and less than 500 USD"):
             bad = Resolve(dispute, Outcome.SPLIT, "Half of it was done.", FEE, amount)
             await as_admin(uow, dispute_cases.resolve, bad, NOW + DAY)
     with pytest.raises(InvalidInput, match="note"):

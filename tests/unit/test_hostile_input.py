@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from bot.settings import Settings
-from domain import validation
+from domain import disputes, validation
 from domain.billing import validate_payment_note
 from domain.contracts import new_due_date, validate_change_note
 from domain.credentials import (
@@ -83,6 +83,9 @@ PARAGRAPHS: dict[str, tuple[Callable[[str], str], int]] = {
     "offer note": (validate_note, 1000),
     "review comment": (validate_comment, 1000),
     "change note": (validate_change_note, 1000),
+    "dispute reason": (disputes.validate_reason, disputes.MAX_REASON),
+    "dispute note": (disputes.validate_note, disputes.MAX_NOTE),
+    "support message": (disputes.validate_support_message, disputes.MAX_SUPPORT_MESSAGE),
 }
 TEXTS = {**ONE_LINE, **PARAGRAPHS}
 
