@@ -58,7 +58,10 @@ async def test_the_admin_finds_suspends_and_announces(sandbox: Sandbox, bot: Run
 
     await admin.send("/admin")
     console = await admin.wait_for_message("Admin console")
-    assert console.text is not None and "buyers 1, sellers 1, suspended 0" in console.text
+    assert console.text is not None
+    # The admin only pressed Start: counted apart from the two who signed up.
+    assert "Users: 2 signed up (buyers 1, sellers 1, suspended 0)" in console.text
+    assert "Not counted: 1 who never finished signing up, 0 deleted" in console.text
     assert "open 1" in console.text
 
     await admin.tap("🔎 Find user")
@@ -97,9 +100,11 @@ async def test_the_admin_finds_suspends_and_announces(sandbox: Sandbox, bot: Run
     await admin.send("@bella_b")
     card = await admin.wait_for_message("Latest in the audit log")
     history = card.text.split("Latest in the audit log:")[1]
-    assert history.index("admin.unsuspend") < history.index(
-        "admin.suspend: Asked for payment by wire outside Leadline"
+    # In words: who did what, and which lead (the buyer's own publishing reads unnamed).
+    assert history.index("Ada lifted the suspension of Bella") < history.index(
+        "Ada suspended Bella: Asked for payment by wire outside Leadline"
     )
+    assert "UTC · published “Shop <rebuild>” (draft → open)" in history
 
     await admin.send("/admin")
     await admin.wait_for_message("Admin console")
