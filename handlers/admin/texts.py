@@ -119,7 +119,9 @@ def user_card(card: UserCard) -> str:
             f"{escape(suspension.reason)}"
         )
     elif suspension is not None and suspension.lifted_at is not None:
-        lines.append(f"Last suspension lifted {suspension.lifted_at:%Y-%m-%d %H:%M} UTC.")
+        lines.append(
+            f"Active; the last suspension was lifted {suspension.lifted_at:%Y-%m-%d %H:%M} UTC."
+        )
     else:
         lines.append("Active.")
     if card.history:

@@ -83,8 +83,18 @@ async def test_the_admin_finds_suspends_and_announces(sandbox: Sandbox, bot: Run
     told = await buyer.wait_for_message("Your Leadline account is suspended")
     assert told.text is not None and "Asked for payment by wire" in told.text
 
-    await admin.send("/unsuspend @bella_b")
+    # Unsuspended from her card: the card is redrawn as it now stands, with its buttons.
+    await admin.send("/admin")
+    await admin.tap("🔎 Find user")
+    await admin.wait_for_message("Who are you looking for?")
+    await admin.send("@bella_b")
+    card = await admin.wait_for_message("⛔ Suspended since")
+    await admin.tap("✅ Unsuspend", message_id=card.message_id)
     await admin.wait_for_message("Bella is no longer suspended")
+    redrawn = admin.message(card.message_id)
+    assert redrawn.text is not None and "⛔ Suspended" not in redrawn.text
+    assert "Active; the last suspension was lifted" in redrawn.text
+    assert "⛔ Suspend" in redrawn.button_texts() and "🛠 Console" in redrawn.button_texts()
     await buyer.wait_for_message("Your Leadline account is active again")
     await admin.send("/suspend @sid_s")
     await admin.wait_for_message("Write the user and the reason")
