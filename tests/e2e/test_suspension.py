@@ -9,6 +9,7 @@ from bot.runner import RunningBot
 from sandbox import Sandbox
 from tests.e2e.journeys import sign_up
 from tests.e2e.test_admin import ADMIN_ID, admin_user
+from tests.e2e.test_mydata import my_data
 from tests.e2e.test_reviews import publish_lead
 
 REASON = "Asked for payment outside Leadline"
@@ -80,3 +81,18 @@ async def test_a_suspended_user_can_only_read(sandbox: Sandbox, bot: RunningBot)
     await seller.send("/leads shop")
     found = await seller.wait_for_message("Open leads for")
     assert "📌 Shop rebuild" in [b["text"] for row in found.inline_buttons for b in row]
+
+
+async def test_my_data_says_why_and_since_when_i_am_suspended(
+    sandbox: Sandbox, bot: RunningBot
+) -> None:
+    admin = await admin_user(sandbox)
+    sue = sandbox.create_user("Sue", username="sue_s")
+    await sign_up(sandbox, sue, role="Buyer", email="sue@example.org")
+    await admin.send(f"/suspend @sue_s {REASON}")
+    await admin.wait_for_message("Sue is suspended")
+    await sue.wait_for_message(REASON)
+    account = (await my_data(sandbox, sue))["account"]
+    assert account["status"] == "suspended" and account["terms_version"]
+    assert account["suspension"]["reason"] == REASON
+    assert str(account["suspension"]["since"]).startswith("20")
