@@ -177,6 +177,14 @@ async def export_data(uow: UnitOfWork, user: User, command: ExportData, now: dat
             "submitted_at": r.submitted_at,
         }
 
+    # Why and since when the account is suspended (who suspended it is the admin's data).
+    suspension: Json | None = None
+    latest = await uow.admin.latest_suspension(user.key) if user.suspended else None
+    if user.suspended:
+        suspension = {
+            "reason": user.suspension_reason,
+            "since": latest.suspended_at if latest is not None else None,
+        }
     return {
         "exported_at": now,
         "account": {
@@ -190,7 +198,9 @@ async def export_data(uow: UnitOfWork, user: User, command: ExportData, now: dat
             "email": user.email,
             "email_verified_at": user.email_verified_at,
             "terms_accepted_at": user.terms_accepted_at,
+            "terms_version": user.terms_version,
             "status": user.status,
+            "suspension": suspension,
             "signup_stage": user.signup_stage,
             "created_at": user.created_at,
         },

@@ -7,7 +7,8 @@ every use case checks the acting user is one of them, whatever the handler check
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, time
 
 from domain import relay
@@ -96,8 +97,11 @@ class UserCard:
     suspension: Suspension | None
     threads: Page[ThreadSummary]
     admin: bool
-    # The latest entries of the audit log about the user, newest first.
+    # The latest entries of the audit log about the user, newest first, with what they
+    # name: the titles of their leads and the names of the people (by account id).
     history: tuple[AuditEntry, ...] = ()
+    titles: Mapping[int, str | None] = field(default_factory=dict)
+    names: Mapping[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,21 @@ async def user_card(uow: UnitOfWork, me: User, command: OpenUser, now: datetime)
     suspension = await uow.admin.latest_suspension(user.key)
     threads = await uow.threads.of_user(user.key, 0, THREADS_SHOWN)
     history = tuple(await uow.audit.latest_for_user(user.key, HISTORY_SHOWN))
-    return UserCard(user, suspension, threads, user.telegram_id in command.admins, history)
+    leads = await uow.leads.get_many(
+        {entry.subject_id for entry in history if entry.subject is Subject.LEAD}
+    )
+    people = {entry.who.user_id for entry in history if entry.who.user_id is not None}
+    people |= {entry.subject_id for entry in history if entry.subject is Subject.USER}
+    found = await uow.users.get_many(people)
+    return UserCard(
+        user,
+        suspension,
+        threads,
+        user.telegram_id in command.admins,
+        history,
+        {key: lead.title for key, lead in leads.items()},
+        {key: person.name for key, person in found.items()},
+    )
 
 
 async def _audit(

@@ -232,8 +232,17 @@ async def ask(uow: UnitOfWork, me: User, command: AskMove, now: datetime) -> Con
     card = await _card(uow, me, command.contract_id, now)
     check(card.stage, card.side, command.move)
     if command.move is not Move.PAY:
-        me.ensure_active("change contracts")
+        me.ensure_active(_DOING.get(command.move, "change contracts"))
     return card
+
+
+# What a suspended user is told they cannot do, by the move they tapped.
+_DOING = {
+    Move.DELIVER: "deliver work",
+    Move.REQUEST_CHANGES: "ask for changes",
+    Move.EXTEND: "propose a new due date",
+    Move.DISPUTE: "open disputes",
+}
 
 
 async def deliver(uow: UnitOfWork, me: User, command: OpenContract, now: datetime) -> Engagement:

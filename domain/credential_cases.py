@@ -50,6 +50,13 @@ async def credentials_of(uow: UnitOfWork, user: User, _: object, now: datetime) 
     return await uow.sellers.credentials(user.key)
 
 
+async def start_adding(uow: UnitOfWork, user: User, _: object, now: datetime) -> None:
+    """An Add or Upload button of the credentials: refuses a suspended user at the tap,
+    before the question."""
+    user.ensure_signed_up()
+    user.ensure_active("change your credentials")
+
+
 async def add_education(
     uow: UnitOfWork, user: User, command: TextAnswer, now: datetime
 ) -> Credentials:

@@ -144,7 +144,7 @@ async def start_counter(
     uow: UnitOfWork, me: User, command: CounterOffer, now: datetime
 ) -> Drafting:
     """Starts writing a counter, once it is checked that ``me`` may counter the offer."""
-    deal, latest = await _offer_deal(uow, me, command.offer_id)
+    deal, latest = await _offer_deal(uow, me, command.offer_id, "make offers")
     check(deal.offer, latest, me.key, deal.thread, OfferAction.COUNTER)
     return await _start(uow, me, deal.thread, deal.lead, command.currency, now)
 
@@ -236,9 +236,12 @@ async def drop_draft(uow: UnitOfWork, me: User, command: DropDraft, now: datetim
     await uow.threads.drop_draft(me.key)
 
 
-async def _offer_deal(uow: UnitOfWork, me: User, offer_id: int) -> tuple[Deal, bool]:
-    """The deal an offer belongs to, and whether it is the thread's latest offer."""
-    me.ensure_active("answer offers")
+async def _offer_deal(
+    uow: UnitOfWork, me: User, offer_id: int, doing: str = "answer offers"
+) -> tuple[Deal, bool]:
+    """The deal an offer belongs to, and whether it is the thread's latest offer; a suspended
+    ``me`` is refused in words naming what they tried (``doing``)."""
+    me.ensure_active(doing)
     offer = await uow.threads.get_offer(offer_id)
     if offer is None:
         raise NotFound("That offer does not exist.")
@@ -320,7 +323,8 @@ _CLOSING = {OfferAction.DECLINE: OfferStatus.DECLINED, OfferAction.WITHDRAW: Off
 async def _close(
     uow: UnitOfWork, me: User, offer_id: int, now: datetime, action: OfferAction
 ) -> Deal:
-    deal, latest = await _offer_deal(uow, me, offer_id)
+    doing = "withdraw your offers" if action is OfferAction.WITHDRAW else "answer offers"
+    deal, latest = await _offer_deal(uow, me, offer_id, doing)
     check(deal.offer, latest, me.key, deal.thread, action)
     if not await uow.threads.decide(offer_id, _CLOSING[action], now):
         raise Conflict("This offer is no longer open.")

@@ -22,7 +22,7 @@ _TELEGRAM_ID = re.compile(r"[0-9]{1,15}")
 class ConsoleCounts:
     """The marketplace at a glance."""
 
-    users: int
+    users: int  # signed up and not deleted; the roles and suspended count among them
     buyers: int
     sellers: int
     suspended: int
@@ -34,6 +34,9 @@ class ConsoleCounts:
     open_disputes: int = 0
     # Users whose latest Contact Us message nobody has answered yet.
     contact_waiting: int = 0
+    # Apart from the users: who pressed Start but never finished signing up, who deleted.
+    unfinished: int = 0
+    deleted: int = 0
 
 
 @dataclass(frozen=True)

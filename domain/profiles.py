@@ -174,6 +174,12 @@ async def skip_step(uow: UnitOfWork, user: User, command: SkipQuestion, now: dat
     return await progress(uow, user)
 
 
+async def start_editing(uow: UnitOfWork, user: User, _: object, now: datetime) -> None:
+    """An edit button of /profile: refuses a suspended user at the tap, before the question."""
+    user.ensure_signed_up()
+    user.ensure_active("edit your profile")
+
+
 async def category_choice(uow: UnitOfWork, user: User, _: object, now: datetime) -> CategoryChoice:
     """The categories offered, with the user's ticked ones (from /profile)."""
     user.ensure_signed_up()

@@ -224,6 +224,14 @@ async def edit(
     return version
 
 
+async def start_writing(
+    uow: UnitOfWork, me: User, command: OpenThread, now: datetime
+) -> ThreadView:
+    """Message on a thread card: refuses a suspended user at the tap, before they write."""
+    me.ensure_active("send messages")
+    return await view_thread(uow, me, command, now)
+
+
 async def view_thread(uow: UnitOfWork, me: User, command: OpenThread, now: datetime) -> ThreadView:
     """The thread card; opening it marks the other side's messages as read."""
     thread, lead = await load_party(uow, me, command.thread_id)

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.credentials import DocumentKind, ProfileDocument
 from domain.lifecycle import LeadStatus
+from domain.model import SignupStage
 from domain.moderation import ConsoleCounts, Flagged, Suspension, UserQuery
 from storage.models import (
     ContactMessageRow,
@@ -31,20 +32,30 @@ from storage.repositories import dialect_insert
 from storage.threads import _message
 
 
+async def _count_users(session: AsyncSession, where: ColumnElement[bool]) -> int:
+    return int(await session.scalar(select(func.count()).select_from(UserRow).where(where)) or 0)
+
+
 class SqlAdminRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def counts(self, since: datetime) -> ConsoleCounts:
         session = self._session
-        users = int(await session.scalar(select(func.count()).select_from(UserRow)) or 0)
-        suspended = int(
-            await session.scalar(
-                select(func.count()).select_from(UserRow).where(UserRow.status == "suspended")
-            )
-            or 0
+        # People who finished signing up and still have an account; those who only pressed
+        # Start (an admin may never sign up) and those who deleted their account are apart.
+        present = UserRow.deleted_at.is_(None)
+        done = present & (UserRow.signup_stage == SignupStage.DONE.value)
+        people = select(UserRow.id).where(done)
+        users = await _count_users(session, done)
+        unfinished = await _count_users(session, present & ~done)
+        deleted = await _count_users(session, UserRow.deleted_at.is_not(None))
+        suspended = await _count_users(session, done & (UserRow.status == "suspended"))
+        by_role = (
+            select(UserRoleRow.role, func.count())
+            .where(UserRoleRow.user_id.in_(people))
+            .group_by(UserRoleRow.role)
         )
-        by_role = select(UserRoleRow.role, func.count()).group_by(UserRoleRow.role)
         roles = {role: count for role, count in (await session.execute(by_role)).tuples()}
         leads = {
             LeadStatus(status): count
@@ -75,6 +86,8 @@ class SqlAdminRepository:
         outbox = {status: count for status, count in (await session.execute(by_status)).tuples()}
         return ConsoleCounts(
             users=users,
+            unfinished=unfinished,
+            deleted=deleted,
             buyers=roles.get("buyer", 0),
             sellers=roles.get("seller", 0),
             suspended=suspended,

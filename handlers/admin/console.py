@@ -58,7 +58,15 @@ from handlers.admin.buttons import (
 )
 from handlers.chat import texts as chat_texts
 from handlers.core import texts as common_texts
-from handlers.core.common import NEW_MESSAGE, TEXT_ANSWER, answer_query, edit_markup, later, say
+from handlers.core.common import (
+    NEW_MESSAGE,
+    TEXT_ANSWER,
+    answer_query,
+    edit_markup,
+    edit_text,
+    later,
+    say,
+)
 from handlers.core.context import LeadlineContext
 from handlers.core.conversation import Handlers, persistent_conversation
 from handlers.core.flows import Flows
@@ -186,13 +194,15 @@ async def reason(update: Update, context: LeadlineContext) -> int | str:
 
 
 async def unsuspend(update: Update, context: LeadlineContext) -> int:
-    """Unsuspend: lifts the suspension at once."""
+    """Unsuspend: lifts the suspension at once; the card is redrawn as it now stands (Active,
+    with its buttons), so it never shows a suspension that was lifted."""
     if not _is_admin(update, context):
         return await _refuse(update, context)
     user_id = AdminUnsuspend.of(update).user_id
     user = await context.turn.run(admin_cases.unsuspend, Unsuspend(_admins(context), user_id))
+    card = await context.turn.run(admin_cases.user_card, OpenUser(_admins(context), user_id))
     await answer_query(update, context)
-    await edit_markup(update, context, None)
+    await edit_text(update, context, texts.user_card(card), views.user_card(card))
     await say(update, context, texts.unsuspended(user))
     return END
 

@@ -3,9 +3,11 @@ sellers whose documents were checked are told; user text is always HTML-escaped 
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from domain.admin_cases import Submission, UserCard
+from domain.audit import AuditEntry, Subject
 from domain.contact import ContactConversation
 from domain.lifecycle import LeadStatus
 from domain.model import User
@@ -69,8 +71,10 @@ def console(counts: ConsoleCounts) -> str:
     return "\n".join(
         [
             "🛠 <b>Admin console</b>",
-            f"Users: {counts.users} (buyers {counts.buyers}, sellers {counts.sellers}, "
-            f"suspended {counts.suspended})",
+            f"Users: {counts.users} signed up (buyers {counts.buyers}, "
+            f"sellers {counts.sellers}, suspended {counts.suspended})",
+            f"Not counted: {counts.unfinished} who never finished signing up, "
+            f"{counts.deleted} deleted",
             f"Leads: {leads or 'none'}",
             f"Contracts: {counts.contracts}",
             f"Messages relayed today: {counts.messages_today}",
@@ -116,22 +120,94 @@ def user_card(card: UserCard) -> str:
             f"{escape(suspension.reason)}"
         )
     elif suspension is not None and suspension.lifted_at is not None:
-        lines.append(f"Last suspension lifted {suspension.lifted_at:%Y-%m-%d %H:%M} UTC.")
+        lines.append(
+            f"Active; the last suspension was lifted {suspension.lifted_at:%Y-%m-%d %H:%M} UTC."
+        )
     else:
         lines.append("Active.")
     if card.history:
         lines.append("\nLatest in the audit log:")
-        lines += [
-            f"• {entry.at:%Y-%m-%d %H:%M} UTC {escape(entry.action)}"
-            + (f": {escape(clip(entry.detail, 120))}" if entry.detail else "")
-            for entry in card.history
-        ]
+        lines += [f"• {audit_line(entry, card)}" for entry in card.history]
     threads = card.threads
     if threads.total:
         lines.append(f"\nConversations: {threads.total} (transcripts below, latest first)")
     else:
         lines.append("\nNo conversations.")
     return "\n".join(lines)
+
+
+# What each action of the audit log reads as; the lead's moves take its title after them.
+_LEAD_MOVES = {
+    "lead.publish": "published",
+    "lead.withdraw": "withdrew",
+    "lead.hire": "hired on",
+    "lead.deliver": "delivered",
+    "lead.close": "closed",
+    "lead.cancel": "cancelled",
+    "lead.dispute": "disputed",
+    "lead.resolve_completed": "resolved as completed",
+    "lead.resolve_cancelled": "resolved as cancelled",
+    "lead.request_changes": "asked for changes to",
+    "lead.cancel_by_agreement": "cancelled by agreement",
+}
+_ON_DISPUTES = {
+    "dispute.opened": "opened",
+    "dispute.resolved": "resolved",
+    "admin.transcript": "read the transcript of",
+    "admin.message_buyer": "wrote to the buyer in",
+    "admin.message_seller": "wrote to the seller in",
+}
+_ON_USERS = {
+    "admin.suspend": "suspended",
+    "admin.unsuspend": "lifted the suspension of",
+    "admin.verify": "verified",
+    "admin.reject_document": "rejected a document of",
+}
+# A lead's move is noted "draft → open by the buyer: why"; a dispute's "dispute #3 …".
+_MOVE = re.compile(r"(\w+) → (\w+) by the \w+(?:: (.*))?", re.DOTALL)
+_DISPUTE = re.compile(r"dispute #(\d+) (.*)", re.DOTALL)
+_SAID = 120  # characters of a reason or message shown on a card
+
+
+def _actor(entry: AuditEntry, card: UserCard) -> str:
+    """Who acted, unless it is the card's user (their own doings read without a name)."""
+    who = entry.who
+    if who.user_id == card.user.key:
+        return ""
+    if who.user_id is not None and who.user_id in card.names:
+        return f"{escape(card.names[who.user_id])} "
+    return "an administrator " if who.telegram_id is not None else "Leadline "
+
+
+def audit_line(entry: AuditEntry, card: UserCard) -> str:
+    """An entry of the audit log in words, e.g. "01 Dec 21:13 UTC · published “Django shop”
+    (draft → open)"; an action it does not know reads as stored."""
+    when = f"{entry.at:%d %b %H:%M} UTC · {_actor(entry, card)}"
+    detail = entry.detail or ""
+    said = ""
+    if entry.subject is Subject.LEAD:
+        title = f"“{lead_title(card.titles.get(entry.subject_id))}”"
+        move = _MOVE.fullmatch(detail)
+        if entry.action in _LEAD_MOVES and move is not None:
+            before, after, why = move.groups()
+            states = f"{before} → {after}".replace("_", " ")
+            said = f": {escape(clip(why, _SAID))}" if why else ""
+            return f"{when}{_LEAD_MOVES[entry.action]} {title} ({states}){said}"
+        dispute = _DISPUTE.fullmatch(detail)
+        if entry.action in _ON_DISPUTES and dispute is not None:
+            number, rest = dispute.groups()
+            rest = re.sub(r"^(by the \w+: |resolved |transcript read$)", "", rest)
+            said = f": {escape(clip(rest, _SAID))}" if rest else ""
+            what = _ON_DISPUTES[entry.action]
+            return f"{when}{what} dispute #{number} on {title}{said}"
+    elif entry.action in _ON_USERS:
+        name = escape(card.names.get(entry.subject_id, f"account #{entry.subject_id}"))
+        said = f": {escape(clip(detail, _SAID))}" if detail else ""
+        return f"{when}{_ON_USERS[entry.action]} {name}{said}"
+    elif entry.action == "admin.announce":
+        return f"{when}made an announcement {escape(clip(detail, _SAID))}"
+    said = f": {escape(clip(detail, _SAID))}" if detail else ""
+    return f"{when}{escape(entry.action)}{said}"
 
 
 def ask_reason(user: User) -> str:
@@ -153,7 +229,7 @@ def flagged(found: list[Flagged]) -> str:
         text = message.text or ""
         shown = text if len(text) <= 200 else text[:199] + "…"
         lines.append(
-            f"• {message.created_at:%Y-%m-%d %H:%M} <b>{escape(item.sender_name)}</b> "
+            f"• {message.created_at:%Y-%m-%d %H:%M} UTC <b>{escape(item.sender_name)}</b> "
             f"on “{lead_title(item.lead_title)}”: {escape(shown)}"
         )
     return "\n".join(lines)

@@ -103,7 +103,8 @@ async def _relayed(update: Update, context: LeadlineContext, relayed: Relayed) -
 
 async def enter(update: Update, context: LeadlineContext) -> str:
     """Message on a thread: everything the user sends now goes to the other side."""
-    view = await context.turn.run(relay.view_thread, OpenThread(ThreadMessage.of(update).thread_id))
+    command = OpenThread(ThreadMessage.of(update).thread_id)
+    view = await context.turn.run(relay.start_writing, command)
     enter_flow(context, CHAT)
     await answer_query(update, context)
     assert context.user_data is not None

@@ -270,7 +270,7 @@ async def attachment(update: Update, context: LeadlineContext) -> str | int:
     await ask_question(
         update,
         context,
-        lead_texts.attachment_added(item.file_name or "file", count),
+        lead_texts.attachment_added(item.file_name or "file", count, bool(message.caption)),
         lead_views.attachments_done(count),
     )
     return ATTACHMENTS

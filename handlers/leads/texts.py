@@ -81,8 +81,12 @@ def skills_question(popular: list[str]) -> str:
     return f"{SKILLS_QUESTION}\nPopular: <i>{escape(', '.join(popular))}</i>"
 
 
-def attachment_added(name: str, count: int) -> str:
-    return f"📎 Added {escape(name)} ({count}/{MAX_ATTACHMENTS}). Send another, or tap Done."
+def attachment_added(name: str, count: int, captioned: bool = False) -> str:
+    # A lead keeps its files, not their captions: the description is where words go.
+    dropped = " Its caption is not kept; put what it says in the description." if captioned else ""
+    return (
+        f"📎 Added {escape(name)} ({count}/{MAX_ATTACHMENTS}).{dropped} Send another, or tap Done."
+    )
 
 
 def share_link(bot_username: str, lead: Lead) -> str:

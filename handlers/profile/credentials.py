@@ -77,7 +77,9 @@ async def open_section(update: Update, context: LeadlineContext) -> int:
 
 
 async def start_adding(update: Update, context: LeadlineContext) -> str | int:
-    """Asks for a new entry of the section whose Add button was tapped."""
+    """Asks for a new entry of the section whose Add button was tapped (a suspended user is
+    refused here, not after answering)."""
+    await context.turn.run(credential_cases.start_adding, None)
     enter_flow(context, "credentials")
     await answer_query(update, context)
     section = CredentialAdd.of(update).section

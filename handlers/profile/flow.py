@@ -72,7 +72,9 @@ async def show_profile(update: Update, context: LeadlineContext) -> int:
 
 
 async def start_edit(update: Update, context: LeadlineContext) -> str | int:
-    """Asks for the new value of the profile part whose button was tapped."""
+    """Asks for the new value of the profile part whose button was tapped (a suspended user
+    is refused here, not after answering)."""
+    await context.turn.run(profiles.start_editing, None)
     enter_flow(context, "profile")
     _me(context)
     field = ProfileEdit.of(update).field

@@ -58,7 +58,10 @@ async def test_the_admin_finds_suspends_and_announces(sandbox: Sandbox, bot: Run
 
     await admin.send("/admin")
     console = await admin.wait_for_message("Admin console")
-    assert console.text is not None and "buyers 1, sellers 1, suspended 0" in console.text
+    assert console.text is not None
+    # The admin only pressed Start: counted apart from the two who signed up.
+    assert "Users: 2 signed up (buyers 1, sellers 1, suspended 0)" in console.text
+    assert "Not counted: 1 who never finished signing up, 0 deleted" in console.text
     assert "open 1" in console.text
 
     await admin.tap("🔎 Find user")
@@ -80,8 +83,18 @@ async def test_the_admin_finds_suspends_and_announces(sandbox: Sandbox, bot: Run
     told = await buyer.wait_for_message("Your Leadline account is suspended")
     assert told.text is not None and "Asked for payment by wire" in told.text
 
-    await admin.send("/unsuspend @bella_b")
+    # Unsuspended from her card: the card is redrawn as it now stands, with its buttons.
+    await admin.send("/admin")
+    await admin.tap("🔎 Find user")
+    await admin.wait_for_message("Who are you looking for?")
+    await admin.send("@bella_b")
+    card = await admin.wait_for_message("⛔ Suspended since")
+    await admin.tap("✅ Unsuspend", message_id=card.message_id)
     await admin.wait_for_message("Bella is no longer suspended")
+    redrawn = admin.message(card.message_id)
+    assert redrawn.text is not None and "⛔ Suspended" not in redrawn.text
+    assert "Active; the last suspension was lifted" in redrawn.text
+    assert "⛔ Suspend" in redrawn.button_texts() and "🛠 Console" in redrawn.button_texts()
     await buyer.wait_for_message("Your Leadline account is active again")
     await admin.send("/suspend @sid_s")
     await admin.wait_for_message("Write the user and the reason")
@@ -97,9 +110,11 @@ async def test_the_admin_finds_suspends_and_announces(sandbox: Sandbox, bot: Run
     await admin.send("@bella_b")
     card = await admin.wait_for_message("Latest in the audit log")
     history = card.text.split("Latest in the audit log:")[1]
-    assert history.index("admin.unsuspend") < history.index(
-        "admin.suspend: Asked for payment by wire outside Leadline"
+    # In words: who did what, and which lead (the buyer's own publishing reads unnamed).
+    assert history.index("Ada lifted the suspension of Bella") < history.index(
+        "Ada suspended Bella: Asked for payment by wire outside Leadline"
     )
+    assert "UTC · published “Shop <rebuild>” (draft → open)" in history
 
     await admin.send("/admin")
     await admin.wait_for_message("Admin console")

@@ -30,8 +30,9 @@ async def bid_on_a_lead(sandbox: Sandbox) -> tuple[SimUser, SimUser, Message]:
     await post_lead(bella, TITLE, "django")
     await bella.send("1,000")
     await bella.wait_for_message("Attach a brief")
-    await bella.send_document(b"%PDF brief", filename="brief.pdf")
-    await bella.wait_for_message("Added brief.pdf")
+    await bella.send_document(b"%PDF brief", filename="brief.pdf", caption="brief caption")
+    added = await bella.wait_for_message("Added brief.pdf")
+    assert "Its caption is not kept" in added.text  # said, not silently dropped
     await bella.tap("Done")
     await bella.wait_for_message("Preview")
     await bella.tap("Publish")
@@ -72,6 +73,7 @@ async def test_my_data_holds_what_was_created_and_a_contract_blocks_deletion(
     data = await my_data(sandbox, bella)
     assert data["account"]["email"] == "bella@example.org"
     assert data["account"]["roles"] == ["buyer"] and data["account"]["telegram_id"] == bella.id
+    assert data["account"]["terms_version"] and data["account"]["suspension"] is None
     assert data["profile"]["display_name"] == "Bella"
     [lead] = data["leads"]
     assert (lead["title"], lead["status"]) == (TITLE, "open")

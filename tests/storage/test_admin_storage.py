@@ -26,7 +26,7 @@ from domain.errors import NotAllowed, NotFound
 from domain.events import Event, VerificationSubmitted
 from domain.lead_cases import FindLeads, OwnLead
 from domain.lifecycle import LeadStatus
-from domain.model import OutboxKind, Role
+from domain.model import OutboxKind, Role, User
 from domain.sellers import FindSellers, Search, SellerFiles
 from handlers.admin import notices
 from handlers.core.notify import Notifier, Telling
@@ -107,11 +107,22 @@ async def test_counts_and_an_announcement_for_one_role(
     await person(uow, 1, {Role.BUYER})
     await person(uow, 2, {Role.SELLER}, "Django")
     await person(uow, 3, {Role.SELLER, Role.BUYER}, "Figma")
+    gone = await person(uow, 4, {Role.SELLER})
+    async with uow:
+        # Someone who chose a role but never finished signing up, and someone who deleted
+        # their account: not users, nor buyers.
+        started = await uow.users.add(User(telegram_id=5, first_name="Started", created_at=NOW))
+        started.roles = {Role.BUYER}
+        await uow.users.save(started)
+        gone.deleted_at, gone.roles = NOW, set()
+        await uow.users.save(gone)
+        await uow.commit()
     draft = await posted(uow, 1, "Online shop", "Django", "Software Development")
     await publish(uow, 1, draft.key)
 
     counts = await act(uow, ADMIN, admin_cases.console, AsAdmin(ADMINS), NOW)
     assert (counts.users, counts.buyers, counts.sellers, counts.suspended) == (4, 2, 2, 0)
+    assert (counts.unfinished, counts.deleted) == (1, 1)
     assert counts.leads == {LeadStatus.OPEN: 1} and counts.contracts == 0
     assert counts.outbox_backlog == 1  # the lead's alert fan-out
 

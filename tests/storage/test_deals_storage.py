@@ -126,3 +126,27 @@ async def test_an_accept_racing_a_withdraw_has_one_outcome(
     assert answered is not None
     hired = await contracts(sessions)
     assert (answered.status, hired) in {(OfferStatus.ACCEPTED, 1), (OfferStatus.WITHDRAWN, 0)}
+
+
+async def test_a_suspended_user_is_refused_in_words_naming_what_they_tried(
+    uow: SqlUnitOfWork,
+) -> None:
+    _, first, second = await market(uow)
+    async with uow:
+        sue = await uow.users.get_by_telegram_id(2)
+        assert sue is not None
+        sue.suspend("Fake leads")
+        await uow.users.save(sue)
+        await uow.commit()
+    with pytest.raises(NotAllowed, match="so you cannot withdraw your offers"):
+        await act(uow, 2, deals.withdraw, AnswerOffer(first), NOW)
+    async with uow:
+        bo = await uow.users.get_by_telegram_id(1)
+        assert bo is not None
+        bo.suspend("Spam")
+        await uow.users.save(bo)
+        await uow.commit()
+    with pytest.raises(NotAllowed, match="so you cannot make offers"):
+        await act(uow, 1, deals.start_counter, deals.CounterOffer(second, "USD"), NOW)
+    with pytest.raises(NotAllowed, match="so you cannot answer offers"):
+        await act(uow, 1, deals.decline, AnswerOffer(first), NOW)
