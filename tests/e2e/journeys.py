@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import datetime
+
+from bot.runner import RunningBot
+from domain.model import Role, SignupStage, User
+from domain.skills import parse_skill_list
 from sandbox import Sandbox, SimUser
 
 
@@ -53,3 +59,27 @@ async def sign_up(
     await user.wait_for_message("Where are you based?")
     await user.tap("Skip")
     await user.wait_for_message("You're all set")
+
+
+async def python_sellers(
+    sandbox: Sandbox, bot: RunningBot, count: int, now: datetime
+) -> list[SimUser]:
+    """``count`` signed-up sellers of Python, written straight to the database (quicker than
+    signing each up); each has talked to the bot first, so that it may write to them."""
+    sellers = [sandbox.create_user(f"Seller{i}") for i in range(count)]
+    for seller in sellers:
+        await seller.send("/help")
+    await asyncio.gather(*(s.wait_for_message("/profile", timeout=60) for s in sellers))
+    async with bot.app.bot_data["services"].uow() as uow:
+        skills = await uow.skills.resolve(parse_skill_list("Python"))
+        for seller in sellers:
+            user = await uow.users.add(
+                User(telegram_id=seller.id, first_name=seller.first_name, created_at=now)
+            )
+            user.roles, user.signup_stage = {Role.SELLER}, SignupStage.DONE
+            user.email, user.email_verified_at = f"s{seller.id}@example.org", now
+            user.profile.skills = skills
+            user.terms_version = bot.app.bot_data["services"].terms.version
+            await uow.users.save(user)
+        await uow.commit()
+    return sellers

@@ -9,11 +9,9 @@ from bot.runner import RunningBot
 from domain import lead_cases
 from domain.events import Event
 from domain.lead_cases import LeadField, OwnLead, StartDraft, WriteField
-from domain.model import Role, SignupStage, User
-from domain.skills import parse_skill_list
 from sandbox import Sandbox
 from tests.acting import act
-from tests.e2e.journeys import sign_up
+from tests.e2e.journeys import python_sellers, sign_up
 
 SELLERS = 200  # about seven seconds of alerts at 30 messages a second
 
@@ -30,21 +28,7 @@ async def test_a_help_answer_arrives_while_alerts_are_still_going_out(
 ) -> None:
     services = bot.app.bot_data["services"]
     now = datetime.now(UTC)
-    sellers = [sandbox.create_user(f"Seller{i}") for i in range(SELLERS)]
-    for seller in sellers:  # each has talked to the bot, so it may write to them
-        await seller.send("/help")
-    await asyncio.gather(*(s.wait_for_message("/profile", timeout=60) for s in sellers))
-    async with services.uow() as uow:
-        skills = await uow.skills.resolve(parse_skill_list("Python"))
-        for seller in sellers:
-            user = await uow.users.add(
-                User(telegram_id=seller.id, first_name=seller.first_name, created_at=now)
-            )
-            user.roles, user.signup_stage = {Role.SELLER}, SignupStage.DONE
-            user.email, user.email_verified_at = f"s{seller.id}@example.org", now
-            user.profile.skills = skills
-            await uow.users.save(user)
-        await uow.commit()
+    sellers = await python_sellers(sandbox, bot, SELLERS, now)
     buyer = sandbox.create_user("Busy Buyer")
     await sign_up(sandbox, buyer, role="Buyer", email="busy@example.org")
     asker = sandbox.create_user("Asker")
