@@ -119,7 +119,7 @@ async def _relay(
     uow: UnitOfWork, me: User, thread_id: int, content: Content, now: datetime
 ) -> Relayed:
     me.ensure_active("send messages")
-    check_message(content.text)
+    check_message(content.text, with_file=content.kind is not MessageKind.TEXT)
     thread, lead = await load_party(uow, me, thread_id)
     assert thread.id is not None
     await ensure_within(uow, me, Usage.MESSAGE_RELAYED, now)
@@ -193,7 +193,7 @@ async def edit(
     if previous is None or previous.text == command.text:
         return None
     me.ensure_active("edit messages")
-    check_message(command.text)
+    check_message(command.text, with_file=previous.kind is not MessageKind.TEXT)
     original_id = previous.original_id or previous.id
     messages = await uow.threads.messages(previous.thread_id)
     original = next(m for m in messages if m.id == original_id)
