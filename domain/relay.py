@@ -283,6 +283,9 @@ class Decided:
     at: datetime
     number: int
     status: OfferStatus
+    # Who decided: the other side accepts or declines, the author withdraws; an offer
+    # replaced by a counter-offer or closed by a hire elsewhere was decided by nobody.
+    by: User | None = None
 
 
 @dataclass(frozen=True)
@@ -341,6 +344,17 @@ class Transcript:
         return self.buyer if user_id == self.buyer.id else self.seller
 
 
+def _decider(record: Transcript, offer: Offer) -> User | None:
+    """Who accepted, declined or withdrew an offer (None when nobody did: it was replaced)."""
+    author = record.author(offer.author_id)
+    other = record.seller if author is record.buyer else record.buyer
+    return {
+        OfferStatus.ACCEPTED: other,
+        OfferStatus.DECLINED: other,
+        OfferStatus.WITHDRAWN: author,
+    }.get(offer.status)
+
+
 async def transcript(
     uow: UnitOfWork, me: User, command: ExportTranscript, now: datetime
 ) -> Transcript:
@@ -361,7 +375,7 @@ async def record_of(uow: UnitOfWork, thread: Thread, lead: Lead, reader: User | 
     for number, offer in enumerate(await uow.threads.offers(thread.id), 1):
         entries.append(Offered(offer.created_at, number, offer, record.author(offer.author_id)))
         if offer.decided_at is not None:
-            entries.append(Decided(offer.decided_at, number, offer.status))
+            entries.append(Decided(offer.decided_at, number, offer.status, _decider(record, offer)))
     contract = await _contract(uow, thread, lead)
     if contract is not None:
         entries.append(HiredHere(contract.started_at, contract))

@@ -51,7 +51,7 @@ async def _show(update: Update, context: LeadlineContext, found: Found) -> None:
     assert context.user_data is not None
     search = found.search
     context.user_data[SEARCH] = {"skills": list(search.skills), "category": search.category}
-    markup = views.results(found.page) if found.page.total else None
+    markup = views.results(found.page)
     await say(update, context, texts.found(found), markup)
 
 
