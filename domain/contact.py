@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -11,6 +10,7 @@ from enum import StrEnum
 from domain.chat import MessageKind
 from domain.errors import InvalidInput
 from domain.model import User
+from domain.validation import check_message, is_blank, trimmed
 
 # Room for the header above it in one Telegram message (4096), with margin.
 MAX_CONTACT_TEXT = 3500
@@ -59,15 +59,16 @@ class ContactConversation:
 
 
 def clean_message(text: str | None, files: Collection[ContactFile]) -> str | None:
-    """The text of a message to or from support, trimmed; refuses an empty or too long one."""
-    stripped = (text or "").strip()
+    """The text of a message to or from support, trimmed; refuses an empty or too long one,
+    and one holding characters no typed text may (a right-to-left override)."""
+    check_message(text, with_file=True)
     # Text made only of invisible characters says nothing.
-    visible = "".join(c for c in stripped if unicodedata.category(c) not in ("Cf", "Cc", "Zs"))
-    if not visible and not files:
+    stripped = None if is_blank(text or "") else trimmed(text or "")
+    if stripped is None and not files:
         raise InvalidInput("Please write a few words (or send a photo or a file).")
-    if len(stripped) > MAX_CONTACT_TEXT:
+    if stripped is not None and len(stripped) > MAX_CONTACT_TEXT:
         raise InvalidInput(
             f"That is too long: please keep it to {MAX_CONTACT_TEXT:,} characters "
             f"(yours has {len(stripped):,})."
         )
-    return stripped if visible else None
+    return stripped

@@ -119,7 +119,7 @@ async def _relay(
     uow: UnitOfWork, me: User, thread_id: int, content: Content, now: datetime
 ) -> Relayed:
     me.ensure_active("send messages")
-    check_message(content.text)
+    check_message(content.text, with_file=content.kind is not MessageKind.TEXT)
     thread, lead = await load_party(uow, me, thread_id)
     assert thread.id is not None
     await ensure_within(uow, me, Usage.MESSAGE_RELAYED, now)
@@ -193,7 +193,7 @@ async def edit(
     if previous is None or previous.text == command.text:
         return None
     me.ensure_active("edit messages")
-    check_message(command.text)
+    check_message(command.text, with_file=previous.kind is not MessageKind.TEXT)
     original_id = previous.original_id or previous.id
     messages = await uow.threads.messages(previous.thread_id)
     original = next(m for m in messages if m.id == original_id)
@@ -291,6 +291,9 @@ class Decided:
     at: datetime
     number: int
     status: OfferStatus
+    # Who decided: the other side accepts or declines, the author withdraws; an offer
+    # replaced by a counter-offer or closed by a hire elsewhere was decided by nobody.
+    by: User | None = None
 
 
 @dataclass(frozen=True)
@@ -349,6 +352,17 @@ class Transcript:
         return self.buyer if user_id == self.buyer.id else self.seller
 
 
+def _decider(record: Transcript, offer: Offer) -> User | None:
+    """Who accepted, declined or withdrew an offer (None when nobody did: it was replaced)."""
+    author = record.author(offer.author_id)
+    other = record.seller if author is record.buyer else record.buyer
+    return {
+        OfferStatus.ACCEPTED: other,
+        OfferStatus.DECLINED: other,
+        OfferStatus.WITHDRAWN: author,
+    }.get(offer.status)
+
+
 async def transcript(
     uow: UnitOfWork, me: User, command: ExportTranscript, now: datetime
 ) -> Transcript:
@@ -369,7 +383,7 @@ async def record_of(uow: UnitOfWork, thread: Thread, lead: Lead, reader: User | 
     for number, offer in enumerate(await uow.threads.offers(thread.id), 1):
         entries.append(Offered(offer.created_at, number, offer, record.author(offer.author_id)))
         if offer.decided_at is not None:
-            entries.append(Decided(offer.decided_at, number, offer.status))
+            entries.append(Decided(offer.decided_at, number, offer.status, _decider(record, offer)))
     contract = await _contract(uow, thread, lead)
     if contract is not None:
         entries.append(HiredHere(contract.started_at, contract))

@@ -158,14 +158,17 @@ def clean_paragraphs(
     )
 
 
-def check_message(text: str | None) -> None:
+def check_message(text: str | None, *, with_file: bool = False) -> None:
     """A relayed message (or caption) is passed on as written, unless it holds characters
-    no typed text may (see above): those the sender is asked to leave out."""
+    no typed text may (see above): those the sender is asked to leave out. A message of
+    text alone must show something; a file carries its own content, so its caption may."""
     if text is not None and any(forbidden(char) for char in text):
         raise InvalidInput(
             "Your message contains invisible control characters (such as a right-to-left "
             "override); please send it without them."
         )
+    if not with_file and is_blank(text or ""):
+        raise InvalidInput("The message cannot be empty; please type it again.")
 
 
 def validate_email(raw: str) -> str:

@@ -13,7 +13,7 @@ from domain.lifecycle import LeadStatus
 from domain.model import User
 from domain.moderation import ConsoleCounts, Flagged
 from domain.ports import ThreadSummary
-from handlers.core.limits import clip
+from handlers.core.limits import button_label, clip
 from handlers.core.texts import plural
 from handlers.providers.texts import VERIFIED_BADGE
 
@@ -37,7 +37,7 @@ def contacts(conversations: list[ContactConversation]) -> str:
 
 
 def contact_button(item: ContactConversation) -> str:
-    return f"↩️ Reply to {item.user.name}"[:60]
+    return button_label(item.user.name, before="↩️ Reply to ")
 
 
 SUSPEND, UNSUSPEND = "⛔ Suspend", "✅ Unsuspend"
@@ -90,7 +90,8 @@ def lead_title(title: str | None) -> str:
 
 
 def transcript_button(summary: ThreadSummary) -> str:
-    return f"📄 {summary.lead_title or 'lead'} — {summary.other_name}"[:60]
+    title, other = summary.lead_title or "lead", summary.other_name
+    return button_label(title, before="📄 ", after=f" — {other}")
 
 
 def _who(user: User) -> str:

@@ -30,6 +30,7 @@ from handlers.admin.buttons import (
 )
 from handlers.contact.buttons import ContactReply
 from handlers.core.keyboards import button, rows
+from handlers.core.limits import button_label
 
 
 def console() -> InlineKeyboardMarkup:
@@ -80,7 +81,7 @@ def flagged(found: list[Flagged]) -> InlineKeyboardMarkup:
     for item in found:
         threads.setdefault(item.message.thread_id, unescape(texts.lead_title(item.lead_title)))
     keyboard = [
-        [button(f"📄 {title}"[:60], AdminTranscript(thread_id))]
+        [button(button_label(title, before="📄 "), AdminTranscript(thread_id))]
         for thread_id, title in threads.items()
     ]
     keyboard.append([button(texts.CONSOLE, AdminCounts())])

@@ -23,6 +23,7 @@ from domain.relay import (
     Transcript,
 )
 from handlers.contracts.history import transcript_payment, transcript_step
+from handlers.core.limits import button_label
 from handlers.core.texts import plural
 from handlers.deals import texts as deal_texts
 from handlers.deals.texts import offer_lines
@@ -100,8 +101,8 @@ def thread_list(page: Page[ThreadSummary]) -> str:
 
 def thread_label(summary: ThreadSummary) -> str:
     """The button of one thread in the list (plain text, at most 60 characters)."""
-    label = f"{'🔵 ' if summary.unread else ''}{summary.lead_title} — {summary.other_name}"
-    return label[:60]
+    before = "🔵 " if summary.unread else ""
+    return button_label(summary.lead_title, before=before, after=f" — {summary.other_name}")
 
 
 def relay_header(relay: Relay) -> str:
@@ -171,8 +172,9 @@ def _line(record: Transcript, entry: Entry) -> str:
                 f"{_role(record, author)} offered {offer.amount.format()} "
                 f"in {plural(offer.days, 'day')} (offer {number}){note}"
             )
-        case Decided(number=number, status=status):
-            return f"Offer {number} {deal_texts.offer_state(status)}"
+        case Decided(number=number, status=status, by=by):
+            who = f" by {_role(record, by)}" if by is not None else ""
+            return f"Offer {number} {deal_texts.offer_state(status)}{who}"
         case HiredHere(contract=contract):
             return (
                 f"Hired: {contract.amount.format()}, {plural(contract.days, 'day')}, "

@@ -51,6 +51,7 @@ def thread_actions(
             buttons.append(button(texts.MAKE_OFFER, ThreadOffer(thread)))
     buttons += contract_buttons
     buttons.append(button(texts.TRANSCRIPT, ThreadTranscript(thread)))
+    buttons.append(button(common_texts.BACK_TO_MENU, MenuOpen()))
     return rows(*buttons)
 
 

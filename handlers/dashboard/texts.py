@@ -11,7 +11,7 @@ from domain.model import User
 from domain.negotiation import OfferStatus
 from domain.reviews import Review, ReviewSide, aspects
 from domain.skills import skill_key
-from handlers.core.limits import clip
+from handlers.core.limits import button_label, clip
 from handlers.deals import texts as deal_texts
 from handlers.reviews import texts as review_texts
 
@@ -95,7 +95,8 @@ def lead_line(lead: Lead, listing: LeadListing, viewer: User, *, status: bool = 
     mark = "" if missed else MARKS.get(lead.status, "")
     # The status first, so that a long title cut to fit the button never hides it.
     said = f"{STATUS_WORDS[lead.status]} · " if status else ""
-    return f"{mark}{said}{lead.title or UNTITLED}" + (f" — {note}" if note else "")
+    after = f" — {note}" if note else ""
+    return button_label(lead.title or UNTITLED, before=f"{mark}{said}", after=after)
 
 
 def _missed(lead: Lead, listing: LeadListing) -> str | None:
@@ -150,4 +151,4 @@ def _review(review: Review | None, lead: Lead) -> str:
 
 
 def review_button(lead: Lead) -> str:
-    return f"{REVIEW}: {lead.title or ''}"[:60]
+    return button_label(lead.title or "", before=f"{REVIEW}: ")

@@ -50,7 +50,7 @@ def _list_keyboard(kind: LeadList, listing: LeadListing, viewer: User) -> Inline
     keyboard: list[list[InlineKeyboardButton]] = []
     for lead in page.items:
         label = texts.lead_line(lead, listing, viewer, status=kind is LeadList.MINE)
-        row = [button(label[:64], LeadView(lead.key))]
+        row = [button(label, LeadView(lead.key))]
         if lead.key in listing.reviewable:
             row.append(button(texts.REVIEW, ReviewStart(lead.key)))
         keyboard.append(row)

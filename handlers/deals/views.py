@@ -6,6 +6,7 @@ from telegram import InlineKeyboardMarkup
 
 from domain.negotiation import Deal
 from handlers.chat.buttons import ThreadMessage, ThreadOffer
+from handlers.core import texts as common_texts
 from handlers.core.keyboards import button, rows
 from handlers.deals import texts
 from handlers.deals.buttons import (
@@ -17,6 +18,7 @@ from handlers.deals.buttons import (
     OfferSkipNote,
     OfferWithdraw,
 )
+from handlers.menu.buttons import MenuOpen
 from handlers.providers.buttons import ProviderView
 
 
@@ -41,7 +43,11 @@ def sent_actions(deal: Deal) -> InlineKeyboardMarkup:
 
 
 def message_button(deal: Deal) -> InlineKeyboardMarkup:
-    return rows(button(texts.MESSAGE, ThreadMessage(deal.thread.id or 0)))
+    """Under "Hired!": write to the other side, or go back to the menu."""
+    return rows(
+        button(texts.MESSAGE, ThreadMessage(deal.thread.id or 0)),
+        button(common_texts.BACK_TO_MENU, MenuOpen()),
+    )
 
 
 def new_offer_button(deal: Deal) -> InlineKeyboardMarkup:

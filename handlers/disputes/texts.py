@@ -15,6 +15,7 @@ from domain.money import Money
 from handlers.contracts.history import dispute_paid_words
 from handlers.contracts.texts import days, name_of, title_of
 from handlers.core.limits import clip
+from handlers.core.texts import plural
 
 OPEN_DISPUTE = "⚖️ Open dispute"
 SUBMIT = "⚖️ Open dispute now"
@@ -109,7 +110,7 @@ def card(case: DisputeCase) -> str:
         f"Reason: “{escape(clip(dispute.reason, REASON_SHOWN))}”",
     ]
     if dispute.files:
-        lines.append(f"📎 {len(dispute.files)} file(s), sent with this card")
+        lines.append(f"📎 {plural(len(dispute.files), 'file')}, sent with this card")
     if dispute.status is DisputeStatus.RESOLVED and dispute.resolved_at is not None:
         lines += [
             "",

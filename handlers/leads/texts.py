@@ -12,7 +12,7 @@ from domain.lifecycle import LeadStatus, describe
 from domain.model import User
 from domain.money import Money
 from domain.search import MAX_QUERY
-from handlers.core.limits import clip
+from handlers.core.limits import button_label, clip
 from handlers.core.texts import plural
 from handlers.deals import texts as deal_texts
 
@@ -114,8 +114,9 @@ def lead_card(
         limit = CARD_MAX_DESCRIPTION if full else ALERTS_MAX_DESCRIPTION
         lines += ["", escape(_short(lead.description, limit))]
     if lead.attachments:
-        lines += ["", f"📎 {len(lead.attachments)} attachment(s)"]
-    footer = f"Status: {describe(lead.status)}"
+        lines += ["", f"📎 {plural(len(lead.attachments), 'attachment')}"]
+    # A card's label, not a sentence: "Status: draft" (describe says "a draft").
+    footer = f"Status: {describe(lead.status).removeprefix('a ')}"
     if buyer is not None:
         footer += f" · by {escape(buyer.name)}"
     if lead.published_at:
@@ -174,7 +175,7 @@ def results_header_with_filters(
 
 
 def result_button(lead: Lead) -> str:
-    return f"📌 {lead.title or 'Untitled'}"[:60]
+    return button_label(lead.title or "Untitled", before="📌 ")
 
 
 def inline_description(lead: Lead) -> str:
@@ -230,7 +231,7 @@ def bids(found: list[Bid]) -> str:
 
 
 def bid_button(bid: Bid) -> str:
-    return f"💬 {bid.seller.name}"[:60]
+    return button_label(bid.seller.name, before="💬 ")
 
 
 def matching_sellers(sellers: list[User]) -> str:
@@ -245,4 +246,4 @@ def matching_sellers(sellers: list[User]) -> str:
 
 
 def seller_button(seller: User) -> str:
-    return f"👤 {seller.name}"[:60]
+    return button_label(seller.name, before="👤 ")

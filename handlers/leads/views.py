@@ -64,14 +64,18 @@ def owner_actions(lead: Lead) -> InlineKeyboardMarkup:
     if lead.status is LeadStatus.OPEN:
         buttons.append(button(texts.WITHDRAW, LeadWithdraw(lead_id)))
     buttons.append(button(texts.BIDS, LeadBids(lead_id)))
-    buttons.append(button(texts.MATCHING_SELLERS, LeadMatchingSellers(lead_id)))
+    # Sellers to invite only while the lead takes offers.
+    if lead.status is LeadStatus.OPEN:
+        buttons.append(button(texts.MATCHING_SELLERS, LeadMatchingSellers(lead_id)))
+    buttons.append(button(common_texts.BACK_TO_MENU, MenuOpen()))
     return rows(*buttons)
 
 
-def seller_actions(lead: Lead) -> InlineKeyboardMarkup | None:
+def seller_actions(lead: Lead) -> InlineKeyboardMarkup:
+    menu = button(common_texts.BACK_TO_MENU, MenuOpen())
     if lead.status is not LeadStatus.OPEN:
-        return None
-    return rows(button(texts.CONNECT, LeadConnect(lead.id or 0)))
+        return rows(menu)
+    return rows(button(texts.CONNECT, LeadConnect(lead.id or 0)), menu)
 
 
 def alert_actions(lead: Lead) -> InlineKeyboardMarkup:
@@ -155,6 +159,7 @@ def results(page: Page[Lead]) -> InlineKeyboardMarkup:
             button(texts.CLEAR_FILTERS, LeadClearFilters()),
         ]
     )
+    keyboard.append([button(common_texts.BACK_TO_MENU, MenuOpen())])
     return InlineKeyboardMarkup(keyboard)
 
 

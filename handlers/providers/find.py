@@ -19,6 +19,7 @@ from domain.sellers import (
     SellerFiles,
     ViewSeller,
 )
+from domain.validation import is_blank, trimmed
 from handlers.core import texts as common_texts
 from handlers.core.common import answer_query, is_admin, later, say
 from handlers.core.context import LeadlineContext
@@ -38,10 +39,11 @@ SEARCH = "provider_search"  # user_data: {"skills": [...], "category": str | Non
 
 
 def _skills(args: list[str]) -> tuple[str, ...]:
-    """ "/providers logo design, figma" → two skills; without commas every word is one."""
+    """ "/providers logo design, figma" → two skills; without commas every word is one.
+    A word of only invisible characters is no word."""
     text = " ".join(args)
     parts = text.split(",") if "," in text else text.split()
-    return tuple(part.strip() for part in parts if part.strip())[:10]
+    return tuple(trimmed(part) for part in parts if not is_blank(part))[:10]
 
 
 async def _show(update: Update, context: LeadlineContext, found: Found) -> None:
@@ -49,7 +51,7 @@ async def _show(update: Update, context: LeadlineContext, found: Found) -> None:
     assert context.user_data is not None
     search = found.search
     context.user_data[SEARCH] = {"skills": list(search.skills), "category": search.category}
-    markup = views.results(found.page) if found.page.total else None
+    markup = views.results(found.page)
     await say(update, context, texts.found(found), markup)
 
 

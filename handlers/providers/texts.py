@@ -11,7 +11,7 @@ from domain.reviews import Reputation, StarTally
 from domain.search import MAX_QUERY
 from domain.sellers import Found, PublicProfile, Search
 from domain.skills import skill_key
-from handlers.core.limits import clip
+from handlers.core.limits import button_label, clip
 from handlers.reviews.texts import NO_STARS, tally
 
 ASK = (
@@ -22,6 +22,7 @@ RESUME = "📄 Resume"
 DOCUMENTS = "🏅 Documents"
 INVITE = "✉️ Invite to lead"
 BACK_TO_RESULTS = "⬅️ Results"
+CANCEL = "✖️ Cancel"
 WHICH_LEAD = "Invite to which lead?"
 NO_OPEN_LEAD = "You have no open lead to invite to."
 INVITED_ALERT = "Invitation sent."
@@ -71,11 +72,11 @@ def _stars_in(reputation: Reputation, search: Search) -> str:
 
 
 def seller_button(user: User) -> str:
-    return f"👤 {user.name}"[:60]
+    return button_label(user.name, before="👤 ")
 
 
 def lead_button(title: str | None) -> str:
-    return f"📌 {title}"[:60]
+    return button_label(title or "", before="📌 ")
 
 
 def invited(buyer: User, title: str | None, rating: StarTally) -> str:

@@ -52,15 +52,18 @@ def results(page: Page[User]) -> InlineKeyboardMarkup:
         nav.append(button(common_texts.NEXT_PAGE, ProviderPage(page.offset + page.size)))
     if nav:
         keyboard.append(nav)
+    keyboard.append([button(common_texts.BACK_TO_MENU, MenuOpen())])
     return InlineKeyboardMarkup(keyboard)
 
 
 def lead_choice(seller_id: int, leads: list[Lead]) -> InlineKeyboardMarkup:
+    """One button per open lead, and Cancel: back to the seller's card."""
     return rows(
         *(
             button(texts.lead_button(lead.title), ProviderInviteTo(seller_id, lead.id or 0))
             for lead in leads
         ),
+        button(texts.CANCEL, ProviderView(seller_id)),
         width=1,
     )
 

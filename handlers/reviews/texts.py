@@ -14,7 +14,7 @@ CHANGE_STARS = "✏️ Change stars"
 ADD_COMMENT, CHANGE_COMMENT = "💬 Add a comment", "💬 Change comment"
 SKIP = "Skip"
 DASHBOARD = "📊 Dashboard"
-SUBMITTED_ALERT = "Thank you! Your review is given."
+SUBMITTED_ALERT = "Thank you for your review!"
 NO_COMMENT = "Thanks — your review is complete."
 CANCELLED = "No comment was added; your stars are saved."
 NO_STARS = "no stars yet"
@@ -131,7 +131,7 @@ def awarded(review_card: ReviewCard, first: bool) -> str:
         where = "They show on your public card and on your bids."
     else:
         verb = "rated you as a buyer" if first else "changed their rating of you as a buyer"
-        where = "Sellers see it on your bids and invitations."
+        where = "Sellers see it on your counter-offers and invitations."
     return f"⭐ <b>{author}</b> {verb} for <b>{_title(review_card)}</b>:\n{stars}\n{where}"
 
 

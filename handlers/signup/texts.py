@@ -6,7 +6,7 @@ from __future__ import annotations
 ACCEPTED = "Accepted"
 CHANGE_EMAIL = "Change email"
 SKIPPED = "Skipped"
-NO_CATEGORIES = "None"
+NO_CATEGORIES = "none picked"
 
 
 def categories_chosen(categories: list[str]) -> str:

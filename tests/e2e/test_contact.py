@@ -53,6 +53,9 @@ async def test_a_buyer_writes_the_admins_answer_and_the_buyer_answers_back(
     await bella.wait_for_message("What would you like to do?")
     await bella.tap("Contact us")
     await bella.wait_for_message("Write your message to the Leadline team")
+    # A direction override would show the admins the text reversed: refused, step kept.
+    await bella.send("Invoice attached \u202efdp.exe")
+    await bella.wait_for_message("invisible control characters")
     await bella.send("How do fees work? <b>not bold</b> & more")
     await bella.wait_for_message("Sent to the Leadline team")
 

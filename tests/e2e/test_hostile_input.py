@@ -328,3 +328,22 @@ async def test_relayed_messages_arrive_exactly_or_are_refused(
         # Telegram trims the ends of a whole message: the end of the text, if it ends it.
         assert body == text.rstrip(" \t\r\n") or body.startswith(text + "\n\n⚠️")
     nothing_broke(sandbox, errors_logged, buyer, seller)
+
+
+@pytest.mark.on_both_engines
+async def test_a_message_or_search_of_only_invisible_characters_is_no_message(
+    sandbox: Sandbox, errors_logged: pytest.LogCaptureFixture, in_thread: tuple[SimUser, SimUser]
+) -> None:
+    buyer, seller = in_thread
+    await buyer.send("\u200b\u200c")
+    await buyer.wait_for_message("The message cannot be empty")
+    await buyer.send("Still there?")
+    relayed = await seller.wait_for_message("💬 Bella · Django shop for a bakery")
+    assert relayed.text.endswith("Still there?")  # the blank one never reached Sid
+    await buyer.send("/done")
+    await buyer.wait_for_message("You left the conversation")
+
+    # A search of invisible words is a search of no words: the category picker.
+    await buyer.send("/providers \u200b\u200b")
+    await buyer.wait_for_message("Which skills are you looking for?")
+    nothing_broke(sandbox, errors_logged, buyer, seller)

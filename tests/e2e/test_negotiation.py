@@ -202,7 +202,7 @@ async def test_bid_counter_counter_accept_chat_and_transcript(
         "Bella (buyer) offered 400 USD",
         "note: Can you <do> it & faster?",
         "Offer 1 no longer open",
-        "Offer 3 accepted",
+        "Offer 3 accepted by Bella (buyer)",
         "Hired: 1,200 USD, 8 days",
         "Hello <b>Sid</b> & welcome",
         "(edit 2 of message",

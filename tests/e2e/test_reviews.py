@@ -125,7 +125,7 @@ async def test_stars_per_skill_a_rating_of_the_buyer_and_where_they_show(
     card = await tap_star(bella, card, 3, 4)
     assert labels(card, 1) == ["1⭐", "2⭐", "3⭐", "4⭐", "5⭐"]
     answer = await bella.tap("Submit", message_id=card.message_id)
-    assert answer.text == "Thank you! Your review is given."
+    assert answer.text == "Thank you for your review!"
     summary = await bella.wait_for_message("Your review of Sid")
     assert summary.message_id == card.message_id  # the card became the review
     assert (
@@ -156,6 +156,7 @@ async def test_stars_per_skill_a_rating_of_the_buyer_and_where_they_show(
     await sid.wait_for_message("your review is complete")
     rated = await bella.wait_for_message("Sid rated you as a buyer for Shop <rebuild>")
     assert "★★★★☆" in rated.text
+    assert "Sellers see it on your counter-offers and invitations." in rated.text
 
     # /providers: Sid's stars in the asked skills put him first now.
     await bella.send("/providers python, django")

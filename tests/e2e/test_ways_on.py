@@ -3,6 +3,8 @@ messages, every list has a way on and back, My leads holds every lead the summar
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.runner import RunningBot
@@ -97,3 +99,87 @@ async def test_menus_lists_and_counts_lead_somewhere(sandbox: Sandbox, bot: Runn
     board = await seller.wait_for_message("Dashboard")
     assert "🛠 Hired work under way: 1" in board.text
     assert board.button_texts()[-2:] == ["🔎 Find leads", "🏠 Menu"]
+
+
+LONG_TITLE = "Django shop for a family bakery with online ordering and delivery"
+
+
+async def test_cards_have_a_way_back_and_labels_keep_names_and_dates(
+    sandbox: Sandbox, bot: RunningBot
+) -> None:
+    buyer = sandbox.create_user("Bella")
+    sara, sam = sandbox.create_user("Sara"), sandbox.create_user("Sam")
+    await sign_up(sandbox, buyer, role="Buyer", email="bella@example.org")
+    # Signup's categories question, answered with none picked, says so in words.
+    categories = next(m for m in buyer.bot_messages if "Pick the categories" in (m.text or ""))
+    assert buyer.message(categories.message_id).text.endswith("→ none picked")
+    for seller, email in ((sara, "sara@example.org"), (sam, "sam@example.org")):
+        await sign_up(sandbox, seller, role="Seller", email=email, skills="Django")
+
+    # The preview says "Status: draft"; one file is "1 attachment"; the card has a way back.
+    await post_lead(buyer, LONG_TITLE, "django")
+    await buyer.send("900")
+    await buyer.wait_for_message("Attach a brief")
+    await buyer.send_document(b"%PDF-1.4 brief", filename="brief.pdf")
+    await buyer.wait_for_message("Added brief.pdf (1/5)")
+    await buyer.tap("Done")
+    preview = await buyer.wait_for_message("Preview")
+    assert "Status: draft" in preview.text and "📎 1 attachment\n" in preview.text + "\n"
+    await buyer.tap("Publish")
+    await buyer.wait_for_message("Published")
+    card = await buyer.wait_for_message("Status: open")
+    assert card.button_texts()[-2:] == ["👥 Matching sellers", "🏠 Menu"]
+
+    # Two bids on the long-titled lead: the thread buttons keep each seller's whole name.
+    for seller, amount in ((sara, "800"), (sam, "850")):
+        alert = await seller.wait_for_message("New lead for your skills")
+        await seller.tap("Connect", message_id=alert.message_id)
+        await offer(seller, amount, "5")
+        await buyer.wait_for_message(f"From: {seller.first_name}")
+    await buyer.send("/messages")
+    listing = await buyer.wait_for_message("Your conversations")
+    threads = [label for label in listing.button_texts() if "Django" in label]
+    assert sorted(label.rsplit(" — ", 1)[1] for label in threads) == ["Sam", "Sara"]
+    assert all(len(label) <= 60 and "… — " in label for label in threads), threads
+    await buyer.tap("Sara", message_id=listing.message_id)
+    thread = await buyer.wait_for_message("With Sara")
+    assert thread.button_texts()[-1] == "🏠 Menu"
+    await buyer.tap("Accept", message_id=thread.message_id)
+    hired = await buyer.wait_for_message("Hired!")
+    assert hired.button_texts() == ["💬 Message", "🏠 Menu"]
+
+    # The lead in progress: its button in Leads in progress keeps the whole due date.
+    await buyer.send("/dashboard")
+    board = await buyer.wait_for_message("Dashboard")
+    await buyer.tap("Leads in progress", message_id=board.message_id)
+    mine = await buyer.wait_for_message("Leads in progress")
+    [label] = [label for label in mine.button_texts() if "Django" in label]
+    assert label.startswith("✅ Django shop") and len(label) <= 60
+    assert re.search(r"… — due \d\d \w\w\w \d{4}$", label), label
+    await buyer.tap("Django", message_id=mine.message_id)
+    card = await buyer.wait_for_message("Status: in progress")
+    assert "👥 Matching sellers" not in card.button_texts()  # it takes no offers now
+    assert card.button_texts()[-1] == "🏠 Menu"
+
+    # /providers: results and the invitation picker each have a way out.
+    await publish(buyer, "Django shop number two")
+    await buyer.send("/providers django")
+    results = await buyer.wait_for_message("Sellers for “django”")
+    assert results.button_texts()[-1] == "🏠 Menu"
+    await buyer.tap("Sara", message_id=results.message_id)
+    profile = await buyer.wait_for_message("Member since")
+    await buyer.tap("Invite to lead", message_id=profile.message_id)
+    picker = await buyer.wait_for_message("Invite to which lead?")
+    assert picker.button_texts()[-1] == "✖️ Cancel"
+    await buyer.tap("Cancel", message_id=picker.message_id)
+    await buyer.wait_for_message(
+        predicate=lambda m: m.message_id != profile.message_id and "Member since" in (m.text or "")
+    )
+    await buyer.send("/providers nobodyhasthis")
+    none = await buyer.wait_for_message("No sellers found")
+    assert none.button_texts() == ["🏠 Menu"]
+
+    # A seller's search without results still leads back.
+    await sam.send("/leads nothingmatchesthis")
+    empty = await sam.wait_for_message("No open leads for")
+    assert empty.button_texts()[-1] == "🏠 Menu"

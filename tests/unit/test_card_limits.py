@@ -223,3 +223,19 @@ def test_the_completed_list_fits() -> None:
     lines = [dashboard_texts.list_header(LeadList.COMPLETED, listing)]
     lines += dashboard_texts.completed_lines(listing, biggest_user())
     assert length("\n".join(lines)) <= 4096
+
+
+def test_a_button_label_clips_the_title_at_a_word_and_keeps_its_tail() -> None:
+    from handlers.core.limits import BUTTON_LABEL, button_label, units
+
+    title = "Django shop for a family bakery with online ordering and 🚀 delivery"
+    label = button_label(title, before="✅ ", after=" — due 11 Dec 2026")
+    assert label == "✅ Django shop for a family bakery with… — due 11 Dec 2026"
+    assert units(label) <= BUTTON_LABEL
+    one_word = button_label("x" * 80, before="📄 ", after=" — Bob")
+    assert one_word.endswith("x… — Bob") and units(one_word) == BUTTON_LABEL
+    assert button_label("Logo", before="📄 ", after=" — Bob") == "📄 Logo — Bob"
+    # A tail that fits keeps every word (the state of an offer is what tells lines apart).
+    assert button_label("Shop backend", after=" — your offer 300 USD, withdrawn") == (
+        "Shop backend — your offer 300 USD, withdrawn"
+    )
