@@ -211,10 +211,15 @@ def write_config(path: Path, sandbox: Sandbox, url: str, rate: float) -> Path:
 
 
 async def start_leadline(
-    sandbox: Sandbox, url: str, rate: float, directory: Path, name: str
+    sandbox: Sandbox, url: str, rate: float, directory: Path, name: str, profile: Path | None
 ) -> BotProcess:
+    """``leadline run`` with its own configuration file (under cProfile with ``profile``:
+    the profile is written there when the process stops)."""
     config = write_config(directory / f"{name}.toml", sandbox, url, rate)
-    bot = await launch(name, ["bot.cli", "run", "-c", str(config)], directory)
+    command = ["bot.cli", "run", "-c", str(config)]
+    if profile is not None:
+        command = ["cProfile", "-o", str(profile), "-m", *command]
+    bot = await launch(name, command, directory)
     await ready(bot, sandbox)
     return bot
 
@@ -280,13 +285,14 @@ async def own_cost(
     url: str,
     directory: Path,
     durations: Durations,
+    profile: Path | None,
 ) -> None:
     """(a): both bots, limits wide open, one measurement at a time."""
     echo_chats = people(echo, CLOSED_LOOP_USERS, "Echo")
     echo_bot = await launch(
         "echo", ["bench.echo_bot", "--token", ECHO_TOKEN, "--base-url", echo.base_url], directory
     )
-    leadline = await start_leadline(lead, url, WIDE_OPEN_RATE, directory, "leadline-a")
+    leadline = await start_leadline(lead, url, WIDE_OPEN_RATE, directory, "leadline-a", profile)
     try:
         await ready(echo_bot, echo)
         echo_watch, lead_watch = Watch(echo.world), Watch(lead.world)
@@ -336,7 +342,7 @@ async def under_limits(
     """(b): Telegram's limits; twenty people writing, idle and during the fan-out."""
     lead.set_flood_limits(True)
     lead.clear_api_errors()
-    leadline = await start_leadline(lead, url, TELEGRAM_RATE, directory, "leadline-b")
+    leadline = await start_leadline(lead, url, TELEGRAM_RATE, directory, "leadline-b", None)
     watch = Watch(lead.world)
     stop = asyncio.Event()
     rng = random.Random(12)
@@ -369,7 +375,7 @@ async def under_limits(
             await engine.dispose()
         if alerted != len(sellers):
             raise SystemExit(f"The lead matched {alerted} sellers, not {len(sellers)}.")
-        await fanned_out(watch, seller_ids, len(sellers), durations)
+        await fanned_out(watch, seller_ids, len(sellers))
         stop.set()
         posted = [asked for run in await asyncio.gather(*repliers) for asked in run]
         # The last questions' answers.
@@ -408,7 +414,7 @@ def _latencies(posted: list[Asked], start: float, end: float) -> list[float]:
     return [a.latency for a in posted if a.answered_at is not None and start <= a.sent_at <= end]
 
 
-async def fanned_out(watch: Watch, sellers: set[int], count: int, durations: Durations) -> None:
+async def fanned_out(watch: Watch, sellers: set[int], count: int) -> None:
     """Waits until every seller has an alert, or none came for QUIET_SECONDS."""
     last_seen, last_change = -1, time.perf_counter()
     while True:
@@ -449,7 +455,9 @@ async def _create_database(url: str) -> None:
         await engine.dispose()
 
 
-async def run(url: str, directory: Path, durations: Durations, report: Report) -> None:
+async def run(
+    url: str, directory: Path, durations: Durations, report: Report, profile: Path | None
+) -> None:
     lead = Sandbox(bot_token=TOKEN, bot_username=BOT_USERNAME, default_timeout=30)
     echo = Sandbox(bot_token=ECHO_TOKEN, bot_username=ECHO_USERNAME, smtp_port=None)
     await lead.start()
@@ -465,7 +473,7 @@ async def run(url: str, directory: Path, durations: Durations, report: Report) -
             f"{FANOUT_SKILL}, in {time.perf_counter() - started:.0f} s.",
             flush=True,
         )
-        await own_cost(report, lead, echo, members, url, directory, durations)
+        await own_cost(report, lead, echo, members, url, directory, durations, profile)
         await under_limits(report, lead, members, sellers, buyer, url, directory, durations)
     finally:
         await echo.stop()
@@ -604,6 +612,13 @@ def main() -> None:
     )
     parser.add_argument("--sellers", type=int, help="sellers the lead's alerts go to")
     parser.add_argument("--engine", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="FILE",
+        help="run the bot of the own-cost part under cProfile, its profile written to FILE "
+        "(the figures are then the profiler's, not the bot's)",
+    )
     args = parser.parse_args()
     durations = QUICK if args.quick else FULL
     if args.sellers is not None:
@@ -619,7 +634,7 @@ def main() -> None:
             tempfile.TemporaryDirectory(prefix="leadline-load-") as directory,
             database(args.engine, Path(directory)) as url,
         ):
-            asyncio.run(run(url, Path(directory), durations, report))
+            asyncio.run(run(url, Path(directory), durations, report, args.profile))
     except KeyboardInterrupt:
         raise SystemExit("Interrupted; nothing is left running.") from None
     print()
