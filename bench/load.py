@@ -458,6 +458,10 @@ async def _create_database(url: str) -> None:
 async def run(
     url: str, directory: Path, durations: Durations, report: Report, profile: Path | None
 ) -> None:
+    # SIGTERM unwinds like Ctrl-C: the bots are stopped on the way out, never left polling.
+    task = asyncio.current_task()
+    assert task is not None
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
     lead = Sandbox(bot_token=TOKEN, bot_username=BOT_USERNAME, default_timeout=30)
     echo = Sandbox(bot_token=ECHO_TOKEN, bot_username=ECHO_USERNAME, smtp_port=None)
     await lead.start()
@@ -635,7 +639,7 @@ def main() -> None:
             database(args.engine, Path(directory)) as url,
         ):
             asyncio.run(run(url, Path(directory), durations, report, args.profile))
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, asyncio.CancelledError):
         raise SystemExit("Interrupted; nothing is left running.") from None
     print()
     print(machine())
