@@ -26,9 +26,17 @@ class SqlDigestRepository:
     async def take_due(self, now: datetime, limit: int) -> list[Digest]:
         # Due: a held lead waited the seller's interval. Since a digest takes all held
         # leads, the next one waits a full interval again: at most one per period.
+        # Each seller's oldest held lead, from the small index of held rows alone (joining
+        # the users first would read every user).
+        oldest = (
+            select(LeadAlertRow.seller_id, func.min(LeadAlertRow.held_at).label("held_at"))
+            .where(_HELD)
+            .group_by(LeadAlertRow.seller_id)
+            .subquery()
+        )
         waited = or_(
             *(
-                and_(UserRow.digest == interval.value, LeadAlertRow.held_at <= now - period)
+                and_(UserRow.digest == interval.value, oldest.c.held_at <= now - period)
                 for interval in DigestInterval
                 if (period := interval.period) is not None
             )
@@ -36,11 +44,10 @@ class SqlDigestRepository:
         due = (
             (
                 await self._session.execute(
-                    select(LeadAlertRow.seller_id, UserRow.telegram_id)
-                    .join(UserRow, UserRow.id == LeadAlertRow.seller_id)
-                    .where(_HELD, UserRow.alertable.is_(True), waited)
-                    .group_by(LeadAlertRow.seller_id, UserRow.telegram_id)
-                    .order_by(func.min(LeadAlertRow.held_at), LeadAlertRow.seller_id)
+                    select(oldest.c.seller_id, UserRow.telegram_id)
+                    .join(UserRow, UserRow.id == oldest.c.seller_id)
+                    .where(UserRow.alertable.is_(True), waited)
+                    .order_by(oldest.c.held_at, oldest.c.seller_id)
                     .limit(limit)
                 )
             )
