@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from domain.errors import NotAllowed
 from domain.model import (
     AccountType,
+    DigestInterval,
     EmailToken,
     OutboxMessage,
     Profile,
@@ -75,6 +76,7 @@ def _to_user(row: UserRow, skills: list[str], categories: list[str]) -> User:
         status=UserStatus(row.status),
         reachable=row.reachable,
         alerts_muted=row.alerts_muted,
+        digest=DigestInterval(row.digest),
         signup_stage=SignupStage(row.signup_stage),
         deleted_at=row.deleted_at,
         suspension_reason=row.suspension_reason,
@@ -194,7 +196,7 @@ class SqlUserRepository:
         row.terms_accepted_at, row.terms_version = user.terms_accepted_at, user.terms_version
         row.status, row.reachable = user.status.value, user.reachable
         row.suspension_reason, row.verified_at = user.suspension_reason, user.verified_at
-        row.alerts_muted = user.alerts_muted
+        row.alerts_muted, row.digest = user.alerts_muted, user.digest.value
         row.alertable = _alertable(user)
         row.signup_stage = user.signup_stage.value
         if {r.role for r in row.roles} != {r.value for r in user.roles}:

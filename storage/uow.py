@@ -20,6 +20,7 @@ from domain.ports import (
     CategoryRepository,
     ContactRepository,
     ContractRepository,
+    DigestRepository,
     DisputeRepository,
     EmailTokenRepository,
     LeadRepository,
@@ -37,6 +38,7 @@ from storage.admin import SqlAdminRepository
 from storage.audit import SqlAuditRepository
 from storage.contact import SqlContactRepository
 from storage.contracts import SqlContractRepository
+from storage.digests import SqlDigestRepository
 from storage.disputes import SqlDisputeRepository
 from storage.integrity import CONFLICT, lost_race, report_bug
 from storage.leads import SqlLeadRepository
@@ -83,6 +85,7 @@ class SqlUnitOfWork:
     reviews: ReviewRepository
     contracts: ContractRepository
     nudges: NudgeRepository
+    digests: DigestRepository
     contact: ContactRepository
     usage: UsageRepository
     disputes: DisputeRepository
@@ -114,6 +117,7 @@ class SqlUnitOfWork:
         self.reviews = SqlReviewRepository(session)
         self.contracts = SqlContractRepository(session)
         self.nudges = SqlNudgeRepository(session)
+        self.digests = SqlDigestRepository(session)
         self.contact = SqlContactRepository(session, self.users)
         self.usage = SqlUsageRepository(session)
         self.disputes = SqlDisputeRepository(session)
