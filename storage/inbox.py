@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import InboxRow
+from storage.repositories import dialect_insert
 
 
 @dataclass(frozen=True)
@@ -28,20 +29,22 @@ class InboxStore:
         """Stores the updates not stored before, in one transaction; returns their keys."""
         if not updates:
             return set()
-        keys = [received.key for received in updates]
+        rows = [
+            {
+                "key": received.key,
+                "update_id": received.update_id,
+                "payload": received.payload,
+                "received_at": now,
+            }
+            for received in updates
+        ]
         async with self._sessions() as session, session.begin():
-            known = set(await session.scalars(select(InboxRow.key).where(InboxRow.key.in_(keys))))
-            fresh = [received for received in updates if received.key not in known]
-            session.add_all(
-                InboxRow(
-                    key=received.key,
-                    update_id=received.update_id,
-                    payload=received.payload,
-                    received_at=now,
-                )
-                for received in fresh
+            # One statement: the keys stored before are skipped, the rest come back.
+            insert = dialect_insert(session)
+            stored = await session.scalars(
+                insert(InboxRow).values(rows).on_conflict_do_nothing().returning(InboxRow.key)
             )
-        return {received.key for received in fresh}
+            return set(stored)
 
     async def unhandled(self) -> list[Received]:
         """Updates stored but never handled (the process stopped first), oldest first."""
