@@ -21,6 +21,21 @@ class Received:
     payload: dict[str, Any]
 
 
+_STORE_NEW: dict[str, Any] = {}
+
+
+def _store_new(session: AsyncSession) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING key, built once per dialect: a statement
+    built per call is compiled again each time (docs/PERFORMANCE.md)."""
+    dialect = session.get_bind().dialect.name
+    statement = _STORE_NEW.get(dialect)
+    if statement is None:
+        table = InboxRow.__table__
+        statement = dialect_insert(session)(table).on_conflict_do_nothing()
+        statement = _STORE_NEW[dialect] = statement.returning(table.c.key)
+    return statement
+
+
 class InboxStore:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -40,10 +55,7 @@ class InboxStore:
         ]
         async with self._sessions() as session, session.begin():
             # One statement: the keys stored before are skipped, the rest come back.
-            insert = dialect_insert(session)
-            stored = await session.scalars(
-                insert(InboxRow).values(rows).on_conflict_do_nothing().returning(InboxRow.key)
-            )
+            stored = await session.scalars(_store_new(session), rows)
             return set(stored)
 
     async def unhandled(self) -> list[Received]:
