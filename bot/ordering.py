@@ -10,6 +10,11 @@ once the update's turn in its sender's line has come: a flooding sender holds on
 PTB starts one task per update in the order the update queue gives them, and each task
 reaches its line's lock without yielding first; the lock queues its waiters first come,
 first served. So a line hands its updates to the handlers in arrival order.
+
+PTB warns that ConversationHandler relies on updates handled one by one: it reads a
+conversation's state when it checks an update and writes it after the step. That holds here
+for each conversation: its key is (chat, user), so all its updates are one sender's, in one
+line. So does everything else a turn keeps per person (flow data, the flow filters).
 """
 
 from __future__ import annotations

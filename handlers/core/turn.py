@@ -5,9 +5,9 @@ transaction as everything the handler changes (so a re-delivery is recognised, a
 crash before the commit leaves the update to be handled again), loads the acting user
 once, writes the conversation's new position and the user's flow data in that same
 transaction (so a restart never resumes on a dead button), turns a ``DomainError`` into
-one sentence, commits once, wakes the outbox, and only then talks to Telegram: the
-button's answer first (exactly once), then the replies, each retried if Telegram or the
-network fails for a moment. PTB has no middleware, so ``through_turns`` wraps every
+one sentence, commits once, wakes the outbox if it queued anything, and only then talks
+to Telegram: the button's answer first (exactly once), then the replies, each retried if
+Telegram or the network fails for a moment. PTB has no middleware, so ``through_turns`` wraps every
 registered callback, conversations included, when the handlers are registered.
 """
 
