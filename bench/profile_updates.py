@@ -202,7 +202,7 @@ def main() -> None:
     for loop in args.loops.split(","):
         print(f"-- {loop}")
         if loop == "uvloop":
-            # Optional, not a dependency: only for this comparison.
+            # Not installed on Windows.
             uvloop = importlib.import_module("uvloop")
             uvloop.run(run(args.updates, args.profile, args.top))
         else:
