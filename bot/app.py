@@ -15,6 +15,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from bot.dispatcher import OutboxDispatcher
 from bot.lanes import LaneRateLimiter
 from bot.mailer import Mailer
+from bot.ordering import OrderedUpdateProcessor
 from bot.poller import InboxPoller
 from bot.settings import AlertSettings, NudgeSettings, Settings
 from bot.webhook import WebhookReceiver
@@ -70,7 +71,7 @@ def load_terms(settings: Settings) -> TermsDocument:
 
 def build_application(settings: Settings) -> LeadlineApp:
     """Wires settings, storage and handlers into an Application that is ready to run."""
-    engine = create_engine(settings.database.url)
+    engine = create_engine(settings.database.url, one_writer=True)
     sessions = session_factory(engine)
     telegram = settings.telegram
     # No PTB updater in either mode: ours store each update in the inbox first.
@@ -81,6 +82,8 @@ def build_application(settings: Settings) -> LeadlineApp:
         .token(telegram.token.get_secret_value())
         .base_url(telegram.base_url)
         .base_file_url(telegram.base_file_url)
+        # Different people's updates at once, each person's in order (bot.ordering).
+        .concurrent_updates(OrderedUpdateProcessor(telegram.concurrent_updates))
         .persistence(SqlPersistence(sessions, update_interval=PERSISTENCE_INTERVAL_SECONDS))
         .rate_limiter(
             LaneRateLimiter(

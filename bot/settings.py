@@ -57,6 +57,8 @@ class TelegramSettings(_Section):
     max_messages_per_second: float = 30
     reply_share: float = 0.5
     paid_broadcast: bool = False
+    # How many updates are handled at once (each person's still one after another, in order).
+    concurrent_updates: int = 16
 
     @field_validator("max_messages_per_second")
     @classmethod
@@ -70,6 +72,13 @@ class TelegramSettings(_Section):
     def _share(cls, value: float) -> float:
         if not 0 < value <= 1:
             raise ValueError("must be a share above 0 and at most 1, such as 0.5")
+        return value
+
+    @field_validator("concurrent_updates")
+    @classmethod
+    def _concurrency(cls, value: int) -> int:
+        if not 1 <= value <= 256:
+            raise ValueError("must be a whole number of updates from 1 to 256, such as 16")
         return value
 
     @field_validator("webhook_secret")

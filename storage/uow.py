@@ -191,6 +191,10 @@ class SqlUnitOfWork:
             )
         )
 
+    def queued_outbox(self) -> bool:
+        """True once this unit of work queued an outbox message (kept or not)."""
+        return isinstance(self.outbox, SqlOutboxRepository) and self.outbox.queued
+
     def joined(self) -> SqlUnitOfWork:
         """This unit of work seen by a use case called inside it: its own block is a
         savepoint, and its commit waits for the outer one."""
