@@ -53,9 +53,12 @@ pytest: install system-deps
 
 test: lint typecheck pytest
 
-# Matching and search on SQLite and on a throwaway PostgreSQL server (docs/PERFORMANCE.md).
+# Matching and search on SQLite and on a throwaway PostgreSQL server, the nudge sweep, then
+# the real bot under load against the sandbox and an echo bot (docs/PERFORMANCE.md;
+# `$(BIN)/python -m bench.load --quick` alone takes under three minutes).
 bench: install postgresql
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache sandbox-data

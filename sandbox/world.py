@@ -95,6 +95,9 @@ class World:
         # Plain counters, kept with the people (sandbox/keeping.py): an id is never reused.
         self.next_user_id = 100_000_001
         self.next_counter = 1
+        # Called with each new message from the bot, as it is stored: a load generator
+        # (bench/load.py) times answers without waking on every change of the world.
+        self.bot_message_listeners: list[Callable[[Message], None]] = []
 
     # -- change notification -------------------------------------------------------------
 
@@ -173,6 +176,8 @@ class World:
         state.messages[message.message_id] = message
         if from_bot:
             state.bot_events.append(message.snapshot())
+            for listener in self.bot_message_listeners:
+                listener(message)
         self.changed()
         return message
 
