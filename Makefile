@@ -42,8 +42,14 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# The suite runs on as many workers as the machine has cores, up to four: end-to-end
+# tests mostly wait on the bot, so two workers halve the time even on two cores. Each
+# worker starts its own throwaway PostgreSQL server; worksteal keeps the long tests from
+# ending up queued behind each other. `make pytest PYTEST_WORKERS=0` runs in one process.
+PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
+
 pytest: install system-deps
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal
 
 test: lint typecheck pytest
 

@@ -15,12 +15,14 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from bot.dispatcher import OutboxDispatcher
 from bot.lanes import LaneRateLimiter
 from bot.mailer import Mailer
+from bot.ordering import OrderedUpdateProcessor
 from bot.poller import InboxPoller
-from bot.settings import NudgeSettings, Settings
+from bot.settings import AlertSettings, NudgeSettings, Settings
 from bot.webhook import WebhookReceiver
 from domain.profiles import sync_categories
 from domain.terms import TermsDocument, terms_document
 from handlers.core.context import LeadlineApp, LeadlineContext, Services
+from handlers.digests.job import send_digests
 from handlers.menu.general import forget_old_updates
 from handlers.nudges.job import sweep_nudges
 from handlers.setup import BOT_COMMANDS, GATES, notifier, register
@@ -54,6 +56,7 @@ class Runtime:
     # Long polling or webhook: either way each update passes the inbox first.
     receiver: Receiver | None = None
     nudges: NudgeSettings = field(default_factory=NudgeSettings)
+    alerts: AlertSettings = field(default_factory=AlertSettings)
 
 
 def utc_now() -> datetime:
@@ -68,7 +71,7 @@ def load_terms(settings: Settings) -> TermsDocument:
 
 def build_application(settings: Settings) -> LeadlineApp:
     """Wires settings, storage and handlers into an Application that is ready to run."""
-    engine = create_engine(settings.database.url)
+    engine = create_engine(settings.database.url, one_writer=True)
     sessions = session_factory(engine)
     telegram = settings.telegram
     # No PTB updater in either mode: ours store each update in the inbox first.
@@ -79,6 +82,8 @@ def build_application(settings: Settings) -> LeadlineApp:
         .token(telegram.token.get_secret_value())
         .base_url(telegram.base_url)
         .base_file_url(telegram.base_file_url)
+        # Different people's updates at once, each person's in order (bot.ordering).
+        .concurrent_updates(OrderedUpdateProcessor(telegram.concurrent_updates))
         .persistence(SqlPersistence(sessions, update_interval=PERSISTENCE_INTERVAL_SECONDS))
         .rate_limiter(
             LaneRateLimiter(
@@ -101,7 +106,11 @@ def build_application(settings: Settings) -> LeadlineApp:
     )
     mailer = Mailer(settings.email)
     dispatcher = OutboxDispatcher(
-        OutboxStore(sessions), app.bot, mailer, utc_now, paid_broadcast=telegram.paid_broadcast
+        OutboxStore(sessions, daily_cap=settings.alerts.daily_cap),
+        app.bot,
+        mailer,
+        utc_now,
+        paid_broadcast=telegram.paid_broadcast,
     )
     inbox = InboxStore(sessions)
     receiver: Receiver
@@ -119,7 +128,11 @@ def build_application(settings: Settings) -> LeadlineApp:
     else:
         receiver = InboxPoller(app.bot, inbox, app.update_queue, utc_now)
     app.bot_data["runtime"] = Runtime(
-        engine=engine, dispatcher=dispatcher, receiver=receiver, nudges=settings.nudges
+        engine=engine,
+        dispatcher=dispatcher,
+        receiver=receiver,
+        nudges=settings.nudges,
+        alerts=settings.alerts,
     )
     limits = settings.limits.limits()
     app.bot_data["services"] = Services(
@@ -160,6 +173,13 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             first=NUDGES_FIRST_SWEEP,
             data=runtime.nudges.timings(),
             name="nudges",
+        )
+        # Digests too: one that fell due while the bot was stopped goes out after the start.
+        app.job_queue.run_repeating(
+            send_digests,
+            interval=runtime.alerts.digest_sweep_interval,
+            first=NUDGES_FIRST_SWEEP,
+            name="digests",
         )
     if runtime.dispatcher is not None:
         await runtime.dispatcher.start()

@@ -57,6 +57,8 @@ class TelegramSettings(_Section):
     max_messages_per_second: float = 30
     reply_share: float = 0.5
     paid_broadcast: bool = False
+    # How many updates are handled at once (each person's still one after another, in order).
+    concurrent_updates: int = 16
 
     @field_validator("max_messages_per_second")
     @classmethod
@@ -70,6 +72,13 @@ class TelegramSettings(_Section):
     def _share(cls, value: float) -> float:
         if not 0 < value <= 1:
             raise ValueError("must be a share above 0 and at most 1, such as 0.5")
+        return value
+
+    @field_validator("concurrent_updates")
+    @classmethod
+    def _concurrency(cls, value: int) -> int:
+        if not 1 <= value <= 256:
+            raise ValueError("must be a whole number of updates from 1 to 256, such as 16")
         return value
 
     @field_validator("webhook_secret")
@@ -264,6 +273,28 @@ class NudgeSettings(_Section):
         )
 
 
+class AlertSettings(_Section):
+    """New-lead alerts: how many one seller is pushed a day (the rest come in the digest
+    each seller times in /settings) and how often due digests are looked for."""
+
+    daily_cap: int = Field(default=20, ge=1, le=1000)
+    digest_sweep_interval: timedelta = timedelta(seconds=60)
+
+    @field_validator("digest_sweep_interval", mode="before")
+    @classmethod
+    def _sweep_interval(cls, value: object) -> timedelta:
+        if isinstance(value, timedelta):
+            span = value
+        elif isinstance(value, str):
+            span = parse_duration(value)
+        else:
+            raise ValueError(f"must be a duration in quotes, such as {DURATION_EXAMPLE}")
+        # At least every hour: the shortest digest interval a seller may pick is an hour.
+        if not timedelta(seconds=1) <= span <= timedelta(hours=1):
+            raise ValueError(f"must be from 1s to 1h, not {format_duration(span)}")
+        return span
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid", case_sensitive=False
@@ -277,6 +308,7 @@ class Settings(BaseSettings):
     payments: PaymentSettings = Field(default_factory=PaymentSettings)
     nudges: NudgeSettings = Field(default_factory=NudgeSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
 
     @classmethod
     def settings_customise_sources(

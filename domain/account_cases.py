@@ -214,6 +214,7 @@ async def export_data(uow: UnitOfWork, user: User, command: ExportData, now: dat
         },
         "settings": {
             "new_lead_alerts_muted": user.alerts_muted,
+            "new_lead_digest": user.digest.value,
             "muted_reminders": sorted(await uow.nudges.muted(user.key)),
         },
         "credentials": {

@@ -80,7 +80,7 @@ async def dashboard(uow: UnitOfWork, user: User, _: object, now: datetime) -> Da
     seller and their rating as a buyer."""
     user.ensure_signed_up()
     counts = await uow.leads.status_counts(user.key) if user.is_buyer else {}
-    requested = (await uow.leads.requested_for(user.key, 0, 1)).total if user.is_seller else 0
+    requested = (await uow.leads.requested_for(user.key, 0, 0)).total if user.is_seller else 0
     working = 0
     if user.is_seller:
         jobs = await _contracted(uow, user, LeadList.IN_PROGRESS)

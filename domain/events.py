@@ -14,6 +14,7 @@ from domain.chat import Relay, RelayedMessage
 from domain.contact import ContactMessage
 from domain.contracts import ContractStep, Engagement
 from domain.credentials import ProfileDocument
+from domain.digests import Digest
 from domain.disputes import Dispute
 from domain.leads import Lead, LeadChange
 from domain.model import User
@@ -221,6 +222,13 @@ class NudgeDue(Event):
     """A reminder fell due and was claimed (once, ever) while its reason held."""
 
     nudge: Nudge
+
+
+@dataclass(frozen=True)
+class DigestDue(Event):
+    """A seller's held-back leads were gathered (once, ever) into a digest to send."""
+
+    digest: Digest
 
 
 # Chat: messages relayed between buyer and seller (domain/relay.py).

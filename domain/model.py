@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from domain.errors import NotAllowed
@@ -25,6 +25,28 @@ class AccountType(StrEnum):
 class UserStatus(StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
+
+
+class DigestInterval(StrEnum):
+    """How often a seller gets the digest of the matching leads beyond their daily alerts
+    (``alerts.daily_cap``); OFF: those leads are only found in /leads."""
+
+    HOURLY = "1h"
+    EVERY_3_HOURS = "3h"
+    DAILY = "1d"
+    OFF = "off"
+
+    @property
+    def period(self) -> timedelta | None:
+        """The least time between two digests (None: no digest)."""
+        return _PERIODS.get(self)
+
+
+_PERIODS = {
+    DigestInterval.HOURLY: timedelta(hours=1),
+    DigestInterval.EVERY_3_HOURS: timedelta(hours=3),
+    DigestInterval.DAILY: timedelta(days=1),
+}
 
 
 class SignupStage(StrEnum):
@@ -72,6 +94,8 @@ class User:
     status: UserStatus = UserStatus.ACTIVE
     reachable: bool = True
     alerts_muted: bool = False
+    # The digest of the leads beyond the daily alerts (/settings).
+    digest: DigestInterval = DigestInterval.DAILY
     signup_stage: SignupStage = SignupStage.TERMS
     profile: Profile = field(default_factory=Profile)
     # Set when the person deleted their account: the row stays, nameless, so that the

@@ -14,6 +14,7 @@ from domain.chat import RelayedMessage
 from domain.contact import ContactConversation, ContactMessage
 from domain.contracts import ContractStep
 from domain.credentials import Credentials, Education, PortfolioLink, ProfileDocument
+from domain.digests import Digest
 from domain.disputes import Dispute
 from domain.events import Event
 from domain.leads import Lead, SellerMatch
@@ -120,6 +121,15 @@ class NudgeRepository(Protocol):
     async def set_muted(self, user_id: int, kind: NudgeKind, muted: bool) -> None: ...
 
 
+class DigestRepository(Protocol):
+    async def take_due(self, now: datetime, limit: int) -> list[Digest]:
+        """The digests of up to ``limit`` sellers whose oldest held lead waited their
+        interval: their open leads, best match first. Every held lead of theirs is marked
+        digested (also the withdrawn or filled ones, which are left out), so none is taken
+        twice."""
+        ...
+
+
 class UpdateLog(Protocol):
     async def mark_handled(self, key: str, now: datetime) -> bool:
         """Marks an update handled; False when it was handled before (a re-delivery)."""
@@ -143,6 +153,7 @@ class UnitOfWork(Protocol):
     reviews: ReviewRepository
     contracts: ContractRepository
     nudges: NudgeRepository
+    digests: DigestRepository
     contact: ContactRepository
     usage: UsageRepository
     # The abuse limits the use cases enforce (bot/ sets them from the configuration).

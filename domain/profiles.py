@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from domain import accounts, validation
 from domain.errors import InvalidInput, NotAllowed
-from domain.model import Role, SignupStage, User
+from domain.model import DigestInterval, Role, SignupStage, User
 from domain.onboarding import (
     SKIPPABLE,
     Progress,
@@ -91,6 +91,11 @@ class Edited:
 @dataclass(frozen=True)
 class SetAlerts:
     muted: bool
+
+
+@dataclass(frozen=True)
+class SetDigest:
+    interval: DigestInterval
 
 
 @dataclass(frozen=True)
@@ -262,6 +267,14 @@ async def set_alerts(uow: UnitOfWork, user: User, command: SetAlerts, now: datet
     """Turns new-lead alerts off or on."""
     user.ensure_signed_up()
     user.alerts_muted = command.muted
+    await uow.users.save(user)
+    return user
+
+
+async def set_digest(uow: UnitOfWork, user: User, command: SetDigest, now: datetime) -> User:
+    """Sets how often the leads beyond the daily alerts come as a digest (or never)."""
+    user.ensure_signed_up()
+    user.digest = command.interval
     await uow.users.save(user)
     return user
 

@@ -98,6 +98,16 @@ async def open_review(uow: UnitOfWork, me: User, command: OpenReview, now: datet
     return card
 
 
+async def start_comment(
+    uow: UnitOfWork, me: User, command: OpenReview, now: datetime
+) -> ReviewCard:
+    """The review whose comment the acting user is about to write: refused at the tap when
+    they may not write it (suspended, or the review no longer changes), not after typing."""
+    card = await open_review(uow, me, command, now)
+    me.ensure_active("give reviews")
+    return card
+
+
 async def rate(uow: UnitOfWork, me: User, command: Rate, now: datetime) -> ReviewCard:
     """Sets the stars of one row of the card; the card shows them at once."""
     card = await _card(uow, me, command.lead_id, now)

@@ -154,7 +154,9 @@ async def find_in_category(
 
 
 async def leads_to_invite_to(uow: UnitOfWork, buyer: User, _: object, now: datetime) -> list[Lead]:
-    """The buyer's open leads, newest first."""
+    """The buyer's open leads, newest first: the picker of Invite, refused at the tap to a
+    suspended buyer (not after they chose a lead)."""
+    buyer.ensure_active("invite sellers")
     return (await uow.leads.of_buyer(buyer.key, [LeadStatus.OPEN], 0, INVITABLE_LEADS)).items
 
 

@@ -34,6 +34,8 @@ from handlers.core.turn import close_unclaimed, through_turns
 from handlers.dashboard import view as dashboard
 from handlers.deals import flow as deals
 from handlers.deals import notices as deal_notices
+from handlers.digests import notices as digest_notices
+from handlers.digests.buttons import SettingsDigest
 from handlers.disputes import admin as dispute_admin
 from handlers.disputes import flow as disputes
 from handlers.disputes import notices as dispute_notices
@@ -74,6 +76,7 @@ def notifier(admin_ids: frozenset[int] = frozenset()) -> Notifier:
         signup_notices.NOTICES,
         review_notices.NOTICES,
         nudge_notices.NOTICES,
+        digest_notices.NOTICES,
         contact_notices.NOTICES,
         dispute_notices.NOTICES,
         admin_notices.NOTICES,
@@ -126,6 +129,7 @@ def register(app: LeadlineApp) -> None:
         CommandHandler("settings", settings.show),
         CallbackQueryHandler(settings.toggle_alerts, SettingsAlerts.matches),
         CallbackQueryHandler(settings.toggle_nudges, NudgeMute.matches),
+        CallbackQueryHandler(settings.set_digest, SettingsDigest.matches),
         CommandHandler("menu", general.menu),
         CommandHandler("help", general.help_command),
         CommandHandler("cancel", general.nothing_to_cancel),

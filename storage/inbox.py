@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import InboxRow
+from storage.repositories import dialect_insert
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,21 @@ class Received:
     key: str
     update_id: int
     payload: dict[str, Any]
+
+
+_STORE_NEW: dict[str, Any] = {}
+
+
+def _store_new(session: AsyncSession) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING key, built once per dialect: a statement
+    built per call is compiled again each time (docs/PERFORMANCE.md)."""
+    dialect = session.get_bind().dialect.name
+    statement = _STORE_NEW.get(dialect)
+    if statement is None:
+        table = InboxRow.__table__
+        statement = dialect_insert(session)(table).on_conflict_do_nothing()
+        statement = _STORE_NEW[dialect] = statement.returning(table.c.key)
+    return statement
 
 
 class InboxStore:
@@ -28,20 +44,19 @@ class InboxStore:
         """Stores the updates not stored before, in one transaction; returns their keys."""
         if not updates:
             return set()
-        keys = [received.key for received in updates]
+        rows = [
+            {
+                "key": received.key,
+                "update_id": received.update_id,
+                "payload": received.payload,
+                "received_at": now,
+            }
+            for received in updates
+        ]
         async with self._sessions() as session, session.begin():
-            known = set(await session.scalars(select(InboxRow.key).where(InboxRow.key.in_(keys))))
-            fresh = [received for received in updates if received.key not in known]
-            session.add_all(
-                InboxRow(
-                    key=received.key,
-                    update_id=received.update_id,
-                    payload=received.payload,
-                    received_at=now,
-                )
-                for received in fresh
-            )
-        return {received.key for received in fresh}
+            # One statement: the keys stored before are skipped, the rest come back.
+            stored = await session.scalars(_store_new(session), rows)
+            return set(stored)
 
     async def unhandled(self) -> list[Received]:
         """Updates stored but never handled (the process stopped first), oldest first."""

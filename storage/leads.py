@@ -12,6 +12,7 @@ from sqlalchemy import (
     Integer,
     Select,
     Subquery,
+    bindparam,
     case,
     func,
     insert,
@@ -25,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.sql.elements import BindParameter
 
 from domain.errors import Conflict
 from domain.leads import (
@@ -565,14 +567,36 @@ class SqlLeadRepository:
         return await self._page(query, offset, size)
 
     async def requested_for(self, seller_id: int, offset: int, size: int) -> Page[Lead]:
-        opened = select(LeadAlertRow.lead_id).where(
-            LeadAlertRow.seller_id == seller_id, LeadAlertRow.opened_at.is_not(None)
+        """A page of the leads the seller opened, was invited to or talks about (size 0: only
+        how many, which the dashboard shows)."""
+        total = await self._session.scalar(_REQUESTED_COUNT, {"seller_id": seller_id})
+        if size == 0:
+            return Page([], int(total or 0), offset, size)
+        params = {"seller_id": seller_id, "page_offset": offset, "page_size": size}
+        rows = await self._session.scalars(_REQUESTED_PAGE, params)
+        return Page([_to_lead(r) for r in rows], int(total or 0), offset, size)
+
+
+# The dashboard's statements, built once (storage/repositories.py _USERS says why).
+_SELLER: BindParameter[int] = bindparam("seller_id")
+_REQUESTED = (
+    select(LeadRow)
+    .where(
+        or_(
+            LeadRow.id.in_(
+                select(LeadAlertRow.lead_id).where(
+                    LeadAlertRow.seller_id == _SELLER, LeadAlertRow.opened_at.is_not(None)
+                )
+            ),
+            LeadRow.id.in_(
+                select(LeadInvitationRow.lead_id).where(LeadInvitationRow.seller_id == _SELLER)
+            ),
+            LeadRow.id.in_(select(ThreadRow.lead_id).where(ThreadRow.seller_id == _SELLER)),
         )
-        invited = select(LeadInvitationRow.lead_id).where(LeadInvitationRow.seller_id == seller_id)
-        talking = select(ThreadRow.lead_id).where(ThreadRow.seller_id == seller_id)
-        query = (
-            select(LeadRow)
-            .where(or_(LeadRow.id.in_(opened), LeadRow.id.in_(invited), LeadRow.id.in_(talking)))
-            .order_by(LeadRow.published_at.desc(), LeadRow.id.desc())
-        )
-        return await self._page(query, offset, size)
+    )
+    .order_by(LeadRow.published_at.desc(), LeadRow.id.desc())
+)
+_REQUESTED_COUNT = select(func.count()).select_from(_REQUESTED.subquery())
+_REQUESTED_PAGE = (
+    _REQUESTED.offset(bindparam("page_offset")).limit(bindparam("page_size")).options(*_LEAD_LOAD)
+)

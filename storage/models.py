@@ -83,6 +83,8 @@ class UserRow(Base):
     reachable: Mapped[bool] = mapped_column(Boolean, default=True)
     signup_stage: Mapped[str] = mapped_column(String(24), default="terms")
     alerts_muted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # How often the leads beyond the daily alerts come as a digest (domain DigestInterval).
+    digest: Mapped[str] = mapped_column(String(8), default="1d", server_default="1d")
     # Derived, kept by the user repository: an active, reachable, unmuted, signed-up seller.
     # One column instead of four conditions and a join keeps matching fast at scale.
     alertable: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
@@ -338,7 +340,10 @@ class LeadAttachmentRow(Base):
 
 class LeadAlertRow(Base):
     """A seller matched a lead (alerted once, ever) or opened it; ``rank`` scores the match
-    (2 per shared skill, 1 for the category), ``queued_at`` says the alert is queued."""
+    (2 per shared skill, 1 for the category), ``queued_at`` says the alert was dealt with:
+    pushed as a message of its own (``pushed_at``, what ``alerts.daily_cap`` counts), held
+    for the seller's digest (``held_at``, cleared when digested at ``digested_at``), or
+    neither (the seller could not be alerted, the lead closed first, or opened already)."""
 
     __tablename__ = "lead_alerts"
     # Publishing writes one row per matching seller (thousands), so the table is clustered
@@ -349,6 +354,22 @@ class LeadAlertRow(Base):
             "seller_id",
             sqlite_where=text("opened_at IS NOT NULL"),
             postgresql_where=text("opened_at IS NOT NULL"),
+        ),
+        # The daily cap counts a seller's pushes of the last day; the digest sweep reads the
+        # held rows. Each index holds only its own rows, so publishing writes neither.
+        Index(
+            "ix_lead_alerts_pushed_by_seller",
+            "seller_id",
+            "pushed_at",
+            sqlite_where=text("pushed_at IS NOT NULL"),
+            postgresql_where=text("pushed_at IS NOT NULL"),
+        ),
+        Index(
+            "ix_lead_alerts_held_by_seller",
+            "seller_id",
+            "held_at",
+            sqlite_where=text("held_at IS NOT NULL"),
+            postgresql_where=text("held_at IS NOT NULL"),
         ),
         {"sqlite_with_rowid": False},
     )
@@ -361,6 +382,9 @@ class LeadAlertRow(Base):
     opened_at: Mapped[datetime | None]
     rank: Mapped[int | None] = mapped_column(Integer)
     queued_at: Mapped[datetime | None]
+    pushed_at: Mapped[datetime | None]
+    held_at: Mapped[datetime | None]
+    digested_at: Mapped[datetime | None]
 
 
 class EducationRow(Base):

@@ -6,11 +6,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, or_, select, update
+from sqlalchemy import ColumnElement, case, func, literal, null, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from domain.model import OutboxKind
-from storage.models import LeadAlertRow, LeadRow, MessageRow, OutboxRow, UserRoleRow, UserRow
+from domain.digests import CAP_WINDOW
+from domain.model import DigestInterval, OutboxKind
+from storage.models import (
+    LeadAlertRow,
+    LeadRow,
+    MessageRow,
+    OutboxRow,
+    UserRoleRow,
+    UserRow,
+    UtcDateTime,
+)
 from storage.repositories import dialect_insert
 
 # A claimed row whose dispatcher died is claimed again after this lease.
@@ -19,10 +28,10 @@ CLAIM_LEASE = timedelta(seconds=60)
 _OPEN = ("pending", "sending")
 # Outbox messages nobody is waiting for at that moment, sent in Telegram's bulk lane
 # (bot/lanes.py), known by their dedupe keys: a lead's alerts, an announcement's copies,
-# a buyer's invitations and the nudges. Everything else the outbox sends (a relayed message,
-# a new bid, an accepted offer, a dispute…) answers what a person just did and goes in the
-# reply lane.
-BULK_KEYS = ("alert:", "announcement:", "invite:", "nudge:")
+# a buyer's invitations, the digests and the nudges. Everything else the outbox sends (a
+# relayed message, a new bid, an accepted offer, a dispute…) answers what a person just did
+# and goes in the reply lane.
+BULK_KEYS = ("alert:", "announcement:", "digest:", "invite:", "nudge:")
 
 
 def _bulk_last() -> ColumnElement[int]:
@@ -65,9 +74,18 @@ def _delivery(row: OutboxRow) -> Delivery:
     )
 
 
+def _when(condition: ColumnElement[bool], now: datetime) -> ColumnElement[datetime | None]:
+    return case((condition, literal(now, UtcDateTime())), else_=null())
+
+
 class OutboxStore:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], *, daily_cap: int | None = None
+    ) -> None:
         self._sessions = sessions
+        # alerts.daily_cap: alerts pushed to one seller a day, the rest held for their
+        # digest (None: no cap).
+        self._daily_cap = daily_cap
 
     async def claim(self, now: datetime, limit: int = 50) -> list[Delivery]:
         """Marks up to ``limit`` due messages as sending and returns them: answers to people
@@ -103,7 +121,8 @@ class OutboxStore:
 
     async def expand_alerts(self, fanout: Delivery, now: datetime, limit: int) -> int:
         """Turns up to ``limit`` recorded alerts of a lead into Telegram messages, best
-        match first, skipping sellers who cannot be alerted now; returns how many it took."""
+        match first, skipping sellers who cannot be alerted now and holding the lead for the
+        digest of those who reached the daily cap; returns how many it took."""
         lead_id = int(str(fanout.payload["lead_id"]))
         message = fanout.payload["message"]
         async with self._sessions() as session, session.begin():
@@ -124,7 +143,9 @@ class OutboxStore:
                 )
                 return 0
             rows = await session.execute(
-                select(LeadAlertRow.seller_id, UserRow.telegram_id, UserRow.alertable)
+                select(
+                    LeadAlertRow.seller_id, UserRow.telegram_id, UserRow.alertable, UserRow.digest
+                )
                 .join(UserRow, UserRow.id == LeadAlertRow.seller_id)
                 .where(LeadAlertRow.lead_id == lead_id, LeadAlertRow.queued_at.is_(None))
                 .order_by(LeadAlertRow.rank.desc(), LeadAlertRow.seller_id)
@@ -133,7 +154,19 @@ class OutboxStore:
             considered = rows.tuples().all()
             if not considered:
                 return 0
-            batch = [(seller, telegram) for seller, telegram, alertable in considered if alertable]
+            alertable = [
+                (seller, telegram, digest) for seller, telegram, ok, digest in considered if ok
+            ]
+            capped = await self._capped(session, [seller for seller, _, _ in alertable], now)
+            batch = [
+                (seller, telegram) for seller, telegram, _ in alertable if seller not in capped
+            ]
+            # Beyond the cap a lead waits for the seller's digest, unless they want none.
+            held = [
+                seller
+                for seller, _, digest in alertable
+                if seller in capped and digest != DigestInterval.OFF.value
+            ]
             insert = dialect_insert(session)
             if batch:
                 await session.execute(
@@ -156,15 +189,37 @@ class OutboxStore:
                     )
                     .on_conflict_do_nothing()
                 )
+            pushed = [seller for seller, _ in batch]
             await session.execute(
                 update(LeadAlertRow)
                 .where(
                     LeadAlertRow.lead_id == lead_id,
-                    LeadAlertRow.seller_id.in_([seller for seller, _, _ in considered]),
+                    LeadAlertRow.seller_id.in_([seller for seller, _, _, _ in considered]),
                 )
-                .values(queued_at=now)
+                .values(
+                    queued_at=now,
+                    pushed_at=_when(LeadAlertRow.seller_id.in_(pushed), now),
+                    held_at=_when(LeadAlertRow.seller_id.in_(held), now),
+                )
             )
             return len(considered)
+
+    async def _capped(
+        self, session: AsyncSession, seller_ids: list[int], now: datetime
+    ) -> set[int]:
+        """Those of the sellers who were pushed ``daily_cap`` alerts in the last day."""
+        if self._daily_cap is None or not seller_ids:
+            return set()
+        found = await session.scalars(
+            select(LeadAlertRow.seller_id)
+            .where(
+                LeadAlertRow.seller_id.in_(seller_ids),
+                LeadAlertRow.pushed_at > now - CAP_WINDOW,
+            )
+            .group_by(LeadAlertRow.seller_id)
+            .having(func.count() >= self._daily_cap)
+        )
+        return set(found)
 
     async def expand_announcement(self, fanout: Delivery, now: datetime, limit: int) -> int:
         """Queues the announcement for up to ``limit`` more users (signed up, active,

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, literal, select, union_all, update
+from sqlalchemy import Select, bindparam, delete, func, literal, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from domain.errors import NotAllowed
 from domain.model import (
     AccountType,
+    DigestInterval,
     EmailToken,
     OutboxMessage,
     Profile,
@@ -75,6 +76,7 @@ def _to_user(row: UserRow, skills: list[str], categories: list[str]) -> User:
         status=UserStatus(row.status),
         reachable=row.reachable,
         alerts_muted=row.alerts_muted,
+        digest=DigestInterval(row.digest),
         signup_stage=SignupStage(row.signup_stage),
         deleted_at=row.deleted_at,
         suspension_reason=row.suspension_reason,
@@ -103,60 +105,59 @@ _USER_FOR_WRITE = (
 )
 
 
+# The update path's statements, built once: building a statement and working out its cache
+# key cost more than SQLite takes to run it (docs/PERFORMANCE.md).
+_USERS = select(UserRow).options(joinedload(UserRow.profile), joinedload(UserRow.roles))
+_USER_BY_ID = _USERS.where(UserRow.id == bindparam("user_id"))
+_USER_BY_TELEGRAM_ID = _USERS.where(UserRow.telegram_id == bindparam("telegram_id"))
+_USERS_BY_IDS = _USERS.where(UserRow.id.in_(bindparam("user_ids", expanding=True)))
+_NAMES = union_all(
+    select(
+        ProfileSkillRow.user_id, literal(0).label("kind"), ProfileSkillRow.position, SkillRow.name
+    )
+    .join(SkillRow, SkillRow.id == ProfileSkillRow.skill_id)
+    .where(ProfileSkillRow.user_id.in_(bindparam("ids", expanding=True))),
+    select(
+        ProfileCategoryRow.user_id,
+        literal(1).label("kind"),
+        ProfileCategoryRow.position,
+        CategoryRow.name,
+    )
+    .join(CategoryRow, CategoryRow.id == ProfileCategoryRow.category_id)
+    .where(ProfileCategoryRow.user_id.in_(bindparam("ids", expanding=True))),
+).subquery()
+_PROFILE_NAMES = select(_NAMES).order_by(_NAMES.c.user_id, _NAMES.c.kind, _NAMES.c.position)
+
+
 class SqlUserRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def get(self, user_id: int) -> User | None:
-        return (await self._load(UserRow.id == user_id)).get(user_id)
+        return (await self._load(_USER_BY_ID, {"user_id": user_id})).get(user_id)
 
     async def get_by_telegram_id(self, telegram_id: int) -> User | None:
-        found = await self._load(UserRow.telegram_id == telegram_id)
+        found = await self._load(_USER_BY_TELEGRAM_ID, {"telegram_id": telegram_id})
         return next(iter(found.values()), None)
 
     async def get_many(self, user_ids: Collection[int]) -> dict[int, User]:
         """The users with these ids, by id, in two statements however many there are."""
         if not user_ids:
             return {}
-        return await self._load(UserRow.id.in_(set(user_ids)))
+        return await self._load(_USERS_BY_IDS, {"user_ids": list(set(user_ids))})
 
-    async def _load(self, where: ColumnElement[bool]) -> dict[int, User]:
+    async def _load(
+        self, statement: Select[tuple[UserRow]], params: dict[str, Any]
+    ) -> dict[int, User]:
         """Two statements: the users with their roles and profile, then their profiles'
         skill and category names."""
-        result = await self._session.scalars(
-            select(UserRow)
-            .where(where)
-            .options(joinedload(UserRow.profile), joinedload(UserRow.roles))
-        )
+        result = await self._session.scalars(statement, params)
         rows = result.unique().all()
         if not rows:
             return {}
         ids = [row.id for row in rows]
-        skills = (
-            select(
-                ProfileSkillRow.user_id,
-                literal(0).label("kind"),
-                ProfileSkillRow.position,
-                SkillRow.name,
-            )
-            .join(SkillRow, SkillRow.id == ProfileSkillRow.skill_id)
-            .where(ProfileSkillRow.user_id.in_(ids))
-        )
-        categories = (
-            select(
-                ProfileCategoryRow.user_id,
-                literal(1).label("kind"),
-                ProfileCategoryRow.position,
-                CategoryRow.name,
-            )
-            .join(CategoryRow, CategoryRow.id == ProfileCategoryRow.category_id)
-            .where(ProfileCategoryRow.user_id.in_(ids))
-        )
-        names = union_all(skills, categories).subquery()
         found: dict[int, tuple[list[str], list[str]]] = {uid: ([], []) for uid in ids}
-        for user_id, kind, _, name in await self._session.execute(
-            select(names).order_by(names.c.user_id, names.c.kind, names.c.position)
-        ):
+        for user_id, kind, _, name in await self._session.execute(_PROFILE_NAMES, {"ids": ids}):
             found[user_id][kind].append(name)
         return {row.id: _to_user(row, *found[row.id]) for row in rows}
 
@@ -194,7 +195,7 @@ class SqlUserRepository:
         row.terms_accepted_at, row.terms_version = user.terms_accepted_at, user.terms_version
         row.status, row.reachable = user.status.value, user.reachable
         row.suspension_reason, row.verified_at = user.suspension_reason, user.verified_at
-        row.alerts_muted = user.alerts_muted
+        row.alerts_muted, row.digest = user.alerts_muted, user.digest.value
         row.alertable = _alertable(user)
         row.signup_stage = user.signup_stage.value
         if {r.role for r in row.roles} != {r.value for r in user.roles}:
@@ -393,6 +394,8 @@ class SqlEmailTokenRepository:
 class SqlOutboxRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        # Whether this transaction queued anything: the dispatcher is woken only then.
+        self.queued = False
 
     async def add(self, message: OutboxMessage) -> None:
         await self.add_many([message])
@@ -401,6 +404,7 @@ class SqlOutboxRepository:
         """Queues the messages in one statement; a dedupe key seen before skips its message."""
         if not messages:
             return
+        self.queued = True
         insert = dialect_insert(self._session)
         # A dedupe key makes a repeated enqueue (a re-run job, a re-delivered update) a no-op.
         statement = insert(OutboxRow.__table__).on_conflict_do_nothing()
@@ -422,6 +426,14 @@ def _outbox_values(message: OutboxMessage) -> dict[str, Any]:
     }
 
 
+# Every update runs it first; built once (see _USERS).
+_MARK_HANDLED = (
+    update(InboxRow)
+    .where(InboxRow.key == bindparam("update_key"), InboxRow.handled_at.is_(None))
+    .values(handled_at=bindparam("handled_now"))
+)
+
+
 class SqlUpdateLog:
     """The handler's side of the inbox: marks an update handled inside its transaction."""
 
@@ -429,11 +441,7 @@ class SqlUpdateLog:
         self._session = session
 
     async def mark_handled(self, key: str, now: datetime) -> bool:
-        result = await self._session.execute(
-            update(InboxRow)
-            .where(InboxRow.key == key, InboxRow.handled_at.is_(None))
-            .values(handled_at=now)
-        )
+        result = await self._session.execute(_MARK_HANDLED, {"update_key": key, "handled_now": now})
         if result.rowcount:  # type: ignore[attr-defined]
             return True
         # Not received through the inbox (webhook mode, tests): recorded now, unless it was

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     ScalarSelect,
+    bindparam,
     delete,
     func,
     insert,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import BindParameter
 
 from domain.lifecycle import LeadStatus
 from domain.reviews import AS_BUYER, Reputation, Review, ReviewSide, StarTally
@@ -170,28 +172,12 @@ class SqlReviewRepository:
         if not seller_ids:
             return {}
         ids = set(seller_ids)
-        found = await self._session.execute(
-            select(
-                ReviewRow.subject_id,
-                SkillRow.name,
-                func.sum(ReviewStarRow.stars),
-                func.count(),
-            )
-            .select_from(ReviewStarRow)
-            .join(ReviewRow, ReviewRow.id == ReviewStarRow.review_id)
-            .join(SkillRow, SkillRow.id == ReviewStarRow.skill_id)
-            .where(ReviewRow.subject_id.in_(ids), ReviewRow.submitted_at.is_not(None))
-            .group_by(ReviewRow.subject_id, SkillRow.id, SkillRow.name)
-        )
+        params = {"seller_ids": list(ids)}
+        found = await self._session.execute(_STARS_BY_SKILL, params)
         stars: dict[int, dict[str, StarTally]] = defaultdict(dict)
         for seller_id, name, total, count in found.tuples():
             stars[seller_id][name] = StarTally(int(total), int(count))
-        counts = await self._session.execute(
-            select(ContractRow.seller_id, func.count())
-            .join(LeadRow, LeadRow.id == ContractRow.lead_id)
-            .where(ContractRow.seller_id.in_(ids), LeadRow.status == LeadStatus.COMPLETED.value)
-            .group_by(ContractRow.seller_id)
-        )
+        counts = await self._session.execute(_COMPLETED_JOBS, params)
         done = {seller_id: int(count) for seller_id, count in counts.tuples()}
         return {
             seller_id: Reputation(dict(stars.get(seller_id, {})), done.get(seller_id, 0))
@@ -215,3 +201,21 @@ class SqlReviewRepository:
             buyer_id: StarTally(int(total or 0), int(count))
             for buyer_id, total, count in found.tuples()
         }
+
+
+# Every seller's dashboard runs them; built once (storage/repositories.py _USERS says why).
+_SELLERS: BindParameter[list[int]] = bindparam("seller_ids", expanding=True)
+_STARS_BY_SKILL = (
+    select(ReviewRow.subject_id, SkillRow.name, func.sum(ReviewStarRow.stars), func.count())
+    .select_from(ReviewStarRow)
+    .join(ReviewRow, ReviewRow.id == ReviewStarRow.review_id)
+    .join(SkillRow, SkillRow.id == ReviewStarRow.skill_id)
+    .where(ReviewRow.subject_id.in_(_SELLERS), ReviewRow.submitted_at.is_not(None))
+    .group_by(ReviewRow.subject_id, SkillRow.id, SkillRow.name)
+)
+_COMPLETED_JOBS = (
+    select(ContractRow.seller_id, func.count())
+    .join(LeadRow, LeadRow.id == ContractRow.lead_id)
+    .where(ContractRow.seller_id.in_(_SELLERS), LeadRow.status == LeadStatus.COMPLETED.value)
+    .group_by(ContractRow.seller_id)
+)

@@ -6,7 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, delete, func, or_, select, update
+from sqlalchemy import bindparam, case, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -324,11 +324,7 @@ class SqlThreadRepository:
         return contract_of(row) if row else None
 
     async def contracts_of(self, user_id: int) -> list[Contract]:
-        rows = await self._session.scalars(
-            select(ContractRow)
-            .where(or_(ContractRow.buyer_id == user_id, ContractRow.seller_id == user_id))
-            .order_by(ContractRow.due_at)
-        )
+        rows = await self._session.scalars(_CONTRACTS_OF, {"user_id": user_id})
         return [contract_of(row) for row in rows]
 
     async def add_message(self, message: RelayedMessage) -> RelayedMessage:
@@ -411,3 +407,16 @@ class SqlThreadRepository:
 
     async def drop_draft(self, user_id: int) -> None:
         await self._session.execute(delete(OfferDraftRow).where(OfferDraftRow.user_id == user_id))
+
+
+# Every seller's dashboard runs it; built once (storage/repositories.py _USERS says why).
+_CONTRACTS_OF = (
+    select(ContractRow)
+    .where(
+        or_(
+            ContractRow.buyer_id == bindparam("user_id"),
+            ContractRow.seller_id == bindparam("user_id"),
+        )
+    )
+    .order_by(ContractRow.due_at)
+)

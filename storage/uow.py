@@ -20,6 +20,7 @@ from domain.ports import (
     CategoryRepository,
     ContactRepository,
     ContractRepository,
+    DigestRepository,
     DisputeRepository,
     EmailTokenRepository,
     LeadRepository,
@@ -37,6 +38,7 @@ from storage.admin import SqlAdminRepository
 from storage.audit import SqlAuditRepository
 from storage.contact import SqlContactRepository
 from storage.contracts import SqlContractRepository
+from storage.digests import SqlDigestRepository
 from storage.disputes import SqlDisputeRepository
 from storage.integrity import CONFLICT, lost_race, report_bug
 from storage.leads import SqlLeadRepository
@@ -83,6 +85,7 @@ class SqlUnitOfWork:
     reviews: ReviewRepository
     contracts: ContractRepository
     nudges: NudgeRepository
+    digests: DigestRepository
     contact: ContactRepository
     usage: UsageRepository
     disputes: DisputeRepository
@@ -114,6 +117,7 @@ class SqlUnitOfWork:
         self.reviews = SqlReviewRepository(session)
         self.contracts = SqlContractRepository(session)
         self.nudges = SqlNudgeRepository(session)
+        self.digests = SqlDigestRepository(session)
         self.contact = SqlContactRepository(session, self.users)
         self.usage = SqlUsageRepository(session)
         self.disputes = SqlDisputeRepository(session)
@@ -186,6 +190,10 @@ class SqlUnitOfWork:
                 index_elements=["kind", "key"], set_={"data": statement.excluded.data}
             )
         )
+
+    def queued_outbox(self) -> bool:
+        """True once this unit of work queued an outbox message (kept or not)."""
+        return isinstance(self.outbox, SqlOutboxRepository) and self.outbox.queued
 
     def joined(self) -> SqlUnitOfWork:
         """This unit of work seen by a use case called inside it: its own block is a

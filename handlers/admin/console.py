@@ -85,6 +85,9 @@ END = ConversationHandler.END
 # user_data: what the admin is in the middle of (a user to suspend, an announcement, a
 # document to reject).
 TARGET, AUDIENCE, TEXT = "admin_target", "admin_audience", "admin_text"
+# The user card whose Suspend was tapped: redrawn once the reason is typed, so it never
+# goes on showing "Active" and a Suspend button for someone suspended.
+CARD = "admin_card"
 CONTACTS_LISTED = 10  # the latest exchanges the console lists
 
 
@@ -173,6 +176,9 @@ async def ask_reason(update: Update, context: LeadlineContext) -> int | str:
         return END
     enter_flow(context, FLOW)
     _data(context)[TARGET] = user_id
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        _data(context)[CARD] = [query.message.chat.id, query.message.message_id]
     await say(update, context, texts.ask_reason(card.user))
     return REASON
 
@@ -189,8 +195,20 @@ async def reason(update: Update, context: LeadlineContext) -> int | str:
         await say(update, context, error.sentence)
         return REASON
     _data(context).pop(TARGET, None)
+    await _redraw_card(context, user_id)
     await say(update, context, texts.suspended(user), views.suspended(user.key))
     return END
+
+
+async def _redraw_card(context: LeadlineContext, user_id: int) -> None:
+    """Redraws the user card whose Suspend button started this, as it now stands."""
+    where = _data(context).pop(CARD, None)
+    if not where:
+        return
+    card = await context.turn.run(admin_cases.user_card, OpenUser(_admins(context), user_id))
+    chat_id, message_id = int(where[0]), int(where[1])
+    text, markup, bot = texts.user_card(card), views.user_card(card), context.bot
+    later(context, lambda: bot.edit_message_text(text, chat_id, message_id, reply_markup=markup))
 
 
 async def unsuspend(update: Update, context: LeadlineContext) -> int:

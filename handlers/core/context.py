@@ -32,6 +32,8 @@ class TurnUnitOfWork(UnitOfWork, Protocol):
 
     def joined(self) -> UnitOfWork: ...
 
+    def queued_outbox(self) -> bool: ...
+
 
 # Runs before each handler, in its turn: True when it answered the update itself (the
 # handler is then not called).

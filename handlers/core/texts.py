@@ -66,7 +66,7 @@ HELP = (
     "/messages — your conversations with buyers and sellers\n"
     "/dashboard — your leads, requests and stars\n"
     "/profile — see and edit your profile\n"
-    "/settings — alerts and other switches\n"
+    "/settings — alerts, their digest and other switches\n"
     "/terms — the terms of service\n"
     "/contact — write to the Leadline team\n"
     "/mydata — a file of everything Leadline stores about you\n"

@@ -5,9 +5,9 @@ transaction as everything the handler changes (so a re-delivery is recognised, a
 crash before the commit leaves the update to be handled again), loads the acting user
 once, writes the conversation's new position and the user's flow data in that same
 transaction (so a restart never resumes on a dead button), turns a ``DomainError`` into
-one sentence, commits once, wakes the outbox, and only then talks to Telegram: the
-button's answer first (exactly once), then the replies, each retried if Telegram or the
-network fails for a moment. PTB has no middleware, so ``through_turns`` wraps every
+one sentence, commits once, wakes the outbox if it queued anything, and only then talks
+to Telegram: the button's answer first (exactly once), then the replies, each retried if
+Telegram or the network fails for a moment. PTB has no middleware, so ``through_turns`` wraps every
 registered callback, conversations included, when the handlers are registered.
 """
 
@@ -164,42 +164,63 @@ async def _run(
     key = update_key(update)
     now = services.clock()
     context.turn_state[CLAIMED_KEY] = True
-    sender = update.effective_user
     async with services.uow() as uow:
-        if not await uow.updates.mark_handled(key, now):
-            log.info("Skipping update %s: it was handled before", update.update_id)
-            await _deliver(update, Turn(uow, None, now))
-            return None
-        user = await uow.users.get_by_telegram_id(sender.id) if sender else None
-        if user is not None and sender is not None:
-            # The name others see follows the Telegram account's; whoever writes is reachable.
-            who = TelegramIdentity(sender.id, sender.first_name, sender.username)
-            user = await accounts.open_account(uow, who, now, known=user)
-        turn = Turn(uow, user, now)
-        flow_data = deepcopy(context.user_data) if context.user_data is not None else None
-        context.turn_state[TURN_KEY] = turn
-        try:
-            result = None if await _gated(update, context) else await callback(update, context)
-            await services.notifier.publish(uow, uow.collect_events(), now, context.bot.username)
-            await _save_position(uow, conversation, update, context, result, flow_data)
-            await _save_presence(uow, turn.user, context, flow_data)
-            await uow.commit()
-        except DomainError as error:
-            # Nothing the handler wrote stays; the update still counts as handled.
-            await _close_after_failure(uow, key, now)
-            _restore(context, flow_data)
-            result, turn.calls = None, []
-            _tell(update, turn, error.sentence)
-        except Exception:
-            # A bug: handling it again after a restart would fail the same way.
-            await _close_after_failure(uow, key, now)
-            _restore(context, flow_data)
-            raise
-        finally:
-            context.turn_state.pop(TURN_KEY, None)
-    services.kick_outbox()
+        handled = await _handle(callback, conversation, update, context, uow, key, now)
+    if handled is None:
+        # A repeat: answered (its button, say) once the transaction is over, like any other.
+        log.info("Skipping update %s: it was handled before", update.update_id)
+        await _deliver(update, Turn(uow, None, now))
+        return None
+    turn, result = handled
+    if uow.queued_outbox():
+        services.kick_outbox()
     await _deliver(update, turn)
     return result
+
+
+async def _handle(
+    callback: Callback,
+    conversation: str | None,
+    update: Update,
+    context: LeadlineContext,
+    uow: TurnUnitOfWork,
+    key: str,
+    now: datetime,
+) -> tuple[Turn, Any] | None:
+    """The transaction of one update; None when the update was handled before."""
+    if not await uow.updates.mark_handled(key, now):
+        return None
+    sender = update.effective_user
+    user = await uow.users.get_by_telegram_id(sender.id) if sender else None
+    if user is not None and sender is not None:
+        # The name others see follows the Telegram account's; whoever writes is reachable.
+        who = TelegramIdentity(sender.id, sender.first_name, sender.username)
+        user = await accounts.open_account(uow, who, now, known=user)
+    turn = Turn(uow, user, now)
+    flow_data = deepcopy(context.user_data) if context.user_data is not None else None
+    context.turn_state[TURN_KEY] = turn
+    try:
+        result = None if await _gated(update, context) else await callback(update, context)
+        await context.services.notifier.publish(
+            uow, uow.collect_events(), now, context.bot.username
+        )
+        await _save_position(uow, conversation, update, context, result, flow_data)
+        await _save_presence(uow, turn.user, context, flow_data)
+        await uow.commit()
+    except DomainError as error:
+        # Nothing the handler wrote stays; the update still counts as handled.
+        await _close_after_failure(uow, key, now)
+        _restore(context, flow_data)
+        result, turn.calls = None, []
+        _tell(update, turn, error.sentence)
+    except Exception:
+        # A bug: handling it again after a restart would fail the same way.
+        await _close_after_failure(uow, key, now)
+        _restore(context, flow_data)
+        raise
+    finally:
+        context.turn_state.pop(TURN_KEY, None)
+    return turn, result
 
 
 async def _gated(update: Update, context: LeadlineContext) -> bool:

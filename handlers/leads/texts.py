@@ -35,7 +35,7 @@ DISCARDED = "The draft is thrown away."
 SEND_FILE = "Please send a document or a photo, or tap Done."
 WHICH_FIELD = "Which part do you want to change?"
 WITHDRAWN = "The lead is withdrawn; sellers can no longer find it."
-NO_BIDS = "No bids yet. Matching sellers were alerted; you can also invite some via /providers."
+NO_BIDS = "No bids yet. Matching sellers have been told; you can also invite some via /providers."
 MY_LEADS = "📌 My leads"
 BUYER_SEARCH_HINT = (
     "Search open leads with a few words, e.g. /leads logo design "
@@ -149,8 +149,9 @@ def alert(lead: Lead, bot_username: str) -> str:
 def published(count: int) -> str:
     if count == 0:
         return "✅ Published. No seller has these skills yet; sellers can find it with /leads."
-    sellers = "seller was" if count == 1 else "sellers were"
-    return f"✅ Published. {count} matching {sellers} alerted."
+    # Told, not "alerted": a seller past the daily alert cap hears of it in their digest.
+    sellers = "seller" if count == 1 else "sellers"
+    return f"✅ Published. {count} matching {sellers} will hear of it."
 
 
 def results_header(words: list[str], total: int, offset: int, size: int, more: bool = False) -> str:

@@ -1,16 +1,20 @@
-"""/settings: the user's switches (new-lead alerts, and the reminders they may mute)."""
+"""/settings: the user's switches (new-lead alerts, a seller's digest of the leads beyond
+their daily alerts, and the reminders they may mute)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from domain import nudge_cases, profiles
 from domain.model import User
 from domain.nudges import NudgeKind
 from handlers.core.common import answer_query, edit_text, say
 from handlers.core.context import LeadlineContext
+from handlers.digests import texts as digest_texts
+from handlers.digests import views as digest_views
+from handlers.digests.buttons import SettingsDigest
 from handlers.leads import texts as lead_texts
 from handlers.nudges import texts as nudge_texts
 from handlers.nudges import views as nudge_views
@@ -20,8 +24,13 @@ from handlers.profile.buttons import Alerts, SettingsAlerts
 
 
 def _card(user: User, muted: Collection[NudgeKind]) -> tuple[str, InlineKeyboardMarkup]:
-    text = f"{texts.settings(user)}\n\n{nudge_texts.settings_section(muted)}"
-    keyboard = [*views.settings(user).inline_keyboard, *nudge_views.mute_switches(muted)]
+    text = texts.settings(user)
+    keyboard: list[Sequence[InlineKeyboardButton]] = [*views.settings(user).inline_keyboard]
+    if user.is_seller:
+        text += f"\n{digest_texts.settings_section(user.digest)}"
+        keyboard += digest_views.interval_switches(user.digest)
+    text += f"\n\n{nudge_texts.settings_section(muted)}"
+    keyboard += nudge_views.mute_switches(muted)
     return text, InlineKeyboardMarkup(keyboard)
 
 
@@ -41,6 +50,15 @@ async def toggle_alerts(update: Update, context: LeadlineContext) -> None:
     muted_nudges = await context.turn.run(nudge_cases.muted_nudges, None)
     await answer_query(update, context, lead_texts.MUTE_ON if muted else lead_texts.MUTE_OFF)
     await edit_text(update, context, *_card(user, muted_nudges))
+
+
+async def set_digest(update: Update, context: LeadlineContext) -> None:
+    """Sets how often the leads beyond the daily alerts come as a digest."""
+    interval = SettingsDigest.of(update).interval
+    user = await context.turn.run(profiles.set_digest, profiles.SetDigest(interval))
+    muted = await context.turn.run(nudge_cases.muted_nudges, None)
+    await answer_query(update, context, digest_texts.interval_answer(interval))
+    await edit_text(update, context, *_card(user, muted))
 
 
 async def toggle_nudges(update: Update, context: LeadlineContext) -> None:

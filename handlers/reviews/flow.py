@@ -110,7 +110,7 @@ async def submit(update: Update, context: LeadlineContext) -> str | int:
 async def comment_button(update: Update, context: LeadlineContext) -> str:
     """Add a comment (or Change comment), on a given review: asks for it."""
     command = OpenReview(ReviewComment.of(update).lead_id)
-    card = await context.turn.run(review_cases.open_review, command)
+    card = await context.turn.run(review_cases.start_comment, command)
     await answer_query(update, context)
     return await _ask_comment(update, context, card)
 

@@ -82,6 +82,11 @@ async def test_the_admin_finds_suspends_and_announces(sandbox: Sandbox, bot: Run
     await admin.wait_for_message("Bella is suspended")
     told = await buyer.wait_for_message("Your Leadline account is suspended")
     assert told.text is not None and "Asked for payment by wire" in told.text
+    # The card whose Suspend was tapped now says so, with Unsuspend instead of Suspend.
+    tapped = admin.message(card.message_id)
+    assert tapped.text is not None and "⛔ Suspended since" in tapped.text
+    assert "Active." not in tapped.text
+    assert "✅ Unsuspend" in tapped.button_texts() and "⛔ Suspend" not in tapped.button_texts()
 
     # Unsuspended from her card: the card is redrawn as it now stands, with its buttons.
     await admin.send("/admin")

@@ -105,10 +105,10 @@ READ_MARKS = {
 # it is the presser's own row, and ``astray`` checks it names none of someone else's threads.
 POSITION = {"users": ("writing_in_thread_id",)}
 
-# One's own preferences: a suspended person may still mute nudges or alerts (it touches
-# nobody else), so these are left out of the suspended round only; the intruders of (a) and
-# (b) press them like every other button.
-OWN_PREFERENCES = {("ng", "mute"), ("st", "alerts")}
+# One's own preferences: a suspended person may still mute nudges or alerts, or choose how
+# often their digest comes (it touches nobody else), so these are left out of the suspended
+# round only; the intruders of (a) and (b) press them like every other button.
+OWN_PREFERENCES = {("ng", "mute"), ("st", "alerts"), ("st", "digest")}
 
 Row = tuple[Any, ...]
 Snapshot = dict[str, frozenset[Row]]

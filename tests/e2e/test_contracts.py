@@ -34,7 +34,7 @@ async def hired(sandbox: Sandbox) -> tuple[SimUser, SimUser]:
     await buyer.tap("Skip")
     await buyer.wait_for_message("Preview")
     await buyer.tap("Publish")
-    await buyer.wait_for_message("1 matching seller was alerted")
+    await buyer.wait_for_message("1 matching seller will hear of it")
     alert = await seller.wait_for_message("New lead for your skills")
     await seller.tap("Connect", message_id=alert.message_id)
     await offer(seller, "450", "7")

@@ -6,7 +6,7 @@ How the crash is modelled: the unit of work's commit raises ``Crash``, a BaseExc
 The turn handles ``DomainError`` and ``Exception`` (it marks those updates handled, so a
 bug cannot loop); a BaseException passes through it untouched, like a process dying: the
 transaction, with the use case's writes and the inbox mark, is rolled back (a dead
-process's uncommitted transaction is lost the same way), PTB's update loop dies with it,
+process's uncommitted transaction is lost the same way), the update's task dies with it,
 and nothing after the commit runs (no reply, no button answer). The dead bot is then
 stopped without letting PTB flush its in-memory user data (a killed process writes
 nothing), and a new bot is started on the same database: it finds the update in the inbox,
@@ -93,10 +93,14 @@ class Lives:
         await act()
         await asyncio.wait_for(self._crashed.wait(), 10)
         self._crashed.clear()
-        # Let the dying update loop finish unwinding (it rolls the transaction back) first.
-        [loop] = [t for t in asyncio.all_tasks() if t.get_name().endswith(":update_fetcher")]
-        with contextlib.suppress(Crash):
-            await loop
+        # Let the dying update's task finish unwinding (it rolls the transaction back) first;
+        # updates are handled concurrently, each in a task of its own.
+        handling = [
+            t for t in asyncio.all_tasks() if t.get_name().endswith(":process_concurrent_update")
+        ]
+        for task in handling:
+            with contextlib.suppress(Crash):
+                await task
         self.crashes += 1
         assert self.running is not None
         persistence = self.running.app.persistence

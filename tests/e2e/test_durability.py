@@ -205,7 +205,9 @@ async def test_a_tap_killed_right_after_it_was_fetched_is_handled_once_after_the
     assert query(settings, "SELECT status FROM leads") == [("draft",)]
 
     await leadline.start()
-    await buyer.wait_for_message("✅ Published. 1 matching seller was alerted.", timeout=STARTUP)
+    await buyer.wait_for_message(
+        "✅ Published. 1 matching seller will hear of it.", timeout=STARTUP
+    )
     await seller.wait_for_message("New lead for your skills")
     await asyncio.sleep(1.0)  # room for a repeat to show
     [tapped] = [q for q in sandbox.callback_queries if q.id == tap.callback_query_id]

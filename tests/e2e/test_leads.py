@@ -51,7 +51,7 @@ async def test_a_lead_is_posted_matched_found_shared_edited_and_withdrawn(
     assert "Booking <site> & more" in preview.text and "1,200 USD" in preview.text
     assert "Django, Python" in preview.text and "1 attachment" in preview.text
     await buyer.tap("Publish")
-    await buyer.wait_for_message("1 matching seller was alerted")
+    await buyer.wait_for_message("1 matching seller will hear of it")
     card = await buyer.wait_for_message("Share: https://t.me/")
     share = next(w for w in card.text.split() if w.startswith("https://t.me/"))
 
@@ -138,7 +138,7 @@ async def test_a_muted_seller_gets_no_alert_and_the_dashboard_counts_leads(
     await buyer.tap("Skip")
     await buyer.wait_for_message("Preview")
     await buyer.tap("Publish")
-    await buyer.wait_for_message("1 matching seller was alerted")
+    await buyer.wait_for_message("1 matching seller will hear of it")
     await loud.wait_for_message("New lead for your skills")
     await asyncio.sleep(1)
     assert not [m for m in quiet.bot_messages if "New lead" in (m.text or "")]

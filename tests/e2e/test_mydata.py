@@ -36,7 +36,7 @@ async def bid_on_a_lead(sandbox: Sandbox) -> tuple[SimUser, SimUser, Message]:
     await bella.tap("Done")
     await bella.wait_for_message("Preview")
     await bella.tap("Publish")
-    await bella.wait_for_message("1 matching seller was alerted")
+    await bella.wait_for_message("1 matching seller will hear of it")
     alert = await sid.wait_for_message("New lead for your skills")
     await sid.tap("Connect", message_id=alert.message_id)
     await offer(sid, "450", "7", "Vector files included")

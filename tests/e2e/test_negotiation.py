@@ -60,7 +60,7 @@ async def test_bid_counter_counter_accept_chat_and_transcript(
     await buyer.tap("Skip")
     await buyer.wait_for_message("Preview")
     await buyer.tap("Publish")
-    await buyer.wait_for_message("2 matching sellers were alerted")
+    await buyer.wait_for_message("2 matching sellers will hear of it")
 
     alert = await sid.wait_for_message("New lead for your skills")
     await sid.tap("Connect", message_id=alert.message_id)

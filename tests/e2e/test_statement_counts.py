@@ -200,8 +200,9 @@ async def measure(
     counts["/leads"] = await meter.statements_of(
         lambda: command(seller_sim, "/leads", "Open leads for your skills")
     )
-    await seller_sim.send("/dashboard")
-    await seller_sim.wait_for_message("Dashboard")
+    counts["/dashboard (seller)"] = await meter.statements_of(
+        lambda: command(seller_sim, "/dashboard", "Dashboard")
+    )
     counts["requested leads (seller's dashboard list)"] = await meter.statements_of(
         lambda: tap(seller_sim, "Requested leads", f"of {size.threads - size.other_bidders}")
     )

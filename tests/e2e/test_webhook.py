@@ -218,7 +218,7 @@ async def test_a_tap_stored_but_not_handled_before_a_kill_is_handled_once_after_
 
         process = await launch(config)
         await buyer.wait_for_message(
-            "✅ Published. 1 matching seller was alerted.", timeout=STARTUP
+            "✅ Published. 1 matching seller will hear of it.", timeout=STARTUP
         )
         await seller.wait_for_message("New lead for your skills")
         # The /help sent while it was down is answered too (in whatever order).

@@ -82,3 +82,12 @@ async def test_an_invitation_opens_the_conversation_and_is_told_once(
     assert requested.offers == {}
     board = await act(uow, 2, dashboard.dashboard, None, NOW)
     assert board.requested == 1
+
+    async with uow:
+        buyer = await uow.users.get_by_telegram_id(1)
+        assert buyer is not None
+        buyer.suspend("Spam.")
+        await uow.users.save(buyer)
+        await uow.commit()
+    with pytest.raises(NotAllowed, match="cannot invite sellers"):
+        await act(uow, 1, sellers.leads_to_invite_to, None, NOW)

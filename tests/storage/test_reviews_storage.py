@@ -292,3 +292,25 @@ async def test_providers_rank_stars_in_the_asked_skills_then_completed_leads(
     found = await act(uow, BUYER, sellers.find, FindSellers(Search(("python", "django"))), NOW)
     assert found.reputations[twice.key] == Reputation({"Python": StarTally(10, 2)}, completed=2)
     assert found.reputations[drafted.key] == Reputation({}, completed=1)  # a draft: no stars
+
+
+async def test_a_suspended_user_is_refused_a_comment_at_the_tap_not_after_typing(
+    uow: SqlUnitOfWork,
+) -> None:
+    await person(uow, BUYER, {Role.BUYER})
+    await person(uow, 2, {Role.SELLER}, "Python")
+    shop = await hire(uow, 2, "python")
+    await complete(uow, shop.key)
+    await review(uow, BUYER, shop, [5])
+    card = await act(uow, BUYER, review_cases.start_comment, OpenReview(shop.key), NOW)
+    assert card.review.submitted_at is not None  # asked while active
+    async with uow:
+        stored = await uow.users.get_by_telegram_id(BUYER)
+        assert stored is not None
+        stored.suspend("Spam.")
+        await uow.users.save(stored)
+        await uow.commit()
+    with pytest.raises(NotAllowed, match="cannot give reviews"):
+        await act(uow, BUYER, review_cases.start_comment, OpenReview(shop.key), NOW)
+    # Reading their own review stays possible.
+    assert (await act(uow, BUYER, review_cases.open_review, OpenReview(shop.key), NOW)).review

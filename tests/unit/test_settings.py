@@ -37,6 +37,7 @@ def test_the_example_file_has_every_section_and_only_lacks_a_token(tmp_path: Pat
     assert settings.marketplace.currency == "USD"
     assert settings.admins.telegram_ids == []
     assert settings.payments.provider_token.get_secret_value() == ""
+    assert settings.alerts.daily_cap == 20
 
 
 def test_a_payment_provider_token_is_a_secret_from_the_file_or_the_environment(
