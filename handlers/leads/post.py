@@ -333,7 +333,9 @@ async def field_chosen(update: Update, context: LeadlineContext) -> str | int:
     if field not in ORDER:
         await answer_query(update, context)
         return CHOOSE_FIELD
-    question = await context.turn.run(lead_cases.ask_field, AskField(LeadField(field)))
+    assert context.user_data is not None
+    command = AskField(LeadField(field), context.user_data.get(LEAD_ID))
+    question = await context.turn.run(lead_cases.ask_field, command)
     await answer_query(update, context)
     if field == ATTACHMENTS:
         # The old files go only when the first new one arrives: /cancel keeps them.
