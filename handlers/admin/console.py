@@ -362,6 +362,13 @@ async def announcement_text(update: Update, context: LeadlineContext) -> int | s
     return CONFIRM
 
 
+async def confirm_hint(update: Update, context: LeadlineContext) -> str:
+    """A message at "Send it?": the buttons decide; the preview is shown again with them."""
+    preview = texts.preview(str(_data(context).get(TEXT, "")), _data(context).get(AUDIENCE))
+    await say(update, context, f"{texts.TAP_SEND}\n\n{preview}", views.confirm_announcement())
+    return CONFIRM
+
+
 async def send_announcement(update: Update, context: LeadlineContext) -> int:
     """Send: queues the announcement through the outbox."""
     if not _is_admin(update, context):
@@ -461,6 +468,7 @@ def build(flows: Flows, admin_ids: frozenset[int]) -> ConversationHandler[Leadli
         CONFIRM: [
             CallbackQueryHandler(send_announcement, AdminAnnounceSend.matches),
             CallbackQueryHandler(drop_announcement, AdminAnnounceDrop.matches),
+            MessageHandler(NEW_MESSAGE & in_flow, confirm_hint),
         ],
         REJECTION: [MessageHandler(text, rejection)],
     }

@@ -1,0 +1,92 @@
+"""A question answered by a tap, answered by typing instead: one sentence naming what to
+tap, and the same question again with its buttons (never an older question)."""
+
+from __future__ import annotations
+
+from bot.runner import RunningBot
+from sandbox import Sandbox
+from tests.e2e.journeys import sign_up
+
+
+async def test_typing_at_a_lead_question_that_wants_a_tap_repeats_it_with_its_buttons(
+    sandbox: Sandbox, bot: RunningBot
+) -> None:
+    bea = sandbox.create_user("Bea")
+    await sign_up(sandbox, bea, role="Buyer", email="bea@example.org")
+    await bea.send("/newlead")
+    await bea.wait_for_message("What is the title of your lead?")
+    await bea.send("Price scraper for three shops")
+    await bea.wait_for_message("Describe the work")
+    await bea.send("/cancel")
+    await bea.wait_for_message("Cancelled. Your draft is kept")
+
+    await bea.send("/newlead")
+    await bea.wait_for_message("You have an unfinished lead.")
+    await bea.send("Python scraper for prices")
+    again = await bea.wait_for_message("Please tap Continue or Start over.")
+    assert "You have an unfinished lead." in again.text
+    assert "Describe the work" not in again.text
+    assert again.button_texts() == ["Continue", "Start over"]
+
+    await bea.tap("Continue", message_id=again.message_id)
+    await bea.wait_for_message("Describe the work")
+    await bea.send("Scrape the prices of three shops every night and mail me a CSV file.")
+    await bea.wait_for_message("Which category fits")
+    await bea.send("Web and mobile")
+    again = await bea.wait_for_message("Please tap one of the categories.")
+    assert "Which category fits the lead best?" in again.text and again.button_texts()
+    await bea.tap("Web & Mobile", message_id=again.message_id)
+    await bea.wait_for_message("Which skills should the seller have?")
+    await bea.send("Python")
+    await bea.wait_for_message("What is your budget in USD?")
+    await bea.send("300")
+    question = await bea.wait_for_message("Attach a brief")
+    assert question.button_texts() == ["Skip"]
+    await bea.send("no files")
+    again = await bea.wait_for_message("Please send a document or a photo.")
+    assert again.text.endswith("or tap Skip.") and again.button_texts() == ["Skip"]
+    await bea.send_document(b"%PDF-1.4 brief", "brief.pdf")
+    await bea.wait_for_message("Added brief.pdf")
+    await bea.send("that is all")
+    again = await bea.wait_for_message("Please send a document or a photo.")
+    assert again.text.endswith("or tap Done.") and again.button_texts() == ["Done"]
+    await bea.tap("Done", message_id=again.message_id)
+    await bea.wait_for_message("Preview —")
+    await bea.send("looks good")
+    await bea.wait_for_message("Please tap Publish, Edit or Cancel under the preview.")
+    preview = await bea.wait_for_message("Price scraper for three shops")
+    assert "🚀 Publish" in preview.button_texts()
+    await bea.tap("✏️ Edit", message_id=preview.message_id)
+    await bea.wait_for_message("Which part do you want to change?")
+    await bea.send("the budget")
+    again = await bea.wait_for_message("Please tap the part you want to change.")
+    assert "Which part do you want to change?" in again.text and "Budget" in again.button_texts()
+
+
+async def test_typing_at_the_signup_categories_repeats_the_picker(
+    sandbox: Sandbox, bot: RunningBot
+) -> None:
+    sid = sandbox.create_user("Sid")
+    await sid.send("/start")
+    await sid.wait_for_message("Do you accept these terms?")
+    await sid.tap("Accept")
+    await sid.wait_for_message("How will you use Leadline")
+    await sid.tap("Buyer")
+    await sid.wait_for_message("individual or as an organization")
+    await sid.tap("Individual")
+    await sid.wait_for_message("email address?")
+    await sid.send("sid@example.org")
+    await sid.wait_for_message("I sent a confirmation link")
+    email = await sandbox.wait_for_email("sid@example.org")
+    await sid.open_link(next(link for link in email.links if sandbox.is_deep_link(link)))
+    await sid.wait_for_message("What name should others see?")
+    await sid.send("Sid")
+    await sid.wait_for_message("headline")
+    await sid.tap("Skip")
+    await sid.wait_for_message("skills")
+    await sid.tap("Skip")
+    await sid.wait_for_message("Pick the categories")
+    await sid.send("Design")
+    again = await sid.wait_for_message("Please tap")
+    assert "Pick the categories" in again.text
+    assert "Done" in again.button_texts() and "Skip" in again.button_texts()
