@@ -65,7 +65,7 @@ async def start(update: Update, context: LeadlineContext) -> None:
 async def edit(update: Update, context: LeadlineContext) -> None:
     """Change stars, on a given review: its card with the rows of stars again, in place."""
     command = OpenReview(ReviewEdit.of(update).lead_id)
-    card = await context.turn.run(review_cases.open_review, command)
+    card = await context.turn.run(review_cases.change_stars, command)
     await answer_query(update, context)
     await edit_text(update, context, texts.card(card, _zone(context)), views.card(card))
 
