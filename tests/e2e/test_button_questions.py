@@ -90,3 +90,30 @@ async def test_typing_at_the_signup_categories_repeats_the_picker(
     again = await sid.wait_for_message("Please tap")
     assert "Pick the categories" in again.text
     assert "Done" in again.button_texts() and "Skip" in again.button_texts()
+
+
+COMMANDS = ("/settings", "/profile", "/newlead", "/providers python", "/dashboard", "/leads")
+
+
+async def test_before_signup_the_answer_says_whether_to_start_or_to_finish(
+    sandbox: Sandbox, bot: RunningBot
+) -> None:
+    new = sandbox.create_user("New")
+    for text in (*COMMANDS, "hello"):
+        await new.send(text)
+        answer = await new.wait_for_message()
+        assert answer.text == "Please send /start to sign up first.", text
+
+    await new.send("/start")
+    await new.wait_for_message("Do you accept these terms?")
+    await new.tap("Accept")
+    await new.wait_for_message("How will you use Leadline")
+    for text in COMMANDS:
+        await new.send(text)
+        answer = await new.wait_for_message()
+        assert answer.text == (
+            "Please finish signing up first: send /start to continue where you left off."
+        ), text
+    await new.send("/start")
+    # /start goes on at the question they left, asked again with its buttons.
+    await new.wait_for_message("How will you use Leadline", predicate=lambda m: m.button_texts())
