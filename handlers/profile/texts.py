@@ -93,6 +93,9 @@ def credentials_section(section: str, user: User, credentials: Credentials) -> s
     return "\n".join(lines)
 
 
-def settings(user: User) -> str:
+SETTINGS_TITLE = "⚙️ <b>Settings</b>"
+
+
+def alerts_setting(user: User) -> str:
     state = "off 🔕" if user.alerts_muted else "on 🔔"
-    return f"⚙️ <b>Settings</b>\n\nNew-lead alerts: <b>{state}</b>"
+    return f"New-lead alerts: <b>{state}</b>"

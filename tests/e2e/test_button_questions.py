@@ -117,3 +117,25 @@ async def test_before_signup_the_answer_says_whether_to_start_or_to_finish(
     await new.send("/start")
     # /start goes on at the question they left, asked again with its buttons.
     await new.wait_for_message("How will you use Leadline", predicate=lambda m: m.button_texts())
+
+
+async def test_settings_show_only_what_applies_to_the_users_roles(
+    sandbox: Sandbox, bot: RunningBot
+) -> None:
+    bea, sid = sandbox.create_user("Bea"), sandbox.create_user("Sid")
+    await sign_up(sandbox, bea, role="Buyer", email="bea@example.org")
+    await sign_up(sandbox, sid, role="Seller", email="sid@example.org", skills="Python")
+
+    await bea.send("/settings")
+    card = await bea.wait_for_message("⚙️ Settings")
+    assert "New-lead alerts" not in card.text and "Digest" not in card.text
+    assert "Open leads without bids: on" in card.text
+    assert not any("alerts" in label for label in card.button_texts())
+    assert "🔕 Mute: leads without bids" in card.button_texts()
+
+    await sid.send("/settings")
+    card = await sid.wait_for_message("⚙️ Settings")
+    assert "New-lead alerts: on 🔔" in card.text and "Digest" in card.text
+    assert "🔕 Mute new-lead alerts" in card.button_texts()
+    assert "without bids" not in card.text
+    assert not any("without bids" in label for label in card.button_texts())
