@@ -6,6 +6,8 @@ from __future__ import annotations
 from bot.runner import RunningBot
 from sandbox import Sandbox
 from tests.e2e.journeys import sign_up
+from tests.e2e.test_bad_input import PNG
+from tests.e2e.test_reviews import publish_lead
 
 
 async def test_typing_at_a_lead_question_that_wants_a_tap_repeats_it_with_its_buttons(
@@ -139,3 +141,30 @@ async def test_settings_show_only_what_applies_to_the_users_roles(
     assert "🔕 Mute new-lead alerts" in card.button_texts()
     assert "without bids" not in card.text
     assert not any("without bids" in label for label in card.button_texts())
+
+
+async def test_a_photo_in_the_offer_form_gets_a_sentence_and_the_same_question(
+    sandbox: Sandbox, bot: RunningBot
+) -> None:
+    sid, bea = sandbox.create_user("Sid"), sandbox.create_user("Bea")
+    await sign_up(sandbox, sid, role="Seller", email="sid@example.org", skills="Python")
+    await sign_up(sandbox, bea, role="Buyer", email="bea@example.org")
+    await publish_lead(bea, "Price scraper", "python")
+    alert = await sid.wait_for_message("New lead for your skills")
+    await sid.tap("Connect", message_id=alert.message_id)
+    await sid.wait_for_message("How much do you propose")
+    await sid.send_photo(PNG)
+    again = await sid.wait_for_message("Please answer with a text message.")
+    assert "How much do you propose" in (again.text or "")
+    await sid.send("300")
+    await sid.wait_for_message("In how many days")
+    await sid.send_photo(PNG)
+    again = await sid.wait_for_message("Please answer with a text message.")
+    assert "In how many days" in (again.text or "")
+    await sid.send("3")
+    await sid.wait_for_message("Add a note for the buyer")
+    await sid.send_photo(PNG)
+    again = await sid.wait_for_message("Please answer with a text message.")
+    assert "Add a note for the buyer" in (again.text or "") and again.button_texts() == ["Skip"]
+    await sid.tap("Skip", message_id=again.message_id)
+    await sid.wait_for_message("Send this offer?")
