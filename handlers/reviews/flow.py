@@ -160,9 +160,12 @@ async def cancel(update: Update, context: LeadlineContext) -> int:
 
 
 async def wrong_input(update: Update, context: LeadlineContext) -> str:
-    """Something other than text at the comment: one sentence, the question stays."""
-    await say(update, context, common_texts.SEND_TEXT)
-    return COMMENT
+    """Something other than text at the comment: one sentence, and the question again with
+    its Skip."""
+    assert context.user_data is not None
+    lead_id = int(context.user_data.get(LEAD, 0))
+    card = await context.turn.run(review_cases.open_review, OpenReview(lead_id))
+    return await _ask_comment(update, context, card, prefix=common_texts.SEND_TEXT)
 
 
 def build(flows: Flows) -> ConversationHandler[LeadlineContext]:
