@@ -52,6 +52,7 @@ NOBODY = "Nobody has that @username, Telegram id or email; send another, or /can
 ASK_AUDIENCE = "Who should receive the announcement?"
 ASK_ANNOUNCEMENT = "Send the announcement's text (plain text, up to 3000 characters)."
 TAP_SEND = "Please tap Send or Cancel under the preview."
+TAP_AUDIENCE = "Please tap who should receive it first."
 ANNOUNCEMENT_DROPPED = "The announcement was not sent."
 ASK_REJECTION = "Why is this document rejected? The seller reads your reason."
 NO_FLAGGED = "No message has been flagged."
