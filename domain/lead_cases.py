@@ -171,6 +171,7 @@ def missing_for_posting(user: User) -> list[str]:
 
 def _ensure_may_post(user: User) -> None:
     user.ensure_active("post leads")
+    user.ensure_signed_up()  # says how to go on; the rest is what a member still lacks
     missing = missing_for_posting(user)
     if missing:
         raise NotAllowed("To post a lead you first need " + " and ".join(missing) + ".")

@@ -171,7 +171,7 @@ async def test_help_and_menu_answer_anyone(sandbox: Sandbox, bot: RunningBot) ->
     await dee.send("/help")
     await dee.wait_for_message("/profile")
     await dee.send("/menu")
-    await dee.wait_for_message("Please finish signing up first")
+    await dee.wait_for_message("Please send /start to sign up first.")
 
 
 async def test_an_unknown_command_is_answered_never_ignored(
