@@ -200,6 +200,9 @@ def write_config(path: Path, sandbox: Sandbox, url: str, rate: float) -> Path:
         f'base_file_url = "{sandbox.base_file_url}"\n'
         f"max_messages_per_second = {rate}\n"
         f"reply_share = {REPLY_SHARE}\n"
+        # Wide open, one chat's pace too (the sandbox's flood control is off then);
+        # Telegram's otherwise.
+        f"chat_messages_per_second = {rate if rate >= WIDE_OPEN_RATE else 1.0}\n"
         "[database]\n"
         f'url = "{url}"\n'
         "[email]\n"

@@ -90,6 +90,7 @@ def build_application(settings: Settings) -> LeadlineApp:
                 telegram.max_messages_per_second,
                 telegram.reply_share,
                 paid_broadcast=telegram.paid_broadcast,
+                chat_rate=telegram.chat_messages_per_second,
             )
         )
         .defaults(

@@ -3,27 +3,31 @@
 Every Bot API call that names a chat passes here (PTB hands each one to ``process_request``):
 
 1. **The chat's turn.** Calls to one chat go out one at a time, in the order they were
-   made; bulk ones at about one a second after a short burst (CHAT_RATE, CHAT_BURST), as
-   Telegram asks of bots writing to one chat (answers are not paced: see CHAT_RATE). A reply
-   behind an earlier bulk message to the same chat lifts that message into the reply lane,
-   so it never waits for the bulk queue.
+   made; new messages at about one a second after a short burst (``chat_rate``,
+   CHAT_BURST), as Telegram asks of bots writing to one chat, answers and bulk alike (edits
+   are not paced: they are no new message). A reply behind an earlier bulk message to the
+   same chat lifts that message into the reply lane, so it never waits for the bulk queue.
 2. **The bot's budget.** ``max_messages_per_second`` for the whole bot, drawn by two lanes:
    the reply lane (everything the update path sends and the outbox's notices of what a
    person just did) and the bulk lane (calls made with ``rate_limit_args={"lane": "bulk"}``:
    alerts, announcements, invitations, nudges). While a reply waits, bulk may take at most
    ``1 - reply_share`` of the budget and a reply never queues behind bulk; while none waits,
-   bulk takes all of it. With ``paid_broadcast`` bulk has a budget of its own instead
-   (Telegram's paid broadcasts, up to PAID_MESSAGES_PER_SECOND), leaving the free one to
-   replies.
-3. **429.** ``RetryAfter`` pauses only the lane that drew it, for the time Telegram asked.
-   A reply is tried once more after the pause (the person is waiting and nothing else
-   would retry it); bulk is not: the outbox dispatcher reschedules it (bot/dispatcher.py).
+   bulk takes the rest of it but never the last REPLY_RESERVE tokens, so an answer that
+   comes in finds one at once instead of waiting for the next (bulk alone would keep the
+   bucket empty). With ``paid_broadcast`` bulk has a budget of its own instead (Telegram's
+   paid broadcasts, up to PAID_MESSAGES_PER_SECOND), leaving the free one to replies.
+3. **429.** ``RetryAfter`` on an answer pauses only its chat (our own pacing keeps the
+   bot-wide budget, so a 429 on an answer is that chat's pace: everybody else's answers go
+   on), and the answer is tried once more after the wait, since the person is waiting and
+   nothing else would retry it. On bulk it pauses the bulk lane, for the time Telegram
+   asked; the outbox dispatcher reschedules that message (bot/dispatcher.py).
 
 Calls naming no chat (answers to callback and inline queries, getMe, setMyCommands) are
 not messages Telegram counts and go straight through.
 
-aiolimiter paces each chat; the budget is a token bucket of our own because aiolimiter has
-no priorities, cannot say when its next token comes, and cannot run on a test's clock.
+Both the budget and each chat's pace are token buckets of our own rather than aiolimiter's:
+it has no priorities, cannot say when its next token comes, and cannot run on a test's
+clock.
 """
 
 from __future__ import annotations
@@ -38,7 +42,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Literal, Protocol
 
-from aiolimiter import AsyncLimiter
 from telegram.constants import FloodLimit
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
@@ -52,15 +55,20 @@ BULK: Lane = "bulk"
 BULK_ARGS: dict[str, Any] = {"lane": BULK}
 
 # Telegram: "avoid sending more than one message per second" to a chat, short bursts
-# tolerated. A burst of two leaves room for a late request to arrive early at Telegram.
-# Only bulk is paced so: an answer follows what the person just did, whose own pace bounds
-# it, and pacing answers made every turn that sends two messages wait a second (a 429 on an
-# answer still pauses the reply lane and the answer is tried again).
+# tolerated. A burst of two lets a turn that says two things say them at once, and leaves
+# room for a late request to arrive early at Telegram. Answers are paced too: someone
+# tapping through a flow faster than that would otherwise draw a 429 on every answer.
 CHAT_RATE = 1.0
 CHAT_BURST = 2
+# Bot API methods that put a new message in the chat, which Telegram counts against it.
+NEW_MESSAGE_METHODS = ("send", "copy", "forward")
 # After a quiet spell the budget may be spent this many messages at once: small, so that
 # requests bunching up on their way never make Telegram count more than its limit.
 BUDGET_BURST = 5
+# Tokens bulk leaves in the bucket for answers that have not come in yet: without them,
+# during a fan-out every answer would wait for the next token (up to 1/30 s at 30 a second),
+# and two or three arriving together for several.
+REPLY_RESERVE = 3
 PAID_MESSAGES_PER_SECOND = float(FloodLimit.PAID_MESSAGES_PER_SECOND)
 # Tries after the first when a reply draws 429; bulk gets none (the dispatcher retries it).
 REPLY_RETRIES = 1
@@ -98,9 +106,15 @@ class _Bucket:
     tokens: float
     stamp: float
 
-    def ready_at(self, now: float) -> float:
+    def ready_at(self, now: float, keep: float = 0.0) -> float:
+        """When one token can be taken with ``keep`` still left."""
         self._refill(now)
-        return now if self.tokens >= 1 else now + (1 - self.tokens) / self.rate
+        need = 1 + keep
+        return now if self.tokens >= need else now + (need - self.tokens) / self.rate
+
+    def full(self, now: float) -> bool:
+        self._refill(now)
+        return self.tokens >= self.burst
 
     def take(self, now: float) -> None:
         self._refill(now)
@@ -131,6 +145,7 @@ class Budget:
         self._clock = clock
         now = clock.now()
         self._free = _bucket(rate, now)
+        self._reserve = float(min(REPLY_RESERVE, self._free.burst - 1))
         self._paid = _bucket(PAID_MESSAGES_PER_SECOND, now) if paid_broadcast else None
         # While replies wait, bulk takes one token per this many seconds at most.
         bulk_rate = (1 - reply_share) * rate
@@ -205,10 +220,13 @@ class Budget:
         if replies:
             turns.append((max(self._paused_until[REPLY], self._free.ready_at(now)), 1, REPLY))
         if self._queues[BULK]:
-            bucket = self._paid or self._free
-            at = max(self._paused_until[BULK], bucket.ready_at(now))
-            if competing and self._paid is None:
-                at = max(at, self._bulk_next)
+            if self._paid is not None:
+                at = max(self._paused_until[BULK], self._paid.ready_at(now))
+            elif competing:
+                at = max(self._paused_until[BULK], self._free.ready_at(now), self._bulk_next)
+            else:
+                keep = self._reserve
+                at = max(self._paused_until[BULK], self._free.ready_at(now, keep))
             # On a tie bulk goes first: its pacing already keeps it to its share.
             turns.append((at, 0, BULK))
         at, _, lane = min(turns)
@@ -228,9 +246,11 @@ class Budget:
 @dataclass(eq=False)
 class _Chat:
     lock: asyncio.Lock
-    pace: AsyncLimiter
+    pace: _Bucket
     # Calls to this chat not yet sent, oldest first.
     waiting: list[Ticket] = field(default_factory=list)
+    # Until when Telegram asked us not to write to this chat (a 429 on an answer).
+    paused_until: float = -math.inf
 
 
 class LaneRateLimiter(BaseRateLimiter[dict[str, Any]]):
@@ -250,6 +270,8 @@ class LaneRateLimiter(BaseRateLimiter[dict[str, Any]]):
         self._clock = clock or LoopClock()
         self._budget: Budget | None = None
         self._chat_rate, self._chat_burst = chat_rate, chat_burst
+        # Never set: a chat waiting for its pace or its pause is woken by the clock alone.
+        self._never = asyncio.Event()
         self._chats: dict[int | str, _Chat] = {}
 
     async def initialize(self) -> None:
@@ -288,18 +310,22 @@ class LaneRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 budget.promote(earlier)
         chat.waiting.append(ticket)
         retries = REPLY_RETRIES if lane == REPLY else 0
+        paced = endpoint.startswith(NEW_MESSAGE_METHODS)
         try:
             async with chat.lock:
                 for attempt in range(retries + 1):
-                    if ticket.lane == BULK:
-                        await chat.pace.acquire()
+                    await self._chat_turn(chat, paced)
                     await budget.take(ticket)
+                    if paced:
+                        chat.pace.take(self._clock.now())
                     try:
                         return await callback(*args, **kwargs)
                     except RetryAfter as error:
                         wait = error.retry_after
                         seconds = wait.total_seconds() if isinstance(wait, timedelta) else wait
-                        budget.pause(ticket.lane, float(seconds))
+                        chat.paused_until = self._clock.now() + float(seconds)
+                        if ticket.lane == BULK:
+                            budget.pause(BULK, float(seconds))
                         log.info(
                             "Telegram asked to wait %.0f s (%s, %s lane)",
                             seconds,
@@ -312,15 +338,25 @@ class LaneRateLimiter(BaseRateLimiter[dict[str, Any]]):
         finally:
             chat.waiting.remove(ticket)
 
+    async def _chat_turn(self, chat: _Chat, paced: bool) -> None:
+        """Waits out the chat's pause, and its pace when the call is a new message."""
+        while True:
+            now = self._clock.now()
+            at = max(chat.paused_until, chat.pace.ready_at(now) if paced else now)
+            if at <= now:
+                return
+            await self._clock.wait(self._never, at - now)
+
     def _chat(self, chat_id: int | str) -> _Chat:
+        now = self._clock.now()
         if len(self._chats) > CHATS_KEPT:
             # Forget chats nobody is writing to whose pace has fully recovered.
             for key, idle in list(self._chats.items()):
-                if not idle.waiting and idle.pace.has_capacity(idle.pace.max_rate):
+                if not idle.waiting and idle.pace.full(now) and idle.paused_until <= now:
                     del self._chats[key]
         chat = self._chats.get(chat_id)
         if chat is None:
-            burst = self._chat_burst
-            pace = AsyncLimiter(max_rate=burst, time_period=burst / self._chat_rate)
+            burst = float(self._chat_burst)
+            pace = _Bucket(self._chat_rate, burst, burst, now)
             chat = self._chats[chat_id] = _Chat(asyncio.Lock(), pace)
         return chat

@@ -57,6 +57,10 @@ class TelegramSettings(_Section):
     max_messages_per_second: float = 30
     reply_share: float = 0.5
     paid_broadcast: bool = False
+    # New messages a second to one chat, answers and bulk alike, after a burst of two
+    # (Telegram: about one). Only a Bot API server without per-chat limits (the sandbox
+    # with its flood limits off) warrants more.
+    chat_messages_per_second: float = 1.0
     # How many updates are handled at once (each person's still one after another, in order).
     concurrent_updates: int = 16
 
@@ -65,6 +69,13 @@ class TelegramSettings(_Section):
     def _sensible_rate(cls, value: float) -> float:
         if not 1 <= value <= 1000:
             raise ValueError("must be a number of messages a second from 1 to 1000 (Telegram: 30)")
+        return value
+
+    @field_validator("chat_messages_per_second")
+    @classmethod
+    def _chat_rate(cls, value: float) -> float:
+        if not 0.1 <= value <= 1000:
+            raise ValueError("must be a number of messages a second from 0.1 to 1000 (Telegram: 1)")
         return value
 
     @field_validator("reply_share")

@@ -127,8 +127,12 @@ async def console(uow: UnitOfWork, me: User, command: AsAdmin, now: datetime) ->
 async def find_user(uow: UnitOfWork, me: User, command: FindUser, now: datetime) -> UserCard | None:
     """The card of the user with this @username, Telegram id or email; None if nobody."""
     ensure_admin(me, command)
-    user_id = await uow.admin.find_user(parse_user_query(command.text))
+    query = parse_user_query(command.text)
+    user_id = await uow.admin.find_user(query)
     if user_id is None:
+        impossible = query.impossible()
+        if impossible is not None:
+            raise impossible
         return None
     return await user_card(uow, me, OpenUser(command.admins, user_id), now)
 

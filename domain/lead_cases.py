@@ -73,6 +73,8 @@ class OwnLead:
 @dataclass(frozen=True)
 class AskField:
     field: LeadField
+    # The lead being edited, whose category picks the suggested skills.
+    lead_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,7 @@ def missing_for_posting(user: User) -> list[str]:
 
 def _ensure_may_post(user: User) -> None:
     user.ensure_active("post leads")
+    user.ensure_signed_up()  # says how to go on; the rest is what a member still lacks
     missing = missing_for_posting(user)
     if missing:
         raise NotAllowed("To post a lead you first need " + " and ".join(missing) + ".")
@@ -181,11 +184,15 @@ async def _own_lead(uow: UnitOfWork, user: User, lead_id: int) -> Lead:
     return lead
 
 
-async def _question(uow: UnitOfWork, field: LeadField | None) -> Question | None:
+async def _question(
+    uow: UnitOfWork, field: LeadField | None, category: str | None = None
+) -> Question | None:
+    """The question of ``field``; the skills suggested are those popular in the lead's
+    category (its sellers' and its leads'), or everywhere when it has none yet."""
     if field is LeadField.CATEGORY:
         return Question(field, tuple(await uow.categories.names()))
     if field is LeadField.SKILLS:
-        return Question(field, tuple(await uow.skills.popular(SUGGESTED_SKILLS)))
+        return Question(field, tuple(await uow.skills.popular(SUGGESTED_SKILLS, category)))
     return Question(field) if field is not None else None
 
 
@@ -208,7 +215,8 @@ async def resume_draft(uow: UnitOfWork, buyer: User, command: OwnLead, now: date
     """The draft, with the question of its first missing field (none when it is complete)."""
     lead = await _own_lead(uow, buyer, command.lead_id)
     missing = lead.missing
-    return LeadEdit(lead, await _question(uow, LeadField(missing[0]) if missing else None))
+    field = LeadField(missing[0]) if missing else None
+    return LeadEdit(lead, await _question(uow, field, lead.category))
 
 
 async def discard_draft(uow: UnitOfWork, buyer: User, command: OwnLead, now: datetime) -> Lead:
@@ -222,7 +230,10 @@ async def discard_draft(uow: UnitOfWork, buyer: User, command: OwnLead, now: dat
 
 async def ask_field(uow: UnitOfWork, buyer: User, command: AskField, now: datetime) -> Question:
     """One question of the form, with its choices."""
-    question = await _question(uow, command.field)
+    category = None
+    if command.lead_id is not None and command.field is LeadField.SKILLS:
+        category = (await _own_lead(uow, buyer, command.lead_id)).category
+    question = await _question(uow, command.field, category)
     assert question is not None
     return question
 
@@ -240,7 +251,7 @@ async def write_field(uow: UnitOfWork, buyer: User, command: WriteField, now: da
     if lead.status is LeadStatus.OPEN and before != value:
         change = LeadChange(command.field.value, before, value)
         uow.record(LeadChanged(lead, await _sellers_in_talks(uow, lead), change))
-    return LeadEdit(lead, await _question(uow, command.then))
+    return LeadEdit(lead, await _question(uow, command.then, lead.category))
 
 
 async def _answer(uow: UnitOfWork, command: WriteField) -> object:

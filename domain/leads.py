@@ -22,6 +22,9 @@ MAX_ATTACHMENTS = 5
 MIN_TITLE = 10
 MIN_DESCRIPTION = 30
 TITLE_EXAMPLE = "Logo for a coffee shop"
+# Among those characters, letters or digits in the title and words in the description.
+TITLE_LETTERS = 3
+DESCRIPTION_WORDS = 3
 DESCRIPTION_EXAMPLE = "A round logo in two colours for a coffee shop in Lisbon, with source files"
 # A lead can be changed while it is written and while it is open.
 EDITABLE = frozenset({LeadStatus.DRAFT, LeadStatus.OPEN})
@@ -126,15 +129,24 @@ DEFAULT_MINIMUMS = LeadMinimums()
 
 
 def validate_title(raw: str, minimum: int = MIN_TITLE) -> str:
-    return validation.clean_text(
+    """A title of at least ``minimum`` characters, with a few letters or digits among them
+    (3, or the minimum when an operator set it lower): a row of emoji says nothing."""
+    title = validation.clean_text(
         raw, what="title", limit=MAX_TITLE, minimum=minimum, example=TITLE_EXAMPLE
     )
+    needed = min(TITLE_LETTERS, minimum)
+    return validation.require_letters(title, what="title", needed=needed, example=TITLE_EXAMPLE)
 
 
 def validate_description(raw: str, minimum: int = MIN_DESCRIPTION) -> str:
-    """Keeps line breaks (descriptions are paragraphs), trims each end."""
-    return validation.clean_paragraphs(
+    """Keeps line breaks (descriptions are paragraphs), trims each end; a description says
+    what is wanted in a few words (3, fewer when an operator lowered the minimum)."""
+    description = validation.clean_paragraphs(
         raw, what="description", limit=MAX_DESCRIPTION, minimum=minimum, example=DESCRIPTION_EXAMPLE
+    )
+    needed = min(DESCRIPTION_WORDS, max(1, minimum // 10))
+    return validation.require_words(
+        description, what="description", needed=needed, example=DESCRIPTION_EXAMPLE
     )
 
 

@@ -49,6 +49,11 @@ _PERIODS = {
 }
 
 
+# Said to whoever may not act yet: one who answered nothing, one who left signup half way.
+NOT_STARTED = "Please send /start to sign up first."
+NOT_FINISHED = "Please finish signing up first: send /start to continue where you left off."
+
+
 class SignupStage(StrEnum):
     """Where a newcomer is in signup; stored so that any restart resumes at the same question."""
 
@@ -151,8 +156,13 @@ class User:
         return self.id
 
     def ensure_signed_up(self) -> None:
-        if not self.signed_up:
-            raise NotAllowed("Please finish signing up first: send /start.")
+        if self.signed_up:
+            return
+        if self.signup_stage is SignupStage.TERMS:
+            # Nothing answered yet: perhaps never sent /start at all (any message opens
+            # the account), so there is nothing to finish.
+            raise NotAllowed(NOT_STARTED)
+        raise NotAllowed(NOT_FINISHED)
 
     def accepted_terms(self, version: str) -> bool:
         """Whether the user accepted this version of the terms of service."""

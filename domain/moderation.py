@@ -14,7 +14,10 @@ from domain.validation import clean_text
 
 MAX_REASON = 300
 MAX_ANNOUNCEMENT = 3000
-_USERNAME = re.compile(r"@?([A-Za-z][A-Za-z0-9_]{3,31})")
+# Telegram's rule for usernames; a name outside it is still looked up (older or sandbox
+# accounts have them), and only when nobody has it is the admin told why.
+_TELEGRAM_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{4,31}")
+_USERNAME = re.compile(r"@?([A-Za-z0-9_]{1,32})")
 _TELEGRAM_ID = re.compile(r"[0-9]{1,15}")
 
 
@@ -46,6 +49,15 @@ class UserQuery:
     username: str | None = None
     telegram_id: int | None = None
     email: str | None = None
+
+    def impossible(self) -> InvalidInput | None:
+        """Why nobody can be found by this @username, when it breaks Telegram's rule."""
+        if self.username is None or _TELEGRAM_USERNAME.fullmatch(self.username):
+            return None
+        return InvalidInput(
+            f"@{self.username} is not a Telegram username: they have 5 to 32 letters, "
+            "digits or underscores."
+        )
 
 
 def parse_user_query(raw: str) -> UserQuery:

@@ -29,6 +29,14 @@ class NudgeKind(StrEnum):
 # settings yet: without a confirmed address they cannot use Leadline at all.
 MUTABLE = (NudgeKind.OFFER_UNANSWERED, NudgeKind.LEAD_WITHOUT_BIDS, NudgeKind.REVIEW_PENDING)
 ESSENTIAL = frozenset(NudgeKind) - frozenset(MUTABLE)
+# Reminders only a buyer ever gets: a seller-only account is not offered to mute them.
+BUYERS_ONLY = frozenset({NudgeKind.LEAD_WITHOUT_BIDS})
+
+
+def mutable_for(is_buyer: bool) -> tuple[NudgeKind, ...]:
+    """The reminders someone may mute that can ever reach them."""
+    return tuple(kind for kind in MUTABLE if is_buyer or kind not in BUYERS_ONLY)
+
 
 # Each sweep claims at most this many nudges of a kind, oldest anchor first, so that a sweep
 # stays short however far behind it is (the first sweep ever, a long stop); the rest follow

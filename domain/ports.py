@@ -26,7 +26,7 @@ from domain.negotiation import Contract, Offer, OfferDraft, OfferStatus, Thread
 from domain.nudges import Claim, Nudge, NudgeKind, Window
 from domain.reviews import Reputation, Review, StarTally
 from domain.search import SearchQuery
-from domain.skills import SkillName
+from domain.skills import SkillName, SkillSearch
 
 T = TypeVar("T")
 
@@ -54,8 +54,9 @@ class SkillRepository(Protocol):
         """Returns the canonical display names, creating skills not seen before."""
         ...
 
-    async def popular(self, limit: int) -> list[str]:
-        """The skills on the most seller profiles."""
+    async def popular(self, limit: int, category: str | None = None) -> list[str]:
+        """The skills most people use, at least two each: on the profiles of the sellers in
+        ``category`` and in its leads, or everywhere when it has none (or none is given)."""
         ...
 
 
@@ -277,9 +278,9 @@ class SellerRepository(Protocol):
         ...
 
     async def find(
-        self, skills: Sequence[str], category: str | None, exclude: int, offset: int, size: int
+        self, skills: SkillSearch, category: str | None, exclude: int, offset: int, size: int
     ) -> Page[int]:
-        """Seller user ids, best match first."""
+        """Seller user ids, best match first (those with a skill named exactly first)."""
         ...
 
 

@@ -108,6 +108,14 @@ async def start_comment(
     return card
 
 
+async def change_stars(uow: UnitOfWork, me: User, command: OpenReview, now: datetime) -> ReviewCard:
+    """The submitted review whose stars the acting user is about to change: refused at the
+    tap when they may not change them, not after the card is redrawn for editing."""
+    card = await open_review(uow, me, command, now)
+    me.ensure_active("give reviews")
+    return card
+
+
 async def rate(uow: UnitOfWork, me: User, command: Rate, now: datetime) -> ReviewCard:
     """Sets the stars of one row of the card; the card shows them at once."""
     card = await _card(uow, me, command.lead_id, now)

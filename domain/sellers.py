@@ -16,6 +16,7 @@ from domain.model import User
 from domain.ports import Page, UnitOfWork
 from domain.reviews import Reputation, StarTally
 from domain.search import check_length
+from domain.skills import search_keys
 
 PAGE_SIZE = 5
 INVITABLE_LEADS = 20
@@ -51,7 +52,8 @@ class SellerFiles:
 
 @dataclass(frozen=True)
 class Search:
-    """Sellers with any of ``skills``, or else in ``category``."""
+    """Sellers with any of ``skills`` (as asked: "logo design", each a phrase), or else in
+    ``category``."""
 
     skills: tuple[str, ...] = ()
     category: str | None = None
@@ -128,14 +130,15 @@ async def categories_to_search(
 
 
 async def find(uow: UnitOfWork, viewer: User, command: FindSellers, now: datetime) -> Found:
-    """One page of the sellers who match, best first (the viewer left out): stars in the
-    asked skills, then completed leads, then how many of the skills they have."""
+    """One page of the sellers who match, best first (the viewer left out): those with a
+    skill named exactly, then stars in the asked skills, then completed leads, then how
+    many of the skills they have. A seller whose skill holds an asked word ("logo" in Logo
+    Design) matches too (domain/skills.search_keys)."""
     viewer.ensure_signed_up()
     search = command.search
     check_length(", ".join(search.skills))
-    page = await uow.sellers.find(
-        search.skills, search.category, viewer.key, command.offset, PAGE_SIZE
-    )
+    keys = search_keys(search.skills)
+    page = await uow.sellers.find(keys, search.category, viewer.key, command.offset, PAGE_SIZE)
     found = await uow.users.get_many(page.items)
     users = [found[uid] for uid in page.items if uid in found]
     reputations = await uow.reviews.reputations(page.items)

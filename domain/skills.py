@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -117,10 +118,42 @@ class SkillName:
     display: str
 
 
+# Besides letters, digits and spaces, the signs real skill names are written with: C++,
+# C#, Node.js, .NET, UI/UX, R&D, Objective-C, After Effects (AE), Children's Books.
+_SKILL_SIGNS = frozenset("+#./&-_'’()")
+# Direction marks come with right-to-left names; a non-joiner spells Persian words.
+_SKILL_INVISIBLES = frozenset("\u200c\u200e\u200f")
+# Skills of one letter: the programming languages.
+_ONE_LETTER_SKILLS = frozenset({"c", "r"})
+
+
+def _skill_char(char: str) -> bool:
+    if char == " " or char in _SKILL_SIGNS or char in _SKILL_INVISIBLES:
+        return True
+    # Letters, the marks that build letters (Hindi, Arabic), digits.
+    return unicodedata.category(char)[0] in "LMN"
+
+
+def _check_spelling(text: str) -> None:
+    """Refuses a skill that is not written in letters ("🛠 🔥", "x") or holds signs no
+    skill name has ("<i>"), naming it."""
+    letters = sum(1 for char in text if char.isalpha())
+    short = letters + sum(1 for char in text if char.isdigit()) < 2
+    if (
+        not letters
+        or (short and text.casefold() not in _ONE_LETTER_SKILLS)
+        or not all(_skill_char(char) for char in text)
+    ):
+        raise InvalidInput(
+            f"“{validation.quoted(text)}” is not a skill name: write it in letters, with "
+            "digits and signs only as in C++, C#, Node.js or UI/UX."
+        )
+
+
 def normalize_skill(raw: str) -> SkillName:
     """Turns one typed skill into its canonical form, or refuses it with a sentence.
-    Anything visible is allowed: skills are shown escaped, so "<3" or "R&D" are harmless;
-    control characters are not (domain.validation)."""
+    A skill is written in letters, with digits, spaces and the signs of names like C++ or
+    UI/UX (_SKILL_SIGNS); emoji, markup and control characters are refused."""
     if any(validation.forbidden(char) for char in raw):
         raise InvalidInput(
             "A skill cannot contain invisible control characters (such as a right-to-left "
@@ -137,6 +170,7 @@ def normalize_skill(raw: str) -> SkillName:
     canonical = _CANONICAL.get(skill_key(text))
     if canonical is not None:
         return SkillName(skill_key(canonical), canonical)
+    _check_spelling(text)
     return SkillName(skill_key(text), text)
 
 
@@ -160,3 +194,44 @@ def unique_in_order(names: Iterable[str]) -> list[str]:
     for name in names:
         seen.setdefault(skill_key(name), name)
     return list(seen.values())
+
+
+# Words that join skills in a search ("logo and figma") and name none.
+_JOINING_WORDS = frozenset({"and", "or", "the", "for", "of", "in", "with", "a", "an", "&"})
+MAX_SEARCH_WORDS = 20
+
+
+@dataclass(frozen=True)
+class SkillSearch:
+    """What a search for skills matches: skills named exactly (by key) rank first, then
+    skills holding one of ``words`` as a whole word ("logo" finds Logo Design)."""
+
+    exact: tuple[str, ...]
+    words: tuple[str, ...]
+
+
+def search_keys(phrases: Iterable[str]) -> SkillSearch:
+    """The keys a search for ``phrases`` matches. Each phrase is a skill ("logo design");
+    its words are read greedily as the longest known skills ("python django machine
+    learning" → Python, Django, Machine Learning), and any word left over matches the
+    skills it is a word of."""
+    exact: dict[str, None] = {}
+    words: dict[str, None] = {}
+    for phrase in phrases:
+        key = skill_key(phrase)
+        whole = skill_key(_CANONICAL.get(key, key))
+        exact[whole] = words[whole] = None
+        tokens = key.split()
+        start = 0
+        while len(tokens) > 1 and start < len(tokens):
+            for end in range(len(tokens), start, -1):
+                known = _CANONICAL.get(" ".join(tokens[start:end]))
+                if known is not None:
+                    exact[skill_key(known)] = words[skill_key(known)] = None
+                    start = end
+                    break
+            else:
+                if len(tokens[start]) > 1 and tokens[start] not in _JOINING_WORDS:
+                    words[tokens[start]] = None
+                start += 1
+    return SkillSearch(tuple(exact)[:MAX_SEARCH_WORDS], tuple(words)[:MAX_SEARCH_WORDS])

@@ -15,6 +15,10 @@ shown to others (names, titles, descriptions, skills, notes):
   without one visible character counts as empty.
 
 Lengths count characters (code points), the way a person counts them.
+
+What a field says must be written in words, not only in pictures: a name holds a letter,
+a lead's title a few letters or digits and its description a few words (emoji beside
+them stay welcome), so a row of 🔥 or one long "TTTT…" cannot pass for a lead.
 """
 
 from __future__ import annotations
@@ -182,8 +186,56 @@ def validate_email(raw: str) -> str:
     return f"{local}@{domain.lower()}"
 
 
+# Scripts written without spaces between words (Chinese, Japanese, Thai): each of their
+# letters counts as a word, or a Chinese description could never have "a few words".
+_UNSPACED_SCRIPTS = ((0x0E00, 0x0EFF), (0x3040, 0x30FF), (0x3400, 0x9FFF), (0xF900, 0xFAFF))
+
+
+def letters_and_digits(text: str) -> int:
+    """How many letters and digits (of any script) the text holds: emoji and symbols not."""
+    return sum(1 for char in text if char.isalnum())
+
+
+def _unspaced(char: str) -> bool:
+    return char.isalpha() and any(low <= ord(char) <= high for low, high in _UNSPACED_SCRIPTS)
+
+
+def word_count(text: str) -> int:
+    """How many words of letters the text holds: a run of characters between spaces with a
+    letter in it, or a letter of a script written without spaces."""
+    count = 0
+    for token in text.split():
+        unspaced = sum(1 for char in token if _unspaced(char))
+        count += unspaced or any(char.isalpha() for char in token)
+    return count
+
+
+def require_letters(text: str, *, what: str, needed: int, example: str | None = None) -> str:
+    """Refuses a text with fewer than ``needed`` letters or digits (only emoji, say)."""
+    if letters_and_digits(text) < needed:
+        hint = f", for example “{example}”" if example else ""
+        wanted = "a letter" if needed == 1 else f"at least {needed} letters or digits"
+        raise InvalidInput(f"The {what} needs {wanted}, not only emoji or symbols{hint}.")
+    return text
+
+
+def require_words(text: str, *, what: str, needed: int, example: str | None = None) -> str:
+    """Refuses a text of fewer than ``needed`` words (one long "TTTT…", a row of emoji)."""
+    if word_count(text) < needed:
+        hint = f", for example “{example}”" if example else ""
+        raise InvalidInput(f"The {what} needs at least {needed} words saying what is wanted{hint}.")
+    return text
+
+
 def validate_display_name(raw: str) -> str:
-    return clean_text(raw, what="display name", limit=MAX_DISPLAY_NAME)
+    """A name others see: it holds at least one letter (emoji beside it are fine)."""
+    name = clean_text(raw, what="display name", limit=MAX_DISPLAY_NAME)
+    if not any(char.isalpha() for char in name):
+        raise InvalidInput(
+            "The display name needs at least one letter, not only emoji or symbols; "
+            "please type it again."
+        )
+    return name
 
 
 def validate_headline(raw: str) -> str:

@@ -87,19 +87,26 @@ class OutboxStore:
         # digest (None: no cap).
         self._daily_cap = daily_cap
 
-    async def claim(self, now: datetime, limit: int = 50) -> list[Delivery]:
+    async def claim(
+        self, now: datetime, limit: int = 50, bulk_limit: int | None = None
+    ) -> list[Delivery]:
         """Marks up to ``limit`` due messages as sending and returns them: answers to people
-        before bulk (BULK_KEYS), oldest first within each."""
+        before bulk (BULK_KEYS), oldest first within each, and no more than ``bulk_limit``
+        bulk ones (the rest stay due for the next claim)."""
         async with self._sessions() as session, session.begin():
+            bulk_last = _bulk_last()
             query = (
-                select(OutboxRow)
+                select(OutboxRow, bulk_last)
                 .where(OutboxRow.status.in_(_OPEN), OutboxRow.next_attempt_at <= now)
-                .order_by(_bulk_last(), OutboxRow.next_attempt_at, OutboxRow.id)
+                .order_by(bulk_last, OutboxRow.next_attempt_at, OutboxRow.id)
                 .limit(limit)
             )
             if session.get_bind().dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)
-            rows = list(await session.scalars(query))
+                query = query.with_for_update(of=OutboxRow, skip_locked=True)
+            found = (await session.execute(query)).tuples().all()
+            answers = [row for row, bulk in found if not bulk]
+            bulk = [row for row, is_bulk in found if is_bulk]
+            rows = answers + (bulk if bulk_limit is None else bulk[:bulk_limit])
             for row in rows:
                 row.status = "sending"
                 row.attempts += 1

@@ -7,7 +7,17 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, func, literal, select, union_all, update
+from sqlalchemy import (
+    Select,
+    bindparam,
+    delete,
+    func,
+    literal,
+    select,
+    union,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,6 +40,8 @@ from storage.models import (
     CategoryRow,
     EmailTokenRow,
     InboxRow,
+    LeadRow,
+    LeadSkillRow,
     OutboxRow,
     ProfileCategoryRow,
     ProfileRow,
@@ -39,6 +51,9 @@ from storage.models import (
     UserRoleRow,
     UserRow,
 )
+
+# A skill is suggested as popular once this many people use it.
+POPULAR_AMONG = 2
 
 
 def dialect_insert(session: AsyncSession) -> Any:
@@ -276,13 +291,42 @@ class SqlSkillRepository:
                 result.append(row.name)
         return result
 
-    async def popular(self, limit: int) -> list[str]:
-        usage = func.count(ProfileSkillRow.user_id)
+    async def popular(self, limit: int, category: str | None = None) -> list[str]:
+        """The skills most people use, two at least (one seller's odd skill is no
+        suggestion): on the profiles of the category's sellers and in its published leads,
+        or everywhere when the category has none."""
+        if category is not None:
+            found = await self._popular(limit, category)
+            if found:
+                return found
+        return await self._popular(limit, None)
+
+    async def _popular(self, limit: int, category: str | None) -> list[str]:
+        profiles = select(
+            ProfileSkillRow.user_id.label("person"), ProfileSkillRow.skill_id.label("skill_id")
+        )
+        leads = (
+            select(LeadRow.buyer_id.label("person"), LeadSkillRow.skill_id.label("skill_id"))
+            .join(LeadSkillRow, LeadSkillRow.lead_id == LeadRow.id)
+            .where(LeadRow.status != "draft")
+        )
+        if category is not None:
+            profiles = profiles.join(
+                ProfileCategoryRow, ProfileCategoryRow.user_id == ProfileSkillRow.user_id
+            ).join(
+                CategoryRow,
+                (CategoryRow.id == ProfileCategoryRow.category_id) & (CategoryRow.name == category),
+            )
+            in_category = (CategoryRow.id == LeadRow.category_id) & (CategoryRow.name == category)
+            leads = leads.join(CategoryRow, in_category)
+        uses = union(profiles, leads).subquery()  # one row per person and skill
+        people = func.count(uses.c.person)
         rows = await self._session.scalars(
             select(SkillRow.name)
-            .join(ProfileSkillRow, ProfileSkillRow.skill_id == SkillRow.id)
+            .join(uses, uses.c.skill_id == SkillRow.id)
             .group_by(SkillRow.id, SkillRow.name)
-            .order_by(usage.desc(), SkillRow.name)
+            .having(people >= POPULAR_AMONG)
+            .order_by(people.desc(), SkillRow.name)
             .limit(limit)
         )
         return list(rows)

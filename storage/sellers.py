@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import case, delete, func, literal, select, union_all, update
+from sqlalchemy import (
+    ColumnElement,
+    case,
+    delete,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.credentials import (
@@ -16,7 +26,7 @@ from domain.credentials import (
     ProfileDocument,
 )
 from domain.ports import Page
-from domain.skills import skill_key
+from domain.skills import SkillSearch, skill_key
 from storage.models import (
     CategoryRow,
     EducationRow,
@@ -31,6 +41,18 @@ from storage.models import (
 )
 from storage.repositories import dialect_insert
 from storage.reviews import completed_count, star_ranking
+
+
+def _holds_word(word: str) -> ColumnElement[bool]:
+    """A skill whose key has ``word`` as a whole word (keys are case-folded, spaced once):
+    "logo" finds "logo design", not "catalogue"."""
+    word = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    key = SkillRow.key
+    return or_(
+        key.like(f"{word} %", escape="\\"),
+        key.like(f"% {word}", escape="\\"),
+        key.like(f"% {word} %", escape="\\"),
+    )
 
 
 class SqlSellerRepository:
@@ -131,25 +153,31 @@ class SqlSellerRepository:
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def find(
-        self, skills: Sequence[str], category: str | None, exclude: int, offset: int, size: int
+        self, skills: SkillSearch, category: str | None, exclude: int, offset: int, size: int
     ) -> Page[int]:
-        """Signed-up active sellers with the skills or the category, best first: the better
+        """Signed-up active sellers with the skills or the category, best first: a seller
+        with a skill named exactly before one whose skill only holds an asked word; the better
         average of their stars in the asked skills (every skill when none is asked), as
         shown to one decimal, and on a tie the more of those stars; then a verified seller
         before an unverified one; then more completed leads; then more of the asked skills,
         then the category, then the longest-standing account."""
-        keys = [skill_key(name) for name in skills]
+        keys = list(skills.exact)
+        # A skill named exactly as asked, or as one asked word ("Logo" for "vintage logo").
+        exact = SkillRow.key.in_(list(dict.fromkeys([*keys, *skills.words])))
+        named = or_(exact, *(_holds_word(word) for word in skills.words))
         hits = union_all(
             select(
                 ProfileSkillRow.user_id.label("user_id"),
                 literal(1).label("overlap"),
+                case((exact, 1), else_=0).label("exact"),
                 literal(0).label("category"),
             )
             .join(SkillRow, SkillRow.id == ProfileSkillRow.skill_id)
-            .where(SkillRow.key.in_(keys)),
+            .where(named if keys else false()),
             select(
                 ProfileCategoryRow.user_id.label("user_id"),
                 literal(0).label("overlap"),
+                literal(0).label("exact"),
                 literal(1).label("category"),
             )
             .join(CategoryRow, CategoryRow.id == ProfileCategoryRow.category_id)
@@ -162,6 +190,7 @@ class SqlSellerRepository:
                 # 1 for a seller an admin verified: above the unverified with equal stars.
                 case((UserRow.verified_at.is_not(None), 1), else_=0).label("verified"),
                 func.sum(hits.c.overlap).label("overlap"),
+                func.max(hits.c.exact).label("exact"),
                 func.max(hits.c.category).label("in_category"),
             )
             .join(hits, hits.c.user_id == UserRow.id)
@@ -176,6 +205,7 @@ class SqlSellerRepository:
         )
         tenths, ratings = star_ranking(matched.c.id, keys)
         query = select(matched.c.id).order_by(
+            matched.c.exact.desc(),
             # 0 for a seller without stars in these skills, below every average (10–50).
             func.coalesce(tenths, 0).desc(),
             ratings.desc(),

@@ -27,7 +27,7 @@ async def act(
     async with uow:
         user = await uow.users.get_by_telegram_id(telegram_id)
         if user is None:
-            raise NotFound("I don't know you yet; please send /start first.")
+            raise NotFound("Please send /start to sign up first.")
         result = await use_case(uow, user, command, now)
         if events is not None:
             events.extend(uow.collect_events())

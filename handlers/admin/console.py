@@ -326,8 +326,28 @@ async def ask_audience(update: Update, context: LeadlineContext) -> int | str:
         return await _refuse(update, context)
     await answer_query(update, context)
     enter_flow(context, FLOW)
+    # An audience is chosen afresh each time: a text typed before it is asked for it first.
+    _data(context).pop(AUDIENCE, None)
+    _data(context).pop(TEXT, None)
     await say(update, context, texts.ASK_AUDIENCE, views.audiences())
     return AUDIENCE_TEXT
+
+
+async def _audience_again(update: Update, context: LeadlineContext, sentence: str) -> str:
+    """One sentence, then the question the announcement is at: its audience (with the
+    buttons) until one is tapped, then its text."""
+    if AUDIENCE not in _data(context):
+        question = f"{sentence}\n\n{texts.ASK_AUDIENCE}"
+        await say(update, context, question, views.audiences())
+    else:
+        await say(update, context, f"{sentence}\n\n{texts.ASK_ANNOUNCEMENT}")
+    return AUDIENCE_TEXT
+
+
+async def announcement_not_text(update: Update, context: LeadlineContext) -> str:
+    """A photo or file at the announcement's questions."""
+    sentence = common_texts.SEND_TEXT if AUDIENCE in _data(context) else texts.TAP_AUDIENCE
+    return await _audience_again(update, context, sentence)
 
 
 async def audience(update: Update, context: LeadlineContext) -> int | str:
@@ -351,6 +371,8 @@ async def announcement_text(update: Update, context: LeadlineContext) -> int | s
     """Shows the announcement as it will read, with Send / Cancel."""
     message = update.effective_message
     assert message is not None and message.text is not None
+    if AUDIENCE not in _data(context):
+        return await _audience_again(update, context, texts.TAP_AUDIENCE)
     try:
         text = admin_cases.check_announcement(_announcement(context, message.text))
     except InvalidInput as error:
@@ -359,6 +381,13 @@ async def announcement_text(update: Update, context: LeadlineContext) -> int | s
     _data(context)[TEXT] = text
     preview = texts.preview(text, _data(context).get(AUDIENCE))
     await say(update, context, preview, views.confirm_announcement())
+    return CONFIRM
+
+
+async def confirm_hint(update: Update, context: LeadlineContext) -> str:
+    """A message at "Send it?": the buttons decide; the preview is shown again with them."""
+    preview = texts.preview(str(_data(context).get(TEXT, "")), _data(context).get(AUDIENCE))
+    await say(update, context, f"{texts.TAP_SEND}\n\n{preview}", views.confirm_announcement())
     return CONFIRM
 
 
@@ -457,10 +486,12 @@ def build(flows: Flows, admin_ids: frozenset[int]) -> ConversationHandler[Leadli
         AUDIENCE_TEXT: [
             CallbackQueryHandler(audience, AdminAudience.matches),
             MessageHandler(text, announcement_text),
+            MessageHandler(NEW_MESSAGE & in_flow, announcement_not_text),
         ],
         CONFIRM: [
             CallbackQueryHandler(send_announcement, AdminAnnounceSend.matches),
             CallbackQueryHandler(drop_announcement, AdminAnnounceDrop.matches),
+            MessageHandler(NEW_MESSAGE & in_flow, confirm_hint),
         ],
         REJECTION: [MessageHandler(text, rejection)],
     }

@@ -332,15 +332,36 @@ async def typed_date(update: Update, context: LeadlineContext) -> int | str:
             contract_cases.propose_extension, ProposeExtension(contract_id, text=_text(update))
         )
     except InvalidInput as error:
-        card = await context.turn.run(contract_cases.ask, AskMove(contract_id, Move.EXTEND))
-        question = texts.extend_question(card)
-        options = views.extend_options(card, context.turn.now)
-        await say(update, context, f"{escape(error.sentence)}\n\n{question}", options)
-        return NEW_DATE
+        return await _ask_date_again(update, context, contract_id, error.sentence)
     _leave(context)
     me = context.turn.actor
     await say(update, context, texts.extension_sent(proposed.engagement, proposed.proposal, me))
     return END
+
+
+async def _ask_date_again(
+    update: Update, context: LeadlineContext, contract_id: int, sentence: str
+) -> str:
+    """The new due date question, again with its options, after one sentence."""
+    card = await context.turn.run(contract_cases.ask, AskMove(contract_id, Move.EXTEND))
+    question = texts.extend_question(card)
+    options = views.extend_options(card, context.turn.now)
+    await say(update, context, f"{escape(sentence)}\n\n{question}", options)
+    return NEW_DATE
+
+
+async def date_not_text(update: Update, context: LeadlineContext) -> str:
+    """A photo or file at the new due date: one sentence and the question with its options."""
+    return await _ask_date_again(update, context, int(_form(context)["contract"]), texts.SEND_TEXT)
+
+
+async def payment_not_text(update: Update, context: LeadlineContext) -> str | None:
+    """A photo or file at the payment questions: one sentence and the question again."""
+    payment = _payment(context)
+    if payment is None:
+        await wrong_input(update, context)
+        return None
+    return await _ask_again(update, context, payment[0], texts.SEND_TEXT)
 
 
 # Leaving a question.
@@ -375,9 +396,18 @@ def build(flows: Flows) -> ConversationHandler[LeadlineContext]:
             MessageHandler(NEW_MESSAGE & in_flow, unsupported),
         ],
         CHANGES: [MessageHandler(text, changes_note)],
-        PAY_METHOD: [MessageHandler(text, typed_method)],
-        PAY_CONFIRM: [MessageHandler(text, typed_note)],
-        NEW_DATE: [MessageHandler(text, typed_date)],
+        PAY_METHOD: [
+            MessageHandler(text, typed_method),
+            MessageHandler(NEW_MESSAGE & in_flow, payment_not_text),
+        ],
+        PAY_CONFIRM: [
+            MessageHandler(text, typed_note),
+            MessageHandler(NEW_MESSAGE & in_flow, payment_not_text),
+        ],
+        NEW_DATE: [
+            MessageHandler(text, typed_date),
+            MessageHandler(NEW_MESSAGE & in_flow, date_not_text),
+        ],
     }
     return persistent_conversation(
         NAME,

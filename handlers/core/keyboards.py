@@ -115,6 +115,9 @@ def signup_question(user: User, categories: list[str]) -> InlineKeyboardMarkup |
             )
         case SignupStage.DISPLAY_NAME:
             name = user.first_name[:40]
+            if not any(char.isalpha() for char in name):
+                # A name needs a letter (domain/validation.py): "Use “🔥🔥🔥”" would be refused.
+                return rows(skip(user.signup_stage))
             return rows(
                 button(texts.use_telegram_name(name), SignupTelegramName()), skip(user.signup_stage)
             )

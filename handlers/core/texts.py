@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from domain.model import AccountType, Role, SignupStage, User
+from domain.model import NOT_FINISHED, NOT_STARTED, AccountType, Role, SignupStage, User
 
 WELCOME = (
     "👋 <b>Welcome to Leadline</b> — the marketplace inside Telegram where buyers post "
@@ -44,8 +44,7 @@ CANCELLED_SIGNUP = "Cancelled. Your answers so far are saved; send /start to con
 NOTHING_TO_CANCEL = "There is nothing to cancel right now."
 NOTHING_TO_EDIT = "Tap the part of your /profile you want to change first."
 ERROR = "Sorry, something went wrong on our side; please try again."
-NOT_SIGNED_UP = "Please finish signing up first: send /start."
-UNKNOWN_USER = "I don't know you yet; please send /start first."
+UNKNOWN_USER = NOT_STARTED  # someone the bot has never seen
 WAITING_FOR_CONFIRMATION = (
     "Please open the link in the email I sent to confirm your address. "
     "No email? Check the spam folder, or tap Resend."
@@ -62,7 +61,8 @@ HELP = (
     "/newlead — post a lead (buyers)\n"
     "/leads — find open leads; /leads logo design searches "
     "(“exact words” in quotes, -word to leave out, or for either)\n"
-    "/providers — find sellers; /providers logo design, figma\n"
+    "/providers — find sellers; /providers logo design finds one skill, commas separate "
+    "several: /providers logo design, figma\n"
     "/messages — your conversations with buyers and sellers\n"
     "/dashboard — your leads, requests and stars\n"
     "/profile — see and edit your profile\n"
@@ -225,3 +225,11 @@ def unknown_command(command: str, *, signed_up: bool) -> str:
     if not signed_up:
         return f"{known} Send /start to sign up, or /help to see what Leadline does."
     return f"{known} /help lists them all; or pick something from the menu:"
+
+
+def not_signed_up(user: User | None) -> str:
+    """Why someone may not act yet: never started (send /start), or started and not
+    finished (/start goes on where they left off)."""
+    if user is None or user.signup_stage is SignupStage.TERMS:
+        return NOT_STARTED
+    return NOT_FINISHED

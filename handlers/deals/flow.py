@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from html import escape
 from typing import Any
 
@@ -169,6 +170,16 @@ async def cancel(update: Update, context: LeadlineContext) -> int:
     return END
 
 
+def not_text(question: str) -> Callable[[Update, LeadlineContext], Coroutine[Any, Any, str]]:
+    """The answer to a photo, file or sticker where ``question`` wants text."""
+
+    async def ask_again(update: Update, context: LeadlineContext) -> str:
+        """One sentence, and the same question again (the note's with its Skip)."""
+        return await _ask(update, context, question, None, prefix=common_texts.SEND_TEXT)
+
+    return ask_again
+
+
 async def wrong_input(update: Update, context: LeadlineContext) -> None:
     """A message the current question cannot take: one sentence, the question stays."""
     await say(update, context, common_texts.SEND_TEXT)
@@ -206,11 +217,18 @@ async def withdraw(update: Update, context: LeadlineContext) -> None:
 def build(flows: Flows) -> ConversationHandler[LeadlineContext]:
     in_flow = flows.only("offer")
     states: dict[object, Handlers] = {
-        AMOUNT: [MessageHandler(TEXT_ANSWER & in_flow, amount)],
-        DAYS: [MessageHandler(TEXT_ANSWER & in_flow, days)],
+        AMOUNT: [
+            MessageHandler(TEXT_ANSWER & in_flow, amount),
+            MessageHandler(NEW_MESSAGE & in_flow, not_text(AMOUNT)),
+        ],
+        DAYS: [
+            MessageHandler(TEXT_ANSWER & in_flow, days),
+            MessageHandler(NEW_MESSAGE & in_flow, not_text(DAYS)),
+        ],
         NOTE: [
             MessageHandler(TEXT_ANSWER & in_flow, note),
             CallbackQueryHandler(skip_note, OfferSkipNote.matches),
+            MessageHandler(NEW_MESSAGE & in_flow, not_text(NOTE)),
         ],
         CONFIRM: [
             CallbackQueryHandler(send, OfferSend.matches),

@@ -74,7 +74,7 @@ async def _signed_up(update: Update, context: LeadlineContext) -> bool:
     user = context.turn.user
     if user is None or not user.signed_up:
         await answer_query(update, context)
-        await say(update, context, texts.NOT_SIGNED_UP)
+        await say(update, context, texts.not_signed_up(user))
         return False
     return True
 

@@ -160,9 +160,26 @@ async def new_lead(update: Update, context: LeadlineContext) -> str | int:
     context.user_data[LEAD_ID] = draft.id
     context.user_data.pop(RETURN_TO, None)
     if draft.title:
-        await say(update, context, lead_texts.RESUME_DRAFT, lead_views.resume_or_restart())
-        return RESUME
+        return await ask_resume(update, context)
     return await ask(update, context, Question(LeadField.TITLE))
+
+
+async def ask_resume(update: Update, context: LeadlineContext, prefix: str = "") -> str:
+    """Asks whether to continue the unfinished draft or start over."""
+    assert context.user_data is not None
+    context.user_data[ASKING] = RESUME
+    text = f"{prefix}\n\n{lead_texts.RESUME_DRAFT}" if prefix else lead_texts.RESUME_DRAFT
+    await ask_question(update, context, text, lead_views.resume_or_restart())
+    return RESUME
+
+
+async def ask_field_choice(update: Update, context: LeadlineContext, prefix: str = "") -> str:
+    """Asks which part of the lead to change."""
+    assert context.user_data is not None
+    context.user_data[ASKING] = CHOOSE_FIELD
+    text = f"{prefix}\n\n{lead_texts.WHICH_FIELD}" if prefix else lead_texts.WHICH_FIELD
+    await ask_question(update, context, text, lead_views.field_chooser(True))
+    return CHOOSE_FIELD
 
 
 async def resume(update: Update, context: LeadlineContext) -> str | int:
@@ -264,8 +281,7 @@ async def attachment(update: Update, context: LeadlineContext) -> str | int:
             lead_cases.attach, Attach(_lead_id(context), item, replace)
         )
     except InvalidInput as error:
-        await ask_question(update, context, escape(error.sentence), lead_views.attachments_done(1))
-        return ATTACHMENTS
+        return await ask_files(update, context, escape(error.sentence))
     count = len(edit.lead.attachments)
     await ask_question(
         update,
@@ -284,10 +300,20 @@ async def attachments_done(update: Update, context: LeadlineContext) -> str | in
     return await _next(update, context, LeadEdit(lead))
 
 
+async def ask_files(update: Update, context: LeadlineContext, prefix: str) -> str:
+    """Asks for files again: Skip while none is attached, Done once some are."""
+    assert context.user_data is not None
+    lead = await context.turn.run(lead_cases.own_lead, OwnLead(_lead_id(context)))
+    # While an edit replaces the files, the old ones do not count: the first new one drops them.
+    count = 0 if context.user_data.get(REPLACE_FILES) else len(lead.attachments)
+    text = f"{prefix}\n\n{lead_texts.files_question(count)}"
+    await ask_question(update, context, text, lead_views.attachments_done(count))
+    return ATTACHMENTS
+
+
 async def not_a_file(update: Update, context: LeadlineContext) -> str:
     """Asks again for a file when something else arrives at the attachment step."""
-    await ask_question(update, context, lead_texts.SEND_FILE, lead_views.attachments_done(1))
-    return ATTACHMENTS
+    return await ask_files(update, context, lead_texts.SEND_FILE)
 
 
 async def publish(update: Update, context: LeadlineContext) -> str | int:
@@ -310,8 +336,7 @@ async def publish(update: Update, context: LeadlineContext) -> str | int:
 async def choose_field(update: Update, context: LeadlineContext) -> str:
     """Asks which part of the lead to change."""
     await answer_query(update, context)
-    await say(update, context, lead_texts.WHICH_FIELD, lead_views.field_chooser(True))
-    return CHOOSE_FIELD
+    return await ask_field_choice(update, context)
 
 
 async def edit_published(update: Update, context: LeadlineContext) -> str | int:
@@ -323,8 +348,7 @@ async def edit_published(update: Update, context: LeadlineContext) -> str | int:
     assert context.user_data is not None
     context.user_data[LEAD_ID] = lead.id
     context.user_data[RETURN_TO] = "card" if lead.status is LeadStatus.OPEN else "preview"
-    await say(update, context, lead_texts.WHICH_FIELD, lead_views.field_chooser(True))
-    return CHOOSE_FIELD
+    return await ask_field_choice(update, context)
 
 
 async def field_chosen(update: Update, context: LeadlineContext) -> str | int:
@@ -333,7 +357,9 @@ async def field_chosen(update: Update, context: LeadlineContext) -> str | int:
     if field not in ORDER:
         await answer_query(update, context)
         return CHOOSE_FIELD
-    question = await context.turn.run(lead_cases.ask_field, AskField(LeadField(field)))
+    assert context.user_data is not None
+    command = AskField(LeadField(field), context.user_data.get(LEAD_ID))
+    question = await context.turn.run(lead_cases.ask_field, command)
     await answer_query(update, context)
     if field == ATTACHMENTS:
         # The old files go only when the first new one arrives: /cancel keeps them.
@@ -361,6 +387,17 @@ async def wrong_input(update: Update, context: LeadlineContext) -> str | None:
         return await ask(update, context, _asked(context, asking), prefix=texts.SEND_TEXT)
     if asking == ATTACHMENTS:
         return await not_a_file(update, context)
+    # A question answered by a tap: one sentence naming its buttons, and the question again.
+    if asking == CATEGORY:
+        return await ask(update, context, _asked(context, CATEGORY), lead_texts.TAP_CATEGORY)
+    if asking == RESUME:
+        return await ask_resume(update, context, lead_texts.TAP_RESUME)
+    if asking == CHOOSE_FIELD:
+        return await ask_field_choice(update, context, lead_texts.TAP_FIELD)
+    if asking == PREVIEW:
+        await say(update, context, lead_texts.TAP_PREVIEW)
+        lead = await context.turn.run(lead_cases.own_lead, OwnLead(_lead_id(context)))
+        return await show_preview(update, context, lead)
     await say(update, context, texts.USE_BUTTONS)
     return None
 

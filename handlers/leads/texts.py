@@ -32,7 +32,11 @@ ATTACHMENT_QUESTION = (
 RESUME_DRAFT = "You have an unfinished lead. Continue where you left off, or start over?"
 CANCELLED = "Cancelled. Your draft is kept: send /newlead to continue it."
 DISCARDED = "The draft is thrown away."
-SEND_FILE = "Please send a document or a photo, or tap Done."
+SEND_FILE = "Please send a document or a photo."
+TAP_RESUME = "Please tap Continue or Start over."
+TAP_CATEGORY = "Please tap one of the categories."
+TAP_FIELD = "Please tap the part you want to change."
+TAP_PREVIEW = "Please tap Publish, Edit or Cancel under the preview."
 WHICH_FIELD = "Which part do you want to change?"
 WITHDRAWN = "The lead is withdrawn; sellers can no longer find it."
 NO_BIDS = "No bids yet. Matching sellers have been told; you can also invite some via /providers."
@@ -87,6 +91,13 @@ def attachment_added(name: str, count: int, captioned: bool = False) -> str:
     return (
         f"📎 Added {escape(name)} ({count}/{MAX_ATTACHMENTS}).{dropped} Send another, or tap Done."
     )
+
+
+def files_question(count: int) -> str:
+    """The attachment question: Skip while nothing is attached, Done once something is."""
+    if not count:
+        return ATTACHMENT_QUESTION
+    return f"📎 {count}/{MAX_ATTACHMENTS} attached. Send another, or tap Done."
 
 
 def share_link(bot_username: str, lead: Lead) -> str:

@@ -55,7 +55,7 @@ async def menu(update: Update, context: LeadlineContext) -> None:
     await answer_query(update, context)
     user = await _known(update, context)
     if not user.signed_up:
-        await say(update, context, texts.NOT_SIGNED_UP)
+        await say(update, context, texts.not_signed_up(user))
         return
     await say(update, context, texts.MENU, await keyboards.main_menu(context))
 
@@ -109,7 +109,7 @@ async def unexpected_message(update: Update, context: LeadlineContext) -> None:
         # /cancel): the stored stage says which question this answers.
         await signup.answer_by_stage(update, context)
     elif not user.signed_up:
-        await say(update, context, texts.NOT_SIGNED_UP)
+        await say(update, context, texts.not_signed_up(user))
     elif await context.turn.run(lead_cases.unfinished_draft, None) is not None:
         await say(update, context, texts.UNFINISHED_LEAD)
     else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from html import escape
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -140,10 +140,10 @@ def email_unconfirmed(nudge: Nudge, now: datetime) -> str:
     )
 
 
-def settings_section(muted: Collection[NudgeKind]) -> str:
+def settings_section(muted: Collection[NudgeKind], kinds: Sequence[NudgeKind] = MUTABLE) -> str:
     """The reminders part of /settings: each kind that may be muted, on or off."""
     lines = ["🔔 <b>Reminders</b>"]
-    for kind in MUTABLE:
+    for kind in kinds:
         state = "off 🔕" if kind in muted else "on 🔔"
         lines.append(f"{KIND_NAMES[kind]}: <b>{state}</b>")
     return "\n".join([*lines, f"<i>{ESSENTIAL_NOTE}</i>"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -48,7 +48,9 @@ def actions(nudge: Nudge) -> InlineKeyboardMarkup | None:
     return None
 
 
-def mute_switches(muted: Collection[NudgeKind]) -> list[list[InlineKeyboardButton]]:
+def mute_switches(
+    muted: Collection[NudgeKind], kinds: Sequence[NudgeKind] = MUTABLE
+) -> list[list[InlineKeyboardButton]]:
     """One switch per kind that may be muted, for the /settings keyboard."""
     return [
         [
@@ -57,5 +59,5 @@ def mute_switches(muted: Collection[NudgeKind]) -> list[list[InlineKeyboardButto
                 NudgeMute(kind, Switch.ON if kind in muted else Switch.OFF),
             )
         ]
-        for kind in MUTABLE
+        for kind in kinds
     ]

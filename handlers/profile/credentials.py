@@ -134,7 +134,9 @@ async def document_title(update: Update, context: LeadlineContext) -> str:
     message = update.effective_message
     assert message is not None and message.text is not None
     if KIND not in context.user_data:
-        await say(update, context, common_texts.USE_BUTTONS)
+        # The kind is tapped first: one sentence, and that question with its buttons again.
+        question = f"{texts.TAP_KIND}\n\n{texts.KIND_QUESTION}"
+        await say(update, context, question, views.document_kinds())
         return DOC_TITLE
     title = " ".join(message.text.split())
     if not title or len(title) > 80:

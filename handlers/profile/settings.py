@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from domain import nudge_cases, profiles
 from domain.model import User
-from domain.nudges import NudgeKind
+from domain.nudges import NudgeKind, mutable_for
 from handlers.core.common import answer_query, edit_text, say
 from handlers.core.context import LeadlineContext
 from handlers.digests import texts as digest_texts
@@ -24,13 +24,16 @@ from handlers.profile.buttons import Alerts, SettingsAlerts
 
 
 def _card(user: User, muted: Collection[NudgeKind]) -> tuple[str, InlineKeyboardMarkup]:
-    text = texts.settings(user)
-    keyboard: list[Sequence[InlineKeyboardButton]] = [*views.settings(user).inline_keyboard]
+    """Only what applies to the user's roles: alerts and the digest are a seller's."""
+    text = texts.SETTINGS_TITLE
+    keyboard: list[Sequence[InlineKeyboardButton]] = []
     if user.is_seller:
-        text += f"\n{digest_texts.settings_section(user.digest)}"
+        text += f"\n\n{texts.alerts_setting(user)}\n{digest_texts.settings_section(user.digest)}"
+        keyboard += [*views.settings(user).inline_keyboard]
         keyboard += digest_views.interval_switches(user.digest)
-    text += f"\n\n{nudge_texts.settings_section(muted)}"
-    keyboard += nudge_views.mute_switches(muted)
+    kinds = mutable_for(user.is_buyer)
+    text += f"\n\n{nudge_texts.settings_section(muted, kinds)}"
+    keyboard += nudge_views.mute_switches(muted, kinds)
     return text, InlineKeyboardMarkup(keyboard)
 
 

@@ -38,6 +38,7 @@ KIND_NAMES = {
 }
 RESUME_QUESTION = "Send your resume as a document (PDF or Word)."
 KIND_QUESTION = "What kind of document is it?"
+TAP_KIND = "Please tap the kind of document first."
 TITLE_QUESTION = "What is its title? e.g. <i>AWS Solutions Architect</i>."
 TITLE_LENGTH = "The title must be 1–80 characters; please send it again."
 FILE_QUESTION = "Now send the document itself as a file."
@@ -92,6 +93,9 @@ def credentials_section(section: str, user: User, credentials: Credentials) -> s
     return "\n".join(lines)
 
 
-def settings(user: User) -> str:
+SETTINGS_TITLE = "⚙️ <b>Settings</b>"
+
+
+def alerts_setting(user: User) -> str:
     state = "off 🔕" if user.alerts_muted else "on 🔔"
-    return f"⚙️ <b>Settings</b>\n\nNew-lead alerts: <b>{state}</b>"
+    return f"New-lead alerts: <b>{state}</b>"

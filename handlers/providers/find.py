@@ -39,11 +39,11 @@ SEARCH = "provider_search"  # user_data: {"skills": [...], "category": str | Non
 
 
 def _skills(args: list[str]) -> tuple[str, ...]:
-    """ "/providers logo design, figma" → two skills; without commas every word is one.
-    A word of only invisible characters is no word."""
-    text = " ".join(args)
-    parts = text.split(",") if "," in text else text.split()
-    return tuple(trimmed(part) for part in parts if not is_blank(part))[:10]
+    """ "/providers logo design, figma" → two skills; without commas the text is one
+    ("logo design"), whose words the search reads as well (domain/skills.search_keys).
+    A part of only invisible characters is no part."""
+    text = " ".join(" ".join(args).split())
+    return tuple(trimmed(part) for part in text.split(",") if not is_blank(part))[:10]
 
 
 async def _show(update: Update, context: LeadlineContext, found: Found) -> None:

@@ -15,8 +15,8 @@ from handlers.core.limits import button_label, clip
 from handlers.reviews.texts import NO_STARS, tally
 
 ASK = (
-    "Which skills are you looking for? Send <code>/providers logo design, figma</code>, "
-    "or pick a category:"
+    "Which skills are you looking for? Send <code>/providers logo design</code> (commas "
+    "separate several skills: <code>/providers logo design, figma</code>), or pick a category:"
 )
 RESUME = "📄 Resume"
 DOCUMENTS = "🏅 Documents"
@@ -51,7 +51,13 @@ def found(result: Found) -> str:
     """The page of sellers, best first, each with their stars in what was asked."""
     search, page = result.search, result.page
     if page.total == 0:
-        return f"No sellers found for “{_asked(search)}” yet."
+        if not search.skills:
+            return f"No sellers found for “{_asked(search)}” yet."
+        return (
+            f"No sellers found for “{_asked(search)}” yet; try one word of the skill "
+            "(<code>/providers logo</code>), and separate several skills with commas "
+            "(<code>/providers logo design, figma</code>)."
+        )
     last = min(page.offset + page.size, page.total)
     lines = [f"Sellers for “{_asked(search)}”: {page.offset + 1}–{last} of {page.total}"]
     for user in page.items:

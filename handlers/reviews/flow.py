@@ -65,7 +65,7 @@ async def start(update: Update, context: LeadlineContext) -> None:
 async def edit(update: Update, context: LeadlineContext) -> None:
     """Change stars, on a given review: its card with the rows of stars again, in place."""
     command = OpenReview(ReviewEdit.of(update).lead_id)
-    card = await context.turn.run(review_cases.open_review, command)
+    card = await context.turn.run(review_cases.change_stars, command)
     await answer_query(update, context)
     await edit_text(update, context, texts.card(card, _zone(context)), views.card(card))
 
@@ -160,9 +160,12 @@ async def cancel(update: Update, context: LeadlineContext) -> int:
 
 
 async def wrong_input(update: Update, context: LeadlineContext) -> str:
-    """Something other than text at the comment: one sentence, the question stays."""
-    await say(update, context, common_texts.SEND_TEXT)
-    return COMMENT
+    """Something other than text at the comment: one sentence, and the question again with
+    its Skip."""
+    assert context.user_data is not None
+    lead_id = int(context.user_data.get(LEAD, 0))
+    card = await context.turn.run(review_cases.open_review, OpenReview(lead_id))
+    return await _ask_comment(update, context, card, prefix=common_texts.SEND_TEXT)
 
 
 def build(flows: Flows) -> ConversationHandler[LeadlineContext]:

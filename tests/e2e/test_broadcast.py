@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.runner import RunningBot
 from domain import lead_cases
 from domain.events import Event
@@ -14,6 +16,12 @@ from tests.acting import act
 from tests.e2e.journeys import python_sellers, sign_up
 
 SELLERS = 300
+
+
+@pytest.fixture
+def chat_messages_per_second() -> float:
+    """Telegram's pace for one chat: the sandbox's flood limits are on in this module."""
+    return 1.0
 
 
 async def test_three_hundred_sellers_get_one_alert_each(sandbox: Sandbox, bot: RunningBot) -> None:

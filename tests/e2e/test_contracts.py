@@ -134,6 +134,11 @@ async def test_deliver_change_deliver_approve_and_confirm_payment(
         assert line in bill.text
     assert "Bank transfer" in " ".join(bill.button_texts())
     await seller.wait_for_message("approved your delivery")
+    await buyer.send_photo(b"a receipt")
+    again = await buyer.wait_for_message("Please answer with a text message")
+    assert "Agreed amount: 450 USD" in again.text and "Bank transfer" in " ".join(
+        again.button_texts()
+    )
     await buyer.send("Wise, ref 8812")
     confirm = await buyer.wait_for_message("Please confirm")
     assert "you paid 495 USD to Sid by Wise, ref 8812" in confirm.text
@@ -233,6 +238,10 @@ async def test_a_new_due_date_is_declined_then_accepted(sandbox: Sandbox, bot: R
     card = await thread_card(buyer)
     await buyer.tap("Extend", message_id=card.message_id)
     question = await buyer.wait_for_message("Pick the new due date")
+    await buyer.send_photo(b"a calendar")
+    again = await buyer.wait_for_message("Please answer with a text message")
+    assert "new due date to propose to Sid" in again.text
+    assert any(label.startswith("+7 days") for label in again.button_texts())
     await buyer.send("soon")
     await buyer.wait_for_message("Please send a date like 2026-12-20")
     await buyer.tap("+7 days", message_id=question.message_id)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.runner import RunningBot
 from domain import lead_cases
 from domain.events import Event
@@ -21,6 +23,12 @@ def alerted(sellers: list[object]) -> int:
         any("New lead" in (m.text or "") for m in s.bot_messages)  # type: ignore[attr-defined]
         for s in sellers
     )
+
+
+@pytest.fixture
+def chat_messages_per_second() -> float:
+    """Telegram's pace for one chat: the sandbox's flood limits are on in this module."""
+    return 1.0
 
 
 async def test_a_help_answer_arrives_while_alerts_are_still_going_out(

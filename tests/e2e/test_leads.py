@@ -116,7 +116,7 @@ async def test_only_buyers_with_a_profile_may_post(sandbox: Sandbox, bot: Runnin
     await sam.wait_for_message("To post a lead you first need the buyer role.")
     newbie = sandbox.create_user("Newbie")
     await newbie.send("/newlead")
-    await newbie.wait_for_message("please send /start first")
+    await newbie.wait_for_message("Please send /start to sign up first.")
 
 
 async def test_a_muted_seller_gets_no_alert_and_the_dashboard_counts_leads(

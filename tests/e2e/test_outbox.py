@@ -67,7 +67,7 @@ async def test_blocked_and_never_started_users_are_marked_not_retried(
     ivy, joe, kim = (sandbox.create_user(name) for name in ("Ivy", "Joe", "Kim"))
     for user in (ivy, kim):
         await user.send("/menu")  # the bot now knows them
-        await user.wait_for_message("finish signing up")
+        await user.wait_for_message("send /start to sign up")
     ivy.block_bot()
     await enqueue(
         bot,

@@ -132,7 +132,7 @@ async def test_blocking_the_bot_marks_the_user_unreachable(
 ) -> None:
     rex = sandbox.create_user("Rex")
     await rex.send("/menu")
-    await rex.wait_for_message("finish signing up")
+    await rex.wait_for_message("send /start to sign up")
     rex.block_bot()
     services = bot.app.bot_data["services"]
     async with asyncio.timeout(10):
@@ -140,6 +140,6 @@ async def test_blocking_the_bot_marks_the_user_unreachable(
             await asyncio.sleep(0.05)
     rex.unblock_bot()
     await rex.send("/menu")
-    await rex.wait_for_message("finish signing up")
+    await rex.wait_for_message("send /start to sign up")
     user = await accounts.get_user(services.uow(), rex.id)
     assert user is not None and user.reachable

@@ -108,3 +108,25 @@ async def test_credentials_public_card_and_invitation(sandbox: Sandbox, bot: Run
     await seller.tap("Requested leads")
     listing = await seller.wait_for_message("Requested leads")
     assert any("Django shop" in b["text"] for r in listing.inline_buttons for b in r)
+
+
+async def test_a_skill_of_two_words_is_found_without_commas(
+    sandbox: Sandbox, bot: RunningBot
+) -> None:
+    """The play-test: "/providers logo design" and "/providers logo" found nobody, though
+    Sam has the skill Logo Design ("/providers Logo Design," did find him)."""
+    sam, bob = sandbox.create_user("Sam"), sandbox.create_user("Bob")
+    await sign_up(sandbox, sam, role="Seller", email="sam@example.org", skills="Logo Design")
+    await sign_up(sandbox, bob, role="Buyer", email="bob@example.org")
+    for asked in ("logo design", "Logo Design,", "logo", "vintage logo", "figma, logo design"):
+        await bob.send(f"/providers {asked}")
+        found = await bob.wait_for_message("Sellers for")
+        assert "1–1 of 1" in found.text and "Sam" in found.text
+    await bob.send("/providers calligraphy")
+    none = await bob.wait_for_message("No sellers found for “calligraphy”")
+    assert "separate several skills with commas" in none.text
+    await bob.send("/providers")
+    ask = await bob.wait_for_message("Which skills are you looking for?")
+    assert "commas separate several skills" in ask.text
+    await bob.send("/help")
+    await bob.wait_for_message("/providers logo design finds one skill, commas separate several")

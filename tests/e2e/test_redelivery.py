@@ -68,7 +68,7 @@ async def test_the_telegram_name_is_kept_current_on_every_update(
     """Someone renames their Telegram account; the next message they send updates it."""
     ned = sandbox.create_user("Ned")
     await ned.send("/menu")
-    await ned.wait_for_message("finish signing up")
+    await ned.wait_for_message("send /start to sign up")
     raw = {
         "update_id": 987_655,
         "message": {

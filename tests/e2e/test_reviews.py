@@ -136,7 +136,8 @@ async def test_stars_per_skill_a_rating_of_the_buyer_and_where_they_show(
     again = await bella.wait_for_message("at most 1000 characters; yours has 1001.")
     assert "Add a comment for Sid?" in again.text  # one sentence, then the same question
     await bella.send_photo(b"a photo")
-    await bella.wait_for_message("Please answer with a text message.")
+    again = await bella.wait_for_message("Please answer with a text message.")
+    assert "Add a comment for Sid?" in again.text and labels(again, 0) == ["Skip"]
     await bella.send("Great <work> & fast!")
     await bella.wait_for_message("Sid will read your comment")
 

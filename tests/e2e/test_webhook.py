@@ -173,7 +173,7 @@ async def test_an_update_sent_again_is_handled_once(
         assert await post(webhook_settings, repeated, headers) == 200
     await ned.wait_for_message("/profile")
     await ned.send("/menu")
-    await ned.wait_for_message("finish signing up")
+    await ned.wait_for_message("send /start to sign up")
     await asyncio.sleep(0.5)  # room for a repeat to show
     assert count(ned, "Do you accept these terms?") == 1
     assert count(ned, HELP) == 1

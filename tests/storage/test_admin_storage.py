@@ -22,7 +22,7 @@ from domain.admin_cases import (
 )
 from domain.credential_cases import UploadDocument, upload_document
 from domain.credentials import DocumentKind
-from domain.errors import NotAllowed, NotFound
+from domain.errors import InvalidInput, NotAllowed, NotFound
 from domain.events import Event, VerificationSubmitted
 from domain.lead_cases import FindLeads, OwnLead
 from domain.lifecycle import LeadStatus
@@ -187,3 +187,24 @@ async def test_a_verification_document_goes_to_admins_and_is_decided_once(
     # Equal stars (none): the verified seller first, though the other is as old.
     assert [user.id for user in found.page.items] == [first.id, second.id]
     assert found.page.items[0].verified_at == NOW
+
+
+async def test_a_username_shorter_than_telegram_allows_is_looked_up_then_explained(
+    uow: SqlUnitOfWork,
+) -> None:
+    await person(uow, ADMIN, {Role.BUYER})
+    bob = await person(uow, 5, {Role.SELLER}, "Django")
+    async with uow:
+        found_bob = await uow.users.get(bob.key)
+        assert found_bob is not None
+        found_bob.username = "bob"
+        await uow.users.save(found_bob)
+        await uow.commit()
+
+    card = await act(uow, ADMIN, admin_cases.find_user, FindUser(ADMINS, "@bob"), NOW)
+    assert card is not None and card.user.key == bob.key
+    with pytest.raises(InvalidInput, match=r"^@al is not a Telegram username: they have 5 to 32"):
+        await act(uow, ADMIN, admin_cases.find_user, FindUser(ADMINS, "@al"), NOW)
+    assert (
+        await act(uow, ADMIN, admin_cases.find_user, FindUser(ADMINS, "@nobody_here"), NOW) is None
+    )

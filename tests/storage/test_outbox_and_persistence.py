@@ -161,5 +161,11 @@ async def test_answers_to_people_are_claimed_before_older_bulk_messages(
     first = await store.claim(later, limit=10)
     assert [d.recipient for d in first[:2]] == ["300", "301"]
     assert [d.bulk for d in first] == [False, False] + [True] * 8
+    # A claim takes at most so many bulk messages; the rest stay due for the next one.
+    await enqueue(uow, replace(message("302", "bid:7:3"), created_at=later))
+    capped = await store.claim(later, limit=50, bulk_limit=5)
+    assert [d.recipient for d in capped[:1]] == ["302"] and len(capped) == 6
+    assert all(d.bulk for d in capped[1:])
     rest = await store.claim(later, limit=100)
     assert {d.recipient for d in rest} >= {"200", "201", "202"} and all(d.bulk for d in rest)
+    assert len(first) + len(capped) + len(rest) == 60 + 3 + 3  # each claimed once

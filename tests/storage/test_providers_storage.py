@@ -6,10 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from domain import dashboard, sellers
+from domain import dashboard, lead_cases, sellers
 from domain.dashboard import LeadList, ListLeads
 from domain.errors import NotAllowed, NotFound
 from domain.events import Event, SellerInvited
+from domain.lead_cases import AskField, LeadField, StartDraft, WriteField
 from domain.model import Role
 from domain.reviews import Reputation
 from domain.sellers import FindInCategory, FindSellers, Invite, Search, ViewSeller
@@ -91,3 +92,58 @@ async def test_an_invitation_opens_the_conversation_and_is_told_once(
         await uow.commit()
     with pytest.raises(NotAllowed, match="cannot invite sellers"):
         await act(uow, 1, sellers.leads_to_invite_to, None, NOW)
+
+
+async def test_a_skill_is_found_by_its_words_without_commas(uow: SqlUnitOfWork) -> None:
+    """The play-test: "/providers logo design" found nobody though Sam has Logo Design."""
+    await person(uow, 1, {Role.BUYER})
+    sam = await person(uow, 2, {Role.SELLER}, "Logo Design")
+    logo = await person(uow, 3, {Role.SELLER}, "Logo")
+    await person(uow, 4, {Role.SELLER}, "Catalogue Design, Graphic Design")
+    django = await person(uow, 5, {Role.SELLER}, "Python, Django")
+
+    async def ids(*asked: str) -> list[int | None]:
+        found = await act(uow, 1, sellers.find, FindSellers(Search(asked)), NOW)
+        return [user.id for user in found.page.items]
+
+    assert await ids("logo design") == [sam.id]
+    assert await ids("Logo Design") == [sam.id]
+    # A word finds the skills it is a word of, a seller with the very skill first.
+    assert await ids("logo") == [logo.id, sam.id]
+    assert await ids("python django") == [django.id]  # known skills read from the words
+    assert await ids("vintage logo") == [logo.id, sam.id]
+    assert await ids("design, python") == [django.id]  # no skill is called "design"
+    assert await ids("%") == [] and await ids("_ogo") == []  # no LIKE wildcards
+
+
+async def test_popular_skills_are_those_of_the_chosen_category(uow: SqlUnitOfWork) -> None:
+    """The play-test: one seller's odd skill, in no category, was "popular" in every one."""
+    await person(uow, 1, {Role.BUYER})
+    design = ("Design & Creative",)
+    await person(uow, 2, {Role.SELLER}, "Figma, Logo Design, Photoshop", design)
+    await person(uow, 3, {Role.SELLER}, "Figma", design)
+    await person(uow, 4, {Role.SELLER}, "Nina Stuff")
+    await person(uow, 5, {Role.SELLER}, "Django", ("Software Development",))
+    await person(uow, 6, {Role.SELLER}, "Django, Python", ("Software Development",))
+    lead = await posted(uow, 1, "Logo for a coffee shop", "Logo Design", "Design & Creative")
+    async with uow:
+        # A draft's skills count for nobody yet.
+        assert await uow.skills.popular(8, "Design & Creative") == ["Figma"]
+    await publish(uow, 1, lead.key)
+    async with uow:
+        assert await uow.skills.popular(8, "Design & Creative") == ["Figma", "Logo Design"]
+        assert await uow.skills.popular(8, "Software Development") == ["Django"]
+        everywhere = ["Django", "Figma", "Logo Design"]
+        assert await uow.skills.popular(8) == everywhere
+        # A category without a popular skill of its own suggests those of everywhere.
+        assert await uow.skills.popular(8, "Writing & Translation") == everywhere
+        assert await uow.skills.popular(1, "Design & Creative") == ["Figma"]
+
+    # The lead form suggests them when the category is chosen.
+    draft = await act(uow, 1, lead_cases.start_draft, StartDraft(), NOW)
+    design_category = "Design & Creative"
+    command = WriteField(draft.key, LeadField.CATEGORY, design_category, "USD", LeadField.SKILLS)
+    edit = await act(uow, 1, lead_cases.write_field, command, NOW)
+    assert edit.then is not None and edit.then.choices == ("Figma", "Logo Design")
+    asked = AskField(LeadField.SKILLS, draft.key)
+    assert (await act(uow, 1, lead_cases.ask_field, asked, NOW)).choices == ("Figma", "Logo Design")

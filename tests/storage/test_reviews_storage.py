@@ -294,7 +294,7 @@ async def test_providers_rank_stars_in_the_asked_skills_then_completed_leads(
     assert found.reputations[drafted.key] == Reputation({}, completed=1)  # a draft: no stars
 
 
-async def test_a_suspended_user_is_refused_a_comment_at_the_tap_not_after_typing(
+async def test_a_suspended_user_is_refused_a_comment_or_new_stars_at_the_tap(
     uow: SqlUnitOfWork,
 ) -> None:
     await person(uow, BUYER, {Role.BUYER})
@@ -304,6 +304,7 @@ async def test_a_suspended_user_is_refused_a_comment_at_the_tap_not_after_typing
     await review(uow, BUYER, shop, [5])
     card = await act(uow, BUYER, review_cases.start_comment, OpenReview(shop.key), NOW)
     assert card.review.submitted_at is not None  # asked while active
+    assert (await act(uow, BUYER, review_cases.change_stars, OpenReview(shop.key), NOW)).review
     async with uow:
         stored = await uow.users.get_by_telegram_id(BUYER)
         assert stored is not None
@@ -312,5 +313,7 @@ async def test_a_suspended_user_is_refused_a_comment_at_the_tap_not_after_typing
         await uow.commit()
     with pytest.raises(NotAllowed, match="cannot give reviews"):
         await act(uow, BUYER, review_cases.start_comment, OpenReview(shop.key), NOW)
+    with pytest.raises(NotAllowed, match="cannot give reviews"):
+        await act(uow, BUYER, review_cases.change_stars, OpenReview(shop.key), NOW)
     # Reading their own review stays possible.
     assert (await act(uow, BUYER, review_cases.open_review, OpenReview(shop.key), NOW)).review

@@ -182,7 +182,8 @@ def test_invisible_characters_are_trimmed_at_the_ends_and_kept_inside() -> None:
     assert validate_display_name("\u200b Ann \u200d") == "Ann"
     assert validate_display_name("👩‍💻 Ann") == "👩‍💻 Ann"  # the joiner builds the emoji
     assert validate_display_name("Ann ❤️") == "Ann ❤️"  # the variation selector stays
-    assert validate_display_name("🏴󠁧󠁢󠁥󠁮󠁧󠁿") == "🏴󠁧󠁢󠁥󠁮󠁧󠁿"  # so do a flag's tags
+    # so do a flag's tags (a name of a flag alone was fine until names needed a letter)
+    assert validate_display_name("Ann 🏴󠁧󠁢󠁥󠁮󠁧󠁿") == "Ann 🏴󠁧󠁢󠁥󠁮󠁧󠁿"
     assert validate_display_name("\u200fשלום") == "שלום"
     assert validate_headline("می\u200cخواهم") == "می\u200cخواهم"  # a Persian non-joiner
 
@@ -205,8 +206,41 @@ def test_a_lead_needs_a_few_words_and_the_refusal_shows_an_example() -> None:
     with pytest.raises(InvalidInput, match="yours has 1"):
         validate_title("a" + "\u200b" * 20)
     assert validate_title("Logo for a coffee shop") == "Logo for a coffee shop"
-    assert validate_title("🍰", minimum=1) == "🍰"  # marketplace.min_title_length = 1
+    # marketplace.min_title_length = 1: one letter will do, though not one emoji (until the
+    # play-test "🍰" was a title then; a title is written in letters now).
+    assert validate_title("Q", minimum=1) == "Q"
+    with pytest.raises(InvalidInput, match="needs a letter, not only emoji"):
+        validate_title("🍰", minimum=1)
     assert validate_description("Cakes", minimum=5) == "Cakes"
+
+
+def test_a_lead_is_written_in_words_not_emoji() -> None:
+    with pytest.raises(InvalidInput) as emoji:
+        validate_title("🔥🔥🔥🔥🔥🔥🔥🔥🔥🔥🔥")
+    assert emoji.value.sentence == (
+        "The title needs at least 3 letters or digits, not only emoji or symbols, for example "
+        "“Logo for a coffee shop”."
+    )
+    with pytest.raises(InvalidInput, match="at least 3 letters or digits"):
+        validate_title("🔥🔥🔥🔥 ok 🔥🔥🔥🔥")
+    assert validate_title("🔥 Logo for my café 🔥") == "🔥 Logo for my café 🔥"
+    assert validate_title("为我的咖啡店设计一个圆形标志") == "为我的咖啡店设计一个圆形标志"
+    with pytest.raises(InvalidInput) as one_word:
+        validate_description("T" * 44)
+    assert one_word.value.sentence.startswith(
+        "The description needs at least 3 words saying what is wanted, for example"
+    )
+    for bad in (
+        "🔥 " * 20,
+        "TTTTTTTTTTTTTTT TTTTTTTTTTTTTTT",
+        "12345 67890 12345 67890 12345 67890",
+    ):
+        with pytest.raises(InvalidInput, match="at least 3 words"):
+            validate_description(bad)
+    fine = "🔥 A round logo for my coffee shop 🔥"
+    assert validate_description(fine) == fine
+    chinese = "我需要为我的咖啡店设计一个圆形标志，两种颜色，附带源文件和几个版本，谢谢"
+    assert validate_description(chinese) == chinese
 
 
 @given(st.text(max_size=20), st.integers(min_value=1, max_value=10))
@@ -216,6 +250,7 @@ def test_the_minimum_counts_what_a_reader_sees(text: str, minimum: int) -> None:
     except InvalidInput:
         return
     assert shown_length(title) >= minimum
+    assert sum(char.isalnum() for char in title) >= min(3, minimum)
 
 
 @pytest.mark.parametrize("typed", ["²", "5²", "٣", "１", "3\u0663", "⁵", "Ⅻ", "7\u200b"])

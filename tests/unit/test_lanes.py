@@ -4,44 +4,51 @@ left, a 429 slowing only its own lane, and each chat's messages in the order the
 from __future__ import annotations
 
 import asyncio
-import math
 import random
 from collections.abc import Awaitable, Callable
 
 import pytest
 from telegram.error import RetryAfter
 
-from bot.lanes import BULK_ARGS, LaneRateLimiter, LoopClock
+from bot.lanes import BULK_ARGS, REPLY_RESERVE, LaneRateLimiter, LoopClock
 
 BURST = 5  # bot/lanes.py BUDGET_BURST at 30 messages a second
+# What bulk sends at once from a full bucket: it leaves the reserve to answers.
+BULK_BURST = BURST - REPLY_RESERVE
 
 
 class FakeClock:
-    """Time stands still until the test moves it to the budget's next turn."""
+    """Time stands still until the test moves it to the earliest time anyone waits for."""
 
     def __init__(self) -> None:
         self.t = 0.0
-        self.deadline = math.inf
+        self.deadlines: list[float] = []
         self._moved = asyncio.Event()
 
     def now(self) -> float:
         return self.t
 
     async def wait(self, wake: asyncio.Event, seconds: float) -> None:
-        self.deadline = self.t + seconds
-        self._moved.clear()
-        waits = [asyncio.ensure_future(wake.wait()), asyncio.ensure_future(self._moved.wait())]
+        deadline = self.t + seconds
+        self.deadlines.append(deadline)
         try:
-            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            while self.t < deadline and not wake.is_set():
+                moved = self._moved
+                waits = [asyncio.ensure_future(wake.wait()), asyncio.ensure_future(moved.wait())]
+                try:
+                    await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+                finally:
+                    for waiting in waits:
+                        waiting.cancel()
         finally:
-            for waiting in waits:
-                waiting.cancel()
-            self.deadline = math.inf
+            self.deadlines.remove(deadline)
 
     async def step(self) -> None:
-        if self.deadline < math.inf:
-            self.t = max(self.t, self.deadline)
-            self._moved.set()
+        if self.deadlines:
+            self.t = max(self.t, min(self.deadlines))
+            # Everyone waiting wakes and looks at the time; the next wait gets a new event.
+            moved, self._moved = self._moved, asyncio.Event()
+            moved.set()
         await settle()
 
 
@@ -104,10 +111,10 @@ async def test_a_reply_behind_500_bulk_sends_goes_next(clock: FakeClock) -> None
     for i in range(500):
         chats.send(1000 + i, f"bulk {i}", bulk=True)
     await settle()
-    assert chats.sent == [f"bulk {i}" for i in range(BURST)]  # the saved-up burst
+    assert chats.sent == [f"bulk {i}" for i in range(BULK_BURST)]  # the burst but the reserve
     chats.send(1, "help answer")
     await chats.until(lambda: "help answer" in chats.sent, clock)
-    assert chats.sent.index("help answer") == BURST  # the very next message
+    assert chats.sent.index("help answer") == BULK_BURST  # the very next message
     await chats.until(lambda: len(chats.sent) == 501, clock)
     await asyncio.gather(*chats.tasks)
     await chats.limiter.shutdown()
@@ -121,10 +128,12 @@ async def test_bulk_keeps_its_share_while_replies_wait(clock: FakeClock) -> None
     for i in range(20):
         chats.send(i, "reply")
     await chats.until(lambda: chats.sent.count("reply") == 20, clock)
+    # The reserve goes to the first replies at once; then half the budget each while
+    # replies wait, a reply first.
+    assert chats.sent[BULK_BURST:BURST] == ["reply"] * REPLY_RESERVE
     after = chats.sent[BURST:]
-    # Half the budget each while replies wait, a reply first.
     assert after[:6] == ["reply", "bulk"] * 3
-    assert after.count("bulk") in (19, 20)
+    assert after.count("bulk") in (16, 17)  # one for each of the 17 replies that waited
     await chats.until(lambda: len(chats.sent) == 120, clock)
     await chats.limiter.shutdown()
 
@@ -137,7 +146,7 @@ async def test_a_full_reply_share_holds_bulk_back_while_replies_wait(clock: Fake
     for i in range(20):
         chats.send(i, "reply")
     await chats.until(lambda: chats.sent.count("reply") == 20, clock)
-    assert chats.sent[BURST:] == ["reply"] * 20
+    assert chats.sent[BULK_BURST:] == ["reply"] * 20
     await chats.until(lambda: len(chats.sent) == 70, clock)
     await chats.limiter.shutdown()
 
@@ -157,7 +166,7 @@ async def test_a_429_drawn_by_bulk_pauses_bulk_only(clock: FakeClock) -> None:
     await chats.limiter.shutdown()
 
 
-async def test_a_429_drawn_by_a_reply_pauses_replies_only_and_is_tried_again(
+async def test_a_429_drawn_by_a_reply_pauses_its_chat_only_and_is_tried_again(
     clock: FakeClock,
 ) -> None:
     chats = Chats(await started(LaneRateLimiter(30, 0.5, clock=clock)), clock)
@@ -165,11 +174,48 @@ async def test_a_429_drawn_by_a_reply_pauses_replies_only_and_is_tried_again(
     chats.send(1, "reply")
     await settle()
     chats.send(8, "bulk 8", bulk=True)
-    chats.send(2, "second reply")
-    await chats.until(lambda: len(chats.sent) == 3, clock)
-    assert chats.sent == ["bulk 8", "reply", "second reply"]
-    assert chats.at["bulk 8"] == 0 and chats.at["reply"] == 3
+    chats.send(2, "another person's reply")
+    chats.send(1, "same chat, next")
+    await chats.until(lambda: len(chats.sent) == 4, clock)
+    assert chats.sent == ["another person's reply", "bulk 8", "reply", "same chat, next"]
+    assert chats.at["another person's reply"] == 0 and chats.at["bulk 8"] < 0.1
+    assert chats.at["reply"] == chats.at["same chat, next"] == 3  # that chat waited, in order
     await asyncio.gather(*chats.tasks)  # the reply got through on its second try
+    await chats.limiter.shutdown()
+
+
+async def test_answers_to_one_chat_keep_its_pace_and_edits_are_not_counted(
+    clock: FakeClock,
+) -> None:
+    chats = Chats(await started(LaneRateLimiter(30, 0.5, clock=clock)), clock)
+    for n in range(4):
+        chats.send(1, f"answer {n}")
+    chats.send(2, "someone else")
+    edit = chats.limiter.process_request(
+        chats._call, ("edit", 0.0), {}, "editMessageText", {"chat_id": 1, "text": "x"}, None
+    )
+    chats.tasks.append(asyncio.create_task(edit))
+    await chats.until(lambda: len(chats.sent) == 6, clock)
+    # A burst of two, then one a second (Telegram's pace for a chat); the edit, made after
+    # them, waits its turn in the chat but takes none of its pace.
+    assert [chats.at[f"answer {n}"] for n in range(4)] == [0, 0, 1, 2]
+    assert chats.at["someone else"] == 0 and chats.at["edit"] == 2
+    await chats.limiter.shutdown()
+
+
+async def test_a_reply_finds_a_token_at_once_while_bulk_is_going_out(clock: FakeClock) -> None:
+    chats = Chats(await started(LaneRateLimiter(30, 0.5, clock=clock)), clock)
+    for i in range(200):
+        chats.send(1000 + i, f"bulk {i}", bulk=True)
+    await chats.until(lambda: len(chats.sent) >= 60, clock)  # two seconds of fan-out
+    now = clock.t
+    chats.send(1, "answer")
+    chats.send(2, "second answer")
+    await settle()
+    assert chats.at["answer"] == chats.at["second answer"] == now  # no wait for a token
+    await chats.until(lambda: len(chats.sent) == 202, clock)
+    # Bulk still had the rest of the budget: 30 a second in all.
+    assert clock.t == pytest.approx(202 / 30 - BURST / 30, abs=0.2)
     await chats.limiter.shutdown()
 
 
