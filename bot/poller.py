@@ -90,9 +90,18 @@ class InboxPoller:
                 await asyncio.sleep(min(2.0**failures, MAX_BACKOFF_SECONDS))
                 continue
             if updates:
-                batch = [(update, update_key(update)) for update in updates]
+                # Each update's dict once: its key's digest and the stored payload.
+                payloads = [update.to_dict() for update in updates]
+                batch = [
+                    (update, update_key(update, payload))
+                    for update, payload in zip(updates, payloads, strict=True)
+                ]
                 fresh = await self._inbox.receive(
-                    [Received(key, u.update_id, u.to_dict()) for u, key in batch], self._clock()
+                    [
+                        Received(key, update.update_id, payload)
+                        for (update, key), payload in zip(batch, payloads, strict=True)
+                    ],
+                    self._clock(),
                 )
                 # Stored: the next call's offset may now confirm them to Telegram.
                 offset = updates[-1].update_id + 1

@@ -92,11 +92,10 @@ class WebhookReceiver:
             update = None
         if update is None:
             return web.Response(status=400)
-        key = update_key(update)
+        payload = update.to_dict()
+        key = update_key(update, payload)
         # An error here answers 500, and Telegram sends the update again later.
-        fresh = await self._inbox.receive(
-            [Received(key, update.update_id, update.to_dict())], self._clock()
-        )
+        fresh = await self._inbox.receive([Received(key, update.update_id, payload)], self._clock())
         if key in fresh:
             expect(update, key)
             await self._queue.put(update)

@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage import sqlite_driver
+
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
@@ -38,7 +40,11 @@ def create_engine(url: str, *, one_writer: bool = False) -> AsyncEngine:
         pool: dict[str, Any] = {"pool_size": 1, "max_overflow": 0}
         pool = pool if one_writer and not in_memory else {}
         engine = create_async_engine(
-            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **pool
+            url,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            # One trip to aiosqlite's thread per statement (storage/sqlite_driver.py).
+            module=sqlite_driver.dbapi(),
+            **pool,
         )
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
         return engine

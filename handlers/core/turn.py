@@ -114,12 +114,14 @@ class Turn:
 _keys_in_flight: dict[int, tuple[Update, str]] = {}
 
 
-def update_key(update: Update) -> str:
-    """The update id plus a digest of its content: a re-delivery has both the same."""
+def update_key(update: Update, payload: dict[str, Any] | None = None) -> str:
+    """The update id plus a digest of its content: a re-delivery has both the same.
+    ``payload`` is ``update.to_dict()`` when the caller has it already."""
     known = _keys_in_flight.get(id(update))
     if known is not None and known[0] is update:
         return known[1]
-    content = json.dumps(update.to_dict(), sort_keys=True, default=str)
+    payload = update.to_dict() if payload is None else payload
+    content = json.dumps(payload, sort_keys=True, default=str)
     return f"{update.update_id}:{hashlib.sha256(content.encode()).hexdigest()[:32]}"
 
 
