@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,8 +11,8 @@ from hypothesis import strategies as st
 
 from bot.settings import ConfigError, format_duration, load_settings, parse_duration
 from domain.nudges import NudgeKind, NudgeTimings
+from tests.unit.settings_files import TOKEN
 
-TOKEN = "123456:AAH-secret-token-value"
 ISSUE_SECTION = """
 [nudges]
 sweep_interval = "60s"
@@ -24,13 +23,6 @@ offer_reminder_after = "48h"
 stale_lead_after = "7d"
 email_reminder_after = "24h"
 """
-
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("LEADLINE_"):
-            monkeypatch.delenv(name)
 
 
 def config(tmp_path: Path, nudges: str) -> Path:

@@ -3,28 +3,13 @@
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 import pytest
 
 from bot.logging_setup import RedactSecrets
 from bot.settings import ConfigError, load_settings
-
-TOKEN = "123456:AAH-secret-token-value"
-
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("LEADLINE_"):
-            monkeypatch.delenv(name)
-
-
-def write(tmp_path: Path, body: str) -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text(body, encoding="utf-8")
-    return path
+from tests.unit.settings_files import TOKEN, write
 
 
 def test_the_example_file_has_every_section_and_only_lacks_a_token(tmp_path: Path) -> None:

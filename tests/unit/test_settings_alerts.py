@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.settings import ConfigError, load_settings
-
-TOKEN = "123456:AAH-secret-token-value"
-HEAD = f'[telegram]\ntoken = "{TOKEN}"\n'
-
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("LEADLINE_"):
-            monkeypatch.delenv(name)
-
-
-def write(tmp_path: Path, body: str) -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text(body, encoding="utf-8")
-    return path
+from tests.unit.settings_files import HEAD, write
 
 
 def test_by_default_twenty_alerts_a_day_and_digests_looked_for_every_minute(

@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from bot.ordering import OrderedUpdateProcessor
 from bot.settings import ConfigError, load_settings
-
-HEAD = '[telegram]\ntoken = "123456:AAH-secret-token-value"\n'
-
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("LEADLINE_"):
-            monkeypatch.delenv(name)
-
-
-def write(tmp_path: Path, body: str) -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text(body, encoding="utf-8")
-    return path
+from tests.unit.settings_files import HEAD, write
 
 
 def test_sixteen_at_once_unless_configured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
