@@ -5,21 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bench import echo_bot
-from bench.load import ECHO_TOKEN, ECHO_USERNAME, people
+from bench.load import ECHO_TOKEN, ECHO_USERNAME, people, seed
 from bench.load_seed import (
     DASHBOARD_LEADS,
     DASHBOARD_THREADS,
     FANOUT_SKILL,
-    MEMBER_SKILL,
-    copies,
-    dashboard_activity,
     publish_lead,
-    signed_up,
 )
 from bench.load_users import Watch, closed_loop_throughput
 from bot.runner import RunningBot
 from bot.settings import Settings
-from domain.model import Role
 from sandbox import Sandbox
 from storage.db import create_engine
 from tests.e2e.conftest import BOT_USERNAME
@@ -49,32 +44,13 @@ async def test_the_echo_bot_answers_help_in_the_sandbox() -> None:
 async def test_seeded_people_are_signed_up_and_the_copies_get_the_alert(
     sandbox: Sandbox, bot: RunningBot, settings: Settings
 ) -> None:
-    terms = bot.app.bot_data["services"].terms.version
     now = datetime.now(UTC)
-    [buyer_chat] = people(sandbox, 1, "Buyer")
     members = people(sandbox, 2, "Member")
     sellers = people(sandbox, 5, "Seller")
+    # The bench's own seeding, as `python -m bench.load` runs it.
+    buyer = await seed(settings.database.url, sandbox, members, sellers)
     engine = create_engine(settings.database.url)
     try:
-        [buyer] = await signed_up(
-            engine, [(int(buyer_chat.user["id"]), "Buyer")], Role.BUYER, None, terms, now
-        )
-        measured = await signed_up(
-            engine,
-            [(int(c.user["id"]), str(c.user["first_name"])) for c in members],
-            Role.SELLER,
-            MEMBER_SKILL,
-            terms,
-            now,
-        )
-        await dashboard_activity(engine, buyer, measured, now, BOT_USERNAME)
-        first, *rest = sellers
-        [model] = await signed_up(
-            engine, [(int(first.user["id"]), "Seller 0")], Role.SELLER, FANOUT_SKILL, terms, now
-        )
-        made = await copies(engine, model, [int(c.user["id"]) for c in rest])
-        assert len({p.user_id for p in made} | {model.user_id}) == len(sellers)
-
         watch = Watch(sandbox.world)
         for member in members:
             asked = await watch.ask(member, "/dashboard")
@@ -84,8 +60,10 @@ async def test_seeded_people_are_signed_up_and_the_copies_get_the_alert(
             assert f"Requested leads: {DASHBOARD_LEADS}" in board.content, board.content
         # Each has a conversation with an open offer on DASHBOARD_THREADS of the leads.
         async with bot.app.bot_data["services"].uow() as uow:
-            for person in measured:
-                threads = await uow.threads.threads_of_seller(person.user_id, list(range(1, 100)))
+            for member in members:
+                found = await uow.users.get_by_telegram_id(int(member.user["id"]))
+                assert found is not None
+                threads = await uow.threads.threads_of_seller(found.key, list(range(1, 100)))
                 assert len(threads) == DASHBOARD_THREADS
 
         _, alerted = await publish_lead(
