@@ -91,23 +91,16 @@ class InboxPoller:
                 continue
             if updates:
                 # Each update's dict once: its key's digest and the stored payload.
-                payloads = [update.to_dict() for update in updates]
-                batch = [
-                    (update, update_key(update, payload))
-                    for update, payload in zip(updates, payloads, strict=True)
+                received = [
+                    Received(update_key(update, payload), update.update_id, payload)
+                    for update, payload in ((update, update.to_dict()) for update in updates)
                 ]
-                fresh = await self._inbox.receive(
-                    [
-                        Received(key, update.update_id, payload)
-                        for (update, key), payload in zip(batch, payloads, strict=True)
-                    ],
-                    self._clock(),
-                )
+                fresh = await self._inbox.receive(received, self._clock())
                 # Stored: the next call's offset may now confirm them to Telegram.
                 offset = updates[-1].update_id + 1
-                for update, key in batch:
-                    if key in fresh:
-                        expect(update, key)
+                for update, stored in zip(updates, received, strict=True):
+                    if stored.key in fresh:
+                        expect(update, stored.key)
                         await self._queue.put(update)
             if self._poll_interval:
                 await asyncio.sleep(self._poll_interval)
