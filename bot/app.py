@@ -22,6 +22,7 @@ from bot.webhook import WebhookReceiver
 from domain.profiles import sync_categories
 from domain.terms import TermsDocument, terms_document
 from handlers.core.context import LeadlineApp, LeadlineContext, Services
+from handlers.core.outgoing import AnswersInFlight
 from handlers.digests.job import send_digests
 from handlers.menu.general import forget_old_updates
 from handlers.nudges.job import sweep_nudges
@@ -106,12 +107,14 @@ def build_application(settings: Settings) -> LeadlineApp:
         .build(),
     )
     mailer = Mailer(settings.email)
+    answering = AnswersInFlight()
     dispatcher = OutboxDispatcher(
         OutboxStore(sessions, daily_cap=settings.alerts.daily_cap),
         app.bot,
         mailer,
         utc_now,
         paid_broadcast=telegram.paid_broadcast,
+        answering=answering,
     )
     inbox = InboxStore(sessions)
     receiver: Receiver
@@ -141,6 +144,7 @@ def build_application(settings: Settings) -> LeadlineApp:
         clock=utc_now,
         notifier=notifier(frozenset(settings.admins.telegram_ids)),
         kick_outbox=dispatcher.kick,
+        answering=answering,
         admin_ids=frozenset(settings.admins.telegram_ids),
         currency=settings.marketplace.currency,
         categories=tuple(settings.marketplace.categories),

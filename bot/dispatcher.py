@@ -16,6 +16,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.mailer import Mailer, PermanentMailError
 from domain.model import OutboxKind
 from handlers.core import outgoing, texts
+from handlers.core.outgoing import AnswersInFlight
+from handlers.core.turn import TURN_PATIENCE
 from storage.outbox import Delivery, OutboxStore
 
 log = logging.getLogger(__name__)
@@ -44,8 +46,11 @@ class OutboxDispatcher:
         clock: Callable[[], datetime],
         *,
         paid_broadcast: bool = False,
+        answering: AnswersInFlight | None = None,
     ) -> None:
         self._store, self._bot, self._mailer, self._clock = store, bot, mailer, clock
+        # Chats a turn is replying to: their outbox messages wait for those replies.
+        self._answering = answering or AnswersInFlight()
         # telegram.paid_broadcast: bulk messages are paid broadcasts (bot/lanes.py).
         self._paid = paid_broadcast
         self._wake = asyncio.Event()
@@ -200,6 +205,7 @@ class OutboxDispatcher:
         )
 
     async def _send_telegram(self, delivery: Delivery) -> object:
+        await self._answering.wait(int(delivery.recipient), TURN_PATIENCE)
         try:
             return await outgoing.send(
                 self._bot,

@@ -14,6 +14,7 @@ from domain.leads import LeadMinimums
 from domain.ports import UnitOfWork
 from domain.terms import TermsDocument
 from handlers.core.notify import Notifier
+from handlers.core.outgoing import AnswersInFlight
 
 if TYPE_CHECKING:
     from handlers.core.turn import Turn
@@ -50,6 +51,8 @@ class Services:
     # Turns the events a use case recorded into outbox rows.
     notifier: Notifier = field(default_factory=Notifier)
     kick_outbox: Callable[[], None] = lambda: None
+    # Chats whose turn is replying; the outbox waits for them (handlers.core.outgoing).
+    answering: AnswersInFlight = field(default_factory=AnswersInFlight)
     admin_ids: frozenset[int] = field(default_factory=frozenset)
     currency: str = "USD"
     categories: tuple[str, ...] = ()

@@ -6,7 +6,9 @@ method: the dispatcher hands it to ``send``, which knows the calls.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, Literal
 
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, ReplyParameters
@@ -127,6 +129,39 @@ async def send(
         **paying,
         **lane,
     )
+
+
+class AnswersInFlight:
+    """Chats a turn is answering: the outbox holds its messages to such a chat until the
+    turn's own replies are out, so a person reads the answer to what they did before what
+    it set off (the "Completed!" before the request for stars), whenever the outbox wakes."""
+
+    def __init__(self) -> None:
+        self._turns: dict[int, int] = {}
+        self._done: dict[int, asyncio.Event] = {}
+
+    @contextmanager
+    def answering(self, chat_id: int) -> Iterator[None]:
+        """Held from before a turn commits until its replies have been sent."""
+        self._turns[chat_id] = self._turns.get(chat_id, 0) + 1
+        self._done.setdefault(chat_id, asyncio.Event())
+        try:
+            yield
+        finally:
+            self._turns[chat_id] -= 1
+            if not self._turns[chat_id]:
+                del self._turns[chat_id]
+                self._done.pop(chat_id).set()
+
+    async def wait(self, chat_id: int, patience: float) -> None:
+        """Returns once no turn is answering the chat, or after ``patience`` seconds."""
+        done = self._done.get(chat_id)
+        if done is None:
+            return
+        try:
+            await asyncio.wait_for(done.wait(), patience)
+        except TimeoutError:
+            return
 
 
 # Rows written by the version that stored Bot API method names, still pending at upgrade.

@@ -14,6 +14,7 @@ registered callback, conversations included, when the handlers are registered.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import hashlib
 import json
@@ -51,6 +52,9 @@ R = TypeVar("R")
 # press is about 15 s old (after a restart, say), so it is not worth retrying past that.
 REPLY_PATIENCE = 30.0
 ANSWER_PATIENCE = 15.0
+# The longest the outbox waits for a turn's replies to one chat: the turn and the patience
+# of its answer and of one reply; past it something is stuck, and the outbox goes on.
+TURN_PATIENCE = 60.0
 # Waits between attempts: 0.5, 1, 2, then every 3 s (an outage ends, the reply follows soon).
 FIRST_BACKOFF, MAX_BACKOFF = 0.5, 3.0
 STALE_QUERY = ("query is too old", "query id is invalid")
@@ -166,18 +170,22 @@ async def _run(
     key = update_key(update)
     now = services.clock()
     context.turn_state[CLAIMED_KEY] = True
-    async with services.uow() as uow:
-        handled = await _handle(callback, conversation, update, context, uow, key, now)
-    if handled is None:
-        # A repeat: answered (its button, say) once the transaction is over, like any other.
-        log.info("Skipping update %s: it was handled before", update.update_id)
-        await _deliver(update, Turn(uow, None, now))
-        return None
-    turn, result = handled
-    if uow.queued_outbox():
-        services.kick_outbox()
-    await _deliver(update, turn)
-    return result
+    chat = update.effective_chat
+    # From before the commit until the replies are out, the outbox holds what this turn
+    # queued for the same chat: the answer to the person's action comes first.
+    with services.answering.answering(chat.id) if chat else contextlib.nullcontext():
+        async with services.uow() as uow:
+            handled = await _handle(callback, conversation, update, context, uow, key, now)
+        if handled is None:
+            # A repeat: answered (its button, say) once the transaction is over, like any other.
+            log.info("Skipping update %s: it was handled before", update.update_id)
+            await _deliver(update, Turn(uow, None, now))
+            return None
+        turn, result = handled
+        if uow.queued_outbox():
+            services.kick_outbox()
+        await _deliver(update, turn)
+        return result
 
 
 async def _handle(

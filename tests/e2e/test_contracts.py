@@ -5,6 +5,7 @@ cancellation is proposed, refused, then agreed. All of it is in the transcript."
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -298,3 +299,32 @@ async def test_a_mutual_cancellation_is_refused_then_agreed(
     assert "no payment is due" in told.text
     card = await lead_card_from_dashboard(buyer, "Completed leads")
     assert "Cancelled" in card.text and "cancelled by mutual agreement" in card.text
+
+
+async def test_the_answer_to_a_tap_comes_before_what_it_set_off(
+    sandbox: Sandbox, bot: RunningBot
+) -> None:
+    """Paying completes the lead and queues the request for stars to the same buyer; the
+    outbox holds it until the turn's own reply is out, even when Telegram is slow to take
+    the button's answer (the outbox would otherwise wake in between)."""
+    buyer, seller = await hired(sandbox)
+    card = await thread_card(seller)
+    await seller.tap("Delivered", message_id=card.message_id)
+    await seller.wait_for_message("Delivering")
+    await seller.tap("Send delivery")
+    delivery = await buyer.wait_for_message("delivered")
+    await buyer.tap("Approve", message_id=delivery.message_id)
+    bill = await buyer.wait_for_message("Approved.")
+    await buyer.tap("Bank transfer", message_id=bill.message_id)
+    confirm = await buyer.wait_for_message("Please confirm")
+
+    sandbox.fail_requests(502, seconds=1.5, methods=["answerCallbackQuery"])
+    await buyer.tap("Yes, I paid", message_id=confirm.message_id, timeout=20)
+    wanted = ("Completed!", "Rate the work of Sid")
+    async with asyncio.timeout(20):
+        while not all(any(w in m.content for m in buyer.bot_messages) for w in wanted):
+            await asyncio.sleep(0.05)
+    texts = [m.content for m in buyer.bot_messages]
+    completed, stars = (next(i for i, t in enumerate(texts) if w in t) for w in wanted)
+    assert completed < stars, texts[-2:]
+    assert sandbox.failed_requests  # the answer really was held up
