@@ -78,6 +78,7 @@ def settings_for(sandbox: Sandbox, database: Path) -> Settings:
                 "base_url": sandbox.base_url,
                 "base_file_url": sandbox.base_file_url,
                 "max_messages_per_second": 1000,
+                "chat_messages_per_second": 1000,
             },
             "database": {"url": f"sqlite+aiosqlite:///{database}"},
             "email": {"smtp_host": sandbox.smtp_host, "smtp_port": sandbox.smtp_port},

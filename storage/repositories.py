@@ -20,8 +20,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import selectinload
 
 from domain.errors import NotAllowed
 from domain.model import (
@@ -61,6 +62,16 @@ def dialect_insert(session: AsyncSession) -> Any:
     return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
+async def core(session: AsyncSession) -> AsyncConnection:
+    """The session's connection, for a Core statement on a hot path: what the ORM holds
+    unwritten is flushed first (as ``session.execute`` would), and the statement skips the
+    ORM's execution machinery (identity map, bulk-update evaluation), which costs more than
+    SQLite takes to run it."""
+    if session.new or session.dirty or session.deleted:
+        await session.flush()
+    return await session.connection()
+
+
 def _alertable(user: User) -> bool:
     """Whether new leads may be pushed to the user (the ``alertable`` column)."""
     return (
@@ -72,16 +83,16 @@ def _alertable(user: User) -> bool:
     )
 
 
-def _to_user(row: UserRow, skills: list[str], categories: list[str]) -> User:
-    """A user from its row (roles and profile loaded with it) and its profile's names."""
-    profile = row.profile
+def _to_user(row: Row[Any], roles: set[Role], skills: list[str], categories: list[str]) -> User:
+    """A user from its row (its profile's columns joined, ``None`` without a profile) and
+    its roles' and profile's names."""
     return User(
         id=row.id,
         telegram_id=row.telegram_id,
         first_name=row.first_name,
         username=row.username,
         created_at=row.created_at,
-        roles={Role(r.role) for r in row.roles},
+        roles=roles,
         account_type=AccountType(row.account_type) if row.account_type else None,
         organization_name=row.organization_name,
         email=row.email,
@@ -98,14 +109,14 @@ def _to_user(row: UserRow, skills: list[str], categories: list[str]) -> User:
         verified_at=row.verified_at,
         writing_in=row.writing_in_thread_id,
         profile=Profile(
-            display_name=profile.display_name,
-            headline=profile.headline,
-            location=profile.location,
-            timezone=profile.timezone,
+            display_name=row.display_name,
+            headline=row.headline,
+            location=row.location,
+            timezone=row.timezone,
             skills=skills,
             categories=categories,
         )
-        if profile
+        if row.has_profile is not None
         else Profile(),
     )
 
@@ -121,27 +132,45 @@ _USER_FOR_WRITE = (
 
 
 # The update path's statements, built once: building a statement and working out its cache
-# key cost more than SQLite takes to run it (docs/PERFORMANCE.md).
-_USERS = select(UserRow).options(joinedload(UserRow.profile), joinedload(UserRow.roles))
-_USER_BY_ID = _USERS.where(UserRow.id == bindparam("user_id"))
-_USER_BY_TELEGRAM_ID = _USERS.where(UserRow.telegram_id == bindparam("telegram_id"))
-_USERS_BY_IDS = _USERS.where(UserRow.id.in_(bindparam("user_ids", expanding=True)))
+# key cost more than SQLite takes to run it (docs/PERFORMANCE.md). Core, not the ORM: every
+# update loads its user, and the ORM's identity map and joined-eager rows cost more than the
+# statements (a user's writes load the rows they change, ``_USER_FOR_WRITE``).
+_users, _profiles = UserRow.__table__, ProfileRow.__table__
+_USERS = select(
+    *(column for column in _users.c if column.name != "alertable"),
+    _profiles.c.display_name,
+    _profiles.c.headline,
+    _profiles.c.location,
+    _profiles.c.timezone,
+    _profiles.c.user_id.label("has_profile"),
+).select_from(_users.outerjoin(_profiles, _profiles.c.user_id == _users.c.id))
+_USER_BY_ID = _USERS.where(_users.c.id == bindparam("user_id"))
+_USER_BY_TELEGRAM_ID = _USERS.where(_users.c.telegram_id == bindparam("telegram_id"))
+_USERS_BY_IDS = _USERS.where(_users.c.id.in_(bindparam("user_ids", expanding=True)))
+# Their roles, skill and category names, in one statement: (user id, kind, position, name).
+_ROLE, _SKILL, _CATEGORY = 0, 1, 2
 _NAMES = union_all(
+    select(UserRoleRow.user_id, literal(_ROLE).label("kind"), literal(0), UserRoleRow.role).where(
+        UserRoleRow.user_id.in_(bindparam("ids", expanding=True))
+    ),
     select(
-        ProfileSkillRow.user_id, literal(0).label("kind"), ProfileSkillRow.position, SkillRow.name
+        ProfileSkillRow.user_id,
+        literal(_SKILL).label("kind"),
+        ProfileSkillRow.position,
+        SkillRow.name,
     )
     .join(SkillRow, SkillRow.id == ProfileSkillRow.skill_id)
     .where(ProfileSkillRow.user_id.in_(bindparam("ids", expanding=True))),
     select(
         ProfileCategoryRow.user_id,
-        literal(1).label("kind"),
+        literal(_CATEGORY).label("kind"),
         ProfileCategoryRow.position,
         CategoryRow.name,
     )
     .join(CategoryRow, CategoryRow.id == ProfileCategoryRow.category_id)
     .where(ProfileCategoryRow.user_id.in_(bindparam("ids", expanding=True))),
 ).subquery()
-_PROFILE_NAMES = select(_NAMES).order_by(_NAMES.c.user_id, _NAMES.c.kind, _NAMES.c.position)
+_PROFILE_NAMES = select(_NAMES).order_by(_NAMES.c.user_id, _NAMES.c.kind, _NAMES.c[2])
 
 
 class SqlUserRepository:
@@ -161,20 +190,24 @@ class SqlUserRepository:
             return {}
         return await self._load(_USERS_BY_IDS, {"user_ids": list(set(user_ids))})
 
-    async def _load(
-        self, statement: Select[tuple[UserRow]], params: dict[str, Any]
-    ) -> dict[int, User]:
-        """Two statements: the users with their roles and profile, then their profiles'
-        skill and category names."""
-        result = await self._session.scalars(statement, params)
-        rows = result.unique().all()
+    async def _load(self, statement: Select[Any], params: dict[str, Any]) -> dict[int, User]:
+        """Two Core statements: the users with their profiles' columns, then their roles'
+        and their profiles' names."""
+        connection = await core(self._session)
+        rows = (await connection.execute(statement, params)).all()
         if not rows:
             return {}
         ids = [row.id for row in rows]
-        found: dict[int, tuple[list[str], list[str]]] = {uid: ([], []) for uid in ids}
-        for user_id, kind, _, name in await self._session.execute(_PROFILE_NAMES, {"ids": ids}):
-            found[user_id][kind].append(name)
-        return {row.id: _to_user(row, *found[row.id]) for row in rows}
+        names: dict[int, tuple[set[Role], list[str], list[str]]] = {
+            uid: (set(), [], []) for uid in ids
+        }
+        for user_id, kind, _, name in await connection.execute(_PROFILE_NAMES, {"ids": ids}):
+            roles, skills, categories = names[user_id]
+            if kind == _ROLE:
+                roles.add(Role(name))
+            else:
+                (skills if kind == _SKILL else categories).append(name)
+        return {row.id: _to_user(row, *names[row.id]) for row in rows}
 
     async def add(self, user: User) -> User:
         row = UserRow(
@@ -485,19 +518,20 @@ class SqlUpdateLog:
         self._session = session
 
     async def mark_handled(self, key: str, now: datetime) -> bool:
-        result = await self._session.execute(_MARK_HANDLED, {"update_key": key, "handled_now": now})
-        if result.rowcount:  # type: ignore[attr-defined]
+        connection = await core(self._session)
+        result = await connection.execute(_MARK_HANDLED, {"update_key": key, "handled_now": now})
+        if result.rowcount:
             return True
         # Not received through the inbox (webhook mode, tests): recorded now, unless it was
         # handled before.
         update_id = int(key.partition(":")[0] or 0)
         insert = dialect_insert(self._session)
-        result = await self._session.execute(
+        inserted = await connection.execute(
             insert(InboxRow)
             .values(key=key, update_id=update_id, received_at=now, handled_at=now)
             .on_conflict_do_nothing()
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(inserted.rowcount)
 
     async def forget_before(self, when: datetime) -> int:
         result = await self._session.execute(delete(InboxRow).where(InboxRow.handled_at < when))
