@@ -23,7 +23,7 @@ from bot.webhook import WebhookReceiver
 from domain.profiles import sync_categories
 from domain.terms import TermsDocument, terms_document
 from handlers.core.context import LeadlineApp, LeadlineContext, Services
-from handlers.core.outgoing import AnswersInFlight
+from handlers.core.outgoing import AnswersInFlight, LeadlineBot
 from handlers.digests.job import send_digests
 from handlers.menu.general import forget_old_updates
 from handlers.nudges.job import sweep_nudges
@@ -76,34 +76,33 @@ def build_application(settings: Settings) -> LeadlineApp:
     engine = create_engine(settings.database.url, one_writer=True)
     sessions = session_factory(engine)
     telegram = settings.telegram
+    bot = LeadlineBot(
+        telegram.token.get_secret_value(),
+        base_url=telegram.base_url,
+        base_file_url=telegram.base_file_url,
+        # The Bot API over aiohttp: a third of httpx's CPU per call (bot.telegram_http).
+        request=AiohttpRequest(),
+        get_updates_request=AiohttpRequest(1),
+        rate_limiter=LaneRateLimiter(
+            telegram.max_messages_per_second,
+            telegram.reply_share,
+            paid_broadcast=telegram.paid_broadcast,
+            chat_rate=telegram.chat_messages_per_second,
+        ),
+        defaults=Defaults(
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        ),
+    )
     # No PTB updater in either mode: ours store each update in the inbox first.
     app = cast(
         LeadlineApp,
         ApplicationBuilder()
+        .bot(bot)
         .updater(None)
-        .token(telegram.token.get_secret_value())
-        .base_url(telegram.base_url)
-        .base_file_url(telegram.base_file_url)
-        # The Bot API over aiohttp: a third of httpx's CPU per call (bot.telegram_http).
-        .request(AiohttpRequest())
-        .get_updates_request(AiohttpRequest(1))
         # Different people's updates at once, each person's in order (bot.ordering).
         .concurrent_updates(OrderedUpdateProcessor(telegram.concurrent_updates))
         .persistence(SqlPersistence(sessions, update_interval=PERSISTENCE_INTERVAL_SECONDS))
-        .rate_limiter(
-            LaneRateLimiter(
-                telegram.max_messages_per_second,
-                telegram.reply_share,
-                paid_broadcast=telegram.paid_broadcast,
-                chat_rate=telegram.chat_messages_per_second,
-            )
-        )
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-        )
         .context_types(ContextTypes(context=LeadlineContext))
         .post_init(_post_init)
         .post_stop(_post_stop)

@@ -10,13 +10,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from telegram import Bot, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.mailer import Mailer, PermanentMailError
 from domain.model import OutboxKind
 from handlers.core import outgoing, texts
-from handlers.core.outgoing import AnswersInFlight
+from handlers.core.outgoing import AnswersInFlight, LeadlineBot
 from handlers.core.turn import TURN_PATIENCE
 from storage.outbox import Delivery, OutboxStore
 
@@ -41,7 +40,7 @@ class OutboxDispatcher:
     def __init__(
         self,
         store: OutboxStore,
-        bot: Bot,
+        bot: LeadlineBot,
         mailer: Mailer,
         clock: Callable[[], datetime],
         *,
@@ -118,8 +117,8 @@ class OutboxDispatcher:
                 await self._send_email(delivery)
             else:
                 sent = await self._send_telegram(delivery)
-                if delivery.relay_message_id is not None and isinstance(sent, Message):
-                    await self._store.record_relay(delivery.relay_message_id, sent.message_id)
+                if delivery.relay_message_id is not None and sent is not None:
+                    await self._store.record_relay(delivery.relay_message_id, sent)
         except RetryAfter as error:
             wait = error.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
@@ -204,7 +203,7 @@ class OutboxDispatcher:
             str(payload.get("html", "")),
         )
 
-    async def _send_telegram(self, delivery: Delivery) -> object:
+    async def _send_telegram(self, delivery: Delivery) -> int | None:
         await self._answering.wait(int(delivery.recipient), TURN_PATIENCE)
         try:
             return await outgoing.send(

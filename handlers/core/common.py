@@ -63,7 +63,7 @@ async def say(
     chat = update.effective_chat
     assert chat is not None
     bot = context.bot
-    later(context, lambda: bot.send_message(chat.id, text, reply_markup=markup))
+    later(context, lambda: bot.send_text(chat.id, text, markup))
 
 
 async def ask(
@@ -83,10 +83,10 @@ async def ask(
     bot, user_data = context.bot, context.user_data
 
     async def send() -> None:
-        sent = await bot.send_message(chat.id, text, reply_markup=markup)
+        sent = await bot.send_text(chat.id, text, markup)
         if user_data is not None:
             # Known only once sent, after the commit: kept with the flow data from then on.
-            user_data[QUESTION] = [chat.id, sent.message_id]
+            user_data[QUESTION] = [chat.id, sent]
 
     later(context, send)
 

@@ -8,13 +8,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from telegram import Update
-from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.ext import Application, CallbackContext
 
 from domain.leads import LeadMinimums
 from domain.ports import UnitOfWork
 from domain.terms import TermsDocument
 from handlers.core.notify import Notifier
-from handlers.core.outgoing import AnswersInFlight
+from handlers.core.outgoing import AnswersInFlight, LeadlineBot
 
 if TYPE_CHECKING:
     from handlers.core.turn import Turn
@@ -69,7 +69,7 @@ class Services:
 Data = dict[Any, Any]
 
 
-class LeadlineContext(CallbackContext[ExtBot[None], Data, Data, Data]):
+class LeadlineContext(CallbackContext[LeadlineBot, Data, Data, Data]):
     def __init__(
         self, application: Any, chat_id: int | None = None, user_id: int | None = None
     ) -> None:

@@ -11,13 +11,49 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Literal
 
-from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, ReplyParameters
+from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.ext import ExtBot
 
 Payload = dict[str, Any]
 FileKind = Literal["photo", "document", "voice", "video", "audio"]
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+class LeadlineBot(ExtBot[dict[str, Any]]):
+    """PTB's bot with one call of its own: a text message for a caller that needs only the
+    new message's id. PTB's ``send_message`` turns Telegram's answer into a ``Message``
+    (every entity and button of the text parsed back), which cost as much CPU as the HTTP
+    call itself on the update path (docs/PERFORMANCE.md); nothing here reads more than the id."""
+
+    async def send_text(
+        self,
+        chat_id: int,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+        *,
+        quote: int | None = None,
+        bulk: bool = False,
+        paid: bool = False,
+    ) -> int:
+        """sendMessage in HTML without link previews, like every message Leadline sends;
+        ``quote`` shows it as a reply; ``bulk`` and ``paid`` as in ``send``."""
+        data: dict[str, object] = {
+            "chat_id": chat_id,
+            "text": text,
+            "parse_mode": ParseMode.HTML,
+            "link_preview_options": NO_PREVIEW,
+            "reply_markup": markup,
+        }
+        if quote:
+            data["reply_parameters"] = ReplyParameters(quote, allow_sending_without_reply=True)
+        if bulk and paid:
+            data["allow_paid_broadcast"] = True
+        lane = {"lane": "bulk"} if bulk and self.rate_limiter is not None else None
+        sent = await self._post(
+            "sendMessage", data, api_kwargs=self._merge_api_rl_kwargs(None, lane)
+        )
+        return int(sent["message_id"])
 
 
 def text(
@@ -64,14 +100,14 @@ def _markup(markup: InlineKeyboardMarkup | None) -> dict[str, Any] | None:
 
 
 async def send(
-    bot: Bot, chat_id: int, payload: Payload, *, bulk: bool = False, paid: bool = False
-) -> object:
-    """Sends one outbox payload to a chat; returns what the Bot API returned. ``bulk`` puts
-    it in the rate limiter's bulk lane (bot/lanes.py); ``paid`` makes a new message a paid
-    broadcast (edits cannot be)."""
+    bot: LeadlineBot, chat_id: int, payload: Payload, *, bulk: bool = False, paid: bool = False
+) -> int | None:
+    """Sends one outbox payload to a chat; returns the new message's id (None for an edit).
+    ``bulk`` puts it in the rate limiter's bulk lane (bot/lanes.py); ``paid`` makes a new
+    message a paid broadcast (edits cannot be)."""
     payload = _from_earlier_version(payload)
     lane: dict[str, Any] = {}
-    if bulk and isinstance(bot, ExtBot) and bot.rate_limiter is not None:
+    if bulk and bot.rate_limiter is not None:
         lane["rate_limit_args"] = {"lane": "bulk"}
     paying: dict[str, Any] = {"allow_paid_broadcast": True} if bulk and paid else {}
     kind = payload["send"]
@@ -81,18 +117,11 @@ async def send(
     reply = ReplyParameters(quote, allow_sending_without_reply=True) if quote else None
     html = ParseMode.HTML
     if kind == "text":
-        return await bot.send_message(
-            chat_id,
-            payload["text"],
-            parse_mode=html,
-            reply_markup=markup,
-            reply_parameters=reply,
-            link_preview_options=NO_PREVIEW,
-            **paying,
-            **lane,
+        return await bot.send_text(
+            chat_id, payload["text"], markup, quote=quote, bulk=bulk, paid=paid
         )
     if kind == "edit_text":
-        return await bot.edit_message_text(
+        await bot.edit_message_text(
             payload["text"],
             chat_id,
             payload["message_id"],
@@ -101,8 +130,9 @@ async def send(
             link_preview_options=NO_PREVIEW,
             **lane,
         )
+        return None
     if kind == "edit_caption":
-        return await bot.edit_message_caption(
+        await bot.edit_message_caption(
             chat_id,
             payload["message_id"],
             caption=payload["caption"],
@@ -110,7 +140,8 @@ async def send(
             reply_markup=markup,
             **lane,
         )
-    senders: dict[str, Callable[..., Awaitable[object]]] = {
+        return None
+    senders: dict[str, Callable[..., Awaitable[Message]]] = {
         "photo": bot.send_photo,
         "document": bot.send_document,
         "voice": bot.send_voice,
@@ -119,7 +150,7 @@ async def send(
     }
     if kind not in senders:
         raise ValueError(f"an outbox payload cannot send {kind!r}")
-    return await senders[kind](
+    sent = await senders[kind](
         chat_id,
         payload["file_id"],
         caption=payload.get("caption"),
@@ -129,6 +160,7 @@ async def send(
         **paying,
         **lane,
     )
+    return sent.message_id
 
 
 class AnswersInFlight:

@@ -222,7 +222,7 @@ async def _handle(
         await _close_after_failure(uow, key, now)
         _restore(context, flow_data)
         result, turn.calls = None, []
-        _tell(update, turn, error.sentence)
+        _tell(update, context, turn, error.sentence)
     except Exception:
         # A bug: handling it again after a restart would fail the same way.
         await _close_after_failure(uow, key, now)
@@ -255,17 +255,16 @@ def _restore(context: LeadlineContext, flow_data: dict[Any, Any] | None) -> None
         context.user_data.update(flow_data)
 
 
-def _tell(update: Update, turn: Turn, sentence: str) -> None:
+def _tell(update: Update, context: LeadlineContext, turn: Turn, sentence: str) -> None:
     """A rule the user broke: an alert on the button, or one sentence in the chat."""
     if update.callback_query is not None:
         turn.answer = Answer(sentence, alert=True)
         return
     chat = update.effective_chat
-    message = update.effective_message
-    if chat is None or message is None:
+    if chat is None or update.effective_message is None:
         return
-    bot = message.get_bot()
-    turn.say_later(lambda: bot.send_message(chat.id, escape(sentence)))
+    bot = context.bot
+    turn.say_later(lambda: bot.send_text(chat.id, escape(sentence)))
 
 
 async def _save_position(
