@@ -17,6 +17,7 @@ from datetime import datetime
 from telegram import Bot, Update
 from telegram.error import Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 
+from handlers.core.outgoing import LeadlineBot
 from handlers.core.turn import expect, update_key
 from storage.inbox import InboxStore, Received
 
@@ -29,7 +30,7 @@ MAX_BACKOFF_SECONDS = 30.0
 class InboxPoller:
     def __init__(
         self,
-        bot: Bot,
+        bot: LeadlineBot,
         inbox: InboxStore,
         queue: asyncio.Queue[object],
         clock: Callable[[], datetime],
@@ -64,10 +65,8 @@ class InboxPoller:
                 if webhook_set:
                     await self._bot.delete_webhook()
                     webhook_set = False
-                updates = await self._bot.get_updates(
-                    offset=offset,
-                    timeout=LONG_POLL_SECONDS,
-                    allowed_updates=Update.ALL_TYPES,
+                payloads = await self._bot.get_raw_updates(
+                    offset, LONG_POLL_SECONDS, list(Update.ALL_TYPES)
                 )
                 failures = 0
             except RetryAfter as error:
@@ -89,11 +88,12 @@ class InboxPoller:
                     log.warning("Polling failed (%s); retrying with backoff", error)
                 await asyncio.sleep(min(2.0**failures, MAX_BACKOFF_SECONDS))
                 continue
-            if updates:
-                # Each update's dict once: its key's digest and the stored payload.
+            if payloads:
+                # Telegram's JSON is what the inbox stores and digests; PTB parses it once.
+                updates = [Update.de_json(payload, self._bot) for payload in payloads]
                 received = [
                     Received(update_key(update, payload), update.update_id, payload)
-                    for update, payload in ((update, update.to_dict()) for update in updates)
+                    for update, payload in zip(updates, payloads, strict=True)
                 ]
                 fresh = await self._inbox.receive(received, self._clock())
                 # Stored: the next call's offset may now confirm them to Telegram.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters
 from telegram.constants import ParseMode
@@ -54,6 +54,23 @@ class LeadlineBot(ExtBot[dict[str, Any]]):
             "sendMessage", data, api_kwargs=self._merge_api_rl_kwargs(None, lane)
         )
         return int(sent["message_id"])
+
+    async def get_raw_updates(
+        self, offset: int | None, long_poll: int, allowed_updates: list[str]
+    ) -> list[dict[str, Any]]:
+        """getUpdates, Telegram's JSON as it came: the inbox stores it and digests it as is,
+        and each update is parsed once (PTB's ``get_updates`` parses them, and the inbox
+        needed them turned back into JSON)."""
+        data: dict[str, object] = {
+            "offset": offset,
+            "timeout": long_poll,
+            "allowed_updates": allowed_updates,
+        }
+        # The long poll's wait on top of the read timeout, as PTB's get_updates does.
+        read_timeout = (self._request[0].read_timeout or 0) + long_poll
+        return cast(
+            list[dict[str, Any]], await self._post("getUpdates", data, read_timeout=read_timeout)
+        )
 
 
 def text(

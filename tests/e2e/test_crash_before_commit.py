@@ -30,6 +30,7 @@ from telegram import Update
 
 from bot.runner import RunningBot, start_bot
 from bot.settings import Settings
+from handlers.core.turn import expect, update_key
 from sandbox import Sandbox, SimUser
 from storage.uow import SqlUnitOfWork
 from tests.e2e.journeys import sign_up
@@ -118,12 +119,14 @@ class Lives:
         return dict(json.loads(rows[0][0]))
 
     async def redeliver(self, payload: dict[str, Any]) -> None:
-        """Telegram sends the same update again."""
+        """Telegram sends the same update again, keyed as the inbox keys Telegram's JSON."""
         assert self.running is not None
         if "callback_query" in payload:
             self.redelivered_queries.add(str(payload["callback_query"]["id"]))
         app = self.running.app
-        await app.process_update(Update.de_json(payload, app.bot))
+        update = Update.de_json(payload, app.bot)
+        expect(update, update_key(update, payload))
+        await app.process_update(update)
 
 
 @pytest.fixture
