@@ -169,14 +169,17 @@ async def run(updates: int, profile: bool, top: int) -> None:
                 timed.seconds.clear()
                 if profiler is not None:
                     profiler.enable()
+                cpu = time.process_time()
                 trips = await round_trips(user, text, reply, updates)
+                cpu_ms = (time.process_time() - cpu) * 1000 / updates
                 if profiler is not None:
                     profiler.disable()
                 own = statistics.fmean(timed.seconds) * 1000
                 print(
                     f"{text:<11} {updates} updates: round trip p50 "
                     f"{statistics.median(trips) * 1000:.2f} ms, "
-                    f"in the update processor {own:.2f} ms/update"
+                    f"in the update processor {own:.2f} ms/update, "
+                    f"process CPU (bot and sandbox) {cpu_ms:.2f} ms/update"
                 )
             if profiler is not None:
                 out = io.StringIO()

@@ -80,12 +80,13 @@ async def dashboard(uow: UnitOfWork, user: User, _: object, now: datetime) -> Da
     seller and their rating as a buyer."""
     user.ensure_signed_up()
     counts = await uow.leads.status_counts(user.key) if user.is_buyer else {}
-    requested = (await uow.leads.requested_for(user.key, 0, 0)).total if user.is_seller else 0
-    working = 0
+    requested = working = 0
+    reputation = None
     if user.is_seller:
-        jobs = await _contracted(uow, user, LeadList.IN_PROGRESS)
-        working = sum(1 for _, contract in jobs if contract.seller_id == user.id)
-    reputation = (await uow.reviews.reputations([user.key]))[user.key] if user.is_seller else None
+        # Two statements: every seller's /dashboard runs them (docs/PERFORMANCE.md).
+        seller = await uow.leads.seller_counts(user.key, _STATUSES[LeadList.IN_PROGRESS])
+        requested, working = seller.requested, seller.working
+        reputation = Reputation(await uow.reviews.stars_of(user.key), seller.completed)
     rating = None
     if user.is_buyer:
         rating = (await uow.reviews.buyer_ratings([user.key])).get(user.key, StarTally())

@@ -36,6 +36,15 @@ class AttachmentKind(StrEnum):
 
 
 @dataclass(frozen=True)
+class SellerCounts:
+    """A seller's numbers on their dashboard."""
+
+    requested: int  # leads they opened, were invited to or talk about
+    working: int  # leads they were hired for and have not finished
+    completed: int  # leads they completed
+
+
+@dataclass(frozen=True)
 class Attachment:
     kind: AttachmentKind
     file_id: str

@@ -17,7 +17,7 @@ from domain.credentials import Credentials, Education, PortfolioLink, ProfileDoc
 from domain.digests import Digest
 from domain.disputes import Dispute
 from domain.events import Event
-from domain.leads import Lead, SellerMatch
+from domain.leads import Lead, SellerCounts, SellerMatch
 from domain.lifecycle import LeadStatus
 from domain.limits import Limits, Usage
 from domain.model import EmailToken, OutboxMessage, User
@@ -255,6 +255,11 @@ class LeadRepository(Protocol):
         """Leads the seller opened from an alert or a search, or was invited to."""
         ...
 
+    async def seller_counts(self, seller_id: int, working: Collection[LeadStatus]) -> SellerCounts:
+        """How many leads the seller was asked about (``requested_for``), works on (hired,
+        the lead in one of ``working``) and completed, counted together."""
+        ...
+
 
 class SellerRepository(Protocol):
     async def credentials(self, user_id: int) -> Credentials: ...
@@ -382,6 +387,10 @@ class ReviewRepository(Protocol):
 
     async def of_leads(self, lead_ids: Collection[int]) -> list[Review]:
         """Every review (drafts too) of these leads."""
+        ...
+
+    async def stars_of(self, seller_id: int) -> dict[str, StarTally]:
+        """The seller's stars per skill (submitted reviews)."""
         ...
 
     async def reputations(self, seller_ids: Collection[int]) -> dict[int, Reputation]:

@@ -35,6 +35,7 @@ from domain.leads import (
     Attachment,
     AttachmentKind,
     Lead,
+    SellerCounts,
     SellerMatch,
 )
 from domain.lifecycle import LeadStatus
@@ -46,6 +47,7 @@ from storage import audit
 from storage.models import (
     MAX_ID,
     CategoryRow,
+    ContractRow,
     LeadAlertRow,
     LeadAttachmentRow,
     LeadInvitationRow,
@@ -59,7 +61,7 @@ from storage.models import (
     UserRow,
     UtcDateTime,
 )
-from storage.repositories import dialect_insert
+from storage.repositories import core, dialect_insert
 from storage.search import BM25, INSERT_FTS, SEARCH_VECTOR, SET_VECTOR, fts5, tsquery, vector_words
 
 
@@ -566,10 +568,17 @@ class SqlLeadRepository:
         )
         return await self._page(query, offset, size)
 
+    async def seller_counts(self, seller_id: int, working: Collection[LeadStatus]) -> SellerCounts:
+        connection = await core(self._session)
+        params = {"seller_id": seller_id, "working": [status.value for status in working]}
+        row = (await connection.execute(_SELLER_COUNTS, params)).one()
+        return SellerCounts(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0))
+
     async def requested_for(self, seller_id: int, offset: int, size: int) -> Page[Lead]:
         """A page of the leads the seller opened, was invited to or talks about (size 0: only
         how many, which the dashboard shows)."""
-        total = await self._session.scalar(_REQUESTED_COUNT, {"seller_id": seller_id})
+        connection = await core(self._session)
+        total = await connection.scalar(_REQUESTED_COUNT, {"seller_id": seller_id})
         if size == 0:
             return Page([], int(total or 0), offset, size)
         params = {"seller_id": seller_id, "page_offset": offset, "page_size": size}
@@ -597,6 +606,18 @@ _REQUESTED = (
     .order_by(LeadRow.published_at.desc(), LeadRow.id.desc())
 )
 _REQUESTED_COUNT = select(func.count()).select_from(_REQUESTED.subquery())
+_HIRED = (
+    select(func.count())
+    .select_from(ContractRow)
+    .join(LeadRow, LeadRow.id == ContractRow.lead_id)
+    .where(ContractRow.seller_id == _SELLER)
+)
+# The seller's dashboard: requested, working on, completed, in one statement.
+_SELLER_COUNTS = select(
+    _REQUESTED_COUNT.scalar_subquery(),
+    _HIRED.where(LeadRow.status.in_(bindparam("working", expanding=True))).scalar_subquery(),
+    _HIRED.where(LeadRow.status == LeadStatus.COMPLETED.value).scalar_subquery(),
+)
 _REQUESTED_PAGE = (
     _REQUESTED.offset(bindparam("page_offset")).limit(bindparam("page_size")).options(*_LEAD_LOAD)
 )

@@ -25,7 +25,7 @@ from domain.lifecycle import LeadStatus
 from domain.reviews import AS_BUYER, Reputation, Review, ReviewSide, StarTally
 from domain.skills import skill_key
 from storage.models import ContractRow, LeadRow, ReviewRow, ReviewStarRow, SkillRow
-from storage.repositories import dialect_insert
+from storage.repositories import core, dialect_insert
 
 
 def _review(row: ReviewRow, stars: dict[str, int]) -> Review:
@@ -168,16 +168,23 @@ class SqlReviewRepository:
                 stars[review_id][name] = value
         return [_review(row, stars[row.id]) for row in rows]
 
+    async def stars_of(self, seller_id: int) -> dict[str, StarTally]:
+        connection = await core(self._session)
+        found = await connection.execute(_STARS_BY_SKILL, {"seller_ids": [seller_id]})
+        return {name: StarTally(int(total), int(count)) for _, name, total, count in found}
+
     async def reputations(self, seller_ids: Collection[int]) -> dict[int, Reputation]:
         if not seller_ids:
             return {}
         ids = set(seller_ids)
         params = {"seller_ids": list(ids)}
-        found = await self._session.execute(_STARS_BY_SKILL, params)
+        # Core: every seller's dashboard and every list of sellers runs both.
+        connection = await core(self._session)
+        found = await connection.execute(_STARS_BY_SKILL, params)
         stars: dict[int, dict[str, StarTally]] = defaultdict(dict)
         for seller_id, name, total, count in found.tuples():
             stars[seller_id][name] = StarTally(int(total), int(count))
-        counts = await self._session.execute(_COMPLETED_JOBS, params)
+        counts = await connection.execute(_COMPLETED_JOBS, params)
         done = {seller_id: int(count) for seller_id, count in counts.tuples()}
         return {
             seller_id: Reputation(dict(stars.get(seller_id, {})), done.get(seller_id, 0))
