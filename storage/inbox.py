@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import TextualSelect, bindparam, select, text, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.models import InboxRow
 
@@ -54,6 +54,9 @@ def _store_new(count: int) -> TextualSelect:
 class InboxStore:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
+        engine = sessions.kw["bind"]
+        assert isinstance(engine, AsyncEngine)
+        self._engine = engine
 
     async def receive(self, updates: Sequence[Received], now: datetime) -> set[str]:
         """Stores the updates not stored before, in one transaction; returns their keys."""
@@ -65,9 +68,10 @@ class InboxStore:
             values[f"update_id_{i}"] = received.update_id
             values[f"payload_{i}"] = received.payload
             values[f"received_at_{i}"] = now
-        async with self._sessions() as session, session.begin():
+        # A Core transaction, no ORM session: the poller pays it for every batch.
+        async with self._engine.begin() as connection:
             # One statement: the keys stored before are skipped, the rest come back.
-            stored = await session.scalars(_store_new(len(updates)), values)
+            stored = await connection.scalars(_store_new(len(updates)), values)
             return set(stored)
 
     async def unhandled(self) -> list[Received]:
