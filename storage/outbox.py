@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, case, func, literal, null, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
 
 from domain.digests import CAP_WINDOW
 from domain.model import DigestInterval, OutboxKind
@@ -95,9 +96,24 @@ class OutboxStore:
         bulk ones (the rest stay due for the next claim)."""
         async with self._sessions() as session, session.begin():
             bulk_last = _bulk_last()
+            # A chat's message is not claimed while an older one to that chat waits longer
+            # (for its retry, or being sent): a newer message never overtakes it. The older
+            # ones due as soon come first in the claim's order, so the chat reads them in order.
+            earlier = aliased(OutboxRow)
+            waits_behind = (
+                select(earlier.id)
+                .where(
+                    earlier.recipient == OutboxRow.recipient,
+                    earlier.kind == OutboxRow.kind,
+                    earlier.status.in_(_OPEN),
+                    earlier.id < OutboxRow.id,
+                    earlier.next_attempt_at > OutboxRow.next_attempt_at,
+                )
+                .exists()
+            )
             query = (
                 select(OutboxRow, bulk_last)
-                .where(OutboxRow.status.in_(_OPEN), OutboxRow.next_attempt_at <= now)
+                .where(OutboxRow.status.in_(_OPEN), OutboxRow.next_attempt_at <= now, ~waits_behind)
                 .order_by(bulk_last, OutboxRow.next_attempt_at, OutboxRow.id)
                 .limit(limit)
             )

@@ -169,3 +169,30 @@ async def test_answers_to_people_are_claimed_before_older_bulk_messages(
     rest = await store.claim(later, limit=100)
     assert {d.recipient for d in rest} >= {"200", "201", "202"} and all(d.bulk for d in rest)
     assert len(first) + len(capped) + len(rest) == 60 + 3 + 3  # each claimed once
+
+
+async def test_a_newer_message_never_overtakes_an_older_one_waiting_for_its_retry(
+    uow: SqlUnitOfWork, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """Telegram failed the first message to a chat; the second, written while the first
+    waits for its retry, waits behind it (another chat's goes at once)."""
+    store = OutboxStore(sessions)
+    await enqueue(uow, message("7"))
+    [first] = await store.claim(NOW)
+    retry_at = NOW + timedelta(seconds=8)
+    await store.retry_later(first.id, retry_at, "Bad Gateway")
+    later = NOW + timedelta(seconds=2)
+    await enqueue(
+        uow, replace(message("7"), created_at=later), replace(message("8"), created_at=later)
+    )
+    assert [d.recipient for d in await store.claim(later)] == ["8"]
+    # At its time the older one goes; the newer one right after it is sent (the next claim).
+    assert [d.id for d in await store.claim(retry_at)] == [first.id]
+    await store.mark_sent(first.id, retry_at)
+    [second] = await store.claim(retry_at)
+    assert second.recipient == "7" and second.id > first.id
+    # While one is being sent (claimed, its lease running), a newer one waits for it too.
+    await enqueue(uow, replace(message("7"), created_at=retry_at))
+    assert await store.claim(retry_at + timedelta(seconds=1)) == []
+    await store.mark_sent(second.id, retry_at)
+    assert len(await store.claim(retry_at + timedelta(seconds=1))) == 1
