@@ -10,6 +10,7 @@ import pytest
 from bot.runner import RunningBot
 from sandbox import Sandbox
 from tests.e2e.journeys import sign_up
+from tests.e2e.test_contracts import hired
 
 OUTAGE = 10.0
 
@@ -52,3 +53,30 @@ async def test_replies_and_button_answers_wait_out_a_ten_second_outage(
     waited = "answerCallbackQuery" if first == "tap" else "sendMessage"
     assert {f.method for f in sandbox.failed_requests} == {waited}
     assert sandbox.api_errors == []
+
+
+@pytest.mark.on_both_engines
+async def test_a_conversation_keeps_its_order_through_a_short_outage(
+    sandbox: Sandbox, bot: RunningBot
+) -> None:
+    """Three relayed messages fail and wait for their retry; one written after the outage
+    must not overtake them."""
+    buyer, seller = await hired(sandbox)
+    accepted = next(m for m in seller.bot_messages if "accepted your offer" in m.content)
+    await seller.tap("Message", message_id=accepted.message_id)
+    await seller.wait_for_message("You are writing to Bella")
+    sandbox.fail_requests(502, seconds=3, methods=["sendMessage"])
+    for part in range(3):
+        await seller.send(f"part {part}")
+    await asyncio.sleep(4.5)  # over; the three wait for their retry (2 s, then 4 s more)
+    await seller.send("part 3")
+
+    def parts() -> list[str]:
+        return [m.content for m in buyer.bot_messages if "part " in m.content]
+
+    async with asyncio.timeout(30):
+        while len(parts()) < 4:
+            await asyncio.sleep(0.1)
+    assert [text.rsplit("part ", 1)[1] for text in parts()] == ["0", "1", "2", "3"]
+    await asyncio.sleep(1)
+    assert len(parts()) == 4  # each once
