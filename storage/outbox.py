@@ -27,6 +27,8 @@ from storage.repositories import dialect_insert
 CLAIM_LEASE = timedelta(seconds=60)
 # "sending" rows are open too: their lease expiry is their next attempt.
 _OPEN = ("pending", "sending")
+# Due rows a claim considers for each one it may take (see ``claim``).
+CANDIDATES_PER_CLAIM = 4
 # Outbox messages nobody is waiting for at that moment, sent in Telegram's bulk lane
 # (bot/lanes.py), known by their dedupe keys: a lead's alerts, an announcement's copies,
 # a buyer's invitations, the digests and the nudges. Everything else the outbox sends (a
@@ -111,10 +113,20 @@ class OutboxStore:
                 )
                 .exists()
             )
+            order = (bulk_last, OutboxRow.next_attempt_at, OutboxRow.id)
+            # The check runs on the first few due rows only, not on every due row: during a
+            # fan-out thousands are due, and the claim holds SQLite's one connection that
+            # the turns wait for.
+            candidates = (
+                select(OutboxRow.id)
+                .where(OutboxRow.status.in_(_OPEN), OutboxRow.next_attempt_at <= now)
+                .order_by(*order)
+                .limit(limit * CANDIDATES_PER_CLAIM)
+            )
             query = (
                 select(OutboxRow, bulk_last)
-                .where(OutboxRow.status.in_(_OPEN), OutboxRow.next_attempt_at <= now, ~waits_behind)
-                .order_by(bulk_last, OutboxRow.next_attempt_at, OutboxRow.id)
+                .where(OutboxRow.id.in_(candidates), ~waits_behind)
+                .order_by(*order)
                 .limit(limit)
             )
             if session.get_bind().dialect.name == "postgresql":
