@@ -1,4 +1,5 @@
-"""SQLAlchemy's aiosqlite adapter with one trip to aiosqlite's thread per statement.
+"""SQLAlchemy's aiosqlite adapter with at most one trip to aiosqlite's thread per statement,
+and none for the quick ones that cannot wait for a lock.
 
 aiosqlite runs each sqlite3 call in a thread of its own; SQLAlchemy's adapter makes four
 calls per statement (open a cursor, execute, fetch, close), each a hand-off through a queue
@@ -8,13 +9,27 @@ with no transaction open. On the update path those hand-offs cost more than SQLi
 in the thread, and a rollback with nothing to roll back stays on the loop's side. The
 engine takes it as its DBAPI module (``create_async_engine(..., module=...)``); everything
 else is SQLAlchemy's own adapter.
+
+Even one trip costs about ten times what SQLite takes for a lookup by key (a queue, a
+thread's wake-up, the event loop's wake-up: ~0.2 ms against ~5 µs), and a turn makes four or
+five. So a statement runs on the event loop's own thread when it can neither wait for
+another connection's lock nor take long (``Placement``): a read (in WAL mode readers never
+wait), or a write or commit of a transaction that already holds SQLite's write lock, when
+the same SQL ran in under ``QUICK`` last time. The first write of a transaction, which may
+have to wait up to the busy timeout for another process's writer, and anything slow (a
+search over many leads, a fan-out's batch) stay in the thread, where the loop goes on
+answering meanwhile.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections import deque
-from typing import Any
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from enum import Enum
+from time import perf_counter
+from typing import Any, TypeVar, cast
 
 import aiosqlite
 from sqlalchemy.dialects.sqlite.aiosqlite import (
@@ -23,12 +38,78 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_dbapi,
 )
 
-Outcome = tuple[Any, list[Any], int | None, int, bool]
+R = TypeVar("R")
+Outcome = tuple[Any, list[Any], int | None, int, bool, float]
+
+# Under this, a statement is quick enough to run on the event loop's thread: a lookup by key
+# takes microseconds; a search or a batch that takes longer would hold up every other update.
+QUICK = 0.002
+# A statement found slow runs in the thread this many times before it is tried on the loop
+# again, doubling each time it is still slow (in the thread it may only have waited for the
+# GIL, so only a run on the loop, or a quick one anywhere, tells).
+FIRST_PAUSE, LONGEST_PAUSE = 16, 1024
+# Statements remembered at most: the SQL of an IN (…) list differs by its length, so the set
+# is finite but not small; past this the memory starts again.
+REMEMBERED = 10_000
+COMMIT = "COMMIT"
+
+
+class Kind(Enum):
+    READ = "read"
+    WRITE = "write"
+    OTHER = "other"  # PRAGMA, SAVEPOINT, DDL: rare, and some take locks
+
+
+def kind_of(operation: str) -> Kind:
+    head = operation.lstrip()[:7].upper()
+    if head.startswith("SELECT"):
+        return Kind.READ
+    if head.startswith(("INSERT", "UPDATE", "DELETE", "REPLACE")):
+        return Kind.WRITE
+    return Kind.OTHER
+
+
+@dataclass
+class _Pace:
+    slow_runs: int = 0  # consecutive runs found slow
+    pause: int = 0  # runs left in the thread before the next try on the loop
+
+
+class Placement:
+    """Where each statement runs, from how long the same SQL took before."""
+
+    def __init__(self) -> None:
+        self._paces: dict[str, _Pace] = {}
+
+    def quick(self, operation: str) -> bool:
+        """True when the SQL ran quickly before (never seen: not yet) and is not paused."""
+        pace = self._paces.get(operation)
+        return pace is not None and not pace.pause
+
+    def took(self, operation: str, seconds: float, on_loop: bool) -> None:
+        """Notes one run of the SQL, and where it ran."""
+        pace = self._paces.get(operation)
+        if pace is None:
+            if len(self._paces) >= REMEMBERED:
+                self._paces.clear()
+            pace = self._paces[operation] = _Pace()
+            on_loop = True  # a first run tells, wherever it ran
+        if seconds < QUICK:
+            pace.slow_runs = pace.pause = 0
+        elif on_loop:
+            pace.slow_runs += 1
+            pace.pause = min(FIRST_PAUSE << (pace.slow_runs - 1), LONGEST_PAUSE)
+        elif pace.pause:
+            pace.pause -= 1
+
+
+PLACEMENT = Placement()
 
 
 def _run(connection: aiosqlite.Connection, operation: Any, parameters: Any, many: bool) -> Outcome:
-    """In aiosqlite's thread: the whole statement, rows included, and whether a transaction
-    is open after it."""
+    """The whole statement, rows included, whether a transaction is open after it, and how
+    long it took (in aiosqlite's thread, or on the loop's for a quick one)."""
+    started = perf_counter()
     conn: sqlite3.Connection = connection._conn
     cursor = conn.cursor()
     try:
@@ -40,18 +121,40 @@ def _run(connection: aiosqlite.Connection, operation: Any, parameters: Any, many
             cursor.execute(operation, parameters)
         description = cursor.description
         rows = cursor.fetchall() if description else []
-        return description, rows, cursor.lastrowid, cursor.rowcount, conn.in_transaction
+        took = perf_counter() - started
+        return description, rows, cursor.lastrowid, cursor.rowcount, conn.in_transaction, took
     finally:
         cursor.close()
 
 
-def _ended(connection: aiosqlite.Connection, rollback: bool) -> None:
-    """In aiosqlite's thread: commits or rolls back."""
+def _in_thread(
+    connection: aiosqlite.Connection, function: Callable[..., R], *args: Any
+) -> Coroutine[Any, Any, R]:
+    """``function(connection, *args)`` in aiosqlite's thread."""
+    call: Coroutine[Any, Any, R] = connection._execute(function, connection, *args)  # type: ignore[no-untyped-call]
+    return call
+
+
+async def _on_loop(
+    connection: aiosqlite.Connection, operation: Any, parameters: Any, many: bool
+) -> Outcome:
+    """``_run`` on the event loop's thread: SQLAlchemy's adapter awaits it like a trip."""
+    return _run(connection, operation, parameters, many)
+
+
+def _ended(connection: aiosqlite.Connection, rollback: bool) -> float:
+    """Commits or rolls back; returns how long it took."""
+    started = perf_counter()
     conn: sqlite3.Connection = connection._conn
     if rollback:
         conn.rollback()
     else:
         conn.commit()
+    return perf_counter() - started
+
+
+async def _ended_on_loop(connection: aiosqlite.Connection, rollback: bool) -> float:
+    return _ended(connection, rollback)
 
 
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
@@ -59,18 +162,28 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
     def _trip(self, operation: Any, parameters: Any, many: bool) -> None:
         adapter = self._adapt_connection
-        try:
-            outcome: Outcome = self.await_(
-                self._connection._execute(_run, self._connection, operation, parameters, many)
-            )
-        except Exception as error:
-            # A statement that failed may have left a transaction open.
-            assert isinstance(adapter, OneTripConnection)
-            adapter.in_transaction = True
-            adapter._handle_exception(error)
-        description, rows, lastrowid, rowcount, in_transaction = outcome
         assert isinstance(adapter, OneTripConnection)
+        kind = kind_of(operation)
+        # A read never waits for a lock in WAL mode, nor does a write once the transaction
+        # holds the write lock; anything else may wait for another process's writer.
+        lock_free = kind is Kind.READ or (kind is Kind.WRITE and adapter.writing)
+        connection = cast(aiosqlite.Connection, self._connection)
+        on_loop = lock_free and not many and PLACEMENT.quick(operation)
+        if on_loop:
+            trip = _on_loop(connection, operation, parameters, many)
+        else:
+            trip = _in_thread(connection, _run, operation, parameters, many)
+        try:
+            outcome: Outcome = self.await_(trip)
+        except Exception as error:
+            # A statement that failed may have left a transaction open, and what it holds
+            # is unknown: the next write goes to the thread.
+            adapter.in_transaction, adapter.writing = True, False
+            adapter._handle_exception(error)
+        description, rows, lastrowid, rowcount, in_transaction, took = outcome
+        PLACEMENT.took(operation, took, on_loop)
         adapter.in_transaction = in_transaction
+        adapter.writing = in_transaction and (adapter.writing or kind is Kind.WRITE)
         if description:
             self.description = description
             self.lastrowid = self.rowcount = -1
@@ -88,29 +201,44 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ("in_transaction",)
+    __slots__ = ("in_transaction", "writing")
 
     def __init__(self, dbapi: Any, connection: Any) -> None:
         super().__init__(dbapi, connection)
         # Unknown until the first statement says: the first rollback goes to SQLite.
         self.in_transaction = True
+        # Whether the open transaction has written, so holds SQLite's write lock.
+        self.writing = False
 
     def cursor(self, server_side: bool = False) -> AsyncAdapt_aiosqlite_cursor:
         if server_side:
-            self.in_transaction = True  # SQLAlchemy's own cursor: unknown from here on
+            # SQLAlchemy's own cursor: unknown from here on
+            self.in_transaction, self.writing = True, False
             return super().cursor(server_side=True)
         return OneTripCursor(self)
 
     def _end(self, rollback: bool) -> None:
+        connection = cast(aiosqlite.Connection, self._connection)
+        # Neither waits for a lock: a rollback never does, a commit holds the lock already.
+        # (A commit that checkpoints the WAL takes longer: then the next goes to the thread.)
+        on_loop = rollback or (self.writing and PLACEMENT.quick(COMMIT))
+        if on_loop:
+            trip = _ended_on_loop(connection, rollback)
+        else:
+            trip = _in_thread(connection, _ended, rollback)
         try:
-            self.await_(self._connection._execute(_ended, self._connection, rollback))
+            took: float = self.await_(trip)
         except Exception as error:
-            self.in_transaction = True
+            self.in_transaction, self.writing = True, False
             self._handle_exception(error)
-        self.in_transaction = False
+        if not rollback:
+            PLACEMENT.took(COMMIT, took, on_loop)
+        self.in_transaction = self.writing = False
 
     def commit(self) -> None:
-        self._end(rollback=False)
+        # With no transaction open there is nothing to commit (sqlite3 would do nothing).
+        if self.in_transaction:
+            self._end(rollback=False)
 
     def rollback(self) -> None:
         # The pool rolls back every connection it gets back; after a commit, or a session
@@ -123,6 +251,9 @@ class OneTripDbapi(AsyncAdapt_aiosqlite_dbapi):
     """The DBAPI module for ``create_async_engine(..., module=...)``."""
 
     def connect(self, *arg: Any, **kw: Any) -> AsyncAdapt_aiosqlite_connection:
+        # Quick statements run on the event loop's thread, the rest in aiosqlite's, one at
+        # a time either way (the adapter awaits each before the next).
+        kw.setdefault("check_same_thread", False)
         adapted = super().connect(*arg, **kw)
         if type(adapted) is not AsyncAdapt_aiosqlite_connection:
             return adapted  # the sync fallback: left as SQLAlchemy builds it
