@@ -12,13 +12,13 @@ else is SQLAlchemy's own adapter.
 
 Even one trip costs about ten times what SQLite takes for a lookup by key (a queue, a
 thread's wake-up, the event loop's wake-up: ~0.2 ms against ~5 µs), and a turn makes four or
-five. So a statement runs on the event loop's own thread when it can neither wait for
-another connection's lock nor take long (``Placement``): a read (in WAL mode readers never
-wait), or a write or commit of a transaction that already holds SQLite's write lock, when
-the same SQL ran in under ``QUICK`` last time. The first write of a transaction, which may
-have to wait up to the busy timeout for another process's writer, and anything slow (a
-search over many leads, a fan-out's batch) stay in the thread, where the loop goes on
-answering meanwhile.
+five. So a statement whose SQL ran in under ``QUICK`` last time (``Placement``) runs on the
+event loop's own thread when it cannot wait for another connection's lock: a read (in WAL
+mode readers never wait), a write or commit of a transaction that already holds SQLite's
+write lock, or a transaction's first write while no one else holds that lock (tried with no
+wait allowed; if the lock is taken, the statement goes to the thread and waits there, up to
+the busy timeout, while the loop goes on). Anything slow (a search over many leads, a
+fan-out's batch) stays in the thread.
 """
 
 from __future__ import annotations
@@ -135,11 +135,26 @@ def _in_thread(
     return call
 
 
-async def _on_loop(
-    connection: aiosqlite.Connection, operation: Any, parameters: Any, many: bool
-) -> Outcome:
+async def _on_loop(connection: aiosqlite.Connection, operation: Any, parameters: Any) -> Outcome:
     """``_run`` on the event loop's thread: SQLAlchemy's adapter awaits it like a trip."""
-    return _run(connection, operation, parameters, many)
+    return _run(connection, operation, parameters, False)
+
+
+async def _first_write_on_loop(
+    connection: aiosqlite.Connection, operation: Any, parameters: Any, busy_timeout_ms: int
+) -> Outcome | None:
+    """A transaction's first write on the loop's thread, allowed no wait for the write lock:
+    None when another connection holds it (the statement changed nothing)."""
+    conn: sqlite3.Connection = connection._conn
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        return _run(connection, operation, parameters, False)
+    except sqlite3.OperationalError as error:
+        if error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY:
+            return None
+        raise
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
 
 
 def _ended(connection: aiosqlite.Connection, rollback: bool) -> float:
@@ -163,25 +178,32 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
     def _trip(self, operation: Any, parameters: Any, many: bool) -> None:
         adapter = self._adapt_connection
         assert isinstance(adapter, OneTripConnection)
-        kind = kind_of(operation)
-        # A read never waits for a lock in WAL mode, nor does a write once the transaction
-        # holds the write lock; anything else may wait for another process's writer.
-        lock_free = kind is Kind.READ or (kind is Kind.WRITE and adapter.writing)
         connection = cast(aiosqlite.Connection, self._connection)
-        on_loop = lock_free and not many and PLACEMENT.quick(operation)
-        if on_loop:
-            trip = _on_loop(connection, operation, parameters, many)
-        else:
-            trip = _in_thread(connection, _run, operation, parameters, many)
+        kind = kind_of(operation)
+        quick = not many and kind is not Kind.OTHER and PLACEMENT.quick(operation)
+        outcome: Outcome | None = None
         try:
-            outcome: Outcome = self.await_(trip)
+            if quick and (kind is Kind.READ or adapter.writing):
+                # A read never waits for a lock in WAL mode, nor does a write once the
+                # transaction holds the write lock.
+                outcome = self.await_(_on_loop(connection, operation, parameters))
+            elif quick:
+                # A first write may have to wait for another process's writer: tried on
+                # the loop without waiting, then in the thread if the lock is taken.
+                outcome = self.await_(
+                    _first_write_on_loop(connection, operation, parameters, adapter.busy_timeout)
+                )
+            on_loop = outcome is not None
+            if outcome is None:
+                outcome = self.await_(_in_thread(connection, _run, operation, parameters, many))
         except Exception as error:
             # A statement that failed may have left a transaction open, and what it holds
             # is unknown: the next write goes to the thread.
             adapter.in_transaction, adapter.writing = True, False
             adapter._handle_exception(error)
         description, rows, lastrowid, rowcount, in_transaction, took = outcome
-        PLACEMENT.took(operation, took, on_loop)
+        if not many:  # a batch's time says nothing about one statement's
+            PLACEMENT.took(operation, took, on_loop)
         adapter.in_transaction = in_transaction
         adapter.writing = in_transaction and (adapter.writing or kind is Kind.WRITE)
         if description:
@@ -201,7 +223,7 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ("in_transaction", "writing")
+    __slots__ = ("_busy_timeout", "in_transaction", "writing")
 
     def __init__(self, dbapi: Any, connection: Any) -> None:
         super().__init__(dbapi, connection)
@@ -209,6 +231,15 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         self.in_transaction = True
         # Whether the open transaction has written, so holds SQLite's write lock.
         self.writing = False
+        self._busy_timeout: int | None = None
+
+    @property
+    def busy_timeout(self) -> int:
+        """The connection's busy timeout in ms, as configured (read once)."""
+        if self._busy_timeout is None:
+            sqlite: sqlite3.Connection = self._connection._conn
+            self._busy_timeout = int(sqlite.execute("PRAGMA busy_timeout").fetchone()[0])
+        return self._busy_timeout
 
     def cursor(self, server_side: bool = False) -> AsyncAdapt_aiosqlite_cursor:
         if server_side:

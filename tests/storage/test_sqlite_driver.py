@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import sqlite_driver
-from storage.db import create_engine
+from storage.db import SQLITE_BUSY_TIMEOUT_MS, create_engine
 from storage.sqlite_driver import OneTripConnection
 
 
@@ -96,7 +96,7 @@ async def test_a_quick_read_runs_on_the_loop_once_seen_and_a_slow_one_in_the_thr
         await engine.dispose()
 
 
-async def test_a_write_runs_on_the_loop_only_once_its_transaction_holds_the_write_lock(
+async def test_a_quick_write_runs_on_the_loop_while_no_one_else_holds_the_write_lock(
     tmp_path: Path,
 ) -> None:
     engine = await _engine_with_probes(tmp_path)
@@ -110,18 +110,18 @@ async def test_a_write_runs_on_the_loop_only_once_its_transaction_holds_the_writ
         async with engine.connect() as connection:
             threads = (await connection.execute(text("SELECT v FROM t ORDER BY k"))).scalars()
             on_loop = [thread == loop for thread in threads]
-        # Each transaction's first write may wait for the lock: always the thread; its
-        # second runs on the loop once the first is known quick.
-        assert on_loop == [False, True, False, True]
+        # Never seen: the thread; then known quick, and the lock is free.
+        assert on_loop == [False, True, True, True]
     finally:
         await engine.dispose()
 
 
 async def test_waiting_for_another_writer_never_stops_the_event_loop(tmp_path: Path) -> None:
     engine = await _engine_with_probes(tmp_path)
-    write = text("INSERT INTO t (v) VALUES (1)")
+    loop = threading.get_ident()
+    write = text("INSERT INTO t (v) VALUES (thread_of()) -- waits")
     try:
-        for _ in range(2):  # seen, and quick: a second write of a transaction would go inline
+        for _ in range(2):  # seen, and quick: with the lock free it runs on the loop
             async with engine.begin() as connection:
                 await connection.execute(write)
         # Another process's writer holds the lock for a while.
@@ -141,8 +141,14 @@ async def test_waiting_for_another_writer_never_stops_the_event_loop(tmp_path: P
         other.execute("COMMIT")
         other.close()
         await asyncio.wait_for(waiting, 5)
-        # The loop went on while the write waited (on the loop it would have stood still,
-        # and no one would have committed the other writer: "database is locked").
+        # The loop went on while the write waited (had it waited on the loop, no one would
+        # have committed the other writer: "database is locked" after the busy timeout).
         assert ticks == 20
+        async with engine.connect() as connection:
+            threads = (await connection.execute(text("SELECT v FROM t ORDER BY k"))).scalars()
+            assert [thread == loop for thread in threads] == [False, True, False]
+            # The busy timeout is the configured one again.
+            timeout = await connection.scalar(text("PRAGMA busy_timeout"))
+            assert timeout == SQLITE_BUSY_TIMEOUT_MS
     finally:
         await engine.dispose()
