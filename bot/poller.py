@@ -1,9 +1,13 @@
-"""Long polling through the inbox: an update is stored before Telegram is told it arrived.
+"""Long polling through the inbox: an update is in the database before Telegram is told it
+arrived.
 
 Telegram forgets an update once a later ``getUpdates`` call passes its id as the offset.
-PTB's own poller confirms a batch before its updates are handled, so a crash loses them;
-this one stores each batch in the inbox first, and at start hands the handlers whatever
-was stored but never handled, oldest first, before it asks Telegram for anything new.
+PTB's own poller confirms a batch before its updates are handled, so a crash loses them.
+This one hands a batch to the handlers at once and waits a moment: an update whose turn has
+committed is recorded as handled by that same transaction; the inbox stores the others (for
+a restart to replay) before the next call confirms the batch. At start it hands the
+handlers whatever was stored but never handled, oldest first, before it asks Telegram for
+anything new.
 """
 
 from __future__ import annotations
@@ -13,17 +17,22 @@ import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from telegram import Bot, Update
 from telegram.error import Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 
 from handlers.core.outgoing import LeadlineBot
-from handlers.core.turn import expect, update_key
+from handlers.core.turn import confirmed, expect, hand_over, update_key
 from storage.inbox import InboxStore, Received
 
 log = logging.getLogger(__name__)
 
 LONG_POLL_SECONDS = 10
+# How long a batch's updates have to be recorded by their own turns before the inbox stores
+# the rest: about what a turn takes when nothing waits ahead of it. Meanwhile no new updates
+# are fetched, so it is short.
+SETTLE_SECONDS = 0.01
 MAX_BACKOFF_SECONDS = 30.0
 
 
@@ -39,6 +48,7 @@ class InboxPoller:
         self._bot, self._inbox, self._queue, self._clock = bot, inbox, queue, clock
         self._poll_interval = poll_interval
         self._task: asyncio.Task[None] | None = None
+        self._handing_over: asyncio.Future[None] | None = None
 
     async def start(self) -> int:
         """Queues the updates left unhandled by the last run, then starts polling; returns
@@ -48,8 +58,14 @@ class InboxPoller:
         return left
 
     async def stop(self) -> None:
+        """Stops polling; a batch being handed over is first put in the database (its
+        updates' turns may be running: cut short, it would only be fetched again)."""
         if self._task is not None:
-            self._task.cancel()
+            if self._handing_over is None:
+                self._task.cancel()
+            else:
+                await asyncio.shield(self._handing_over)
+                self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
@@ -89,21 +105,46 @@ class InboxPoller:
                 await asyncio.sleep(min(2.0**failures, MAX_BACKOFF_SECONDS))
                 continue
             if payloads:
-                # Telegram's JSON is what the inbox stores and digests; PTB parses it once.
-                updates = [Update.de_json(payload, self._bot) for payload in payloads]
-                received = [
-                    Received(update_key(update, payload), update.update_id, payload)
-                    for update, payload in zip(updates, payloads, strict=True)
-                ]
-                fresh = await self._inbox.receive(received, self._clock())
-                # Stored: the next call's offset may now confirm them to Telegram.
-                offset = updates[-1].update_id + 1
-                for update, stored in zip(updates, received, strict=True):
-                    if stored.key in fresh:
-                        expect(update, stored.key)
-                        await self._queue.put(update)
+                self._handing_over = asyncio.ensure_future(self._hand_over(payloads))
+                try:
+                    await asyncio.shield(self._handing_over)
+                finally:
+                    self._handing_over = None
+                # In the database: the next call's offset may now confirm them to Telegram.
+                offset = int(payloads[-1]["update_id"]) + 1
             if self._poll_interval:
                 await asyncio.sleep(self._poll_interval)
+
+    async def _hand_over(self, payloads: list[dict[str, Any]]) -> None:
+        """Queues a batch for the handlers and returns once each update is in the database:
+        recorded by its own turn, if that committed within ``SETTLE_SECONDS`` (one
+        transaction for the update), else stored by the inbox for a restart to replay."""
+        # Telegram's JSON is what the inbox stores and digests; PTB parses it once.
+        updates = [Update.de_json(payload, self._bot) for payload in payloads]
+        received = [
+            Received(update_key(update, payload), update.update_id, payload)
+            for update, payload in zip(updates, payloads, strict=True)
+        ]
+        handovers = []
+        for update, stored in zip(updates, received, strict=True):
+            # A repeat (Telegram sending again what it was not told of) is recognised by
+            # its turn, which finds it handled before.
+            expect(update, stored.key)
+            handovers.append(hand_over(stored.key))
+            await self._queue.put(update)
+        try:
+            await asyncio.wait([h.recorded for h in handovers], timeout=SETTLE_SECONDS)
+            waiting = [
+                stored
+                for stored, handover in zip(received, handovers, strict=True)
+                if not handover.recorded.done()
+            ]
+            await self._inbox.receive(waiting, self._clock())
+        finally:
+            # Confirmed by the next call (or, if this one failed, replayed by Telegram):
+            # the turns may talk to Telegram now.
+            for stored in received:
+                confirmed(stored.key)
 
 
 async def queue_unhandled(inbox: InboxStore, bot: Bot, queue: asyncio.Queue[object]) -> int:

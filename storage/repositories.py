@@ -14,6 +14,7 @@ from sqlalchemy import (
     func,
     literal,
     select,
+    text,
     union,
     union_all,
     update,
@@ -503,11 +504,20 @@ def _outbox_values(message: OutboxMessage) -> dict[str, Any]:
     }
 
 
-# Every update runs it first; built once (see _USERS).
+# Every update runs it first. One statement whether or not the poller stored the update:
+# a row it stored (or is storing in a transaction of its own, on PostgreSQL) is marked
+# handled; an update that reached the turn without it is recorded as handled; one handled
+# before returns no row. Written out as text: SQLAlchemy compiles its dialects' ON CONFLICT
+# constructs afresh on every call (storage/inbox.py).
 _MARK_HANDLED = (
-    update(InboxRow)
-    .where(InboxRow.key == bindparam("update_key"), InboxRow.handled_at.is_(None))
-    .values(handled_at=bindparam("handled_now"))
+    text(
+        'INSERT INTO inbox ("key", update_id, received_at, handled_at) '
+        "VALUES (:update_key, :update_id, :handled_now, :handled_now) "
+        'ON CONFLICT ("key") DO UPDATE SET handled_at = excluded.handled_at '
+        'WHERE inbox.handled_at IS NULL RETURNING "key"'
+    )
+    .bindparams(bindparam("handled_now", type_=InboxRow.__table__.c.handled_at.type))
+    .columns(InboxRow.__table__.c.key)
 )
 
 
@@ -518,20 +528,12 @@ class SqlUpdateLog:
         self._session = session
 
     async def mark_handled(self, key: str, now: datetime) -> bool:
+        """True unless the update was handled before."""
         connection = await core(self._session)
-        result = await connection.execute(_MARK_HANDLED, {"update_key": key, "handled_now": now})
-        if result.rowcount:
-            return True
-        # Not received through the inbox (webhook mode, tests): recorded now, unless it was
-        # handled before.
         update_id = int(key.partition(":")[0] or 0)
-        insert = dialect_insert(self._session)
-        inserted = await connection.execute(
-            insert(InboxRow)
-            .values(key=key, update_id=update_id, received_at=now, handled_at=now)
-            .on_conflict_do_nothing()
-        )
-        return bool(inserted.rowcount)
+        parameters = {"update_key": key, "update_id": update_id, "handled_now": now}
+        marked = await connection.execute(_MARK_HANDLED, parameters)
+        return marked.first() is not None
 
     async def forget_before(self, when: datetime) -> int:
         result = await self._session.execute(delete(InboxRow).where(InboxRow.handled_at < when))

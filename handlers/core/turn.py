@@ -55,6 +55,9 @@ ANSWER_PATIENCE = 15.0
 # The longest the outbox waits for a turn's replies to one chat: the turn and the patience
 # of its answer and of one reply; past it something is stuck, and the outbox goes on.
 TURN_PATIENCE = 60.0
+# The longest a turn's replies wait for the poller to confirm its update to Telegram: the
+# poller does so as soon as the batch is in the database, so this only bounds a stuck one.
+CONFIRM_PATIENCE = 5.0
 # Waits between attempts: 0.5, 1, 2, then every 3 s (an outage ends, the reply follows soon).
 FIRST_BACKOFF, MAX_BACKOFF = 0.5, 3.0
 STALE_QUERY = ("query is too old", "query id is invalid")
@@ -134,6 +137,52 @@ def expect(update: Update, key: str) -> None:
     _keys_in_flight[id(update)] = (update, key)
 
 
+@dataclass
+class Handover:
+    """An update the poller handed to the handlers before storing it: the turn says when
+    the database records it as handled; the poller says when it confirms it to Telegram."""
+
+    recorded: asyncio.Future[None]
+    confirmed: asyncio.Future[None]
+
+
+# By inbox key, while the poller has not yet confirmed the update to Telegram.
+_handovers: dict[str, Handover] = {}
+
+
+def hand_over(key: str) -> Handover:
+    """Notes that the poller waits for this update's turn, and the turn for the poller."""
+    handover = _handovers.get(key)
+    if handover is None:
+        loop = asyncio.get_running_loop()
+        handover = _handovers[key] = Handover(loop.create_future(), loop.create_future())
+    return handover
+
+
+def confirmed(key: str) -> None:
+    """The poller is telling Telegram it has the update (the next getUpdates' offset)."""
+    handover = _handovers.pop(key, None)
+    if handover is not None and not handover.confirmed.done():
+        handover.confirmed.set_result(None)
+
+
+def _recorded(key: str) -> None:
+    """The update's turn committed (or found it handled before)."""
+    handover = _handovers.get(key)
+    if handover is not None and not handover.recorded.done():
+        handover.recorded.set_result(None)
+
+
+async def _until_confirmed(key: str) -> None:
+    """Waits, before anything is said to Telegram, until the poller confirms the update: if
+    the process died after the reply but before that, Telegram would send the update again,
+    and its button would be answered twice."""
+    handover = _handovers.get(key)
+    if handover is not None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(handover.confirmed), CONFIRM_PATIENCE)
+
+
 def current(context: LeadlineContext) -> Turn | None:
     """The turn the update being handled is in, if any."""
     turn = context.turn_state.get(TURN_KEY)
@@ -176,6 +225,7 @@ async def _run(
     with services.answering.answering(chat.id) if chat else contextlib.nullcontext():
         async with services.uow() as uow:
             handled = await _handle(callback, conversation, update, context, uow, key, now)
+        await _until_confirmed(key)
         if handled is None:
             # A repeat: answered (its button, say) once the transaction is over, like any other.
             log.info("Skipping update %s: it was handled before", update.update_id)
@@ -199,6 +249,7 @@ async def _handle(
 ) -> tuple[Turn, Any] | None:
     """The transaction of one update; None when the update was handled before."""
     if not await uow.updates.mark_handled(key, now):
+        _recorded(key)  # recorded before
         return None
     sender = update.effective_user
     user = await uow.users.get_by_telegram_id(sender.id) if sender else None
@@ -217,6 +268,7 @@ async def _handle(
         await _save_position(uow, conversation, update, context, result, flow_data)
         await _save_presence(uow, turn.user, context, flow_data)
         await uow.commit()
+        _recorded(key)
     except DomainError as error:
         # Nothing the handler wrote stays; the update still counts as handled.
         await _close_after_failure(uow, key, now)
@@ -246,6 +298,7 @@ async def _close_after_failure(uow: TurnUnitOfWork, key: str, now: datetime) -> 
     await uow.rollback()
     await uow.updates.mark_handled(key, now)
     await uow.commit()
+    _recorded(key)
 
 
 def _restore(context: LeadlineContext, flow_data: dict[Any, Any] | None) -> None:

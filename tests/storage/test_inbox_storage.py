@@ -3,16 +3,21 @@ keys that tie a stored update to the turn that handles it."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import JSON, bindparam
+from sqlalchemy import text as text_sql
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram import Bot, Update
 
 from handlers.core.turn import update_key
+from storage.db import session_factory
 from storage.inbox import InboxStore, Received
+from storage.models import UtcDateTime
 from storage.uow import SqlUnitOfWork
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -116,6 +121,41 @@ async def test_updates_that_reached_a_turn_without_the_poller_are_recorded_once(
     assert await InboxStore(sessions).unhandled() == []
     # The poller receiving it afterwards (a late getUpdates) does not make it new.
     assert await InboxStore(sessions).receive([received(text(21, "hi"))], NOW) == set()
+
+
+async def test_a_turn_marks_handled_an_update_the_poller_is_storing_at_the_same_time(
+    engine: AsyncEngine, uow: SqlUnitOfWork
+) -> None:
+    """The poller hands an update to the handlers before it stores it: its store, in a
+    transaction of its own, and the turn's mark may meet. The turn waits for the store and
+    marks the stored row; it never takes the update for one handled before."""
+    stored = received(text(41, "/help"))
+    async with engine.connect() as poller:
+        # The poller's transaction has written the row, not yet committed it.
+        await poller.execute(
+            text_sql(
+                "INSERT INTO inbox (key, update_id, payload, received_at) "
+                "VALUES (:key, :update_id, :payload, :received_at)"
+            ).bindparams(
+                bindparam("payload", type_=JSON), bindparam("received_at", type_=UtcDateTime)
+            ),
+            {"key": stored.key, "update_id": 41, "payload": stored.payload, "received_at": NOW},
+        )
+
+        async def turn() -> bool:
+            async with uow:
+                marked = await uow.updates.mark_handled(stored.key, NOW)
+                await uow.commit()
+                return marked
+
+        marking = asyncio.create_task(turn())
+        await asyncio.sleep(0.3)
+        assert not marking.done(), "the turn did not wait for the poller's write"
+        await poller.commit()
+        assert await asyncio.wait_for(marking, 10)
+    inbox = InboxStore(session_factory(engine))
+    assert await inbox.unhandled() == []  # handled, its payload kept
+    assert await inbox.receive([stored], NOW) == set()
 
 
 UPDATES: dict[str, dict[str, Any]] = {
