@@ -115,6 +115,9 @@ async def answer_callback_query(world: World, p: Params) -> bool:
     if text is not None and len(text) > 200:
         raise bad_request("MESSAGE_TOO_LONG")
     query.answered = True
+    query.answered_unconfirmed = any(
+        update.get("callback_query", {}).get("id") == query.id for update in world.updates.pending
+    )
     query.answer_text = text or None
     query.show_alert = p.flag("show_alert")
     query.url = p.string("url")

@@ -149,6 +149,9 @@ class CallbackQuery:
     show_alert: bool = False
     url: str | None = None
     cache_time: int = 0
+    # Answered while the update that brought the tap was not yet confirmed by the bot: had
+    # the bot died then, Telegram would have sent it again, to be answered twice.
+    answered_unconfirmed: bool = False
     answered_event: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
 
 

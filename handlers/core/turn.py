@@ -173,12 +173,13 @@ def _recorded(key: str) -> None:
         handover.recorded.set_result(None)
 
 
-async def _until_confirmed(key: str) -> None:
-    """Waits, before anything is said to Telegram, until the poller confirms the update: if
-    the process died after the reply but before that, Telegram would send the update again,
-    and its button would be answered twice."""
+async def _until_confirmed(update: Update, key: str) -> None:
+    """For a button, waits before answering until the poller confirms the update: had the
+    process died after the answer but before that, Telegram would send the update again and
+    the button would be answered twice (a repeat's replies are not sent again; its answer
+    is, for the turn that died before giving it)."""
     handover = _handovers.get(key)
-    if handover is not None:
+    if handover is not None and update.callback_query is not None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.shield(handover.confirmed), CONFIRM_PATIENCE)
 
@@ -225,7 +226,7 @@ async def _run(
     with services.answering.answering(chat.id) if chat else contextlib.nullcontext():
         async with services.uow() as uow:
             handled = await _handle(callback, conversation, update, context, uow, key, now)
-        await _until_confirmed(key)
+        await _until_confirmed(update, key)
         if handled is None:
             # A repeat: answered (its button, say) once the transaction is over, like any other.
             log.info("Skipping update %s: it was handled before", update.update_id)

@@ -83,3 +83,20 @@ async def test_the_telegram_name_is_kept_current_on_every_update(
     await bot.app.process_update(Update.de_json(raw, bot.app.bot))
     user = await accounts.get_user(bot.app.bot_data["services"].uow(), ned.id)
     assert user is not None and (user.first_name, user.username) == ("Edward", "ed")
+
+
+async def test_a_button_is_answered_only_once_telegram_is_told_of_its_tap(
+    sandbox: Sandbox, bot: RunningBot
+) -> None:
+    """The poller confirms a batch once it is in the database, which may be just after a
+    tap's turn committed: answered before that, a crash in between would bring the tap back
+    from Telegram, and its button would be answered twice."""
+    for number in range(8):
+        user = sandbox.create_user(f"Tapper {number}")
+        await user.send("/start")
+        await user.wait_for_message("Do you accept these terms?")
+        await user.tap("Accept")
+        await user.wait_for_message("How will you use Leadline")
+    taps = sandbox.callback_queries
+    assert len(taps) == 8 and all(tap.answered for tap in taps)
+    assert [tap for tap in taps if tap.answered_unconfirmed] == []
