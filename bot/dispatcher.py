@@ -25,6 +25,8 @@ MAX_ATTEMPTS = 12
 FANOUT_BATCH = 500
 IDLE_POLL_SECONDS = 1.0
 PARALLEL_CHATS = 8
+# A clean stop waits this long for the messages being sent to be sent and marked.
+STOP_PATIENCE = 10.0
 # Bulk messages claimed at once: about a second of them at Telegram's pace, because the next
 # claim waits for the whole batch, and an answer to a person written meanwhile (a relayed
 # message, a bid) is claimed only then.
@@ -55,6 +57,7 @@ class OutboxDispatcher:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._slots = asyncio.Semaphore(PARALLEL_CHATS)
+        self._stopping = False
 
     def kick(self) -> None:
         """Wakes the dispatcher at once; use cases just committed something to deliver."""
@@ -68,20 +71,27 @@ class OutboxDispatcher:
         self._task = asyncio.create_task(self._run(), name="outbox-dispatcher")
 
     async def stop(self) -> None:
+        """Stops once the messages being sent are sent and marked so (cut between Telegram's
+        answer and the mark, a message would go again after the restart); those not begun
+        stay claimed, and the next start takes them back. Cancels after ``STOP_PATIENCE``."""
         if self._task is not None:
+            self._stopping = True
+            self._wake.set()
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(asyncio.shield(self._task), STOP_PATIENCE)
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 delivered = await self.deliver_due()
             except Exception:
                 log.exception("The outbox dispatcher failed; retrying shortly")
                 delivered = 0
-            if delivered:
+            if delivered or self._stopping:
                 continue
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
@@ -99,6 +109,8 @@ class OutboxDispatcher:
     async def _deliver_in_order(self, deliveries: list[Delivery]) -> None:
         async with self._slots:
             for index, delivery in enumerate(deliveries):
+                if self._stopping:
+                    return  # still claimed: the next start takes it back
                 retry_at = await self._deliver(delivery)
                 if retry_at is not None:
                     # Keep the chat's order: later messages wait as long as the one that failed.

@@ -33,6 +33,8 @@ LONG_POLL_SECONDS = 10
 # the rest: about what a turn takes when nothing waits ahead of it. Meanwhile no new updates
 # are fetched, so it is short.
 SETTLE_SECONDS = 0.01
+# A clean stop waits this long for the call that confirms the last batch.
+STOP_PATIENCE = 5.0
 MAX_BACKOFF_SECONDS = 30.0
 
 
@@ -49,6 +51,9 @@ class InboxPoller:
         self._poll_interval = poll_interval
         self._task: asyncio.Task[None] | None = None
         self._handing_over: asyncio.Future[None] | None = None
+        # Keys handed over and in the database, for the next call's offset to confirm.
+        self._unconfirmed: list[str] = []
+        self._stopping = False
 
     async def start(self) -> int:
         """Queues the updates left unhandled by the last run, then starts polling; returns
@@ -58,17 +63,22 @@ class InboxPoller:
         return left
 
     async def stop(self) -> None:
-        """Stops polling; a batch being handed over is first put in the database (its
-        updates' turns may be running: cut short, it would only be fetched again)."""
+        """Stops polling. A batch being handed over is first put in the database and then
+        confirmed to Telegram by one last call that waits for nothing (cut short, it would
+        be fetched again, and its buttons answered twice)."""
         if self._task is not None:
-            if self._handing_over is None:
-                self._task.cancel()
-            else:
+            self._stopping = True
+            if self._handing_over is not None:
                 await asyncio.shield(self._handing_over)
-                self._task.cancel()
+                with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                    await asyncio.wait_for(asyncio.shield(self._task), STOP_PATIENCE)
+            self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        # Whatever happened to the last call, no turn waits any longer.
+        _confirm(self._unconfirmed)
+        self._unconfirmed = []
 
     async def _poll(self) -> None:
         # No offset at first: Telegram resends what was not confirmed, and the inbox knows
@@ -81,10 +91,18 @@ class InboxPoller:
                 if webhook_set:
                     await self._bot.delete_webhook()
                     webhook_set = False
+                if self._unconfirmed:
+                    # This call's offset confirms the batch handed over last: its turns may
+                    # answer their buttons once the request is out (the loop runs this
+                    # callback only after the call has written it and waits).
+                    asyncio.get_running_loop().call_soon(_confirm, self._unconfirmed)
+                    self._unconfirmed = []
                 payloads = await self._bot.get_raw_updates(
-                    offset, LONG_POLL_SECONDS, list(Update.ALL_TYPES)
+                    offset, 0 if self._stopping else LONG_POLL_SECONDS, list(Update.ALL_TYPES)
                 )
                 failures = 0
+                if self._stopping:
+                    return  # what this call brought stays unconfirmed: Telegram keeps it
             except RetryAfter as error:
                 await asyncio.sleep(_seconds(error.retry_after))
                 continue
@@ -141,10 +159,13 @@ class InboxPoller:
             ]
             await self._inbox.receive(waiting, self._clock())
         finally:
-            # Confirmed by the next call (or, if this one failed, replayed by Telegram):
-            # the turns may talk to Telegram now.
-            for stored in received:
-                confirmed(stored.key)
+            # Confirmed by the next call.
+            self._unconfirmed.extend(stored.key for stored in received)
+
+
+def _confirm(keys: list[str]) -> None:
+    for key in keys:
+        confirmed(key)
 
 
 async def queue_unhandled(inbox: InboxStore, bot: Bot, queue: asyncio.Queue[object]) -> int:

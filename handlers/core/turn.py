@@ -19,6 +19,7 @@ import functools
 import hashlib
 import json
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -173,6 +174,18 @@ def _recorded(key: str) -> None:
         handover.recorded.set_result(None)
 
 
+# Buttons this process has answered, by inbox key, the latest few thousand: Telegram may send
+# an update again that the restart's replay already handled and answered.
+_answered: OrderedDict[str, None] = OrderedDict()
+ANSWERED_REMEMBERED = 10_000
+
+
+def _remember_answered(key: str) -> None:
+    _answered[key] = None
+    if len(_answered) > ANSWERED_REMEMBERED:
+        _answered.popitem(last=False)
+
+
 async def _until_confirmed(update: Update, key: str) -> None:
     """For a button, waits before answering until the poller confirms the update: had the
     process died after the answer but before that, Telegram would send the update again and
@@ -230,12 +243,16 @@ async def _run(
         if handled is None:
             # A repeat: answered (its button, say) once the transaction is over, like any other.
             log.info("Skipping update %s: it was handled before", update.update_id)
-            await _deliver(update, Turn(uow, None, now))
+            if key not in _answered:
+                # The turn that handled it may have died before answering its button.
+                await _deliver(update, Turn(uow, None, now))
             return None
         turn, result = handled
         if uow.queued_outbox():
             services.kick_outbox()
         await _deliver(update, turn)
+        if update.callback_query is not None:
+            _remember_answered(key)
         return result
 
 

@@ -279,3 +279,22 @@ async def test_an_update_handled_at_once_is_recorded_by_its_own_turn_alone(
         if stored < updates:
             return
     raise AssertionError("every update was stored by the poller before its turn ran")
+
+
+async def test_a_clean_stop_in_the_middle_of_a_burst_repeats_nothing(
+    sandbox: Sandbox, settings: Settings, leadline: Bot
+) -> None:
+    """SIGTERM while relayed messages are being sent: those in flight are sent and marked
+    before the process ends, the rest are taken back by the next start; none arrives twice."""
+    buyer, seller = await seller_writing_to_buyer(sandbox, settings)
+    await leadline.start()
+    await sandbox.wait_for_poller(STARTUP)
+    for number in range(1, BURST + 1):
+        await seller.send(f"burst {number:02d}")
+    await until(lambda: len(burst_numbers(buyer.bot_messages)) >= 15, "15 are relayed")
+    log = await leadline.stop()
+    assert "Traceback" not in log, log
+    await leadline.start()
+    await buyer.wait_for_message("burst 60", timeout=PROMPT + STARTUP)
+    await asyncio.sleep(1.0)  # room for a late repeat to show
+    assert burst_numbers(buyer.bot_messages) == list(range(1, BURST + 1))

@@ -197,3 +197,53 @@ async def test_an_email_that_never_goes_out_is_reported_to_its_user(
     assert "could not deliver the email to <b>lost@example.org</b>" in str(notice.payload["text"])
     assert (await store.counts())["failed"] == 1
     await engine.dispose()
+
+
+class HeldMailer(Mailer):
+    """A mail server that takes a message only when the test lets it."""
+
+    def __init__(self) -> None:
+        super().__init__(EmailSettings(smtp_host="127.0.0.1", smtp_port=1))
+        self.sending, self.release = asyncio.Event(), asyncio.Event()
+        self.sent: list[str] = []
+
+    async def send(self, to: str, subject: str, text: str, html: str = "") -> None:
+        self.sending.set()
+        await self.release.wait()
+        self.sent.append(to)
+
+
+async def test_a_clean_stop_lets_the_message_being_sent_be_marked_sent(
+    settings: Settings,
+) -> None:
+    """Stopped between the send and its mark, the message would go again after the restart
+    (the next start takes back what was being sent): a clean stop finishes it first."""
+    await asyncio.to_thread(upgrade, settings.database.url)
+    engine = create_engine(settings.database.url)
+    sessions = session_factory(engine)
+    async with SqlUnitOfWork(sessions) as uow:
+        await uow.outbox.add(
+            OutboxMessage(
+                kind=OutboxKind.EMAIL,
+                recipient="once@example.org",
+                payload={"subject": "Hi", "text": "body", "html": ""},
+                created_at=datetime.now(UTC),
+            )
+        )
+        await uow.commit()
+    mailer = HeldMailer()
+    store = OutboxStore(sessions)
+    dispatcher = OutboxDispatcher(store, cast(Bot, None), mailer, lambda: datetime.now(UTC))
+    await dispatcher.start()
+    await asyncio.wait_for(mailer.sending.wait(), 10)
+    stopping = asyncio.create_task(dispatcher.stop())
+    await asyncio.sleep(0.2)
+    mailer.release.set()  # the server takes it while the process is stopping
+    await asyncio.wait_for(stopping, 15)
+    assert mailer.sent == ["once@example.org"]
+    assert await store.counts() == {"sent": 1}
+    await dispatcher.start()  # the next run has nothing to take back or send again
+    await asyncio.sleep(0.3)
+    await dispatcher.stop()
+    assert mailer.sent == ["once@example.org"]
+    await engine.dispose()

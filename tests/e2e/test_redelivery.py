@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 
@@ -11,7 +12,8 @@ from telegram import Update
 from bot.runner import RunningBot, start_bot
 from bot.settings import Settings
 from domain import accounts
-from sandbox import Sandbox
+from handlers.core.turn import expect, update_key
+from sandbox import Sandbox, SimUser
 from tests.e2e.conftest import BOT_USERNAME, TOKEN
 
 pytestmark = pytest.mark.on_both_engines  # listed in the README
@@ -91,12 +93,40 @@ async def test_a_button_is_answered_only_once_telegram_is_told_of_its_tap(
     """The poller confirms a batch once it is in the database, which may be just after a
     tap's turn committed: answered before that, a crash in between would bring the tap back
     from Telegram, and its button would be answered twice."""
-    for number in range(8):
-        user = sandbox.create_user(f"Tapper {number}")
+    users = [sandbox.create_user(f"Tapper {number}") for number in range(16)]
+    for user in users[:8]:  # one after another: each handled at once
         await user.send("/start")
         await user.wait_for_message("Do you accept these terms?")
         await user.tap("Accept")
         await user.wait_for_message("How will you use Leadline")
+
+    async def tap_with_others(user: SimUser) -> None:
+        await user.send("/start")
+        await user.wait_for_message("Do you accept these terms?")
+        await user.tap("Accept")
+
+    # All at once: some wait behind others and are stored by the poller instead.
+    await asyncio.gather(*(tap_with_others(user) for user in users[8:]))
     taps = sandbox.callback_queries
-    assert len(taps) == 8 and all(tap.answered for tap in taps)
+    assert len(taps) == 16 and all(tap.answered for tap in taps)
     assert [tap for tap in taps if tap.answered_unconfirmed] == []
+
+
+async def test_a_tap_sent_again_after_its_answer_is_not_answered_twice(
+    sandbox: Sandbox, bot: RunningBot
+) -> None:
+    """A restart's replay may handle and answer a tap that Telegram then sends again (it was
+    never confirmed): the repeat is skipped, and its button not answered a second time."""
+    user = sandbox.create_user("Tess")
+    await user.send("/start")
+    await user.wait_for_message("Do you accept these terms?")
+    tap = await user.tap("Accept")
+    await user.wait_for_message("How will you use Leadline")
+    history = sandbox.world.updates.history.values()
+    [raw] = [u for u in history if u.get("callback_query", {}).get("id") == tap.callback_query_id]
+    again = Update.de_json(raw, bot.app.bot)
+    expect(again, update_key(again, raw))
+    await bot.app.process_update(again)
+    assert sandbox.api_errors == []
+    asked = [m for m in user.bot_messages if "How will you use Leadline" in (m.text or "")]
+    assert len(asked) == 1
