@@ -68,8 +68,9 @@ class InboxPoller:
         be fetched again, and its buttons answered twice)."""
         if self._task is not None:
             self._stopping = True
-            if self._handing_over is not None:
-                await asyncio.shield(self._handing_over)
+            if self._handing_over is not None or self._unconfirmed:
+                if self._handing_over is not None:
+                    await asyncio.shield(self._handing_over)
                 with contextlib.suppress(TimeoutError, asyncio.CancelledError):
                     await asyncio.wait_for(asyncio.shield(self._task), STOP_PATIENCE)
             self._task.cancel()
