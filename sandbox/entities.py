@@ -83,7 +83,8 @@ def _strip_url_tail(candidate: str) -> str:
 
 def detect(text: str, entities: list[Entity]) -> list[Entity]:
     """Add the url/email/mention/bot_command/hashtag entities Telegram finds by itself."""
-    index = _utf16_index_map(text)
+    # Each character one UTF-16 unit (none beyond the BMP, the usual case): offsets as they are.
+    index = None if len(text.encode("utf-16-le")) == 2 * len(text) else _utf16_index_map(text)
     taken: list[tuple[int, int]] = [
         (e["offset"], e["offset"] + e["length"]) for e in entities if e["type"] in _OPAQUE
     ]
@@ -93,8 +94,9 @@ def detect(text: str, entities: list[Entity]) -> list[Entity]:
             value = match.group(0)
             if kind == "url":
                 value = _strip_url_tail(value)
-            start = index[match.start()]
-            end = index[match.start() + len(value)]
+            start, end = match.start(), match.start() + len(value)
+            if index is not None:
+                start, end = index[start], index[end]
             if end <= start or any(start < b and a < end for a, b in taken):
                 continue
             taken.append((start, end))
