@@ -159,6 +159,8 @@ class Budget:
 
     async def take(self, ticket: Ticket) -> None:
         """Waits until the ticket's lane may send one message."""
+        if self._grant_at_once(ticket):
+            return
         ticket.granted = asyncio.get_running_loop().create_future()
         self._queues[ticket.lane].append(ticket)
         self._wake.set()
@@ -170,6 +172,17 @@ class Budget:
             for queue in self._queues.values():
                 with contextlib.suppress(ValueError):
                     queue.remove(ticket)
+
+    def _grant_at_once(self, ticket: Ticket) -> bool:
+        """A reply that finds nothing waiting and a token free takes it on the spot, as the
+        pump would on its next turn: a person's answer never waits for a task switch."""
+        if ticket.lane != REPLY or self._queues[REPLY] or self._queues[BULK]:
+            return False
+        now = self._clock.now()
+        if self._paused_until[REPLY] > now or self._free.ready_at(now) > now:
+            return False
+        self._free.take(now)
+        return True
 
     def promote(self, ticket: Ticket) -> None:
         """Moves a bulk call into the reply lane (a reply to its chat waits behind it)."""

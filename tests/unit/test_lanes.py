@@ -253,6 +253,36 @@ async def test_each_chat_keeps_its_order_under_concurrency() -> None:
     await limiter.shutdown()
 
 
+async def test_a_reply_with_nothing_waiting_goes_without_a_turn_of_the_loop(
+    clock: FakeClock,
+) -> None:
+    limiter = await started(LaneRateLimiter(30, 0.5, clock=clock))
+    sent: list[str] = []
+
+    async def call(label: str) -> bool:
+        sent.append(label)
+        return True
+
+    others: list[str] = []
+    # Would run at the first turn of the event loop: the reply goes before it.
+    asyncio.get_running_loop().call_soon(others.append, "poller")
+    data = {"chat_id": 1, "text": "help answer"}
+    await limiter.process_request(call, ("help answer",), {}, "sendMessage", data, None)
+    assert sent == ["help answer"] and others == []
+    # With the tokens spent, the next reply waits for the clock like any other.
+    for i in range(BURST - 1):
+        await limiter.process_request(call, (f"reply {i}",), {}, "editMessageText", data, None)
+    waiting = asyncio.ensure_future(
+        limiter.process_request(call, ("late",), {}, "editMessageText", data, None)
+    )
+    await settle()
+    assert "late" not in sent
+    await clock.step()
+    await waiting
+    assert sent[-1] == "late"
+    await limiter.shutdown()
+
+
 async def test_calls_naming_no_chat_go_straight_through(clock: FakeClock) -> None:
     limiter = await started(LaneRateLimiter(30, 0.5, clock=clock))
 
