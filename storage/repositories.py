@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -24,6 +24,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlalchemy.sql.elements import ColumnElement
 
 from domain.errors import NotAllowed
 from domain.model import (
@@ -38,6 +39,7 @@ from domain.model import (
     UserStatus,
 )
 from domain.skills import SkillName, skill_key
+from storage.hot import HotStatement
 from storage.models import (
     CategoryRow,
     EmailTokenRow,
@@ -150,28 +152,52 @@ _USER_BY_TELEGRAM_ID = _USERS.where(_users.c.telegram_id == bindparam("telegram_
 _USERS_BY_IDS = _USERS.where(_users.c.id.in_(bindparam("user_ids", expanding=True)))
 # Their roles, skill and category names, in one statement: (user id, kind, position, name).
 _ROLE, _SKILL, _CATEGORY = 0, 1, 2
-_NAMES = union_all(
-    select(UserRoleRow.user_id, literal(_ROLE).label("kind"), literal(0), UserRoleRow.role).where(
-        UserRoleRow.user_id.in_(bindparam("ids", expanding=True))
-    ),
-    select(
-        ProfileSkillRow.user_id,
-        literal(_SKILL).label("kind"),
-        ProfileSkillRow.position,
-        SkillRow.name,
-    )
-    .join(SkillRow, SkillRow.id == ProfileSkillRow.skill_id)
-    .where(ProfileSkillRow.user_id.in_(bindparam("ids", expanding=True))),
-    select(
-        ProfileCategoryRow.user_id,
-        literal(_CATEGORY).label("kind"),
-        ProfileCategoryRow.position,
-        CategoryRow.name,
-    )
-    .join(CategoryRow, CategoryRow.id == ProfileCategoryRow.category_id)
-    .where(ProfileCategoryRow.user_id.in_(bindparam("ids", expanding=True))),
-).subquery()
-_PROFILE_NAMES = select(_NAMES).order_by(_NAMES.c.user_id, _NAMES.c.kind, _NAMES.c[2])
+
+
+def _profile_names(match: Callable[[Any], ColumnElement[bool]]) -> Select[Any]:
+    """The roles, skill and category names of the users whose id ``match`` accepts, in one
+    statement: (user id, kind, position, name)."""
+    names = union_all(
+        select(
+            UserRoleRow.user_id, literal(_ROLE).label("kind"), literal(0), UserRoleRow.role
+        ).where(match(UserRoleRow.user_id)),
+        select(
+            ProfileSkillRow.user_id,
+            literal(_SKILL).label("kind"),
+            ProfileSkillRow.position,
+            SkillRow.name,
+        )
+        .join(SkillRow, SkillRow.id == ProfileSkillRow.skill_id)
+        .where(match(ProfileSkillRow.user_id)),
+        select(
+            ProfileCategoryRow.user_id,
+            literal(_CATEGORY).label("kind"),
+            ProfileCategoryRow.position,
+            CategoryRow.name,
+        )
+        .join(CategoryRow, CategoryRow.id == ProfileCategoryRow.category_id)
+        .where(match(ProfileCategoryRow.user_id)),
+    ).subquery()
+    return select(names).order_by(names.c.user_id, names.c.kind, names.c[2])
+
+
+_PROFILE_NAMES = _profile_names(lambda user_id: user_id.in_(bindparam("ids", expanding=True)))
+# One user's, as every update loads its user: no list to expand, so prepared once (storage/hot.py).
+_ONE_USER_BY_ID = HotStatement(_USER_BY_ID)
+_ONE_USER_BY_TELEGRAM_ID = HotStatement(_USER_BY_TELEGRAM_ID)
+_ONE_USERS_NAMES = HotStatement(_profile_names(lambda user_id: user_id == bindparam("user_id")))
+Names = tuple[set[Role], list[str], list[str]]
+
+
+def _sort_names(rows: Iterable[Any], names: dict[int, Names]) -> None:
+    """Puts each (user id, kind, position, name) row with its user's roles, skills or
+    categories."""
+    for user_id, kind, _, name in rows:
+        roles, skills, categories = names[user_id]
+        if kind == _ROLE:
+            roles.add(Role(name))
+        else:
+            (skills if kind == _SKILL else categories).append(name)
 
 
 class SqlUserRepository:
@@ -179,11 +205,10 @@ class SqlUserRepository:
         self._session = session
 
     async def get(self, user_id: int) -> User | None:
-        return (await self._load(_USER_BY_ID, {"user_id": user_id})).get(user_id)
+        return await self._load_one(_ONE_USER_BY_ID, {"user_id": user_id})
 
     async def get_by_telegram_id(self, telegram_id: int) -> User | None:
-        found = await self._load(_USER_BY_TELEGRAM_ID, {"telegram_id": telegram_id})
-        return next(iter(found.values()), None)
+        return await self._load_one(_ONE_USER_BY_TELEGRAM_ID, {"telegram_id": telegram_id})
 
     async def get_many(self, user_ids: Collection[int]) -> dict[int, User]:
         """The users with these ids, by id, in two statements however many there are."""
@@ -199,16 +224,20 @@ class SqlUserRepository:
         if not rows:
             return {}
         ids = [row.id for row in rows]
-        names: dict[int, tuple[set[Role], list[str], list[str]]] = {
-            uid: (set(), [], []) for uid in ids
-        }
-        for user_id, kind, _, name in await connection.execute(_PROFILE_NAMES, {"ids": ids}):
-            roles, skills, categories = names[user_id]
-            if kind == _ROLE:
-                roles.add(Role(name))
-            else:
-                (skills if kind == _SKILL else categories).append(name)
+        names: dict[int, Names] = {uid: (set(), [], []) for uid in ids}
+        _sort_names(await connection.execute(_PROFILE_NAMES, {"ids": ids}), names)
         return {row.id: _to_user(row, *names[row.id]) for row in rows}
+
+    async def _load_one(self, statement: HotStatement, params: dict[str, Any]) -> User | None:
+        """One user, as ``_load`` loads many, through the update path's hot statements."""
+        connection = await core(self._session)
+        rows = await statement.rows(connection, params)
+        if not rows:
+            return None
+        row = rows[0]
+        names: dict[int, Names] = {row.id: (set(), [], [])}
+        _sort_names(await _ONE_USERS_NAMES.rows(connection, {"user_id": row.id}), names)
+        return _to_user(row, *names[row.id])
 
     async def add(self, user: User) -> User:
         row = UserRow(
@@ -509,7 +538,7 @@ def _outbox_values(message: OutboxMessage) -> dict[str, Any]:
 # handled; an update that reached the turn without it is recorded as handled; one handled
 # before returns no row. Written out as text: SQLAlchemy compiles its dialects' ON CONFLICT
 # constructs afresh on every call (storage/inbox.py).
-_MARK_HANDLED = (
+_MARK_HANDLED = HotStatement(
     text(
         'INSERT INTO inbox ("key", update_id, received_at, handled_at) '
         "VALUES (:update_key, :update_id, :handled_now, :handled_now) "
@@ -532,8 +561,7 @@ class SqlUpdateLog:
         connection = await core(self._session)
         update_id = int(key.partition(":")[0] or 0)
         parameters = {"update_key": key, "update_id": update_id, "handled_now": now}
-        marked = await connection.execute(_MARK_HANDLED, parameters)
-        return marked.first() is not None
+        return bool(await _MARK_HANDLED.rows(connection, parameters))
 
     async def forget_before(self, when: datetime) -> int:
         result = await self._session.execute(delete(InboxRow).where(InboxRow.handled_at < when))

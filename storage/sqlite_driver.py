@@ -135,12 +135,7 @@ def _in_thread(
     return call
 
 
-async def _on_loop(connection: aiosqlite.Connection, operation: Any, parameters: Any) -> Outcome:
-    """``_run`` on the event loop's thread: SQLAlchemy's adapter awaits it like a trip."""
-    return _run(connection, operation, parameters, False)
-
-
-async def _first_write_on_loop(
+def _first_write(
     connection: aiosqlite.Connection, operation: Any, parameters: Any, busy_timeout_ms: int
 ) -> Outcome | None:
     """A transaction's first write on the loop's thread, allowed no wait for the write lock:
@@ -168,44 +163,18 @@ def _ended(connection: aiosqlite.Connection, rollback: bool) -> float:
     return perf_counter() - started
 
 
-async def _ended_on_loop(connection: aiosqlite.Connection, rollback: bool) -> float:
-    return _ended(connection, rollback)
-
-
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
     __slots__ = ()
 
     def _trip(self, operation: Any, parameters: Any, many: bool) -> None:
         adapter = self._adapt_connection
         assert isinstance(adapter, OneTripConnection)
-        connection = cast(aiosqlite.Connection, self._connection)
-        kind = kind_of(operation)
-        quick = not many and kind is not Kind.OTHER and PLACEMENT.quick(operation)
-        outcome: Outcome | None = None
         try:
-            if quick and (kind is Kind.READ or adapter.writing):
-                # A read never waits for a lock in WAL mode, nor does a write once the
-                # transaction holds the write lock.
-                outcome = self.await_(_on_loop(connection, operation, parameters))
-            elif quick:
-                # A first write may have to wait for another process's writer: tried on
-                # the loop without waiting, then in the thread if the lock is taken.
-                outcome = self.await_(
-                    _first_write_on_loop(connection, operation, parameters, adapter.busy_timeout)
-                )
-            on_loop = outcome is not None
-            if outcome is None:
-                outcome = self.await_(_in_thread(connection, _run, operation, parameters, many))
+            description, rows, lastrowid, rowcount, _, _ = self.await_(
+                adapter.run(operation, parameters, many)
+            )
         except Exception as error:
-            # A statement that failed may have left a transaction open, and what it holds
-            # is unknown: the next write goes to the thread.
-            adapter.in_transaction, adapter.writing = True, False
             adapter._handle_exception(error)
-        description, rows, lastrowid, rowcount, in_transaction, took = outcome
-        if not many:  # a batch's time says nothing about one statement's
-            PLACEMENT.took(operation, took, on_loop)
-        adapter.in_transaction = in_transaction
-        adapter.writing = in_transaction and (adapter.writing or kind is Kind.WRITE)
         if description:
             self.description = description
             self.lastrowid = self.rowcount = -1
@@ -241,6 +210,37 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
             self._busy_timeout = int(sqlite.execute("PRAGMA busy_timeout").fetchone()[0])
         return self._busy_timeout
 
+    async def run(self, operation: str, parameters: Any, many: bool = False) -> Outcome:
+        """One statement where ``PLACEMENT`` puts it; SQLAlchemy's cursor and the update
+        path's hot statements (storage/hot.py) both come here."""
+        connection = cast(aiosqlite.Connection, self._connection)
+        kind = kind_of(operation)
+        quick = not many and kind is not Kind.OTHER and PLACEMENT.quick(operation)
+        outcome: Outcome | None = None
+        try:
+            if quick and (kind is Kind.READ or self.writing):
+                # A read never waits for a lock in WAL mode, nor does a write once the
+                # transaction holds the write lock.
+                outcome = _run(connection, operation, parameters, False)
+            elif quick:
+                # A first write may have to wait for another process's writer: tried on
+                # the loop without waiting, then in the thread if the lock is taken.
+                outcome = _first_write(connection, operation, parameters, self.busy_timeout)
+            on_loop = outcome is not None
+            if outcome is None:
+                outcome = await _in_thread(connection, _run, operation, parameters, many)
+        except Exception:
+            # A statement that failed may have left a transaction open, and what it holds
+            # is unknown: the next write goes to the thread.
+            self.in_transaction, self.writing = True, False
+            raise
+        in_transaction, took = outcome[4], outcome[5]
+        if not many:  # a batch's time says nothing about one statement's
+            PLACEMENT.took(operation, took, on_loop)
+        self.in_transaction = in_transaction
+        self.writing = in_transaction and (self.writing or kind is Kind.WRITE)
+        return outcome
+
     def cursor(self, server_side: bool = False) -> AsyncAdapt_aiosqlite_cursor:
         if server_side:
             # SQLAlchemy's own cursor: unknown from here on
@@ -253,12 +253,12 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         # Neither waits for a lock: a rollback never does, a commit holds the lock already.
         # (A commit that checkpoints the WAL takes longer: then the next goes to the thread.)
         on_loop = rollback or (self.writing and PLACEMENT.quick(COMMIT))
-        if on_loop:
-            trip = _ended_on_loop(connection, rollback)
-        else:
-            trip = _in_thread(connection, _ended, rollback)
         try:
-            took: float = self.await_(trip)
+            took: float = (
+                _ended(connection, rollback)
+                if on_loop
+                else self.await_(_in_thread(connection, _ended, rollback))
+            )
         except Exception as error:
             self.in_transaction, self.writing = True, False
             self._handle_exception(error)
