@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from sqlalchemy import delete
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -73,6 +73,7 @@ def _raise_conflict_for(exc: BaseException | None) -> None:
 
 
 class SqlUnitOfWork:
+    # Made when first used in a transaction (``__getattr__``).
     users: UserRepository
     skills: SkillRepository
     categories: CategoryRepository
@@ -102,28 +103,25 @@ class SqlUnitOfWork:
         self._events: list[Event] = []
 
     async def __aenter__(self) -> Self:
-        session = self._sessions()
-        self._session = session
+        self._session = self._sessions()
         self._events = []
-        self.users = SqlUserRepository(session)
-        self.skills = SqlSkillRepository(session)
-        self.categories = SqlCategoryRepository(session)
-        self.email_tokens = SqlEmailTokenRepository(session)
-        self.outbox = SqlOutboxRepository(session)
-        self.updates = SqlUpdateLog(session)
-        self.leads = SqlLeadRepository(session)
-        self.sellers = SqlSellerRepository(session)
-        self.threads = SqlThreadRepository(session)
-        self.reviews = SqlReviewRepository(session)
-        self.contracts = SqlContractRepository(session)
-        self.nudges = SqlNudgeRepository(session)
-        self.digests = SqlDigestRepository(session)
-        self.contact = SqlContactRepository(session, self.users)
-        self.usage = SqlUsageRepository(session)
-        self.disputes = SqlDisputeRepository(session)
-        self.audit = SqlAuditRepository(session)
-        self.admin = SqlAdminRepository(session)
+        # The repositories of the last transaction go; this one's are made when first used
+        # (``__getattr__``): most updates use two or three of them.
+        for name in _REPOSITORIES.keys() & self.__dict__.keys():
+            del self.__dict__[name]
         return self
+
+    if not TYPE_CHECKING:  # mypy keeps checking attribute names against the annotations
+
+        def __getattr__(self, name: str) -> Any:
+            make, session = _REPOSITORIES.get(name), self.__dict__.get("_session")
+            if make is None or session is None:
+                raise AttributeError(name)
+            repository = (
+                SqlContactRepository(session, self.users) if name == "contact" else make(session)
+            )
+            setattr(self, name, repository)
+            return repository
 
     async def __aexit__(
         self,
@@ -193,7 +191,8 @@ class SqlUnitOfWork:
 
     def queued_outbox(self) -> bool:
         """True once this unit of work queued an outbox message (kept or not)."""
-        return isinstance(self.outbox, SqlOutboxRepository) and self.outbox.queued
+        outbox = self.__dict__.get("outbox")  # none made: nothing queued
+        return isinstance(outbox, SqlOutboxRepository) and outbox.queued
 
     def joined(self) -> SqlUnitOfWork:
         """This unit of work seen by a use case called inside it: its own block is a
@@ -258,3 +257,27 @@ class _Savepoint(SqlUnitOfWork):
 
     def collect_events(self) -> list[Event]:
         return self._outer.collect_events()
+
+
+# The repositories of an open unit of work, by attribute, each made from the unit's session
+# (the contact repository also from its users: ``__getattr__``).
+_REPOSITORIES: dict[str, Callable[..., object]] = {
+    "users": SqlUserRepository,
+    "skills": SqlSkillRepository,
+    "categories": SqlCategoryRepository,
+    "email_tokens": SqlEmailTokenRepository,
+    "outbox": SqlOutboxRepository,
+    "updates": SqlUpdateLog,
+    "leads": SqlLeadRepository,
+    "sellers": SqlSellerRepository,
+    "threads": SqlThreadRepository,
+    "reviews": SqlReviewRepository,
+    "contracts": SqlContractRepository,
+    "nudges": SqlNudgeRepository,
+    "digests": SqlDigestRepository,
+    "contact": SqlContactRepository,
+    "usage": SqlUsageRepository,
+    "disputes": SqlDisputeRepository,
+    "audit": SqlAuditRepository,
+    "admin": SqlAdminRepository,
+}
