@@ -246,6 +246,8 @@ async def _run(
             if key not in _answered:
                 # The turn that handled it may have died before answering its button.
                 await _deliver(update, Turn(uow, None, now))
+                if update.callback_query is not None:
+                    _remember_answered(key)  # a further copy finds it answered
             return None
         turn, result = handled
         if uow.queued_outbox():

@@ -112,6 +112,41 @@ async def test_a_button_is_answered_only_once_telegram_is_told_of_its_tap(
     assert [tap for tap in taps if tap.answered_unconfirmed] == []
 
 
+async def test_a_repeat_that_answers_its_button_is_remembered(
+    sandbox: Sandbox, bot: RunningBot
+) -> None:
+    """A tap whose turn committed but died before answering is answered by its repeat;
+    a third copy of the same tap (the replay, then Telegram again) is not answered again."""
+    user = sandbox.create_user("Rita")
+    await user.send("/start")
+    prompt = await user.wait_for_message("Do you accept these terms?")
+    world = sandbox.world
+    query = world.new_callback(user.id, prompt.message_id, "nothing-known")
+    raw = {
+        # Its own id: the process remembers the buttons it answered, tests before this one's
+        # (with the same content in a fresh sandbox) included.
+        "update_id": 800_000 + time.time_ns() % 100_000,
+        "callback_query": {
+            "id": query.id,
+            "from": world.chats[user.id].user,
+            "message": world.message_to_api(prompt),
+            "chat_instance": "1",
+            "data": "nothing-known",
+        },
+    }
+    key = update_key(Update.de_json(raw, bot.app.bot), raw)
+    services = bot.app.bot_data["services"]
+    async with services.uow() as uow:  # the turn that committed, then died
+        assert await uow.updates.mark_handled(key, services.clock())
+        await uow.commit()
+    for _ in range(2):
+        again = Update.de_json(raw, bot.app.bot)
+        expect(again, key)
+        await bot.app.process_update(again)
+    assert query.answered
+    assert sandbox.api_errors == []
+
+
 async def test_a_tap_sent_again_after_its_answer_is_not_answered_twice(
     sandbox: Sandbox, bot: RunningBot
 ) -> None:
