@@ -15,7 +15,10 @@ from sqlalchemy.ext.asyncio import (
 
 from storage import sqlite_driver
 
-SQLITE_BUSY_TIMEOUT_MS = 5000
+# How long a write waits for another process's write lock (a backup, an operator's shell):
+# five seconds left a person's update unanswered until the next start. Below the pool's
+# 30 s checkout timeout, so the transactions waiting behind it in the pool still get in.
+SQLITE_BUSY_TIMEOUT_MS = 20_000
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:

@@ -13,6 +13,7 @@ from domain.errors import InvalidInput
 from domain.events import ConfirmationEmailRequested, Event
 from domain.model import AccountType, Role, SignupStage, User
 from domain.onboarding import TextAnswer
+from storage.db import SQLITE_BUSY_TIMEOUT_MS
 from storage.uow import SqlUnitOfWork
 from tests.acting import act
 
@@ -40,7 +41,9 @@ async def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(engine: AsyncE
     async with engine.connect() as connection:
         assert (await connection.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
         assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
-        assert (await connection.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
+        assert (
+            await connection.execute(text("PRAGMA busy_timeout"))
+        ).scalar() == SQLITE_BUSY_TIMEOUT_MS
 
 
 async def test_a_full_signup_round_trips_through_the_database(uow: SqlUnitOfWork) -> None:
