@@ -7,15 +7,95 @@ method: the dispatcher hands it to ``send``, which knows the calls.
 from __future__ import annotations
 
 import asyncio
+import json
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Literal, cast
 
-from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters
+from telegram import (
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    ReplyParameters,
+    TelegramObject,
+)
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 from telegram.ext import ExtBot
 
 Payload = dict[str, Any]
+# Telegram's words, which every caller already takes for an edit that did no harm.
+NOT_MODIFIED = (
+    "Message is not modified: specified new message content and reply markup are exactly "
+    "the same as a current content and reply markup of the message"
+)
+# Messages whose last content is remembered, the latest first out.
+SHOWN_REMEMBERED = 10_000
+_CONTENT = {
+    "sendMessage": "text",
+    "editMessageText": "text",
+    "editMessageCaption": "caption",
+}
+
+
+def _digest(value: object) -> str:
+    """A value of a call's data as text to compare: Bot API objects by their JSON."""
+    if isinstance(value, TelegramObject):
+        return value.to_json()
+    if isinstance(value, list | tuple):
+        return json.dumps([_digest(item) for item in value])
+    return repr(value)
+
+
+class Shown:
+    """What the bot last made each message say, by (chat, message id): a digest of its text
+    or caption with their formatting, and of its buttons. Only this process's calls are
+    known; a message it has not sent or edited since it started is unknown, never skipped."""
+
+    def __init__(self) -> None:
+        self._messages: OrderedDict[tuple[object, object], tuple[int | None, int]] = OrderedDict()
+
+    def unchanged(self, endpoint: str, data: dict[str, Any]) -> bool:
+        """True when an edit would leave the message as it is."""
+        if endpoint not in ("editMessageText", "editMessageCaption", "editMessageReplyMarkup"):
+            return False
+        known = self._messages.get((data.get("chat_id"), data.get("message_id")))
+        if known is None:
+            return False
+        content, markup = self._look(endpoint, data)
+        return known[1] == markup and (content is None or known[0] == content)
+
+    def note(self, endpoint: str, data: dict[str, Any], result: object) -> None:
+        """Notes what a call that went through made its message say."""
+        if endpoint == "deleteMessage":
+            self._messages.pop((data.get("chat_id"), data.get("message_id")), None)
+            return
+        if endpoint == "sendMessage" and isinstance(result, dict):
+            key: tuple[object, object] = (data.get("chat_id"), result.get("message_id"))
+        elif endpoint in ("editMessageText", "editMessageCaption", "editMessageReplyMarkup"):
+            key = (data.get("chat_id"), data.get("message_id"))
+        else:
+            return
+        content, markup = self._look(endpoint, data)
+        if content is None:  # only the buttons changed: the text stays as it was
+            known = self._messages.get(key)
+            content = known[0] if known is not None else None
+        self._messages[key] = (content, markup)
+        self._messages.move_to_end(key)
+        if len(self._messages) > SHOWN_REMEMBERED:
+            self._messages.popitem(last=False)
+
+    @staticmethod
+    def _look(endpoint: str, data: dict[str, Any]) -> tuple[int | None, int]:
+        markup = hash(_digest(data.get("reply_markup")))
+        field = _CONTENT.get(endpoint)
+        if field is None:
+            return None, markup
+        entities = data.get("entities" if field == "text" else "caption_entities")
+        return hash(_digest([field, data.get(field), data.get("parse_mode"), entities])), markup
+
+
 FileKind = Literal["photo", "document", "voice", "video", "audio"]
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -24,7 +104,27 @@ class LeadlineBot(ExtBot[dict[str, Any]]):
     """PTB's bot with one call of its own: a text message for a caller that needs only the
     new message's id. PTB's ``send_message`` turns Telegram's answer into a ``Message``
     (every entity and button of the text parsed back), which cost as much CPU as the HTTP
-    call itself on the update path (docs/PERFORMANCE.md); nothing here reads more than the id."""
+    call itself on the update path (docs/PERFORMANCE.md); nothing here reads more than the id.
+
+    It also remembers what it last made each message say (``Shown``), and an edit that would
+    change nothing fails here as Telegram would fail it ("message is not modified"), without
+    the call: a second tap sent before the first one's edit showed redraws the same card."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.shown: Shown
+        object.__setattr__(self, "shown", Shown())  # PTB's objects are frozen once built
+
+    async def _do_post(
+        self, endpoint: str, data: dict[str, Any], **timeouts: Any
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        """Every Bot API call but getUpdates' own path: an edit that changes nothing stops
+        here; what a call made a message say is noted once it went through."""
+        if self.shown.unchanged(endpoint, data):
+            raise BadRequest(NOT_MODIFIED)
+        result = await super()._do_post(endpoint, data, **timeouts)
+        self.shown.note(endpoint, data, result)
+        return result
 
     async def send_text(
         self,

@@ -4,6 +4,7 @@ tap, and the same question again with its buttons (never an older question)."""
 from __future__ import annotations
 
 from bot.runner import RunningBot
+from handlers.profile.texts import ALERTS_OFF_BUTTON, ALERTS_ON_BUTTON
 from sandbox import Sandbox
 from tests.e2e.journeys import sign_up
 from tests.e2e.test_bad_input import PNG
@@ -168,3 +169,26 @@ async def test_a_photo_in_the_offer_form_gets_a_sentence_and_the_same_question(
     assert "Add a note for the buyer" in (again.text or "") and again.button_texts() == ["Skip"]
     await sid.tap("Skip", message_id=again.message_id)
     await sid.wait_for_message("Send this offer?")
+
+
+async def test_a_double_tap_redraws_the_card_once(sandbox: Sandbox, bot: RunningBot) -> None:
+    """Two taps sent before the first one's edit showed: the second would redraw the card
+    as it already is, which Telegram refuses ("message is not modified"); it is not sent."""
+    sid = sandbox.create_user("Sid")
+    await sign_up(sandbox, sid, role="Seller", email="sid@example.org", skills="Python")
+    await sid.send("/settings")
+    card = await sid.wait_for_message("⚙️ Settings")
+    first = await sid.tap(ALERTS_OFF_BUTTON, message_id=card.message_id, wait_answer=False)
+    second = await sid.tap(ALERTS_OFF_BUTTON, message_id=card.message_id, wait_answer=False)
+    for tap in (first, second):
+        assert tap.callback_query_id is not None
+        await sid.wait_answer(sandbox.world.callbacks[tap.callback_query_id])
+    edited = await sid.wait_for_message("New-lead alerts: off")
+    assert edited.message_id == card.message_id
+    assert ALERTS_ON_BUTTON in edited.button_texts()
+    assert sandbox.api_errors == []
+    # Unmuted again from the same card: an edit that changes something still goes out.
+    await sid.tap(ALERTS_ON_BUTTON, message_id=card.message_id)
+    redrawn = await sid.wait_for_message("New-lead alerts: on")
+    assert redrawn.message_id == card.message_id
+    assert ALERTS_OFF_BUTTON in redrawn.button_texts()
