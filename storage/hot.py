@@ -54,14 +54,14 @@ class HotStatement:
         """The statement's rows (attributes by column name) in ``connection``'s transaction."""
         sync = connection.sync_connection
         adapter = sync.connection.dbapi_connection if sync is not None else None
-        if not isinstance(adapter, OneTripConnection):
+        if sync is None or not isinstance(adapter, OneTripConnection):
             return (await connection.execute(self._statement, parameters)).all()
         prepared = self._prepared.get("sqlite") or self._prepare(connection.dialect)
         values = [
             fixed if name is None else (process(parameters[name]) if process else parameters[name])
             for name, process, fixed in prepared.binds
         ]
-        if sync is not None and (sync._has_events or sync.engine._has_events):
+        if sync._has_events or sync.engine._has_events:
             # Whoever listens to the engine's statements (SQL logging, the tests' counts)
             # hears of these too, with no cursor or execution context to look at.
             sync.dispatch.before_cursor_execute(sync, None, prepared.sql, values, None, False)

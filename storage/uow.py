@@ -258,6 +258,9 @@ class _Savepoint(SqlUnitOfWork):
     def collect_events(self) -> list[Event]:
         return self._outer.collect_events()
 
+    def queued_outbox(self) -> bool:
+        return self._outer.queued_outbox()  # the repositories are the outer unit's
+
 
 # The repositories of an open unit of work, by attribute, each made from the unit's session
 # (the contact repository also from its users: ``__getattr__``).

@@ -37,6 +37,7 @@ _CONTENT = {
     "editMessageText": "text",
     "editMessageCaption": "caption",
 }
+_EDITS = ("editMessageText", "editMessageCaption", "editMessageReplyMarkup")
 
 
 def _digest(value: object) -> str:
@@ -58,7 +59,7 @@ class Shown:
 
     def unchanged(self, endpoint: str, data: dict[str, Any]) -> bool:
         """True when an edit would leave the message as it is."""
-        if endpoint not in ("editMessageText", "editMessageCaption", "editMessageReplyMarkup"):
+        if endpoint not in _EDITS:
             return False
         known = self._messages.get((data.get("chat_id"), data.get("message_id")))
         if known is None:
@@ -73,7 +74,7 @@ class Shown:
             return
         if endpoint == "sendMessage" and isinstance(result, dict):
             key: tuple[object, object] = (data.get("chat_id"), result.get("message_id"))
-        elif endpoint in ("editMessageText", "editMessageCaption", "editMessageReplyMarkup"):
+        elif endpoint in _EDITS:
             key = (data.get("chat_id"), data.get("message_id"))
         else:
             return
