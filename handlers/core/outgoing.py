@@ -67,6 +67,11 @@ class Shown:
         content, markup = self._look(endpoint, data)
         return known[1] == markup and (content is None or known[0] == content)
 
+    def forget(self, endpoint: str, data: dict[str, Any]) -> None:
+        """The message of a call that failed may or may not have changed."""
+        if endpoint in _EDITS:
+            self._messages.pop((data.get("chat_id"), data.get("message_id")), None)
+
     def note(self, endpoint: str, data: dict[str, Any], result: object) -> None:
         """Notes what a call that went through made its message say."""
         if endpoint == "deleteMessage":
@@ -123,7 +128,18 @@ class LeadlineBot(ExtBot[dict[str, Any]]):
         here; what a call made a message say is noted once it went through."""
         if self.shown.unchanged(endpoint, data):
             raise BadRequest(NOT_MODIFIED)
-        result = await super()._do_post(endpoint, data, **timeouts)
+        try:
+            result = await super()._do_post(endpoint, data, **timeouts)
+        except BadRequest as error:
+            if "not modified" in error.message:
+                self.shown.note(endpoint, data, True)  # it says that already
+            else:
+                self.shown.forget(endpoint, data)
+            raise
+        except BaseException:
+            # Telegram may have made the edit and its answer got lost: unknown from here on.
+            self.shown.forget(endpoint, data)
+            raise
         self.shown.note(endpoint, data, result)
         return result
 

@@ -3,9 +3,16 @@ tap, and the same question again with its buttons (never an older question)."""
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
+
 from bot.runner import RunningBot
 from handlers.profile.texts import ALERTS_OFF_BUTTON, ALERTS_ON_BUTTON
-from sandbox import Sandbox
+from sandbox import Sandbox, server
+from sandbox.errors import BotApiError
+from sandbox.params import Params
+from sandbox.world import World
 from tests.e2e.journeys import sign_up
 from tests.e2e.test_bad_input import PNG
 from tests.e2e.test_reviews import publish_lead
@@ -192,3 +199,34 @@ async def test_a_double_tap_redraws_the_card_once(sandbox: Sandbox, bot: Running
     redrawn = await sid.wait_for_message("New-lead alerts: on")
     assert redrawn.message_id == card.message_id
     assert ALERTS_OFF_BUTTON in redrawn.button_texts()
+
+
+async def test_an_edit_whose_answer_was_lost_does_not_hide_the_next_one(
+    sandbox: Sandbox, bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Telegram made the edit but its answer never came: what the card says is unknown, so
+    the edit back to what it said before still goes out."""
+    sid = sandbox.create_user("Sid")
+    await sign_up(sandbox, sid, role="Seller", email="sid@example.org", skills="Python")
+    await sid.send("/settings")
+    card = await sid.wait_for_message("⚙️ Settings")
+    edit = server.METHODS["editmessagetext"]
+    lost: list[int] = []
+
+    async def edited_then_lost(world: World, params: Params) -> object:
+        result = await edit(world, params)
+        if not lost:
+            lost.append(1)
+            raise BotApiError(502, "Bad Gateway")
+        return result
+
+    monkeypatch.setitem(server.METHODS, "editmessagetext", edited_then_lost)
+    await sid.tap(ALERTS_OFF_BUTTON, message_id=card.message_id)
+    await sid.wait_for_message("New-lead alerts: off")
+    await asyncio.sleep(1)  # the bot's retry of the edit, refused as changing nothing
+    await sid.tap(ALERTS_ON_BUTTON, message_id=card.message_id)
+    redrawn = await sid.wait_for_message("New-lead alerts: on")
+    assert redrawn.message_id == card.message_id
+    refused = {(e.error_code, "not modified" in e.description) for e in sandbox.api_errors}
+    assert refused <= {(502, False), (400, True)}  # the lost answer, and the retry it caused
+    sandbox.clear_api_errors()
